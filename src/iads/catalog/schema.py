@@ -1,0 +1,199 @@
+"""The catalog's schema: systems (radars, command posts, launchers, missiles) and threats,
+every numeric figure with its public source or an explicit, marked assumption.
+
+Catalog files are YAML documents with top-level sections ``sources``, ``radars``,
+``missiles``, ``launchers``, ``systems`` and ``threats``, each a mapping from a catalog key
+(e.g. ``91N6E``) to an entry. A figure is written either as a mapping
+
+    ref_range_m: {value: 600000, source: [S400-SPUTNIK-AR, S400-ALMANAR-16]}
+    revisit_s:   {value: 10, assumed: true, rationale: "6 rpm, typical of long-range ..."}
+
+so that no number enters a result without saying where it comes from. Units are in the
+field names: SI (``_m``, ``_s``, ``_mps``, ``_m2``, ``_w``, ``_usd``) except angles, which
+are in degrees (``_deg``) because a catalog file is an edge of the program; the engine
+converts them once when it builds its arrays.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "Catalog",
+    "CatalogFile",
+    "CommandPost",
+    "Figure",
+    "LauncherEntry",
+    "LauncherGroup",
+    "MissileEntry",
+    "RadarEntry",
+    "Source",
+    "SystemEntry",
+    "ThreatClass",
+    "ThreatEntry",
+    "THREAT_CLASSES",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+ThreatClass = Literal[
+    "aircraft", "stealth_aircraft", "cruise_missile", "ballistic_missile", "drone"
+]
+THREAT_CLASSES: tuple[str, ...] = (
+    "aircraft",
+    "stealth_aircraft",
+    "cruise_missile",
+    "ballistic_missile",
+    "drone",
+)
+
+
+class Source(_Strict):
+    """A public source: a URL or a document reference, and what it says."""
+
+    url: str | None = None
+    description: str
+
+
+class Figure(_Strict):
+    """One number (or a [min, max] pair) with its provenance.
+
+    Either ``source`` names one or more keys of the catalog's ``sources`` section, or
+    ``assumed`` is true and ``rationale`` says in one line why this value was chosen.
+    ``value`` is the value used by the simulation; ``published`` may hold the published
+    range or figure when ``value`` is a choice inside it.
+    """
+
+    value: float
+    source: list[str] = Field(default_factory=list)
+    assumed: bool = False
+    rationale: str | None = None
+    published: str | None = None
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Figure:
+        if self.assumed and not self.rationale:
+            raise ValueError("an assumed figure needs a one-line 'rationale'")
+        if not self.assumed and not self.source:
+            raise ValueError(
+                "a figure needs a 'source' (keys of the 'sources' section) "
+                "or 'assumed: true' with a 'rationale'"
+            )
+        return self
+
+
+class RadarEntry(_Strict):
+    """A radar. Detection is modelled from a reference range at a reference RCS
+    (``ref_range_m`` at ``ref_rcs_m2`` with probability ``ref_pd``), the form in which
+    public figures exist; the full radar equation is used when power and gain are given."""
+
+    name: str
+    role: Literal["surveillance", "multifunction", "fire_control", "low_altitude"]
+    band: str | None = None
+    ref_range_m: Figure
+    ref_rcs_m2: Figure
+    ref_pd: Figure | None = None
+    pfa: Figure | None = None
+    instrumented_range_m: Figure
+    revisit_s: Figure
+    min_elevation_deg: Figure | None = None
+    max_elevation_deg: Figure | None = None
+    antenna_height_m: Figure | None = None
+    range_sigma_m: Figure
+    angle_sigma_deg: Figure
+    n_tracked: Figure | None = None
+    n_engaged: Figure | None = None
+    peak_power_w: Figure | None = None
+    gain_db: Figure | None = None
+    frequency_hz: Figure | None = None
+    notes: str | None = None
+
+
+class MissileEntry(_Strict):
+    """An interceptor: its engagement envelope, kinematics, Pk by threat class, cost."""
+
+    name: str
+    min_range_m: Figure
+    max_range_m: Figure
+    min_altitude_m: Figure
+    max_altitude_m: Figure
+    mean_speed_mps: Figure
+    max_speed_mps: Figure | None = None
+    max_target_speed_mps: Figure
+    pk: dict[ThreatClass, Figure]
+    unit_cost_usd: Figure | None = None
+    notes: str | None = None
+
+
+class LauncherEntry(_Strict):
+    """A launcher type: how many missiles of which type it carries and its reload time."""
+
+    name: str
+    missile: str
+    missiles_per_launcher: Figure
+    reload_s: Figure | None = None
+
+
+class LauncherGroup(_Strict):
+    """A number of launchers of one type inside a system."""
+
+    launcher: str
+    count: Figure
+
+
+class CommandPost(_Strict):
+    name: str
+    reaction_time_s: Figure
+
+
+class SystemEntry(_Strict):
+    """A fire unit (battery / battalion) as its components, by catalog key."""
+
+    name: str
+    country: str | None = None
+    radars: list[str]
+    command_post: CommandPost
+    launchers: list[LauncherGroup]
+    fire_channels: Figure
+    notes: str | None = None
+
+
+class ThreatEntry(_Strict):
+    """A threat type: class, RCS by aspect, speeds, altitude profile, range, cost."""
+
+    name: str
+    threat_class: ThreatClass
+    rcs_front_m2: Figure
+    rcs_side_m2: Figure | None = None
+    rcs_rear_m2: Figure | None = None
+    swerling: int = Field(default=1, ge=0, le=4)
+    cruise_speed_mps: Figure
+    max_speed_mps: Figure | None = None
+    cruise_altitude_m: Figure
+    min_altitude_m: Figure | None = None
+    max_altitude_m: Figure | None = None
+    range_m: Figure | None = None
+    max_load_factor: Figure | None = None
+    unit_cost_usd: Figure | None = None
+    notes: str | None = None
+
+
+class CatalogFile(_Strict):
+    """One catalog YAML document (the built-in one, or a user's overriding file)."""
+
+    sources: dict[str, Source] = Field(default_factory=dict)
+    radars: dict[str, RadarEntry] = Field(default_factory=dict)
+    missiles: dict[str, MissileEntry] = Field(default_factory=dict)
+    launchers: dict[str, LauncherEntry] = Field(default_factory=dict)
+    systems: dict[str, SystemEntry] = Field(default_factory=dict)
+    threats: dict[str, ThreatEntry] = Field(default_factory=dict)
+
+
+class Catalog(CatalogFile):
+    """The merged catalog (built-in files, then user files overriding by key), with its
+    cross-references checked: every source key, radar, launcher and missile named exists."""

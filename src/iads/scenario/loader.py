@@ -1,0 +1,126 @@
+"""Loading scenarios: from a file or a built-in name, through the safe YAML reader, the
+pydantic schema and the cross-reference checks against the catalog. Every problem is
+reported at once, each with the file, the YAML path and its line."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from iads._yamlio import LineMap, load_yaml, read_yaml_file, validate
+from iads.catalog.loader import load_catalog
+from iads.catalog.schema import Catalog
+from iads.errors import Problem, ScenarioError
+from iads.scenario.schema import Scenario
+
+__all__ = ["LoadedScenario", "builtin_names", "load_scenario", "parse_scenario"]
+
+DEFAULT_SCENARIO = "default"
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with the catalog it was checked against and its origin."""
+
+    scenario: Scenario
+    catalog: Catalog
+    source: str
+    text: str
+
+
+def builtin_names() -> list[str]:
+    """Names of the scenarios shipped inside the package."""
+    root = resources.files("iads.scenario") / "builtin"
+    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml"))
+
+
+def _builtin_text(name: str) -> str:
+    return (resources.files("iads.scenario") / "builtin" / f"{name}.yaml").read_text("utf-8")
+
+
+def load_scenario(
+    name_or_path: str | Path | None = None, catalog: Catalog | None = None
+) -> LoadedScenario:
+    """Load a scenario file, or a built-in scenario by name (``None``: the default)."""
+    catalog = catalog or load_catalog()
+    name = DEFAULT_SCENARIO if name_or_path is None else str(name_or_path)
+    path = Path(name)
+    if not path.exists() and name in builtin_names():
+        text = _builtin_text(name)
+        data, lines = load_yaml(text, f"<built-in scenario '{name}'>")
+        return parse_scenario(data, lines, catalog, f"<built-in scenario '{name}'>", text)
+    if not path.exists():
+        hint = difflib.get_close_matches(name, builtin_names(), n=1)
+        extra = f"; did you mean the built-in scenario '{hint[0]}'?" if hint else ""
+        raise ScenarioError(
+            name,
+            [Problem("", f"no such file, and no built-in scenario of that name{extra} "
+                         f"(built-in: {', '.join(builtin_names())})")],
+        )
+    data, lines = read_yaml_file(path)
+    return parse_scenario(data, lines, catalog, str(path), path.read_text("utf-8"))
+
+
+def parse_scenario(
+    data: Any, lines: LineMap, catalog: Catalog, file: str, text: str = ""
+) -> LoadedScenario:
+    """Validate parsed YAML ``data`` (with its line map) into a :class:`LoadedScenario`."""
+    if not isinstance(data, dict):
+        raise ScenarioError(file, [Problem("", "a scenario must be a YAML mapping", 1)])
+    scenario = validate(Scenario, data, lines, file)
+    problems = cross_check(scenario, catalog, lines)
+    if problems:
+        raise ScenarioError(file, problems)
+    return LoadedScenario(scenario, catalog, file, text)
+
+
+def _did_you_mean(word: str, options: list[str]) -> str:
+    hint = difflib.get_close_matches(word, options, n=1, cutoff=0.5)
+    return f"; did you mean '{hint[0]}'?" if hint else ""
+
+
+def cross_check(sc: Scenario, catalog: Catalog, lines: LineMap) -> list[Problem]:
+    """Problems with references between the scenario and the catalog."""
+    problems: list[Problem] = []
+
+    def add(path: tuple, msg: str) -> None:
+        from iads._yamlio import _line_for, format_path
+
+        problems.append(Problem(format_path(path), msg, _line_for(path, lines)))
+
+    asset_names = [a.name for a in sc.assets]
+    for kind, names in (("asset", asset_names), ("defender", [d.name for d in sc.defenders])):
+        seen: set[str] = set()
+        for i, n in enumerate(names):
+            if n in seen:
+                add((kind + "s", i, "name"), f"duplicate {kind} name '{n}'")
+            seen.add(n)
+    systems = sorted(catalog.systems)
+    for i, d in enumerate(sc.defenders):
+        if d.system not in catalog.systems:
+            add(("defenders", i, "system"),
+                f"unknown system '{d.system}'{_did_you_mean(d.system, systems)} "
+                f"(catalog systems: {', '.join(systems)})")
+            continue
+        system = catalog.systems[d.system]
+        missiles = sorted({catalog.launchers[g.launcher].missile for g in system.launchers})
+        for key in d.loadout or {}:
+            if key not in missiles:
+                add(("defenders", i, "loadout", key),
+                    f"missile '{key}' is not carried by {d.system}"
+                    f"{_did_you_mean(key, missiles)} (allowed: {', '.join(missiles)})")
+    threats = sorted(catalog.threats)
+    for i, g in enumerate(sc.threats):
+        if g.type not in catalog.threats:
+            add(("threats", i, "type"),
+                f"unknown threat type '{g.type}'{_did_you_mean(g.type, threats)} "
+                f"(catalog threats: {', '.join(threats)})")
+        if g.target is not None and g.target not in asset_names:
+            allowed = ", ".join(asset_names) if asset_names else "none defined"
+            add(("threats", i, "target"),
+                f"unknown asset '{g.target}'{_did_you_mean(g.target, asset_names)} "
+                f"(assets: {allowed})")
+    return problems

@@ -1,0 +1,145 @@
+"""The scenario schema (pydantic v2): defended assets, defense units, friendly aircraft,
+threats and run settings. Positions are in degrees and metres (the file is an edge of
+the program); everything downstream converts once, in ``iads.engine.build``.
+
+Unknown keys are errors everywhere (``extra="forbid"``), so that a typo is never silently
+ignored. Cross-references (a threat's target asset, a catalog key) are checked by the
+loader, which knows the catalog.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "Asset",
+    "Defender",
+    "Doctrine",
+    "Position",
+    "Scenario",
+    "Settings",
+    "ThreatGroup",
+    "Waypoint",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+Lat = Annotated[float, Field(ge=-90.0, le=90.0, description="latitude [deg], WGS-84")]
+Lon = Annotated[float, Field(ge=-180.0, le=180.0, description="longitude [deg], WGS-84")]
+
+
+class Position(_Strict):
+    """A point on the WGS-84 earth: latitude and longitude in degrees, height in metres
+    above the ellipsoid."""
+
+    lat: Lat
+    lon: Lon
+    alt_m: float = Field(default=0.0, ge=-500.0, le=2_000_000.0, description="height [m]")
+
+
+class Waypoint(Position):
+    """A route point; ``alt_m`` absent means the threat's cruise altitude."""
+
+    alt_m: float | None = Field(default=None, ge=-500.0, le=2_000_000.0)  # type: ignore[assignment]
+
+
+class Asset(_Strict):
+    """A defended asset (a city, a base) with a value used by threat evaluation."""
+
+    name: str = Field(min_length=1)
+    position: Position
+    value: float = Field(default=1.0, gt=0.0, description="relative value of the asset")
+
+
+class Doctrine(_Strict):
+    """Firing doctrine of a defense unit (first-order)."""
+
+    policy: Literal["shoot-look-shoot", "shoot-shoot-look"] = "shoot-look-shoot"
+    salvo: int = Field(default=1, ge=1, le=4, description="missiles per engagement")
+    max_engagements_per_threat: int = Field(default=3, ge=1, le=10)
+    reserve: int = Field(default=0, ge=0, description="missiles held back per missile type")
+
+
+class Defender(_Strict):
+    """A defense unit: a system from the catalog at a position, with its missile loadout.
+
+    ``loadout`` maps a missile catalog key to the number of ready missiles; absent, the
+    system's launchers are full (missiles per launcher × launchers).
+    """
+
+    name: str = Field(min_length=1)
+    system: str = Field(min_length=1, description="catalog key of the system, e.g. S-400")
+    position: Position
+    loadout: dict[str, int] | None = None
+    enabled: bool = True
+    doctrine: Doctrine = Field(default_factory=Doctrine)
+
+    @model_validator(mode="after")
+    def _loadout_counts(self) -> Defender:
+        for key, n in (self.loadout or {}).items():
+            if n < 0:
+                raise ValueError(f"loadout count for '{key}' must be >= 0; got {n}")
+        return self
+
+
+class ThreatGroup(_Strict):
+    """``count`` threats of one catalog type, launched from ``launch`` one after another
+    every ``spacing_s`` from ``launch_time_s``, flying through ``waypoints`` to the
+    ``target`` asset (or ending at the last waypoint when no target is named).
+
+    Speed and altitude default to the type's catalog cruise figures. Successive threats of
+    a group are offset sideways by ``lateral_spacing_m`` so that they do not share one
+    track.
+    """
+
+    type: str = Field(min_length=1, description="catalog key of the threat type")
+    name: str | None = None
+    count: int = Field(default=1, ge=1, le=100_000)
+    launch: Position
+    launch_time_s: float = Field(default=0.0, ge=0.0)
+    spacing_s: float = Field(default=0.0, ge=0.0)
+    lateral_spacing_m: float = Field(default=0.0, ge=0.0)
+    target: str | None = None
+    waypoints: list[Waypoint] = Field(default_factory=list)
+    speed_mps: float | None = Field(default=None, gt=0.0, le=10_000.0)
+    speed_mach: float | None = Field(default=None, gt=0.0, le=30.0)
+    altitude_m: float | None = Field(default=None, ge=0.0, le=2_000_000.0)
+
+    @model_validator(mode="after")
+    def _route(self) -> ThreatGroup:
+        if self.target is None and not self.waypoints:
+            raise ValueError("a threat group needs a 'target' asset or 'waypoints'")
+        if self.speed_mps is not None and self.speed_mach is not None:
+            raise ValueError("give either 'speed_mps' or 'speed_mach', not both")
+        return self
+
+
+class Settings(_Strict):
+    """Run settings: duration and time step in seconds, and the seed of every random
+    stream of the run."""
+
+    duration_s: float = Field(default=1800.0, gt=0.0, le=7 * 86400.0)
+    time_step_s: float = Field(default=1.0, gt=0.0, le=60.0)
+    seed: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _step(self) -> Settings:
+        if self.time_step_s > self.duration_s:
+            raise ValueError("time_step_s must not exceed duration_s")
+        return self
+
+
+class Scenario(_Strict):
+    """A whole scenario document."""
+
+    name: str = "unnamed scenario"
+    description: str | None = None
+    settings: Settings = Field(default_factory=Settings)
+    assets: list[Asset] = Field(default_factory=list)
+    defenders: list[Defender] = Field(min_length=1)
+    threats: list[ThreatGroup] = Field(min_length=1)
