@@ -1,0 +1,12 @@
+"""iads.threats: threat trajectories, precomputed for a whole run and interpolated in time.
+
+``fly(specs, duration_s, dt_sample_s)`` flies a list of flight specs (one small frozen
+dataclass per threat kind) and returns a ``Truth`` (ECEF positions/velocities sampled on a
+uniform grid, launch and end times) whose ``state_at(t_s)`` interpolates any instant.
+"""
+
+from iads.threats.flight import FlightSpec, fly
+from iads.threats.truth import Truth
+from iads.threats.waypoint import WaypointFlight
+
+__all__ = ["FlightSpec", "Truth", "WaypointFlight", "fly"]
