@@ -20,6 +20,7 @@ from pymap3d.haversine import anglesep  # noqa: E402
 from pymap3d.vincenty import vreckon  # noqa: E402
 
 from iads.errors import ParameterError  # noqa: E402
+from iads.geo.wgs84 import MEAN_RADIUS_M  # noqa: E402
 from iads.report import basemap as bm  # noqa: E402
 
 ANKARA = (39.93, 32.86)  # lat, lon deg
@@ -234,7 +235,7 @@ def test_range_ring_points_at_great_circle_distance(
     lat: float, lon: float, radius_m: float
 ) -> None:
     ring = bm.range_ring_lonlat(lat, lon, radius_m, n_points=73)
-    dist_m = np.radians(anglesep(lon, lat, ring[:, 0], ring[:, 1])) * bm.EARTH_MEAN_RADIUS_M
+    dist_m = np.radians(anglesep(lon, lat, ring[:, 0], ring[:, 1])) * MEAN_RADIUS_M
     np.testing.assert_allclose(dist_m, radius_m, rtol=1e-9)
     np.testing.assert_allclose(ring[0], ring[-1], atol=1e-9)
     if lat < 89:  # a ring around the pole sweeps all longitudes
@@ -242,7 +243,7 @@ def test_range_ring_points_at_great_circle_distance(
 
 
 def test_range_ring_matches_vincenty_direct_on_a_sphere() -> None:
-    r = bm.EARTH_MEAN_RADIUS_M
+    r = MEAN_RADIUS_M
     sphere = pymap3d.Ellipsoid(r, r, "sphere", "sphere")
     ring = bm.range_ring_lonlat(*ANKARA, 400e3, n_points=9)  # azimuths 0, 45, ..., 360 deg
     for az_deg, (lon2, lat2) in zip(np.arange(0.0, 360.0, 45.0), ring[:-1], strict=True):

@@ -28,9 +28,9 @@ from matplotlib.path import Path
 from matplotlib.ticker import FuncFormatter
 
 from iads.errors import ParameterError
+from iads.geo.wgs84 import MEAN_RADIUS_M
 
 __all__ = [
-    "EARTH_MEAN_RADIUS_M",
     "draw_basemap",
     "draw_range_ring",
     "layer_names",
@@ -38,11 +38,6 @@ __all__ = [
     "load_world",
     "range_ring_lonlat",
 ]
-
-# Mean Earth radius R1 = (2a + b) / 3 of GRS 80 (Moritz, "Geodetic Reference System 1980",
-# Bulletin Geodesique 54, 1980). Range rings are drawn on this sphere: first-order, the
-# WGS-84 ellipsoid differs from it by up to ~0.5 % in distance.
-EARTH_MEAN_RADIUS_M = 6_371_008.8
 
 _DATA_FILE = "world_110m.json"
 # Derived layer: arcs of the countries layer shared by two countries (land borders only).
@@ -347,23 +342,24 @@ def range_ring_lonlat(
 ) -> np.ndarray:
     """Points at great-circle distance ``radius_m`` from a centre, (n_points, 2) lon, lat deg.
 
-    First-order: a sphere of radius :data:`EARTH_MEAN_RADIUS_M`. The ring is closed (first
-    point == last point) and its longitudes are continuous around ``lon_deg`` (they may
-    leave [-180, 180] near the antimeridian, which keeps the drawn line unbroken).
+    First-order: a sphere of the mean Earth radius ``iads.geo.wgs84.MEAN_RADIUS_M``
+    (6,371,008.8 m); on the WGS-84 ellipsoid distances differ by up to ~0.5 %. The ring is
+    closed (first point == last point) and its longitudes are continuous around ``lon_deg``
+    (they may leave [-180, 180] near the antimeridian, which keeps the line unbroken).
     """
     if not (math.isfinite(lat_deg) and -90.0 <= lat_deg <= 90.0):
         raise ParameterError("lat_deg", lat_deg, "a latitude in [-90, 90] deg", "range_ring")
     if not math.isfinite(lon_deg):
         raise ParameterError("lon_deg", lon_deg, "a finite longitude in deg", "range_ring")
-    if not (math.isfinite(radius_m) and 0.0 < radius_m <= math.pi * EARTH_MEAN_RADIUS_M):
-        allowed = f"a distance in (0, {math.pi * EARTH_MEAN_RADIUS_M:.0f}] m"
+    if not (math.isfinite(radius_m) and 0.0 < radius_m <= math.pi * MEAN_RADIUS_M):
+        allowed = f"a distance in (0, {math.pi * MEAN_RADIUS_M:.0f}] m"
         raise ParameterError("radius_m", radius_m, allowed, "range_ring")
     if int(n_points) != n_points or n_points < 3:
         raise ParameterError("n_points", n_points, "an integer >= 3", "range_ring")
     az = np.linspace(0.0, 2.0 * np.pi, int(n_points))
     az[-1] = 0.0  # exactly closed
     phi1, lam1 = math.radians(lat_deg), math.radians(lon_deg)
-    c = radius_m / EARTH_MEAN_RADIUS_M  # angular distance, rad
+    c = radius_m / MEAN_RADIUS_M  # angular distance, rad
     # Destination on a sphere given azimuth and angular distance: Snyder, "Map Projections:
     # A Working Manual", USGS PP 1395 (1987), section 5, eq. 5-5 and 5-6.
     sin_phi = math.sin(phi1) * math.cos(c) + math.cos(phi1) * math.sin(c) * np.cos(az)
