@@ -1,0 +1,114 @@
+"""Exact WTA: heuristic incumbent, column-generation LP bound, then branch and bound.
+
+1. The heuristic (``_heuristic``) gives the incumbent, usually optimal already.
+2. The column-generation LP (``_colgen``) gives a lower bound and the weapon prices
+   lambda; when bound and incumbent meet (relative 1e-9) the incumbent is proven optimal.
+3. Otherwise a depth-first branch and bound assigns the shots one by one (types in order of
+   decreasing price, copies of one type in non-decreasing target order to break symmetry),
+   bounding each node by the Lagrangian with the root prices (``_bound``): for residual
+   values V' and remaining shots c', L = sum_j h_j(V'_j) - sum_i lambda_i c'_i (Ahuja et
+   al. 2007, section 4: a Lagrangian bound within branch and bound). Every child bound costs
+   one vector operation over the targets.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+
+from ._bound import options
+from ._colgen import lp_bound
+from ._heuristic import heuristic, improve
+from ._problem import survival_of_counts
+
+__all__ = ["exact"]
+
+_RTOL = 1e-9
+
+
+def exact(values, q, counts, *, deadline=None, rng=None):
+    """Return (x, lower_bound, optimal) for shot counts x (n_types, n_targets)."""
+    x = heuristic(values, q, counts, rng=rng)
+    ub = float(survival_of_counts(values, q, x).sum())
+    if ub <= 0.0:
+        return x, 0.0, True
+    lb, lam, z_cols = lp_bound(values, q, counts, x)
+    if ub - lb <= _RTOL * ub:
+        return x, lb, True
+    # an integral LP solution is optimal for the WTA
+    if all(abs(z - 1.0) <= 1e-9 for z, _, _ in z_cols):
+        xz = np.zeros_like(x)
+        for _, j, shots in z_cols:
+            for i in shots:
+                xz[i, j] += 1
+        xz = improve(values, q, xz)
+        obj = float(survival_of_counts(values, q, xz).sum())
+        if obj < ub:
+            x, ub = xz, obj
+        if ub - lb <= _RTOL * ub:
+            return x, lb, True
+    bb = _BranchAndBound(values, q, counts, lam, x, ub, deadline)
+    bb.run()
+    # a complete search proves the incumbent optimal
+    return bb.x_best, (bb.ub if bb.complete else lb), bb.complete
+
+
+class _BranchAndBound:
+    def __init__(self, values, q, counts, lam, x0, ub, deadline):
+        self.values, self.q, self.lam = values, q, lam
+        self.alpha, self.beta = options(q, counts, lam)
+        order = np.argsort(-lam, kind="stable")
+        self.shots = np.repeat(order, counts[order])
+        self.x_best, self.ub = x0.copy(), ub
+        self.deadline = deadline
+        self.complete = True
+        self.n_nodes = 0
+        self.eps = _RTOL * ub
+
+    def _h(self, v):
+        return np.min(self.alpha * v[:, None] + self.beta, axis=1)
+
+    def run(self):
+        n = self.shots.size
+        v = self.values.astype(float).copy()
+        rem = np.bincount(self.shots, minlength=self.q.shape[0]).astype(float)
+        bound = self._h(v).sum() - self.lam @ rem
+        x = np.zeros_like(self.x_best)
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old, 4 * n + 100))
+        try:
+            self._node(0, v, self._h(v), bound, x, 0)
+        finally:
+            sys.setrecursionlimit(old)
+
+    def _node(self, k, v, h, bound, x, j_min):
+        self.n_nodes += 1
+        if k == self.shots.size:
+            obj = v.sum()
+            if obj < self.ub - self.eps:
+                self.ub, self.x_best = obj, x.copy()
+                self.eps = _RTOL * obj
+            return
+        if self.deadline is not None and (self.n_nodes & 63) == 0 \
+                and time.perf_counter() > self.deadline:
+            self.complete = False
+            return
+        i = self.shots[k]
+        v_child = v * self.q[i]
+        h_child = self._h(v_child)
+        child = bound + self.lam[i] + h_child - h
+        child[:j_min] = np.inf
+        nxt_same = k + 1 < self.shots.size and self.shots[k + 1] == i
+        for j in np.argsort(child, kind="stable"):
+            if child[j] >= self.ub - self.eps:
+                break
+            vj, hj = v[j], h[j]
+            v[j], h[j] = v_child[j], h_child[j]
+            x[i, j] += 1
+            self._node(k + 1, v, h, child[j], x, j if nxt_same else 0)
+            x[i, j] -= 1
+            v[j], h[j] = vj, hj
+            if not self.complete:
+                return
