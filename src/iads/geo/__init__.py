@@ -36,12 +36,32 @@ from iads.geo.enu import (
     enu_to_ecef_vector,
     enu_to_ecef_vector_rad,
 )
+from iads.geo.greatcircle import (
+    central_angle_rad,
+    destination_point,
+    destination_point_rad,
+    great_circle_distance_m,
+    initial_bearing_deg,
+    initial_bearing_rad,
+    interpolate_great_circle,
+)
+from iads.geo.horizon import (
+    K_STANDARD,
+    elevation_angle_rad,
+    line_of_sight_clear,
+    los_clearance_m,
+    radar_horizon_m,
+)
 
 __all__ = [
+    "K_STANDARD",
     "aer_to_ecef",
     "aer_to_enu",
     "aer_to_enu_rad",
     "aer_to_geodetic",
+    "central_angle_rad",
+    "destination_point",
+    "destination_point_rad",
     "ecef_to_aer",
     "ecef_to_enu",
     "ecef_to_enu_rad",
@@ -49,6 +69,7 @@ __all__ = [
     "ecef_to_enu_vector_rad",
     "ecef_to_geodetic",
     "ecef_to_geodetic_rad",
+    "elevation_angle_rad",
     "enu_rotation",
     "enu_rotation_rad",
     "enu_to_aer",
@@ -62,5 +83,12 @@ __all__ = [
     "geodetic_to_ecef",
     "geodetic_to_ecef_rad",
     "geodetic_to_enu",
+    "great_circle_distance_m",
+    "initial_bearing_deg",
+    "initial_bearing_rad",
+    "interpolate_great_circle",
+    "line_of_sight_clear",
+    "los_clearance_m",
+    "radar_horizon_m",
     "wgs84",
 ]
