@@ -1,0 +1,125 @@
+"""The tracker's filter layer: predict every track to the scan time, gate measurements against
+the predictions, and update tracks from (track, measurement) pairs, choosing the kernels
+(linear KF, EKF/UKF, IMM) from the `TrackerConfig`.
+
+Measurements arrive as a `MeasurementBatch`: Cartesian positions (m, 3) with covariances
+(m, 3, 3), or radar (range, azimuth, elevation[, range rate]) with the sensor positions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iads.tracking.association import gate_position
+from iads.tracking.base import TrackerConfig, TrackSet
+from iads.tracking.kalman import det3, kf_predict, kf_update_position
+from iads.tracking.models import process_noise, transition_matrix
+
+__all__ = ["MeasurementBatch", "gate", "predict", "update_pairs"]
+
+
+@dataclass(frozen=True)
+class MeasurementBatch:
+    """Measurements of one scan (or of one sensor within a scan).
+
+    z (m, k): positions [m] (k = 3) for config.measurement == 'position'; for 'radar',
+    range [m], azimuth [rad], elevation [rad] and optionally range rate [m/s] (k = 3 or 4).
+    R (m, k, k): their covariances. sensor_xyz_m (m, 3): sensor positions (radar only),
+    rot (m, 3, 3): tracking frame to the sensor's ENU frame (radar only; None = identity).
+    """
+
+    z: NDArray[np.float64]
+    R: NDArray[np.float64]
+    sensor_xyz_m: NDArray[np.float64] | None = None
+    rot: NDArray[np.float64] | None = None
+
+    @property
+    def m(self) -> int:
+        return int(self.z.shape[0])
+
+    def take(self, index: NDArray) -> MeasurementBatch:
+        return MeasurementBatch(
+            self.z[index],
+            self.R[index],
+            None if self.sensor_xyz_m is None else self.sensor_xyz_m[index],
+            None if self.rot is None else self.rot[index],
+        )
+
+    def positions(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Cartesian positions (m, 3) [m] and their covariances (m, 3, 3) (for initiation)."""
+        if self.sensor_xyz_m is None:
+            return self.z, self.R
+        from iads.tracking.radar import radar_to_position
+
+        return radar_to_position(self.z, self.R, self.sensor_xyz_m, self.rot)
+
+
+def _dt(tracks: TrackSet, t_s: float) -> float | NDArray[np.float64]:
+    dt = t_s - tracks.t_s
+    if dt.size and np.all(dt == dt[0]):
+        return float(dt[0])  # one shared F and Q: the common case of a tracker fed scan by scan
+    return dt
+
+
+def predict(tracks: TrackSet, config: TrackerConfig, t_s: float) -> TrackSet:
+    """All tracks predicted from their own time to t_s [s]."""
+    if tracks.n == 0:
+        return tracks
+    dt = _dt(tracks, t_s)
+    if config.motion in ("cv", "ca"):
+        F = transition_matrix(config.motion, dt)
+        Q = process_noise(config.motion, dt, config.process_noise)
+        x, P = kf_predict(tracks.x, tracks.P, F, Q)
+        return dataclasses.replace(tracks, x=x, P=P, t_s=np.full(tracks.n, float(t_s)))
+    if config.motion == "ct":
+        from iads.tracking.nonlinear import ct_predict
+
+        x, P = ct_predict(tracks.x, tracks.P, dt, config)
+        return dataclasses.replace(tracks, x=x, P=P, t_s=np.full(tracks.n, float(t_s)))
+    from iads.tracking.imm import imm_predict
+
+    return imm_predict(tracks, config, dt, t_s)
+
+
+def gate(
+    tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+    """Gated pairs between predicted tracks and measurements.
+
+    Returns rows (track index), cols (measurement index), the squared Mahalanobis distance
+    d2 (p,) and ln det S (p,) of each pair's innovation covariance."""
+    if config.measurement == "position":
+        rows, cols, d2, Sinv = gate_position(
+            tracks.x[:, :3], tracks.P[:, :3, :3], meas.z, meas.R, config.gate_d2
+        )
+        return rows, cols, d2, -np.log(det3(Sinv))
+    from iads.tracking.radar import gate_radar
+
+    return gate_radar(tracks, config, meas)
+
+
+def update_pairs(
+    tracks: TrackSet,
+    config: TrackerConfig,
+    meas: MeasurementBatch,
+    rows: NDArray[np.int64],
+    cols: NDArray[np.int64],
+) -> TrackSet:
+    """Track rows[k] updated with measurement cols[k], for each pair k; returns a TrackSet of
+    p rows (the updated copies, in pair order), for GNN to scatter or JPDA to mix."""
+    sub = tracks.take(rows)
+    if config.motion == "imm":
+        from iads.tracking.imm import imm_update
+
+        return imm_update(sub, config, meas.take(cols))
+    if config.measurement == "position":
+        x, P = kf_update_position(sub.x, sub.P, meas.z[cols], meas.R[cols])
+    else:
+        from iads.tracking.nonlinear import radar_update
+
+        x, P = radar_update(sub.x, sub.P, meas.take(cols), config)
+    return dataclasses.replace(sub, x=x, P=P)

@@ -1,0 +1,129 @@
+"""Track management: the initiator (new tentative tracks from unused measurements) and the
+life-cycle rules (M-of-N confirmation, deletion on missed scans or covariance growth, track
+quality), all vectorized over tracks.
+
+Confirmation follows the M-of-N logic of Blackman & Popoli, *Design and Analysis of Modern
+Tracking Systems* (1999), §6.2: a tentative track is confirmed at its M-th update within
+its first N scans, and deleted as soon as it can no longer get there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iads.tracking.base import DeleteReason, TrackerConfig, TrackSet, TrackStatus
+
+__all__ = ["initial_covariance", "initiate", "manage"]
+
+_WINDOW_MASK = np.uint32(0xFFFFFFFF)
+
+
+def _popcount(v: NDArray[np.uint32]) -> NDArray[np.int64]:
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(v).astype(np.int64)
+    bits = np.unpackbits(v.astype("<u4").view(np.uint8).reshape(-1, 4), axis=1)
+    return bits.sum(axis=1).astype(np.int64)
+
+
+def initial_covariance(config: TrackerConfig, R_pos: NDArray[np.float64]) -> NDArray[np.float64]:
+    """(m, d, d) prior covariance of single-point initiation: the measurement's position
+    covariance R_pos (m, 3, 3) and independent, large variances on the other components."""
+    m, d = R_pos.shape[0], config.state_dim
+    P = np.zeros((m, d, d))
+    P[:, :3, :3] = R_pos
+    iv = np.arange(3, 6)
+    P[:, iv, iv] = config.init_velocity_sigma_mps**2
+    if d == 9:
+        ia = np.arange(6, 9)
+        P[:, ia, ia] = config.init_acceleration_sigma_mps2**2
+    elif d == 7:
+        P[:, 6, 6] = config.init_turn_rate_sigma_rps**2
+    return P
+
+
+def initiate(
+    config: TrackerConfig,
+    t_s: float,
+    pos_m: NDArray[np.float64],
+    R_pos: NDArray[np.float64],
+    next_id: int,
+    n_modes: int = 0,
+) -> TrackSet:
+    """Single-point initiation: one tentative track per position pos_m (m, 3) [m] with
+    covariance R_pos (m, 3, 3), zero velocity (and acceleration, turn rate) with the large
+    prior variances of the config. With a prior velocity sigma well above the target speeds
+    the first update reproduces two-point differencing (Bar-Shalom et al. 2001, §5.5.3).
+    Ids are next_id, next_id + 1, ...; the returned set's next_id follows them."""
+    m, d = pos_m.shape[0], config.state_dim
+    x = np.zeros((m, d))
+    x[:, :3] = pos_m
+    P = initial_covariance(config, R_pos)
+    full = np.full(m, float(t_s))
+    ids = np.arange(next_id, next_id + m, dtype=np.int64)
+    mode_p = np.full((m, n_modes), 1.0 / max(n_modes, 1))
+    mode_x = np.repeat(x[:, None, :], n_modes, axis=1)
+    mode_P = np.repeat(P[:, None, :, :], n_modes, axis=1)
+    return TrackSet(
+        ids=ids,
+        x=x,
+        P=P,
+        status=np.zeros(m, np.int8),
+        hits=np.ones(m, np.int32),
+        misses=np.zeros(m, np.int32),
+        age=np.ones(m, np.int32),
+        history=np.ones(m, np.uint32),
+        quality=np.ones(m),
+        t_s=full,
+        last_update_t_s=full.copy(),
+        initiated_t_s=full.copy(),
+        confirmed_t_s=np.full(m, np.nan),
+        mode_p=mode_p,
+        mode_x=mode_x,
+        mode_P=mode_P,
+        next_id=next_id + m,
+    )
+
+
+def count_scan(tracks: TrackSet, hit: NDArray[np.bool_], t_s: float) -> TrackSet:
+    """Book one scan for existing tracks: hit (n,) says which were updated."""
+    h = hit.astype(np.int32)
+    history = (tracks.history.astype(np.uint64) << np.uint64(1)) & np.uint64(_WINDOW_MASK)
+    history = history.astype(np.uint32) | hit.astype(np.uint32)
+    return dataclasses.replace(
+        tracks,
+        age=tracks.age + 1,
+        hits=tracks.hits + h,
+        misses=np.where(hit, 0, tracks.misses + 1).astype(np.int32),
+        history=history,
+        last_update_t_s=np.where(hit, t_s, tracks.last_update_t_s),
+    )
+
+
+def manage(
+    tracks: TrackSet, config: TrackerConfig, t_s: float
+) -> tuple[TrackSet, NDArray[np.int64], NDArray[np.int64], NDArray[np.int8]]:
+    """Quality, confirmation and deletion after a scan has been booked.
+
+    Returns (surviving tracks, confirmed ids, deleted ids, delete reasons)."""
+    N, M = config.confirm_n, config.confirm_m
+    window = np.uint32((1 << N) - 1)
+    quality = _popcount(tracks.history & window) / np.minimum(tracks.age, N)
+    tentative = tracks.status == TrackStatus.TENTATIVE
+    confirm = tentative & (tracks.hits >= M)
+    status = np.where(confirm, np.int8(TrackStatus.CONFIRMED), tracks.status).astype(np.int8)
+    confirmed_t_s = np.where(confirm, t_s, tracks.confirmed_t_s)
+
+    reason = np.full(tracks.n, -1, np.int8)
+    pos_var = tracks.P[:, 0, 0] + tracks.P[:, 1, 1] + tracks.P[:, 2, 2]
+    reason[pos_var > config.max_position_variance_m2] = DeleteReason.COVARIANCE
+    reason[(reason < 0) & (tracks.misses >= config.delete_misses)] = DeleteReason.MISSES
+    hopeless = tentative & ~confirm & (tracks.hits + (N - tracks.age) < M)
+    reason[(reason < 0) & hopeless] = DeleteReason.NOT_CONFIRMED
+    dead = reason >= 0
+    out = dataclasses.replace(
+        tracks, status=status, confirmed_t_s=confirmed_t_s, quality=quality
+    ).take(~dead)
+    return out, tracks.ids[confirm & ~dead], tracks.ids[dead], reason[dead]

@@ -1,0 +1,199 @@
+"""The multi-target tracker: `tracker_step` is the whole algorithm (predict, associate, update,
+initiate, confirm, delete) as a pure function of (tracks, config, scan); `Tracker` holds the
+state for convenience.
+
+One step, as Stone Soup's `MultiTargetTracker` reads, but over arrays:
+1. predict every track to the scan time;
+2. per sensor (one group when no sensor ids are given), associate confirmed tracks with the
+   measurements (GNN or JPDA), then tentative tracks with the measurements left (GNN), and
+   initiate tentative tracks from the measurements still unused, so that the next sensor's
+   measurements of a new target update the track the previous sensor started (centralized
+   measurement fusion);
+3. book the scan (hits, misses, quality), confirm (M of N), delete.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from iads.errors import ParameterError
+from iads.tracking.association import assign_sparse
+from iads.tracking.base import TrackerConfig, TrackEvents, TrackSet, TrackStatus
+from iads.tracking.filters import MeasurementBatch, gate, predict, update_pairs
+from iads.tracking.management import count_scan, initiate, manage
+
+__all__ = ["Tracker", "empty_tracks", "tracker_step"]
+
+
+def empty_tracks(config: TrackerConfig) -> TrackSet:
+    """The track set a tracker starts from."""
+    return TrackSet.empty(config.state_dim, n_modes=2 if config.motion == "imm" else 0)
+
+
+def _measurements(
+    config: TrackerConfig,
+    z: ArrayLike,
+    R: ArrayLike,
+    sensor_xyz_m: ArrayLike | None,
+    rot: ArrayLike | None,
+) -> MeasurementBatch:
+    z = np.asarray(z, dtype=np.float64)
+    R = np.asarray(R, dtype=np.float64)
+    f = "tracker_step"
+    k_ok = (3,) if config.measurement == "position" else (3, 4)
+    if z.ndim != 2 or z.shape[1] not in k_ok:
+        raise ParameterError("z", f"array of shape {z.shape}", f"an (m, k) array, k in {k_ok}", f)
+    m, k = z.shape
+    if R.shape != (m, k, k):
+        raise ParameterError("R", f"array of shape {R.shape}", f"an array of shape {(m, k, k)}", f)
+    if not (np.all(np.isfinite(z)) and np.all(np.isfinite(R))):
+        raise ParameterError("z, R", "non-finite values", "finite measurements", f)
+    if config.measurement == "radar":
+        if sensor_xyz_m is None:
+            raise ParameterError("sensor_xyz_m", None, "an (m, 3) array for radar measurements", f)
+        s = np.broadcast_to(np.asarray(sensor_xyz_m, dtype=np.float64), (m, 3))
+        r = None if rot is None else np.broadcast_to(np.asarray(rot, dtype=np.float64), (m, 3, 3))
+        return MeasurementBatch(z, R, s, r)
+    return MeasurementBatch(z, R)
+
+
+def _scatter(tracks: TrackSet, rows: NDArray[np.int64], upd: TrackSet) -> TrackSet:
+    """tracks with rows replaced by the updated rows."""
+    if rows.size == 0:
+        return tracks
+    new = {}
+    for f in ("x", "P", "mode_p", "mode_x", "mode_P"):
+        a = getattr(tracks, f).copy()
+        a[rows] = getattr(upd, f)
+        new[f] = a
+    return dataclasses.replace(tracks, **new)
+
+
+def _associate(
+    tracks: TrackSet,
+    config: TrackerConfig,
+    meas: MeasurementBatch,
+    track_mask: NDArray[np.bool_],
+    meas_mask: NDArray[np.bool_],
+    method: str,
+):
+    """Associate and update the tracks in track_mask with the measurements in meas_mask.
+    Returns (tracks, updated track rows, pair rows, pair cols, pair weights, used meas)."""
+    ti = np.flatnonzero(track_mask)
+    mi = np.flatnonzero(meas_mask)
+    none = np.zeros(0, np.int64)
+    if ti.size == 0 or mi.size == 0:
+        return tracks, none, none, none, np.zeros(0), np.zeros(meas.m, bool)
+    sub_t, sub_m = tracks.take(ti), meas.take(mi)
+    rows, cols, d2, logdet = gate(sub_t, config, sub_m)
+    used = np.zeros(meas.m, bool)
+    if method == "gnn":
+        chosen = assign_sparse(rows, cols, d2 - config.gate_d2, ti.size, mi.size)
+        r, c = rows[chosen], cols[chosen]
+        upd = update_pairs(sub_t, config, sub_m, r, c)
+        tracks = _scatter(tracks, ti[r], upd)
+        used[mi[c]] = True
+        return tracks, ti[r], ti[r], mi[c], np.ones(r.size), used
+    from iads.tracking.jpda import jpda_update
+
+    sub_new, upd_rows, w = jpda_update(sub_t, config, sub_m, rows, cols, d2, logdet)
+    tracks = _scatter(tracks, ti[upd_rows], sub_new.take(upd_rows))
+    used[mi[cols]] = True  # a measurement inside a confirmed track's gate starts no track
+    return tracks, ti[upd_rows], ti[rows], mi[cols], w, used
+
+
+def tracker_step(
+    tracks: TrackSet,
+    config: TrackerConfig,
+    t_s: float,
+    z: ArrayLike,
+    R: ArrayLike,
+    rng: np.random.Generator | None = None,
+    *,
+    sensor_id: ArrayLike | None = None,
+    sensor_xyz_m: ArrayLike | None = None,
+    rot: ArrayLike | None = None,
+) -> tuple[TrackSet, TrackEvents]:
+    """One scan of the multi-target tracker.
+
+    tracks: the state after the previous scan (`empty_tracks(config)` at the start).
+    t_s: scan time [s], not before the tracks' time.
+    z (m, 3), R (m, 3, 3): Cartesian positions [m] in the tracking frame (ECEF or local ENU)
+    and their covariances [m²]; for config.measurement == 'radar', z (m, 3|4) is range [m],
+    azimuth [rad], elevation [rad] (, range rate [m/s]) seen from sensor_xyz_m (m, 3) or (3,)
+    with rot (m, 3, 3) or (3, 3) turning the tracking frame into the sensor's ENU frame.
+    sensor_id (m,): which sensor made each measurement; each sensor's measurements are
+    associated in turn so that two radars seeing one target update one track.
+    rng: unused (the tracker is deterministic); accepted for the common stage signature.
+
+    Returns the new TrackSet (deleted tracks removed) and the TrackEvents of the scan.
+    """
+    del rng
+    meas = _measurements(config, z, R, sensor_xyz_m, rot)
+    if tracks.n and float(t_s) < float(tracks.t_s.max()):
+        raise ParameterError(
+            "t_s", t_s, f"at least the tracks' time {tracks.t_s.max()}", "tracker_step"
+        )
+    tracks = predict(tracks, config, float(t_s))
+    n0 = tracks.n
+    hit = np.zeros(n0, bool)
+    if sensor_id is None:
+        groups = [np.arange(meas.m)]
+    else:
+        sid = np.asarray(sensor_id)
+        if sid.shape != (meas.m,):
+            raise ParameterError(
+                "sensor_id", f"shape {sid.shape}", f"shape ({meas.m},)", "tracker_step"
+            )
+        order = np.argsort(sid, kind="stable")
+        groups = np.split(order, np.flatnonzero(np.diff(sid[order])) + 1)
+    pair_t, pair_m, pair_w = [], [], []
+    first_new = tracks.next_id
+    for g in groups:  # a loop over sensors, not over tracks
+        mb = meas.take(g)
+        free = np.ones(mb.m, bool)
+        for stage, method in (
+            (TrackStatus.CONFIRMED, config.association),
+            (TrackStatus.TENTATIVE, "gnn"),
+        ):
+            tracks, upd, pr, pc, pw, used = _associate(
+                tracks, config, mb, tracks.status == stage, free, method
+            )
+            hit[upd[upd < n0]] = True
+            free &= ~used
+            pair_t.append(tracks.ids[pr])
+            pair_m.append(g[pc])
+            pair_w.append(pw)
+        pos, Rpos = mb.take(free).positions()
+        new = initiate(config, float(t_s), pos, Rpos, tracks.next_id, tracks.mode_p.shape[1])
+        tracks = tracks.concat(new)
+    old = count_scan(tracks.take(np.arange(n0)), hit, float(t_s))
+    tracks = old.concat(tracks.take(np.arange(n0, tracks.n)))
+    tracks, confirmed, deleted, reason = manage(tracks, config, float(t_s))
+    events = TrackEvents(
+        t_s=float(t_s),
+        initiated_ids=np.arange(first_new, tracks.next_id, dtype=np.int64),
+        confirmed_ids=confirmed,
+        deleted_ids=deleted,
+        deleted_reason=reason,
+        assoc_track_ids=np.concatenate(pair_t).astype(np.int64),
+        assoc_meas_index=np.concatenate(pair_m).astype(np.int64),
+        assoc_weight=np.concatenate(pair_w),
+    )
+    return tracks, events
+
+
+class Tracker:
+    """Holds a TrackSet and a config between scans: ``events = tracker.step(t_s, z, R)``."""
+
+    def __init__(self, config: TrackerConfig | None = None):
+        self.config = config if config is not None else TrackerConfig()
+        self.tracks = empty_tracks(self.config)
+
+    def step(self, t_s: float, z: ArrayLike, R: ArrayLike, **kwargs) -> TrackEvents:
+        """Process one scan (see `tracker_step`) and return its events."""
+        self.tracks, events = tracker_step(self.tracks, self.config, t_s, z, R, **kwargs)
+        return events

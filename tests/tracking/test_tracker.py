@@ -1,0 +1,123 @@
+"""The tracker as a whole: life cycle rules, ids, events, errors and the standalone entry point."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from iads.errors import ParameterError
+from iads.tracking import (
+    DeleteReason,
+    Scan,
+    Tracker,
+    TrackerConfig,
+    TrackStatus,
+    estimates_by_time,
+    gospa_series,
+    track_scans,
+)
+from iads.tracking.synthetic import simulate_cv
+
+R1 = 25.0 * np.eye(3)[None]
+
+
+def _scan(tr, t, pts):
+    pts = np.atleast_2d(np.asarray(pts, float)).reshape(-1, 3)
+    return tr.step(t, pts, np.repeat(R1, pts.shape[0], axis=0))
+
+
+def test_m_of_n_confirmation_and_deletion_on_misses():
+    cfg = TrackerConfig(confirm_m=3, confirm_n=4, delete_misses=2, init_velocity_sigma_mps=50)
+    tr = Tracker(cfg)
+    ev = _scan(tr, 0.0, [0, 0, 0])
+    assert ev.initiated_ids.tolist() == [1]
+    assert _scan(tr, 1.0, [10, 0, 0]).confirmed_ids.size == 0
+    assert tr.tracks.status[0] == TrackStatus.TENTATIVE
+    ev = _scan(tr, 2.0, [20, 0, 0])  # third hit: confirmed
+    assert ev.confirmed_ids.tolist() == [1]
+    assert tr.tracks.confirmed_t_s[0] == 2.0
+    assert np.allclose(tr.tracks.velocity[0], [10, 0, 0], atol=2.0)
+    assert _scan(tr, 3.0, np.zeros((0, 3))).deleted_ids.size == 0
+    ev = _scan(tr, 4.0, np.zeros((0, 3)))  # second consecutive miss: deleted
+    assert ev.deleted_ids.tolist() == [1]
+    assert ev.deleted_reason.tolist() == [DeleteReason.MISSES]
+    assert tr.tracks.n == 0
+
+
+def test_tentative_track_deleted_when_m_of_n_unreachable():
+    cfg = TrackerConfig(confirm_m=3, confirm_n=3, delete_misses=5)
+    tr = Tracker(cfg)
+    _scan(tr, 0.0, [0, 0, 0])
+    ev = _scan(tr, 1.0, np.zeros((0, 3)))  # 1 hit, 1 scan left: 3 of 3 unreachable
+    assert ev.deleted_reason.tolist() == [DeleteReason.NOT_CONFIRMED]
+
+
+def test_ids_unique_and_events_consistent():
+    sc = simulate_cv(np.random.default_rng(0), 30, n_scans=15, clutter_per_scan=10)
+    tr = Tracker(TrackerConfig(process_noise=0.05, init_velocity_sigma_mps=50))
+    seen: set[int] = set()
+    for s in sc.scans:
+        ev = tr.step(s.t_s, s.z, s.R)
+        new = set(ev.initiated_ids.tolist())
+        assert not (new & seen)
+        seen |= new
+        assert len(set(tr.tracks.ids.tolist())) == tr.tracks.n
+        # GNN: each measurement updates at most one track and each track takes at most one.
+        assert len(set(ev.assoc_meas_index.tolist())) == ev.assoc_meas_index.size
+        assert len(set(ev.assoc_track_ids.tolist())) == ev.assoc_track_ids.size
+        assert np.all(np.isfinite(tr.tracks.x)) and np.all(np.isfinite(tr.tracks.P))
+
+
+def test_track_scans_table_and_gospa_on_separated_targets():
+    rng = np.random.default_rng(42)
+    sc = simulate_cv(rng, 50, n_scans=25, sigma_m=5.0, clutter_per_scan=5)
+    cfg = TrackerConfig(process_noise=0.05, init_velocity_sigma_mps=50)
+    tab = track_scans(sc.scans, cfg)
+    assert {"t_s", "track_id", "confirmed", "x_m", "covariance"} <= set(tab.column_names)
+    est = estimates_by_time(tab, sc.t_s)
+    g = gospa_series(list(sc.truth_xyz_m), [e[1] for e in est], c=50.0)
+    # After confirmation nearly every target has one track at filter accuracy: GOSPA is close
+    # to sqrt(n) times the 3-D position error, far below the c-bound of a missed target.
+    assert g["gospa"][-5:].mean() < np.sqrt(50 * 3 * 5.0**2) * 1.5
+    assert g["missed"][-1] <= 2 * 50.0**2 / 2
+
+
+def test_tuple_scans_and_empty_input():
+    tab = track_scans([(0.0, np.zeros((0, 3)), np.zeros((0, 3, 3)))])
+    assert tab.num_rows == 0
+
+
+@pytest.mark.parametrize(
+    "z,R,name",
+    [
+        (np.zeros((2, 2)), np.zeros((2, 2, 2)), "z"),
+        (np.zeros((2, 3)), np.zeros((3, 3, 3)), "R"),
+        (np.full((1, 3), np.nan), np.eye(3)[None], "z, R"),
+    ],
+)
+def test_bad_measurements_raise(z, R, name):
+    with pytest.raises(ParameterError, match=f"'{name}'"):
+        Tracker().step(0.0, z, R)
+
+
+def test_config_validation():
+    with pytest.raises(ParameterError, match="confirm_m"):
+        TrackerConfig(confirm_m=4, confirm_n=3)
+    with pytest.raises(ParameterError, match="'association'"):
+        TrackerConfig(association="nearest")
+    with pytest.raises(ParameterError, match="process_noise"):
+        TrackerConfig(process_noise=-1.0)
+
+
+def test_time_going_backwards_raises():
+    tr = Tracker()
+    _scan(tr, 5.0, [0, 0, 0])
+    with pytest.raises(ParameterError, match="'t_s'"):
+        _scan(tr, 4.0, [0, 0, 0])
+
+
+def test_same_input_same_output():
+    sc = simulate_cv(np.random.default_rng(9), 20, n_scans=8)
+    a, b = track_scans(sc.scans), track_scans(sc.scans)
+    assert a.equals(b)
+    assert isinstance(sc.scans[0], Scan)
