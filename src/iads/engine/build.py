@@ -1,0 +1,284 @@
+"""Building a run: from a validated scenario and its catalog to the arrays the stages work
+on (radars, units, missile types, threats), their flight specs and the random streams.
+Degrees and catalog figures are converted to SI here, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iads.catalog.loader import assumed_figures
+from iads.catalog.schema import THREAT_CLASSES, Catalog, Figure
+from iads.geo import destination_point, geodetic_to_ecef, initial_bearing_deg
+from iads.scenario.loader import LoadedScenario
+from iads.scenario.schema import Scenario, ThreatGroup
+from iads.sensors.radar import RadarArrays, reference_snr_db, rotations
+from iads.threats import WaypointFlight
+from iads.units import mach_to_mps
+from iads.weapons.envelope import MissileArrays
+
+__all__ = ["STREAMS", "Built", "build", "streams"]
+
+#: The named random streams of a run, each spawned from the scenario seed in this order.
+STREAMS = ("build", "sensors", "tracking", "c2", "weapons")
+
+RADAR_DEFAULTS = {"ref_pd": 0.5, "pfa": 1e-6, "min_elevation_deg": 0.0,
+                  "max_elevation_deg": 85.0, "antenna_height_m": 0.0}
+
+
+def streams(seed: int) -> dict[str, np.random.Generator]:
+    """One independent Generator per stage, spawned from ``seed`` (numpy SeedSequence)."""
+    children = np.random.SeedSequence(seed).spawn(len(STREAMS))
+    return {name: np.random.default_rng(s) for name, s in zip(STREAMS, children, strict=True)}
+
+
+@dataclass
+class Units:
+    """Defense units (fire units), one row each (shape (u,))."""
+
+    names: tuple[str, ...]
+    systems: tuple[str, ...]
+    pos_ecef_m: NDArray[np.float64]          # (u, 3)
+    lat_deg: NDArray[np.float64]
+    lon_deg: NDArray[np.float64]
+    stock0: NDArray[np.int64]                # (u, m) initial ready missiles per type
+    fire_channels: NDArray[np.int64]
+    reaction_s: NDArray[np.float64]
+    salvo: NDArray[np.int64]
+    reserve: NDArray[np.int64]
+    max_engagements: NDArray[np.int64]
+    look: NDArray[np.bool_]                  # True: shoot-look-shoot
+
+    @property
+    def n(self) -> int:
+        return len(self.names)
+
+
+@dataclass
+class Threats:
+    """Threats, one row each (shape (n,)); the truth itself is flown by iads.threats."""
+
+    names: tuple[str, ...]
+    type_key: tuple[str, ...]
+    klass: NDArray[np.int64]                 # index into THREAT_CLASSES
+    rcs_m2: NDArray[np.float64]
+    swerling: NDArray[np.int64]
+    target_asset: NDArray[np.int64]          # -1: none
+    cost_usd: NDArray[np.float64]            # NaN where not public
+    specs: list[WaypointFlight]
+
+    @property
+    def n(self) -> int:
+        return len(self.names)
+
+
+@dataclass
+class Built:
+    """Everything a run needs, as arrays."""
+
+    scenario: Scenario
+    catalog: Catalog
+    radars: RadarArrays
+    ref_snr_db: NDArray[np.float64]          # (r, 5) per Swerling case
+    units: Units
+    missiles: MissileArrays
+    threats: Threats
+    asset_names: tuple[str, ...]
+    asset_ecef_m: NDArray[np.float64]        # (a, 3)
+    asset_value: NDArray[np.float64]
+    assumptions: list[dict[str, Any]]
+    rng: dict[str, np.random.Generator]
+
+
+def _v(fig: Figure | None, default: float = np.nan) -> float:
+    return float(fig.value) if fig is not None else default
+
+
+def _ecef(lat: Any, lon: Any, alt: Any) -> NDArray[np.float64]:
+    return np.stack(geodetic_to_ecef(lat, lon, alt), axis=-1)
+
+
+def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
+    """Arrays for a run of ``loaded`` (``seed`` overrides the scenario's)."""
+    sc, cat = loaded.scenario, loaded.catalog
+    rng = streams(sc.settings.seed if seed is None else seed)
+    defenders = [d for d in sc.defenders if d.enabled]
+    used: list[tuple[str, str]] = []
+
+    # Missile types: every type carried by an enabled unit, in first-seen order.
+    mkeys: list[str] = []
+    for d in defenders:
+        for g in cat.systems[d.system].launchers:
+            mk = cat.launchers[g.launcher].missile
+            if mk not in mkeys:
+                mkeys.append(mk)
+    ms = [cat.missiles[k] for k in mkeys]
+    used += [("missiles", k) for k in mkeys]
+    missiles = MissileArrays(
+        keys=tuple(mkeys),
+        min_range_m=np.array([_v(m.min_range_m) for m in ms]),
+        max_range_m=np.array([_v(m.max_range_m) for m in ms]),
+        min_alt_m=np.array([_v(m.min_altitude_m) for m in ms]),
+        max_alt_m=np.array([_v(m.max_altitude_m) for m in ms]),
+        speed_mps=np.array([_v(m.mean_speed_mps) for m in ms]),
+        max_target_speed_mps=np.array([_v(m.max_target_speed_mps) for m in ms]),
+        pk=np.array([[_v(m.pk.get(c), 0.0) for c in THREAT_CLASSES] for m in ms]).reshape(
+            len(ms), len(THREAT_CLASSES)),
+        cost_usd=np.array([_v(m.unit_cost_usd) for m in ms]),
+    )
+
+    # Units and their radars.
+    stock0 = np.zeros((len(defenders), len(mkeys)), dtype=np.int64)
+    radar_rows: list[dict[str, Any]] = []
+    for u, d in enumerate(defenders):
+        system = cat.systems[d.system]
+        used += [("systems", d.system)] + [("launchers", g.launcher) for g in system.launchers]
+        for g in system.launchers:
+            ln = cat.launchers[g.launcher]
+            stock0[u, mkeys.index(ln.missile)] += int(round(g.count.value * ln.missiles_per_launcher.value))
+        if d.loadout is not None:
+            stock0[u, :] = 0
+            for k, n in d.loadout.items():
+                stock0[u, mkeys.index(k)] = n
+        for rk in system.radars:
+            used.append(("radars", rk))
+            radar_rows.append({"key": rk, "unit": u, "entry": cat.radars[rk], "pos": d.position})
+    lat_u = np.array([d.position.lat for d in defenders])
+    lon_u = np.array([d.position.lon for d in defenders])
+    units = Units(
+        names=tuple(d.name for d in defenders),
+        systems=tuple(d.system for d in defenders),
+        pos_ecef_m=_ecef(lat_u, lon_u, np.array([d.position.alt_m for d in defenders])).reshape(-1, 3),
+        lat_deg=lat_u,
+        lon_deg=lon_u,
+        stock0=stock0,
+        fire_channels=np.array(
+            [int(cat.systems[d.system].fire_channels.value) for d in defenders], dtype=np.int64),
+        reaction_s=np.array([cat.systems[d.system].command_post.reaction_time_s.value
+                             for d in defenders]),
+        salvo=np.array([max(d.doctrine.salvo, 2 if d.doctrine.policy == "shoot-shoot-look" else 1)
+                        for d in defenders], dtype=np.int64),
+        reserve=np.array([d.doctrine.reserve for d in defenders], dtype=np.int64),
+        max_engagements=np.array([d.doctrine.max_engagements_per_threat for d in defenders],
+                                 dtype=np.int64),
+        look=np.array([d.doctrine.policy == "shoot-look-shoot" for d in defenders]),
+    )
+    radars, ref_snr = _radars(radar_rows, rng["build"])
+
+    assets = sc.assets
+    asset_ecef = _ecef(np.array([a.position.lat for a in assets]),
+                       np.array([a.position.lon for a in assets]),
+                       np.array([a.position.alt_m for a in assets])).reshape(-1, 3)
+    threats = _threats(sc, cat, [a.name for a in assets], used)
+
+    return Built(
+        scenario=sc,
+        catalog=cat,
+        radars=radars,
+        ref_snr_db=ref_snr,
+        units=units,
+        missiles=missiles,
+        threats=threats,
+        asset_names=tuple(a.name for a in assets),
+        asset_ecef_m=asset_ecef,
+        asset_value=np.array([a.value for a in assets]),
+        assumptions=assumed_figures(cat, used),
+        rng=rng,
+    )
+
+
+def _radars(rows: list[dict[str, Any]], rng: np.random.Generator):
+    def fig(r, name: str) -> float:
+        f = getattr(r, name, None)
+        return _v(f, RADAR_DEFAULTS.get(name, np.nan))
+
+    entries = [row["entry"] for row in rows]
+    lat = np.array([row["pos"].lat for row in rows])
+    lon = np.array([row["pos"].lon for row in rows])
+    h = np.array([row["pos"].alt_m + fig(e, "antenna_height_m") for row, e in zip(rows, entries, strict=True)])
+    revisit = np.array([fig(e, "revisit_s") for e in entries])
+    ref_pd = np.array([fig(e, "ref_pd") for e in entries])
+    pfa = np.array([fig(e, "pfa") for e in entries])
+    radars = RadarArrays(
+        keys=tuple(row["key"] for row in rows),
+        unit=np.array([row["unit"] for row in rows], dtype=np.int64),
+        pos_ecef_m=_ecef(lat, lon, h).reshape(-1, 3),
+        lat_rad=np.deg2rad(lat),
+        lon_rad=np.deg2rad(lon),
+        height_m=h,
+        rot_enu=rotations(np.deg2rad(lat), np.deg2rad(lon)).reshape(-1, 3, 3),
+        ref_range_m=np.array([fig(e, "ref_range_m") for e in entries]),
+        ref_rcs_m2=np.array([fig(e, "ref_rcs_m2") for e in entries]),
+        ref_pd=ref_pd,
+        pfa=pfa,
+        max_range_m=np.array([fig(e, "instrumented_range_m") for e in entries]),
+        revisit_s=revisit,
+        min_el_rad=np.deg2rad([fig(e, "min_elevation_deg") for e in entries]),
+        max_el_rad=np.deg2rad([fig(e, "max_elevation_deg") for e in entries]),
+        sigma_range_m=np.array([fig(e, "range_sigma_m") for e in entries]),
+        sigma_angle_rad=np.deg2rad([fig(e, "angle_sigma_deg") for e in entries]),
+        phase_s=rng.random(len(rows)) * revisit,
+    )
+    ref_snr = np.stack([reference_snr_db(ref_pd, pfa, sw) for sw in range(5)], axis=-1)
+    return radars, ref_snr.reshape(len(rows), 5)
+
+
+def _route(g: ThreatGroup, i: int, target: tuple[float, float, float] | None,
+           alt_m: float) -> NDArray[np.float64]:
+    """The (k, 3) lat/lon/alt route of the i-th threat of a group: launch point (shifted
+    sideways by the lateral spacing), waypoints, target."""
+    pts = [(g.launch.lat, g.launch.lon, alt_m)]
+    pts += [(w.lat, w.lon, alt_m if w.alt_m is None else w.alt_m) for w in g.waypoints]
+    if target is not None:
+        pts.append((target[0], target[1], alt_m))
+    route = np.array(pts, dtype=float)
+    off = (i - (g.count - 1) / 2.0) * g.lateral_spacing_m
+    if off != 0.0 and len(route) > 1:
+        brg = float(initial_bearing_deg(route[0, 0], route[0, 1], route[1, 0], route[1, 1]))
+        lat, lon = destination_point(route[0, 0], route[0, 1], brg + 90.0, abs(off))
+        if off < 0:
+            lat, lon = destination_point(route[0, 0], route[0, 1], brg - 90.0, abs(off))
+        route[0, 0], route[0, 1] = float(lat), float(lon)
+    return route
+
+
+def _threats(sc: Scenario, cat: Catalog, asset_names: list[str],
+             used: list[tuple[str, str]]) -> Threats:
+    names, types, klass, rcs, sw, tgt, cost, specs = [], [], [], [], [], [], [], []
+    for gi, g in enumerate(sc.threats):
+        entry = cat.threats[g.type]
+        used.append(("threats", g.type))
+        if g.speed_mps is not None:
+            speed = g.speed_mps
+        elif g.speed_mach is not None:
+            speed = float(mach_to_mps(g.speed_mach))
+        else:
+            speed = entry.cruise_speed_mps.value
+        alt = g.altitude_m if g.altitude_m is not None else entry.cruise_altitude_m.value
+        target = None
+        if g.target is not None:
+            a = sc.assets[asset_names.index(g.target)].position
+            target = (a.lat, a.lon, a.alt_m)
+        base = g.name or f"{g.type}#{gi}"
+        for i in range(g.count):
+            names.append(f"{base}.{i}" if g.count > 1 else base)
+            types.append(g.type)
+            klass.append(THREAT_CLASSES.index(entry.threat_class))
+            rcs.append(entry.rcs_front_m2.value)
+            sw.append(entry.swerling)
+            tgt.append(asset_names.index(g.target) if g.target is not None else -1)
+            cost.append(_v(entry.unit_cost_usd))
+            specs.append(WaypointFlight(
+                waypoints_lla=_route(g, i, target, alt),
+                speed_mps=float(speed),
+                launch_t_s=g.launch_time_s + i * g.spacing_s,
+            ))
+    return Threats(
+        names=tuple(names), type_key=tuple(types),
+        klass=np.array(klass, dtype=np.int64), rcs_m2=np.array(rcs, dtype=float),
+        swerling=np.array(sw, dtype=np.int64), target_asset=np.array(tgt, dtype=np.int64),
+        cost_usd=np.array(cost, dtype=float), specs=specs,
+    )

@@ -1,0 +1,100 @@
+"""Engagement envelopes and predicted intercept points (PIP), vectorized.
+
+First-order kinematics: the target keeps its (tracked) velocity, the interceptor flies a
+straight line at its mean speed after a launch delay. The PIP is then the earliest root of
+
+    |D + V·τ| = s·(τ − d),       D = target − launcher, τ ≥ d,
+
+a quadratic in τ (the classic constant-velocity intercept problem, e.g. Zarchan,
+*Tactical and Strategic Missile Guidance*, 6th ed., ch. 2 on predicted-intercept geometry).
+The launch acceptability region is the set of PIPs whose slant range, altitude and target
+speed lie inside the missile's figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iads.geo import ecef_to_geodetic_rad
+
+__all__ = ["MissileArrays", "in_envelope", "intercept_time"]
+
+
+@dataclass(frozen=True)
+class MissileArrays:
+    """Missile types as arrays over types (shape (m,) each, SI)."""
+
+    keys: tuple[str, ...]
+    min_range_m: NDArray[np.float64]
+    max_range_m: NDArray[np.float64]
+    min_alt_m: NDArray[np.float64]
+    max_alt_m: NDArray[np.float64]
+    speed_mps: NDArray[np.float64]
+    max_target_speed_mps: NDArray[np.float64]
+    pk: NDArray[np.float64]            # (m, n_threat_classes)
+    cost_usd: NDArray[np.float64]      # NaN where not public
+
+    @property
+    def n(self) -> int:
+        return len(self.keys)
+
+
+def intercept_time(
+    d_m: NDArray[np.float64],
+    v_mps: NDArray[np.float64],
+    speed_mps: NDArray[np.float64],
+    delay_s: NDArray[np.float64] | float = 0.0,
+) -> NDArray[np.float64]:
+    """Time τ [s] from now until a constant-speed interceptor launched after ``delay_s``
+    meets a constant-velocity target; ``inf`` where it cannot.
+
+    ``d_m``: target position relative to the launcher (..., 3); ``v_mps``: target
+    velocity (..., 3); ``speed_mps`` and ``delay_s`` broadcast against ``d_m[..., 0]``.
+    """
+    s2 = np.asarray(speed_mps, dtype=float) ** 2
+    dly = np.asarray(delay_s, dtype=float)
+    a = np.einsum("...i,...i->...", v_mps, v_mps) - s2
+    b = 2.0 * (np.einsum("...i,...i->...", d_m, v_mps) + s2 * dly)
+    c = np.einsum("...i,...i->...", d_m, d_m) - s2 * dly**2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        disc = b * b - 4.0 * a * c
+        sq = np.sqrt(np.maximum(disc, 0.0))
+        # Numerically stable roots (Press et al., Numerical Recipes, §5.6).
+        q = -0.5 * (b + np.copysign(sq, b))
+        r1 = np.where(q != 0.0, c / q, np.inf)
+        r2 = np.where(a != 0.0, q / a, np.inf)
+        # a == 0: target as fast as the interceptor, linear equation b·τ + c = 0.
+        lin = np.where(b != 0.0, -c / b, np.inf)
+    roots = np.stack(
+        [np.where(np.abs(a) > 1e-12, r1, lin), np.where(np.abs(a) > 1e-12, r2, np.inf)]
+    )
+    roots = np.where((disc >= 0.0) & (roots >= dly - 1e-9) & np.isfinite(roots), roots, np.inf)
+    return roots.min(axis=0)
+
+
+def in_envelope(
+    missiles: MissileArrays,
+    launcher_ecef_m: NDArray[np.float64],
+    pip_ecef_m: NDArray[np.float64],
+    target_speed_mps: NDArray[np.float64],
+) -> NDArray[np.bool_]:
+    """Whether each PIP lies inside each missile type's envelope.
+
+    ``launcher_ecef_m`` (..., 3), ``pip_ecef_m`` (..., m, 3) with the missile-type axis
+    second to last, ``target_speed_mps`` (...,). Returns (..., m).
+    """
+    rng_m = np.linalg.norm(pip_ecef_m - launcher_ecef_m[..., None, :], axis=-1)
+    finite = np.all(np.isfinite(pip_ecef_m), axis=-1)
+    safe = np.where(finite[..., None], pip_ecef_m, 1.0e7)
+    _, _, alt_m = ecef_to_geodetic_rad(safe[..., 0], safe[..., 1], safe[..., 2])
+    return (
+        finite
+        & (rng_m >= missiles.min_range_m)
+        & (rng_m <= missiles.max_range_m)
+        & (alt_m >= missiles.min_alt_m)
+        & (alt_m <= missiles.max_alt_m)
+        & (np.asarray(target_speed_mps)[..., None] <= missiles.max_target_speed_mps)
+    )
