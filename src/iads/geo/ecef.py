@@ -51,8 +51,8 @@ def ecef_to_geodetic_rad(x_m: ArrayLike, y_m: ArrayLike, z_m: ArrayLike) -> Arra
     point is not unique; the northern solution is returned, derived directly from the
     normal-line condition sqrt(x^2+y^2) = N e^2 cos(lat). At x = y = 0 the longitude is 0.
 
-    Inputs broadcast; outputs have the broadcast shape. Round-trip error < 1e-8 m from the
-    centre to GEO altitude. No checks.
+    Inputs broadcast; outputs have the broadcast shape. Round-trip error < 1e-7 m from the
+    centre to GEO altitude (1e-8 m below 1,200 km). No checks.
     """
     x = np.asarray(x_m, dtype=float)
     y = np.asarray(y_m, dtype=float)
@@ -68,7 +68,7 @@ def ecef_to_geodetic_rad(x_m: ArrayLike, y_m: ArrayLike, z_m: ArrayLike) -> Arra
     e4pq = _E4 * p * q
 
     with np.errstate(invalid="ignore", divide="ignore"):
-        # Outside the evolute (every point above about -40 km): Vermeille (2011).
+        # Outside the evolute (every point more than ~43 km from the centre): Vermeille (2011).
         out = evol > 0.0
         rad1 = np.sqrt(np.where(out, evol, 0.0))
         rad2 = np.sqrt(e4pq)

@@ -1,7 +1,7 @@
 """Great circles on a sphere: distance, initial bearing, destination point, interpolation.
 
 Spherical model: radius ``MEAN_RADIUS_M`` = IUGG mean radius R1 = 6,371,008.8 m by default.
-Against the WGS-84 geodesic the distance is off by up to about 0.5 % (0.3 % typical); use
+Against the WGS-84 geodesic the distance is off by up to about 0.55 % (0.3 % typical); use
 it for routes and ranges, not for surveying. Latitudes are treated as if geocentric on the
 sphere. Computed with n-vectors (unit normals), which have no singularity at the poles or
 the antimeridian: Gade, K. (2010), "A Non-singular Horizontal Position Representation",
