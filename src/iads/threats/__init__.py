@@ -5,8 +5,17 @@ dataclass per threat kind) and returns a ``Truth`` (ECEF positions/velocities sa
 uniform grid, launch and end times) whose ``state_at(t_s)`` interpolates any instant.
 """
 
+from iads.threats.aircraft import AircraftFlight, CruiseMissileFlight, DroneFlight
 from iads.threats.flight import FlightSpec, fly
 from iads.threats.truth import Truth
 from iads.threats.waypoint import WaypointFlight
 
-__all__ = ["FlightSpec", "Truth", "WaypointFlight", "fly"]
+__all__ = [
+    "AircraftFlight",
+    "CruiseMissileFlight",
+    "DroneFlight",
+    "FlightSpec",
+    "Truth",
+    "WaypointFlight",
+    "fly",
+]

@@ -48,11 +48,14 @@ def fly_waypoints(specs: Sequence[WaypointFlight], t_s: F64) -> BatchResult:
     end_t_s (m,) [s].
     """
     m = len(specs)
-    u_wp, h_wp, _ = pad_waypoints([s.waypoints_lla for s in specs])
+    u_wp, h_wp, k_wp = pad_waypoints([s.waypoints_lla for s in specs])
     speed = np.array([s.speed_mps for s in specs])
     launch = np.array([s.launch_t_s for s in specs])
     alt = np.array([np.nan if s.altitude_m is None else s.altitude_m for s in specs])
-    leg_ang = _nav.central_angle(u_wp[:, :-1], u_wp[:, 1:])  # (m, k_max - 1), pads are 0
+    leg_ang = _nav.central_angle(u_wp[:, :-1], u_wp[:, 1:])  # (m, k_max - 1)
+    # Pad legs are exactly 0 (arccos of a rounded 1 can leave ~1e-8 rad, which would make
+    # a pad leg "active" at the end of the route and divide by ~0 there).
+    leg_ang = np.where(np.arange(leg_ang.shape[1])[None, :] < (k_wp - 1)[:, None], leg_ang, 0.0)
     leg_m = _nav.R_NAV_M * leg_ang
     cum = np.concatenate([np.zeros((m, 1)), np.cumsum(leg_m, axis=1)], axis=1)  # (m, k_max)
     total = cum[:, -1]
@@ -64,6 +67,8 @@ def fly_waypoints(specs: Sequence[WaypointFlight], t_s: F64) -> BatchResult:
     d = speed * (t_c - launch)
     # Active leg j: the number of interior waypoints strictly passed (pads never count).
     j = np.sum(cum[None, :, 1:-1] < d[..., None], axis=-1)  # (n_t, m)
+    # d can exceed the route length by rounding at the end time: stay on the last real leg.
+    j = np.minimum(j, (k_wp - 2)[None, :])
     rows = np.arange(m)[None, :]
     a, b = u_wp[rows, j], u_wp[rows, j + 1]  # (n_t, m, 3)
     omega = leg_ang[rows, j]
