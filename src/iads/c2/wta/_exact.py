@@ -34,7 +34,7 @@ def exact(values, q, counts, *, deadline=None, rng=None):
     ub = float(survival_of_counts(values, q, x).sum())
     if ub <= 0.0:
         return x, 0.0, True
-    lb, lam, z_cols = lp_bound(values, q, counts, x)
+    lb, lam, z_cols = lp_bound(values, q, counts, x, deadline=deadline, upper=ub)
     if ub - lb <= _RTOL * ub:
         return x, lb, True
     # an integral LP solution is optimal for the WTA

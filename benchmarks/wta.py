@@ -1,0 +1,129 @@
+"""Benchmark of iads.c2.wta: random instances (Ahuja et al. 2007 scheme) and the public
+instances of Andersen, Pavlikov and Toffolo (2022).
+
+Run: python benchmarks/wta.py [--quick] [--data DIR]
+Prints wall and process CPU time (the machine may be shared), objectives and gaps.
+The Andersen instances are read from ../shared/benchmarks/wta-andersen2022/ relative to the
+repository (never copied into it); a missing directory skips that part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from pathlib import Path
+
+import numpy as np
+
+from iads.c2.wta import solve
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO.parent / "shared" / "benchmarks" / "wta-andersen2022"
+
+
+def timed(fn, *args, **kwargs):
+    w0, c0 = time.perf_counter(), time.process_time()
+    out = fn(*args, **kwargs)
+    return out, time.perf_counter() - w0, time.process_time() - c0
+
+
+def random_instance(seed, n_weapons, n_targets):
+    """Values U[25, 100], Pk U[0.6, 0.9] (Ahuja et al. 2007, section 7)."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(25, 100, n_targets), rng.uniform(0.6, 0.9, (n_weapons, n_targets))
+
+
+def bench_random(quick):
+    sizes = [10, 20, 40, 80, 200, 1000] if not quick else [10, 20, 80, 200]
+    seeds = range(3) if not quick else range(1)
+    print("## Random instances (values U[25,100], Pk U[0.6,0.9]); times in ms, wall/cpu")
+    print(f"{'size':>10} {'seed':>4} | {'exact ms':>15} {'opt':>3} | {'heur ms':>13} "
+          f"{'heur gap':>9} | {'milp ms':>15} {'milp gap':>9} | {'greedy gap':>10}")
+    for n in sizes:
+        for seed in seeds:
+            values, pk = random_instance(seed, n, n)
+            ex, ex_w, ex_c = (None, np.nan, np.nan)
+            if n <= 80:
+                ex, ex_w, ex_c = timed(solve, values, pk, "exact")
+            he, he_w, he_c = timed(solve, values, pk, "heuristic")
+            mi, mi_w, mi_c = (None, np.nan, np.nan)
+            if n <= (20 if quick else 40):
+                mi, mi_w, mi_c = timed(solve, values, pk, "milp", time_limit_s=60.0)
+            ref = ex.objective if ex is not None and ex.optimal else None
+            if ref is None and mi is not None and mi.optimal:
+                ref = mi.objective
+            if ref is None:  # no proven optimum: gap to the best objective found
+                ref = min(r.objective for r in (ex, he, mi) if r is not None)
+            from iads.c2.wta._heuristic import greedy
+            from iads.c2.wta._problem import survival_of_counts
+            g = survival_of_counts(values, 1 - pk, greedy(values, 1 - pk, np.ones(n, int))).sum()
+
+            def gap(r):
+                return "" if r is None else f"{(r.objective - ref) / ref:9.2e}"
+
+            print(f"{n:>4}x{n:<5} {seed:>4} | {ex_w * 1e3:7.1f}/{ex_c * 1e3:7.1f} "
+                  f"{'yes' if ex is not None and ex.optimal else '-':>3} | "
+                  f"{he_w * 1e3:6.1f}/{he_c * 1e3:6.1f} {gap(he):>9} | "
+                  f"{mi_w * 1e3:7.0f}/{mi_c * 1e3:7.0f} {gap(mi):>9} | "
+                  f"{(g - ref) / ref:10.2e}")
+
+
+def read_andersen(path):
+    """W T mu / T values / lines 'i j p' (README of the data set)."""
+    tok = path.read_text().split()
+    n_w, n_t, mu = int(tok[0]), int(tok[1]), int(tok[2])
+    values = np.array(tok[3:3 + n_t], dtype=float)
+    rest = np.array(tok[3 + n_t:], dtype=float).reshape(-1, 3)
+    pk = np.zeros((n_w, n_t))
+    pk[rest[:, 0].astype(int), rest[:, 1].astype(int)] = rest[:, 2]
+    return values, pk, np.full(n_w, mu, dtype=np.int64)
+
+
+def published(path):
+    """Best known UB and whether any approach proved it optimal, per (W, T, mu)."""
+    best = {}
+    with open(path, newline="") as f:
+        for row in csv.reader(f):
+            if len(row) < 9 or not row[1].strip().isdigit():
+                continue
+            key = (int(row[1]), int(row[2]), int(row[3]))
+            ub, lb, opt = float(row[6]), float(row[5]), row[7].strip() == "opt"
+            ub0, lb0, opt0 = best.get(key, (np.inf, 0.0, False))
+            best[key] = (min(ub0, ub), max(lb0, lb), opt0 or opt)
+    return best
+
+
+def bench_andersen(quick, data):
+    if not data.is_dir():
+        print(f"\n(no Andersen instances at {data}: skipped)")
+        return
+    ref = published(data / "published_results.csv")
+    files = sorted(data.glob("wta_*x*x*.txt"),
+                   key=lambda p: tuple(int(s) for s in p.stem.split("_")[1].split("x")))
+    if quick:
+        files = [f for f in files if f.stem.startswith("wta_50x")]
+    print("\n## Andersen, Pavlikov and Toffolo (2022) instances, method='heuristic'")
+    print(f"{'instance':>12} {'iads':>13} {'best known':>13} {'status':>8} {'rel gap':>10} "
+          f"{'wall s':>7} {'cpu s':>7}")
+    for path in files:
+        values, pk, counts = read_andersen(path)
+        key = (pk.shape[0], pk.shape[1], int(counts[0]))
+        res, w, c = timed(solve, values, pk, "heuristic", counts=counts)
+        ub, lb, opt = ref.get(key, (np.nan, np.nan, False))
+        status = "opt" if opt else f"open {(ub - lb) / ub:.2%}"
+        print(f"{path.stem[4:]:>12} {res.objective:13.6f} {ub:13.6f} {status:>8} "
+              f"{(res.objective - ub) / ub:10.2e} {w:7.3f} {c:7.3f}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="a short run")
+    ap.add_argument("--data", type=Path, default=DATA, help="Andersen instances directory")
+    args = ap.parse_args()
+    bench_random(args.quick)
+    bench_andersen(args.quick, args.data)
+
+
+if __name__ == "__main__":
+    main()
