@@ -11,6 +11,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from iads._yamlio import LineMap, load_yaml, read_yaml_file, validate
 from iads.catalog.schema import Catalog, CatalogFile, Figure
 from iads.errors import CatalogError, Problem, ScenarioError
@@ -92,7 +94,7 @@ def _figures(obj: Any, sub: tuple = ()) -> list[tuple[tuple, Figure]]:
     elif isinstance(obj, list):
         for i, v in enumerate(obj):
             out += _figures(v, sub + (i,))
-    elif hasattr(obj, "model_fields"):
+    elif isinstance(obj, BaseModel):
         for name in type(obj).model_fields:
             out += _figures(getattr(obj, name), sub + (name,))
     return out
