@@ -19,6 +19,7 @@ __all__ = ["LineMap", "format_path", "load_yaml", "problems_from_validation", "v
 
 PathKey = tuple[str | int, ...]
 LineMap = dict[PathKey, int]
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 def format_path(path: Iterable[str | int]) -> str:
@@ -35,6 +36,11 @@ def format_path(path: Iterable[str | int]) -> str:
 def _construct(node: yaml.Node, path: PathKey, lines: LineMap) -> Any:
     """Build Python data from a composed node, recording the line of every node by path."""
     lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+        # Only plain YAML data: a tag such as !!python/object is refused, never obeyed.
+        raise yaml.constructor.ConstructorError(
+            None, None, f"tag {node.tag!r} is not allowed", node.start_mark
+        )
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:

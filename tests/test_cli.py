@@ -1,0 +1,54 @@
+"""The default scenario end to end through the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+
+def _iads(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "iads.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def test_run_default_scenario_writes_its_files(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = _iads("run", "--out", str(out), "--seed", "3", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "killed" in proc.stdout and "leaked" in proc.stdout
+    for name in ("events.parquet", "summary.json", "engagement.png", "truth.parquet"):
+        assert (out / name).stat().st_size > 0, name
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["seed"] == 3
+    events = pq.read_table(out / "events.parquet")
+    assert events.num_rows == summary["events"]
+    assert (out / "engagement.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_schema_prints_json_schema(tmp_path: Path) -> None:
+    proc = _iads("schema", cwd=tmp_path)
+    assert proc.returncode == 0
+    schema = json.loads(proc.stdout)
+    assert "defenders" in schema["properties"] and "threats" in schema["properties"]
+
+
+def test_unknown_builtin_scenario_is_an_input_error(tmp_path: Path) -> None:
+    proc = _iads("run", "defualt", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "did you mean the built-in scenario 'default'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_catalog_list_and_show(tmp_path: Path) -> None:
+    proc = _iads("catalog", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "S-400" in proc.stdout and "48N6E3" in proc.stdout
+    proc = _iads("catalog", "show", "40N6E", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "max_range" in proc.stdout
+    proc = _iads("catalog", "show", "40N6", cwd=tmp_path)
+    assert proc.returncode == 2 and "did you mean" in proc.stderr
