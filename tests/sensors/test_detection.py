@@ -40,7 +40,7 @@ def test_required_snr_sdr_min_snr_doc_value():
 
 
 def test_required_snr_richards_noncoherent_example():
-    # Richards, Fundamentals of Radar Signal Processing, §6.2.4 (text after Fig. 6.11):
+    # Richards, Fundamentals of Radar Signal Processing, ch. 6 (text after Fig. 6.11):
     # Pfa = 1e-8, Pd = 0.9, steady target: 14.2 dB for N = 1 and 6.1 dB for N = 10.
     assert required_snr_db(0.9, 1e-8, 0, 1) == pytest.approx(14.2, abs=0.05)
     assert required_snr_db(0.9, 1e-8, 0, 10) == pytest.approx(6.1, abs=0.05)
@@ -75,7 +75,7 @@ def test_threshold_gives_pfa():
     for n in (1, 4, 30):
         t = detection_threshold(1e-6, n)
         assert special.gammaincc(n, t) == pytest.approx(1e-6, rel=1e-9)
-    # Single pulse: T = -ln Pfa (Richards eq. 6.17).
+    # Single pulse: T = -ln Pfa (Pfa = exp(-T) for one pulse).
     assert detection_threshold(1e-4, 1) == pytest.approx(-np.log(1e-4))
 
 
@@ -227,7 +227,7 @@ def test_shnidman_matches_matlab_outputs():
 
 @pytest.mark.parametrize("swerling", [0, 1, 2, 3, 4])
 def test_shnidman_within_stated_accuracy_of_exact(swerling):
-    # Richards §6.2.6: Shnidman's error is < 0.5 dB for 0.1 <= Pd <= 0.99,
+    # Richards ch. 6 (discussion of Fig. 6.15): Shnidman's error is < 0.5 dB for 0.1 <= Pd <= 0.99,
     # 1e-9 <= Pfa <= 1e-3, 1 <= N <= 100, except extreme Pd for the Swerling 1 case
     # (Swerling 2 with N = 1 is the same case); ~1 dB is the bound quoted there.
     pd = np.array([0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99])

@@ -40,7 +40,7 @@ def test_mathworks_radareqrng_examples():
 
 
 def test_noise_power_kt0b():
-    # k T0 = -204 dBW/Hz (Richards §2.3): 1 MHz, F = 0 dB -> -144 dBW.
+    # k T0 = -204 dBW/Hz (Richards ch. 2): 1 MHz, F = 0 dB -> -144 dBW.
     n = noise_power_w(0.0, bandwidth_hz=1e6)
     assert 10 * np.log10(n) == pytest.approx(-144.0, abs=0.03)
     assert noise_power_w(3.0, pulse_width_s=1e-6) == pytest.approx(n * 10**0.3)

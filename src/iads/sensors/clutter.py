@@ -2,8 +2,8 @@
 
 First-order model: thermal-noise false alarms in a CFAR detector, independent from cell to
 cell with probability ``Pfa`` each (Richards, *Fundamentals of Radar Signal Processing*,
-§6.1: Pfa per threshold test; the false-alarm count over ``n`` independent cells is
-binomial, here its Poisson limit for small ``Pfa`` and large ``n``, Richards §6.4 on
+ch. 6: Pfa per threshold test; the false-alarm count over ``n`` independent cells is
+binomial, here its Poisson limit for small ``Pfa`` and large ``n``, Richards ch. 6 on
 false-alarm rate). The number of resolution cells searched in one scan is
 
     n_cells = ceil((R_max - R_min) / dR) * ceil(az_extent / theta_az) * n_el,

@@ -20,7 +20,7 @@ and ``P = 1 - Q`` the lower one. Swerling cases (Swerling 1960; Richards table 6
 * 1 (exponential RCS, constant over the n pulses): the signal is one complex Gaussian
   common to all pulses; projecting onto the all-ones vector, ``z = E + G`` with
   ``E ~ Exp(mean 1 + n snr)`` and ``G ~ Gamma(n-1, 1)``, giving (Richards eq. 6.99;
-  Mahafza, *Radar Systems Analysis and Design Using MATLAB*, 3rd ed., eq. 2.76)
+  Mahafza & Elsherbeni, *MATLAB Simulations for Radar Systems Design*, 2004, eq. 2.76)
   ``Pd = Q(n-1,T) + (1 + 1/(n snr))^(n-1) P(n-1, T/(1 + 1/(n snr))) exp(-T/(1 + n snr))``.
 * 2 (exponential RCS, independent pulse to pulse): ``z ~ Gamma(n, 1 + snr)``, so
   ``Pd = Q(n, T/(1 + snr))`` (Richards eq. 6.107).
@@ -28,7 +28,8 @@ and ``P = 1 - Q`` the lower one. Swerling cases (Swerling 1960; Richards table 6
   ``b = 1 + theta``, the coherent-sum energy has Laplace transform ``(1+t)/(1+b t)^2``,
   i.e. it is the mixture ``(1/b) Gamma(1, b) + (theta/b) Gamma(2, b)``; adding
   ``G ~ Gamma(n-1, 1)`` and integrating gives the closed form in ``_pd_swerling3`` (the
-  same function as Richards table 6.1 / Mahafza eqs. 2.79-2.80, derived in docs/sensors.md).
+  same function as Richards table 6.1 / Mahafza & Elsherbeni eqs. 2.81-2.82; derivation
+  in docs/sensors.md).
 * 4 (chi-square 4 dof RCS, independent pulse to pulse): per pulse the transform is
   ``(1+t)/(1+b t)^2`` with ``b = 1 + snr/2``; raised to the n-th power it expands into a
   binomial mixture of gammas, ``Pd = sum_k C(n,k) b^-k (1-1/b)^(n-k) Q(2n-k, T/b)``
@@ -148,7 +149,7 @@ def _pd_swerling0(s: NDArray[np.float64], t: float, n: int) -> NDArray[np.float6
 
 
 def _pd_swerling1(s: NDArray[np.float64], t: float, n: int) -> NDArray[np.float64]:
-    # Richards eq. 6.99 / Mahafza eq. 2.76, as P(Exp(1 + n s) + Gamma(n-1) > T).
+    # Richards eq. 6.99 / Mahafza & Elsherbeni eq. 2.76, as P(Exp(1 + n s) + Gamma(n-1) > T).
     return _gamma_sum_tail(t, n, 1.0 + n * s, 1)
 
 
@@ -288,7 +289,7 @@ def albersheim_snr_db(
 ) -> NDArray[np.float64]:
     """Albersheim's approximation of the per-pulse SNR [dB] for a steady target.
 
-    Albersheim (1981), Proc. IEEE 69(2); Richards eq. 6.82 (linear detector, Swerling 0):
+    Albersheim (1981), Proc. IEEE 69(7); Richards eq. 6.82 (linear detector, Swerling 0):
     ``A = ln(0.62/Pfa)``, ``B = ln(Pd/(1-Pd))``,
     ``SNR = -5 log10 N + (6.2 + 4.54/sqrt(N + 0.44)) log10(A + 0.12 A B + 1.7 B)``.
     Stated accuracy 0.2 dB for 0.1 <= Pd <= 0.9, 1e-7 <= Pfa <= 1e-3, 1 <= N <= 8096;

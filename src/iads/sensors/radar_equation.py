@@ -2,14 +2,14 @@
 the reference-range form that turns a catalog figure ("detects sigma0 at R0") into a model.
 
 Radar range equation (Skolnik, *Introduction to Radar Systems*, 3rd ed., eq. 2.61;
-Richards, *Fundamentals of Radar Signal Processing*, 2nd ed., eq. 2.30 with the noise power
-of eq. 2.34):
+Richards, *Fundamentals of Radar Signal Processing*, 2nd ed., ch. 2, radar range equation
+with the thermal noise power ``k T F B``):
 
     SNR = Pt Gt Gr lambda^2 sigma n_c / ((4 pi)^3 R^4 k T F B L)
 
 with ``n_c`` pulses integrated coherently, noise power ``N = k T F B`` (``T`` the reference
 temperature of the noise figure, 290 K by IEEE convention), ``B`` the receiver noise
-bandwidth (``B = 1 / tau`` for a matched filter on a simple pulse, Richards eq. 2.35) and
+bandwidth (``B = 1 / tau`` for a matched filter on a simple pulse, Richards ch. 2) and
 ``L >= 1`` the total system loss. Everything broadcasts (numpy rules); dB only where the
 name says ``_db``.
 
@@ -75,7 +75,7 @@ def noise_power_w(
     pulse_width_s: ArrayLike | None = None,
     temperature_k: ArrayLike = T0_K,
 ) -> NDArray[np.float64]:
-    """Receiver thermal noise power ``N = k T F B`` [W] (Richards eq. 2.34).
+    """Receiver thermal noise power ``N = k T F B`` [W] (Richards ch. 2; IEEE F at 290 K).
 
     Give exactly one of ``bandwidth_hz`` [Hz] or ``pulse_width_s`` [s] (then ``B = 1/tau``).
     ``temperature_k`` is the reference temperature of the noise figure (290 K standard);
@@ -115,7 +115,7 @@ def _snr_at_1m_linear(
         pulse_width_s=pulse_width_s,
         temperature_k=temperature_k,
     )
-    # Skolnik eq. 2.61 / Richards eq. 2.30, range factor left out.
+    # Skolnik eq. 2.61, range factor left out.
     return (
         pt
         * np.power(10.0, (gains_db - loss_db) / 10.0)
