@@ -278,3 +278,21 @@ def test_missile_ranges_match_the_published_headline_figures(cat):
     assert cat.missiles["48N6E3"].max_target_speed_mps.value == 4800
     assert cat.missiles["PAC-3-MSE"].max_range_m.value == 40 * KM
     assert cat.threats["iskander"].range_m.value == 500 * KM
+
+
+def test_sources_defined_in_several_files_are_identical():
+    """The merge keeps the last definition of a source id: copies must not diverge."""
+    from importlib import resources
+
+    import yaml
+
+    seen: dict[str, tuple[str, dict]] = {}
+    data_dir = resources.files("iads.catalog") / "data"
+    for entry in sorted(data_dir.iterdir(), key=lambda p: p.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        doc = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        for sid, src in (doc.get("sources") or {}).items():
+            if sid in seen:
+                assert seen[sid][1] == src, (sid, seen[sid][0], entry.name)
+            seen[sid] = (entry.name, src)
