@@ -180,7 +180,7 @@ def _figure_table(catalog: Catalog, entry: Any) -> Table:
     table = Table(show_lines=True, expand=False)
     table.add_column("Figure")
     table.add_column("Value", justify="right")
-    table.add_column("Provenance")
+    table.add_column("Provenance", overflow="fold")  # long URLs wrap, never elided
     for path, fig in _figures(entry):
         prov = Text()
         for src in fig.source:
