@@ -38,6 +38,6 @@ def simulate(
     """Run one replication of a loaded scenario (``seed`` overrides the scenario's)."""
     t0 = time.perf_counter()
     built = build(loaded, seed)
-    log, truth, _ = simulate_built(built, progress=progress)
+    log, state = simulate_built(built, progress=progress)
     used_seed = loaded.scenario.settings.seed if seed is None else seed
-    return Result(built, log.table(), truth, used_seed, time.perf_counter() - t0)
+    return Result(built, log.table(), state.truth, used_seed, time.perf_counter() - t0)
