@@ -87,31 +87,35 @@ def lp_bound(values, q, counts, x_start, max_iter=200, tol=1e-9, deadline=None, 
     pairs = _pairs(counts)
     scale = max(values.sum(), 1e-300)
     bound = -np.inf
+    triples = False  # price three-shot columns only once no one/two-shot column is left
     for _ in range(max_iter):
         obj, z, pi, lam = m.solve()
         lam = np.maximum(lam, 0.0)
-        h, new = price(values, q, counts, lam, pairs)
+        h, new = price(values, q, counts, lam, pairs, triples)
         bound = max(bound, float(h.sum() - lam @ counts))
         added = 0
         for j, shots in new:
             if h[j] - pi[j] < -tol * scale:
                 m.add(j, shots)
                 added += 1
+        if added == 0 and not triples:
+            triples = True
+            continue
         if added == 0 or obj - bound <= tol * scale:
             break
         if upper is not None and upper - bound <= tol * upper:
             break  # the incumbent is proven optimal already
         if deadline is not None and time.perf_counter() > deadline:
             break
-    z_cols = [(z[k], j, s) for k, (j, s) in enumerate(m.cols) if z[k] > 1e-9]
+    z_cols = [(z[k], j, s) for k, (j, s) in enumerate(m.cols[: z.size]) if z[k] > 1e-9]
     return min(bound, obj), lam, z_cols
 
 
-def price(values, q, counts, lam, pairs):
+def price(values, q, counts, lam, pairs, triples=True):
     """Per-target subproblem h_j = min_A V_j prod_A q + sum_A lambda (Lagrangian pricing).
 
-    Exact for up to three shots, bounded below for four or more (sorted q times sorted
-    prices, ``_bound``); returns (h (n_targets,), [(target, best multiset)]).
+    Exact for up to three shots (two without ``triples``), bounded below beyond (sorted q
+    times sorted prices, ``_bound``); returns (h (n_targets,), [(target, best multiset)]).
     """
     n_types, n_targets = q.shape
     live = np.flatnonzero(counts > 0)
@@ -152,10 +156,13 @@ def price(values, q, counts, lam, pairs):
         lb = values[None, :] * q_prod[2:] + l_sum[2:k_top, None]  # k = 3 .. k_top
         tail = l_sum[k_top] if k_top < n_copies else np.inf  # k > k_top: survival >= 0
         lb4 = np.minimum(lb[1:].min(axis=0, initial=np.inf), tail)
-        for j in np.flatnonzero(np.maximum(lb[0], lb3) < h):  # three shots might beat h
+        lb3 = np.maximum(lb[0], lb3)
+        for j in np.flatnonzero(lb3 < h) if triples else []:  # three shots might beat h
             t = _best_triple(values[j], q[:, j], counts, lam, h[j])
             if t is not None and t[0] < h[j]:
                 h[j], best[j] = t[0], t[1]
+        if not triples:
+            h = np.minimum(h, lb3)
         h = np.minimum(h, lb4)  # four shots or more: a lower bound, no column
     return h, [(j, best[j]) for j in range(n_targets)]
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from ._bound import options
 from ._colgen import lp_bound
-from ._heuristic import heuristic, improve
+from ._heuristic import greedy, heuristic, improve
 from ._problem import survival_of_counts
 
 __all__ = ["exact"]
@@ -37,22 +37,41 @@ def exact(values, q, counts, *, deadline=None, rng=None):
     lb, lam, z_cols = lp_bound(values, q, counts, x, deadline=deadline, upper=ub)
     if ub - lb <= _RTOL * ub:
         return x, lb, True
-    # an integral LP solution is optimal for the WTA
-    if all(abs(z - 1.0) <= 1e-9 for z, _, _ in z_cols):
-        xz = np.zeros_like(x)
-        for _, j, shots in z_cols:
-            for i in shots:
-                xz[i, j] += 1
-        xz = improve(values, q, xz)
-        obj = float(survival_of_counts(values, q, xz).sum())
-        if obj < ub:
-            x, ub = xz, obj
-        if ub - lb <= _RTOL * ub:
-            return x, lb, True
+    # LP rounding (optimal when the LP solution is integral), repaired and improved
+    xz = _round(values, q, counts, z_cols)
+    obj = float(survival_of_counts(values, q, xz).sum())
+    if obj < ub:
+        x, ub = xz, obj
+    if ub - lb <= _RTOL * ub:
+        return x, lb, True
     bb = _BranchAndBound(values, q, counts, lam, x, ub, deadline)
     bb.run()
     # a complete search proves the incumbent optimal
-    return bb.x_best, (bb.ub if bb.complete else lb), bb.complete
+    return bb.x_best, (bb.ub if bb.complete else max(lb, 0.0)), bb.complete
+
+
+def _round(values, q, counts, z_cols):
+    """Largest-z column per target, excess shots dropped, free shots re-inserted greedily."""
+    n_types, n_targets = q.shape
+    best = {}
+    for z, j, shots in z_cols:
+        if z > best.get(j, (0.0, ()))[0]:
+            best[j] = (z, shots)
+    x = np.zeros((n_types, n_targets), dtype=np.int64)
+    for j, (_, shots) in best.items():
+        for i in shots:
+            x[i, j] += 1
+    for i in np.flatnonzero(x.sum(axis=1) > counts):  # over-used type: keep its best shots
+        while x[i].sum() > counts[i]:
+            s = survival_of_counts(values, q, x)
+            tgt = np.flatnonzero(x[i])
+            loss = s[tgt] / np.maximum(q[i, tgt], 1e-300) - s[tgt]
+            x[i, tgt[np.argmin(loss)]] -= 1
+    free = counts - x.sum(axis=1)
+    if free.any():  # greedy insertion of the free shots on top of the rounded ones
+        s = survival_of_counts(values, q, x)
+        x = x + greedy(s, q, free)
+    return improve(values, q, x)
 
 
 class _BranchAndBound:

@@ -126,6 +126,32 @@ def _reassign(values, q, p, x, s, tol, pick):
     return True
 
 
+def _retype(values, q, x, s, tol):
+    """Take every shot of one type off and re-insert them by greedy, one type at a time.
+
+    For a single type the objective sum_j R_j q_ij^k_j is separable and convex in the
+    shot numbers k_j, so greedy re-insertion is optimal for that type (Fox 1966).
+    """
+    improved = False
+    for i in np.flatnonzero(x.sum(axis=1) > 1):
+        cols = np.flatnonzero(x[i])
+        old = s[cols].sum()
+        xi = x[i].copy()
+        x[i] = 0
+        base = survival_of_counts(values, q, x)
+        new_i = greedy(base, q[i : i + 1], np.array([xi.sum()]))[0]
+        new = survival_of_counts(base, q[i : i + 1], new_i[None, :])
+        touched = np.flatnonzero(new_i | xi)
+        if new[touched].sum() < s[touched].sum() - tol:
+            x[i] = new_i
+            s[:] = survival_of_counts(values, q, x)
+            improved = True
+        else:
+            x[i] = xi
+        del old
+    return improved
+
+
 def improve(values, q, x, *, deadline=None, rng=None):
     """Local search from shot counts x (modified copy returned) until a local optimum."""
     x = x.copy()
@@ -142,7 +168,9 @@ def improve(values, q, x, *, deadline=None, rng=None):
             break
         while _moves(values, q, p, x, s, tol):
             pass
-        if _reassign(values, q, p, x, s, tol, picks[k % len(picks)]):
+        if x.sum() > x.shape[0] and _retype(values, q, x, s, tol):
+            stall = 0
+        elif _reassign(values, q, p, x, s, tol, picks[k % len(picks)]):
             stall = 0
         else:
             stall += 1
