@@ -27,8 +27,8 @@ __all__ = ["options", "h_lower", "optimize_prices"]
 def options(q: np.ndarray, counts: np.ndarray, lam: np.ndarray, k_max: int = 12):
     """Affine pieces (alpha, beta), each (n_targets, n_options), of a lower bound of h_j.
 
-    Also returns ``owner`` (n_options,) the type of each single-shot option (-1 otherwise)
-    and ``pair`` (n_targets, 2) unused; see ``optimize_prices`` for the supergradient.
+    Option order: no shot, one shot per live type, exact pairs, sorted k >= 3 (used by
+    ``_supergradient`` to read the chosen option back).
     """
     n_types, n_targets = q.shape
     live = counts > 0
