@@ -24,21 +24,48 @@ __all__ = ["assign_sparse", "candidate_pairs", "clusters", "gate_position"]
 
 
 def candidate_pairs(
-    track_xyz_m: NDArray[np.float64], radius_m: NDArray[np.float64], meas_xyz_m: NDArray[np.float64]
+    track_xyz_m: NDArray[np.float64],
+    radius_m: NDArray[np.float64],
+    meas_xyz_m: NDArray[np.float64],
+    k_nearest: int = 4,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """All (track i, measurement j) with |meas_j - track_i| <= radius_i, by a k-d tree over
     the measurements. track_xyz_m (n, 3), radius_m (n,), meas_xyz_m (m, 3) [m].
-    Returns (rows, cols) int arrays of the pairs, sorted by row."""
+
+    One vectorized k-nearest query (bounded by the radius) serves the tracks with fewer than
+    `k_nearest` measurements in reach, which is nearly all of them; only the tracks whose
+    k-th neighbour is still in reach are asked again for every point in their ball.
+    Returns (rows, cols) int arrays of the pairs."""
     n, m = track_xyz_m.shape[0], meas_xyz_m.shape[0]
     if n == 0 or m == 0:
         e = np.zeros(0, np.int64)
         return e, e.copy()
     tree = cKDTree(meas_xyz_m)
-    hits = tree.query_ball_point(track_xyz_m, radius_m, return_sorted=False)
-    lens = np.fromiter(map(len, hits), np.int64, n)
-    cols = np.fromiter(chain.from_iterable(hits), np.int64, int(lens.sum()))
-    rows = np.repeat(np.arange(n, dtype=np.int64), lens)
-    return rows, cols
+    k = min(k_nearest, m)
+    # The k-nearest search prunes with one bound, so tracks with small gates are queried apart
+    # from the few with wide ones (tentative tracks), whose bound would slow them all down.
+    wide = radius_m > 2.0 * np.median(radius_m)
+    rows_l, cols_l = [], []
+    for sel in (np.flatnonzero(~wide), np.flatnonzero(wide)):
+        if sel.size == 0:
+            continue
+        rad = radius_m[sel]
+        dist, idx = tree.query(track_xyz_m[sel], k=k, distance_upper_bound=float(rad.max()))
+        dist, idx = dist.reshape(sel.size, k), idx.reshape(sel.size, k)
+        inside = dist <= rad[:, None]
+        full = inside[:, -1].copy()
+        inside[full] = False
+        r, c = np.nonzero(inside)
+        rows_l += [sel[r]]
+        cols_l += [idx[r, c]]
+        if np.any(full):
+            fi = sel[full]
+            hits = tree.query_ball_point(track_xyz_m[fi], radius_m[fi], return_sorted=False)
+            lens = np.fromiter(map(len, hits), np.int64, fi.size)
+            rows_l += [np.repeat(fi, lens)]
+            cols_l += [np.fromiter(chain.from_iterable(hits), np.int64, int(lens.sum()))]
+    rows, cols = np.concatenate(rows_l), np.concatenate(cols_l)
+    return rows.astype(np.int64), cols.astype(np.int64)
 
 
 def gate_position(
@@ -94,8 +121,9 @@ def assign_sparse(
     worth taking (cost is relative to leaving both ends unassigned), so write the cost of a
     pair as c_ij - miss_i - miss_j.
 
-    Solved per connected cluster: a cluster with a single row or a single column takes its
-    cheapest pair (vectorized over all such clusters); the others go to
+    Solved per connected cluster: a cluster with a single row or a single column (found from
+    the degrees, without a graph search) takes its cheapest pair, vectorized over all such
+    clusters; the others, found as connected components, go to
     `scipy.optimize.linear_sum_assignment` (Crouse 2016, shortest augmenting path), one
     small dense problem per cluster. Returns a boolean mask over the pairs.
     """
@@ -105,29 +133,28 @@ def assign_sparse(
     if idx.size == 0:
         return chosen
     r, c, w = rows[idx], cols[idx], cost[idx]
-    lab = clusters(r, c, n_rows, n_cols)
-    # Distinct rows and columns per cluster.
-    n_lab = int(lab.max()) + 1
-    row_lab = np.full(n_rows, -1, np.int64)
-    row_lab[r] = lab
-    col_lab = np.full(n_cols, -1, np.int64)
-    col_lab[c] = lab
-    nr = np.bincount(row_lab[row_lab >= 0], minlength=n_lab)
-    nc = np.bincount(col_lab[col_lab >= 0], minlength=n_lab)
-    star = (nr[lab] == 1) | (nc[lab] == 1)
-    # Stars: cheapest pair of each cluster (sort by label, then cost; first of each label).
+    # Stars need no graph search: a column all of whose rows have no other pair (or a row all
+    # of whose columns have no other pair) is a whole cluster, and takes its cheapest pair.
+    deg_r = np.bincount(r, minlength=n_rows)
+    deg_c = np.bincount(c, minlength=n_cols)
+    col_star = np.bincount(c, weights=deg_r[r] > 1, minlength=n_cols) == 0
+    row_star = np.bincount(r, weights=deg_c[c] > 1, minlength=n_rows) == 0
+    by_col, by_row = col_star[c], row_star[r]
+    star = by_col | by_row
     s = np.flatnonzero(star)
     if s.size:
-        order = s[np.lexsort((w[s], lab[s]))]
+        key = np.where(by_col[s], c[s], n_cols + r[s])
+        order = np.lexsort((w[s], key))
         first = np.ones(order.size, bool)
-        first[1:] = lab[order][1:] != lab[order][:-1]
-        chosen[idx[order[first]]] = True
+        first[1:] = key[order][1:] != key[order][:-1]
+        chosen[idx[s[order[first]]]] = True
     # General clusters: one dense assignment each (a loop over clusters, not over tracks).
     g = np.flatnonzero(~star)
     if g.size:
-        order = g[np.argsort(lab[g], kind="stable")]
+        lab = clusters(r[g], c[g], n_rows, n_cols)
+        order = np.argsort(lab, kind="stable")
         bounds = np.flatnonzero(np.diff(lab[order])) + 1
-        for part in np.split(order, bounds):
+        for part in np.split(g[order], bounds):
             ur, lr = np.unique(r[part], return_inverse=True)
             uc, lc = np.unique(c[part], return_inverse=True)
             M = np.zeros((ur.size, uc.size))

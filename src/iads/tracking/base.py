@@ -9,6 +9,7 @@ handful of array operations instead of one Python object per track per scan.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Literal
@@ -111,7 +112,7 @@ class TrackerConfig(BaseModel):
     def gate_d2(self) -> float:
         """Mahalanobis gate on the squared distance, from `gate_probability` (chi-square with
         as many degrees of freedom as the measurement)."""
-        return float(chi2.ppf(self.gate_probability, self.measurement_dim))
+        return _chi2_ppf(self.gate_probability, self.measurement_dim)
 
     @property
     def measurement_dim(self) -> int:
@@ -121,6 +122,11 @@ class TrackerConfig(BaseModel):
     def state_dim(self) -> int:
         """Dimension d of the state vector (see `iads.tracking.models`)."""
         return {"cv": 6, "ca": 9, "ct": 7, "imm": 7}[self.motion]
+
+
+@functools.lru_cache(maxsize=64)
+def _chi2_ppf(p: float, dof: int) -> float:
+    return float(chi2.ppf(p, dof))
 
 
 def _f(n: int, d: int = 0) -> NDArray[np.float64]:

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from iads.tracking.association import gate_position
 from iads.tracking.base import TrackerConfig, TrackSet
 from iads.tracking.kalman import det3, kf_predict, kf_update_position
-from iads.tracking.models import process_noise, transition_matrix
+from iads.tracking.models import process_noise, transition_and_noise, transition_matrix
 
 __all__ = ["MeasurementBatch", "gate", "predict", "update_pairs"]
 
@@ -71,8 +71,11 @@ def predict(tracks: TrackSet, config: TrackerConfig, t_s: float) -> TrackSet:
         return tracks
     dt = _dt(tracks, t_s)
     if config.motion in ("cv", "ca"):
-        F = transition_matrix(config.motion, dt)
-        Q = process_noise(config.motion, dt, config.process_noise)
+        if isinstance(dt, float):
+            F, Q = transition_and_noise(config.motion, dt, config.process_noise)
+        else:
+            F = transition_matrix(config.motion, dt)
+            Q = process_noise(config.motion, dt, config.process_noise)
         x, P = kf_predict(tracks.x, tracks.P, F, Q)
         return dataclasses.replace(tracks, x=x, P=P, t_s=np.full(tracks.n, float(t_s)))
     if config.motion == "ct":
@@ -86,20 +89,21 @@ def predict(tracks: TrackSet, config: TrackerConfig, t_s: float) -> TrackSet:
 
 
 def gate(
-    tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch
+    tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch, ti: NDArray[np.int64]
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
-    """Gated pairs between predicted tracks and measurements.
+    """Gated pairs between the predicted tracks ti (indices into tracks) and measurements.
 
-    Returns rows (track index), cols (measurement index), the squared Mahalanobis distance
+    Returns rows (index into ti), cols (measurement index), the squared Mahalanobis distance
     d2 (p,) and ln det S (p,) of each pair's innovation covariance."""
     if config.measurement == "position":
+        P = tracks.P[ti]
         rows, cols, d2, Sinv = gate_position(
-            tracks.x[:, :3], tracks.P[:, :3, :3], meas.z, meas.R, config.gate_d2
+            tracks.x[ti, :3], P[:, :3, :3], meas.z, meas.R, config.gate_d2
         )
         return rows, cols, d2, -np.log(det3(Sinv))
     from iads.tracking.radar import gate_radar
 
-    return gate_radar(tracks, config, meas)
+    return gate_radar(tracks.x[ti], tracks.P[ti], config, meas)
 
 
 def update_pairs(
@@ -108,18 +112,18 @@ def update_pairs(
     meas: MeasurementBatch,
     rows: NDArray[np.int64],
     cols: NDArray[np.int64],
-) -> TrackSet:
-    """Track rows[k] updated with measurement cols[k], for each pair k; returns a TrackSet of
-    p rows (the updated copies, in pair order), for GNN to scatter or JPDA to mix."""
-    sub = tracks.take(rows)
+) -> dict[str, NDArray[np.float64]]:
+    """Track rows[k] updated with measurement cols[k], for each pair k. Returns the updated
+    fields ('x', 'P' and, for IMM, 'mode_p', 'mode_x', 'mode_P') with p rows in pair order,
+    for GNN to scatter or JPDA to mix."""
     if config.motion == "imm":
         from iads.tracking.imm import imm_update
 
-        return imm_update(sub, config, meas.take(cols))
+        return imm_update(tracks.take(rows), config, meas.take(cols))
     if config.measurement == "position":
-        x, P = kf_update_position(sub.x, sub.P, meas.z[cols], meas.R[cols])
+        x, P = kf_update_position(tracks.x[rows], tracks.P[rows], meas.z[cols], meas.R[cols])
     else:
         from iads.tracking.nonlinear import radar_update
 
-        x, P = radar_update(sub.x, sub.P, meas.take(cols), config)
-    return dataclasses.replace(sub, x=x, P=P)
+        x, P = radar_update(tracks.x[rows], tracks.P[rows], meas.take(cols), config)
+    return {"x": x, "P": P}

@@ -88,16 +88,17 @@ def kf_update_position(
     z: NDArray[np.float64],
     R: NDArray[np.float64],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """`kf_update` for a position measurement (H = [I3 0]) written with slices instead of
-    products with H: the same arithmetic on fewer numbers. z (n, 3), R (n, 3, 3)."""
+    """Kalman update for a position measurement (H = [I3 0]) written with slices instead of
+    products with H. z (n, 3), R (n, 3, 3).
+
+    Covariance in the form P - K S K^T = P - K (P H^T)^T (Bar-Shalom et al. 2001,
+    eq. 5.2.3-15), symmetrized: with the optimal gain it equals the Joseph form of `kf_update`
+    to rounding, at a third of the cost."""
     PHt = P[:, :, :3]  # (n, d, 3)
     S = PHt[:, :3, :] + R
     K = PHt @ inv_sym(S)  # (n, d, 3)
     nu = z - x[:, :3]
     x_new = x + np.einsum("nik,nk->ni", K, nu)
-    # Joseph form: (I - K H) P (I - K H)^T + K R K^T with (K H) P = K P[:3, :].
-    KHP = K @ P[:, :3, :]  # (n, d, d)
-    A = P - KHP
-    # A (I - K H)^T = A - (A H^T) K^T, with A H^T = A[:, :, :3]
-    P_new = A - A[:, :, :3] @ _T(K) + K @ R @ _T(K)
+    P_new = P - K @ np.swapaxes(PHt, 1, 2)
+    P_new = 0.5 * (P_new + np.swapaxes(P_new, 1, 2))
     return x_new, P_new

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from iads.tracking.base import DeleteReason, TrackerConfig, TrackSet, TrackStatus
 
-__all__ = ["initial_covariance", "initiate", "manage"]
+__all__ = ["count_scan", "initial_covariance", "initiate", "manage"]
 
 _WINDOW_MASK = np.uint32(0xFFFFFFFF)
 
@@ -87,18 +87,23 @@ def initiate(
     )
 
 
-def count_scan(tracks: TrackSet, hit: NDArray[np.bool_], t_s: float) -> TrackSet:
-    """Book one scan for existing tracks: hit (n,) says which were updated."""
-    h = hit.astype(np.int32)
-    history = (tracks.history.astype(np.uint64) << np.uint64(1)) & np.uint64(_WINDOW_MASK)
-    history = history.astype(np.uint32) | hit.astype(np.uint32)
+def count_scan(
+    tracks: TrackSet, hit: NDArray[np.bool_], counted: NDArray[np.bool_], t_s: float
+) -> TrackSet:
+    """Book one scan: hit (n,) says which tracks were updated; only rows where counted (n,)
+    is True are booked (tracks initiated in this scan start with their own counters)."""
+    h = (hit & counted).astype(np.int32)
+    shifted = (tracks.history.astype(np.uint64) << np.uint64(1)) & np.uint64(_WINDOW_MASK)
+    history = shifted.astype(np.uint32) | h.astype(np.uint32)
     return dataclasses.replace(
         tracks,
-        age=tracks.age + 1,
+        age=tracks.age + counted,
         hits=tracks.hits + h,
-        misses=np.where(hit, 0, tracks.misses + 1).astype(np.int32),
-        history=history,
-        last_update_t_s=np.where(hit, t_s, tracks.last_update_t_s),
+        misses=np.where(counted, np.where(hit, 0, tracks.misses + 1), tracks.misses).astype(
+            np.int32
+        ),
+        history=np.where(counted, history, tracks.history),
+        last_update_t_s=np.where(hit & counted, t_s, tracks.last_update_t_s),
     )
 
 

@@ -12,6 +12,8 @@ know the model.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -23,6 +25,7 @@ __all__ = [
     "process_noise",
     "radar_jacobian",
     "radar_measure",
+    "transition_and_noise",
     "transition_matrix",
 ]
 
@@ -42,7 +45,25 @@ def _dt_array(dt_s: ArrayLike) -> NDArray[np.float64]:
     return np.asarray(dt_s, dtype=np.float64)
 
 
-def transition_matrix(motion: str, dt_s: ArrayLike) -> NDArray[np.float64]:
+@functools.lru_cache(maxsize=256)
+def _cached(kind: str, motion: str, dt_s: float, q: float, q_turn: float) -> NDArray:
+    out = (transition_matrix if kind == "F" else process_noise)(motion, dt_s, q, q_turn)
+    out.flags.writeable = False
+    return out
+
+
+def transition_and_noise(
+    motion: str, dt_s: float, q: float, q_turn: float = 0.0
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(F, Q) for a scalar time step, cached (a tracker fed at a fixed rate asks for the same
+    pair every scan). The arrays are read-only."""
+    return (
+        _cached("F", motion, float(dt_s), 0.0, 0.0),
+        _cached("Q", motion, float(dt_s), float(q), float(q_turn)),
+    )
+
+
+def transition_matrix(motion: str, dt_s: ArrayLike, *_: float) -> NDArray[np.float64]:
     """F of a linear model ('cv' or 'ca') for a time step dt_s [s] (scalar -> (d, d); array
     (n,) -> (n, d, d)). Kinematics of Bar-Shalom, Li & Kirubarajan, *Estimation with
     Applications to Tracking and Navigation* (2001), §6.2.2 (CV) and §6.2.3 (CA)."""

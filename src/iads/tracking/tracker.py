@@ -60,49 +60,64 @@ def _measurements(
     return MeasurementBatch(z, R)
 
 
-def _scatter(tracks: TrackSet, rows: NDArray[np.int64], upd: TrackSet) -> TrackSet:
-    """tracks with rows replaced by the updated rows."""
+def _scatter(tracks: TrackSet, rows: NDArray[np.int64], upd: dict) -> TrackSet:
+    """tracks with the given fields of rows replaced by the updated values."""
     if rows.size == 0:
         return tracks
     new = {}
-    for f in ("x", "P", "mode_p", "mode_x", "mode_P"):
+    for f, v in upd.items():
         a = getattr(tracks, f).copy()
-        a[rows] = getattr(upd, f)
+        a[rows] = v
         new[f] = a
     return dataclasses.replace(tracks, **new)
 
 
-def _associate(
-    tracks: TrackSet,
-    config: TrackerConfig,
-    meas: MeasurementBatch,
-    track_mask: NDArray[np.bool_],
-    meas_mask: NDArray[np.bool_],
-    method: str,
-):
-    """Associate and update the tracks in track_mask with the measurements in meas_mask.
-    Returns (tracks, updated track rows, pair rows, pair cols, pair weights, used meas)."""
-    ti = np.flatnonzero(track_mask)
-    mi = np.flatnonzero(meas_mask)
-    none = np.zeros(0, np.int64)
-    if ti.size == 0 or mi.size == 0:
-        return tracks, none, none, none, np.zeros(0), np.zeros(meas.m, bool)
-    sub_t, sub_m = tracks.take(ti), meas.take(mi)
-    rows, cols, d2, logdet = gate(sub_t, config, sub_m)
-    used = np.zeros(meas.m, bool)
-    if method == "gnn":
-        chosen = assign_sparse(rows, cols, d2 - config.gate_d2, ti.size, mi.size)
-        r, c = rows[chosen], cols[chosen]
-        upd = update_pairs(sub_t, config, sub_m, r, c)
-        tracks = _scatter(tracks, ti[r], upd)
-        used[mi[c]] = True
-        return tracks, ti[r], ti[r], mi[c], np.ones(r.size), used
-    from iads.tracking.jpda import jpda_update
+def _associate(tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch):
+    """Associate all tracks with one sensor's measurements and update them.
 
-    sub_new, upd_rows, w = jpda_update(sub_t, config, sub_m, rows, cols, d2, logdet)
-    tracks = _scatter(tracks, ti[upd_rows], sub_new.take(upd_rows))
-    used[mi[cols]] = True  # a measurement inside a confirmed track's gate starts no track
-    return tracks, ti[upd_rows], ti[rows], mi[cols], w, used
+    Gating runs once over all tracks; confirmed tracks are associated first (GNN or JPDA),
+    then tentative tracks (GNN) with the measurements left, so that a new track's wide gate
+    cannot take a measurement from an established one (as Stone Soup's
+    MultiMeasurementInitiator holds tentative tracks apart). Returns (tracks, updated rows,
+    pair rows, pair cols, pair weights, used measurement mask)."""
+    none = np.zeros(0, np.int64)
+    used = np.zeros(meas.m, bool)
+    if tracks.n == 0 or meas.m == 0:
+        return tracks, none, none, none, np.zeros(0), used
+    rows, cols, d2, logdet = gate(tracks, config, meas, np.arange(tracks.n))
+    conf = tracks.status[rows] == TrackStatus.CONFIRMED
+    if config.association == "gnn":
+        chosen = conf & assign_sparse(
+            rows, cols, np.where(conf, d2 - config.gate_d2, 0.0), tracks.n, meas.m
+        )
+        used[cols[chosen]] = True
+        jrows, jcols, jw = none, none, np.zeros(0)
+    else:
+        from iads.tracking.jpda import jpda_update
+
+        c = np.flatnonzero(conf)
+        jrows, upd, jw = jpda_update(tracks, config, meas, rows[c], cols[c], d2[c], logdet[c])
+        tracks = _scatter(tracks, jrows, upd)
+        jcols = cols[c]
+        used[jcols] = True  # a measurement in a confirmed track's gate starts no track
+        chosen = np.zeros(rows.size, bool)
+        jrows, jw = rows[c], jw
+    tent = ~conf & ~used[cols]
+    chosen |= tent & assign_sparse(
+        rows, cols, np.where(tent, d2 - config.gate_d2, 0.0), tracks.n, meas.m
+    )
+    r, c = rows[chosen], cols[chosen]
+    used[c] = True
+    tracks = _scatter(tracks, r, update_pairs(tracks, config, meas, r, c))
+    upd_rows = np.union1d(r, jrows) if jrows.size else r
+    return (
+        tracks,
+        upd_rows,
+        np.concatenate([jrows, r]),
+        np.concatenate([jcols, c]),
+        np.concatenate([jw, np.ones(r.size)]),
+        used,
+    )
 
 
 def tracker_step(
@@ -154,24 +169,18 @@ def tracker_step(
     first_new = tracks.next_id
     for g in groups:  # a loop over sensors, not over tracks
         mb = meas.take(g)
-        free = np.ones(mb.m, bool)
-        for stage, method in (
-            (TrackStatus.CONFIRMED, config.association),
-            (TrackStatus.TENTATIVE, "gnn"),
-        ):
-            tracks, upd, pr, pc, pw, used = _associate(
-                tracks, config, mb, tracks.status == stage, free, method
-            )
-            hit[upd[upd < n0]] = True
-            free &= ~used
-            pair_t.append(tracks.ids[pr])
-            pair_m.append(g[pc])
-            pair_w.append(pw)
+        tracks, upd, pr, pc, pw, used = _associate(tracks, config, mb)
+        hit[upd[upd < n0]] = True
+        free = ~used
+        pair_t.append(tracks.ids[pr])
+        pair_m.append(g[pc])
+        pair_w.append(pw)
         pos, Rpos = mb.take(free).positions()
         new = initiate(config, float(t_s), pos, Rpos, tracks.next_id, tracks.mode_p.shape[1])
         tracks = tracks.concat(new)
-    old = count_scan(tracks.take(np.arange(n0)), hit, float(t_s))
-    tracks = old.concat(tracks.take(np.arange(n0, tracks.n)))
+    counted = np.arange(tracks.n) < n0
+    hit = np.concatenate([hit, np.zeros(tracks.n - n0, bool)])
+    tracks = count_scan(tracks, hit, counted, float(t_s))
     tracks, confirmed, deleted, reason = manage(tracks, config, float(t_s))
     events = TrackEvents(
         t_s=float(t_s),
