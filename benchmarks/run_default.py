@@ -19,10 +19,16 @@ from iads.scenario import LoadedScenario, load_scenario
 
 def scaled(loaded: LoadedScenario, factor: int) -> LoadedScenario:
     sc = loaded.scenario
-    threats = [g.model_copy(update={"count": g.count * factor,
-                                    "spacing_s": g.spacing_s / factor}) for g in sc.threats]
-    return LoadedScenario(sc.model_copy(update={"threats": threats}), loaded.catalog,
-                          loaded.source + f" x{factor}", loaded.text)
+    threats = [
+        g.model_copy(update={"count": g.count * factor, "spacing_s": g.spacing_s / factor})
+        for g in sc.threats
+    ]
+    return LoadedScenario(
+        sc.model_copy(update={"threats": threats}),
+        loaded.catalog,
+        loaded.source + f" x{factor}",
+        loaded.text,
+    )
 
 
 def measure(loaded: LoadedScenario, reps: int) -> tuple[float, float, int]:
@@ -51,8 +57,10 @@ def main() -> None:
         print(f"{'default x' + str(factor):<12}{n:>8}{wall:>9.3f}{cpu:>9.3f}{rate:>16,.0f}")
     growth = rows[1][2] / rows[0][2]
     print(f"cost ratio x10 threats / x1: {growth:.2f} (linear would be <= 10)")
-    print(f"goal >= 10,000 sim s / wall s on the default scenario: "
-          f"{'met' if rows[0][4] >= 10_000 else 'NOT met'} ({rows[0][4]:,.0f})")
+    print(
+        f"goal >= 10,000 sim s / wall s on the default scenario: "
+        f"{'met' if rows[0][4] >= 10_000 else 'NOT met'} ({rows[0][4]:,.0f})"
+    )
 
 
 if __name__ == "__main__":

@@ -109,20 +109,34 @@ def _line_for(path: PathKey, lines: LineMap) -> int | None:
 
 
 def _fields_at(model: type[BaseModel], loc: PathKey) -> list[str]:
-    """The field names allowed at the parent of ``loc`` (for a 'did you mean')."""
+    """The field names allowed at the parent of ``loc`` (for a 'did you mean'). Keys of a
+    ``dict[str, Model]`` field (catalog entries, say) are stepped over."""
     cur: Any = model
+    skip_key = False
     for part in loc[:-1]:
         if isinstance(part, int):
+            continue
+        if skip_key:
+            skip_key = False
             continue
         fields = getattr(cur, "model_fields", None)
         if not fields or part not in fields:
             return []
         ann = fields[part].annotation
+        skip_key = _is_dict(ann)
         cur = _unwrap_model(ann)
         if cur is None:
             return []
     fields = getattr(cur, "model_fields", None)
     return list(fields) if fields else []
+
+
+def _is_dict(ann: Any) -> bool:
+    import typing
+
+    if typing.get_origin(ann) is dict:
+        return True
+    return any(_is_dict(a) for a in typing.get_args(ann))
 
 
 def _unwrap_model(ann: Any) -> Any:
@@ -150,7 +164,7 @@ def problems_from_validation(
         kind = err["type"]
         if kind == "extra_forbidden":
             key = str(loc[-1])
-            allowed = _fields_at(model, loc[len(prefix):])
+            allowed = _fields_at(model, loc[len(prefix) :])
             hint = difflib.get_close_matches(key, allowed, n=1)
             msg = f"unknown key '{key}'"
             if hint:
@@ -160,9 +174,11 @@ def problems_from_validation(
         else:
             msg = err["msg"]
             if msg.startswith("Value error, "):
-                msg = msg[len("Value error, "):]
-            if kind not in ("missing",) and "input" in err and not isinstance(
-                err["input"], (dict, list)
+                msg = msg[len("Value error, ") :]
+            if (
+                kind not in ("missing",)
+                and "input" in err
+                and not isinstance(err["input"], (dict, list))
             ):
                 msg += f"; got {err['input']!r}"
         problems.append(Problem(format_path(loc), msg, _line_for(loc, lines)))

@@ -21,8 +21,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-catalog_app = typer.Typer(help="List the catalog, or show one entry with its sources.",
-                          invoke_without_command=True)
+catalog_app = typer.Typer(
+    help="List the catalog, or show one entry with its sources.", invoke_without_command=True
+)
 app.add_typer(catalog_app, name="catalog")
 
 out = Console()
@@ -30,8 +31,11 @@ err = Console(stderr=True)
 
 CatalogOpt = Annotated[
     list[Path] | None,
-    typer.Option("--catalog", help="A user catalog file overriding built-in entries by key "
-                 "(repeatable).", exists=False),
+    typer.Option(
+        "--catalog",
+        help="A user catalog file overriding built-in entries by key (repeatable).",
+        exists=False,
+    ),
 ]
 
 
@@ -43,13 +47,18 @@ def _catalog(files: list[Path] | None):
 
 @app.command()
 def run(
-    scenario: Annotated[str | None, typer.Argument(
-        help="Scenario file, or a built-in scenario's name (default: the built-in default).")] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Argument(
+            help="Scenario file, or a built-in scenario's name (default: the built-in default)."
+        ),
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("iads-out"),
     catalog: CatalogOpt = None,
-    truth_rate: Annotated[float, typer.Option(
-        help="Sample rate [Hz] of truth.parquet (0: do not write it).", min=0.0)] = 1.0,
+    truth_rate: Annotated[
+        float, typer.Option(help="Sample rate [Hz] of truth.parquet (0: do not write it).", min=0.0)
+    ] = 1.0,
     no_plot: Annotated[bool, typer.Option("--no-plot", help="Do not draw engagement.png.")] = False,
 ) -> None:
     """Run one replication and write events.parquet, summary.json, truth.parquet and
@@ -63,9 +72,14 @@ def run(
 
     loaded = load_scenario(scenario, _catalog(catalog))
     duration = loaded.scenario.settings.duration_s
-    with Progress(TextColumn("[bold]simulating[/bold] {task.description}"), BarColumn(),
-                  TextColumn("{task.completed:.0f}/{task.total:.0f} s"), TimeRemainingColumn(),
-                  console=err, transient=True) as bar:
+    with Progress(
+        TextColumn("[bold]simulating[/bold] {task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
         task = bar.add_task(loaded.scenario.name, total=duration)
         last = [0.0]
 
@@ -77,8 +91,10 @@ def run(
         result = simulate(loaded, seed, progress=tick)
     out.print(summary_tables(result.summary()))
     files = write_run(result, out_dir, plot=not no_plot, truth_rate_hz=truth_rate or None)
-    out.print(f"Simulated {duration:.0f} s in {result.wall_s:.2f} s wall. Wrote: "
-              + ", ".join(str(p) for p in files.values()))
+    out.print(
+        f"Simulated {duration:.0f} s in {result.wall_s:.2f} s wall. Wrote: "
+        + ", ".join(str(p) for p in files.values())
+    )
 
 
 @app.command()
@@ -92,8 +108,10 @@ def validate(
     loaded = load_scenario(file, _catalog(catalog))
     sc = loaded.scenario
     n_threats = sum(g.count for g in sc.threats)
-    out.print(f"{loaded.source}: OK — {len(sc.defenders)} defense unit(s), {len(sc.assets)} "
-              f"asset(s), {n_threats} threat(s), {sc.settings.duration_s:.0f} s.")
+    out.print(
+        f"{loaded.source}: OK — {len(sc.defenders)} defense unit(s), {len(sc.assets)} "
+        f"asset(s), {n_threats} threat(s), {sc.settings.duration_s:.0f} s."
+    )
 
 
 @app.command()
@@ -116,8 +134,11 @@ def catalog_list(ctx: typer.Context, catalog: CatalogOpt = None) -> None:
 
 
 @catalog_app.command("show")
-def catalog_show(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Catalog key.")],
-                 catalog: CatalogOpt = None) -> None:
+def catalog_show(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="Catalog key.")],
+    catalog: CatalogOpt = None,
+) -> None:
     """Show one catalog entry with the source of every figure."""
     from iads.catalog.render import entry_view
 
@@ -129,8 +150,9 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except InputError as exc:
-        err.print(f"[bold red]error:[/bold red] {exc}", highlight=False, markup=True,
-                  soft_wrap=True)
+        err.print(
+            f"[bold red]error:[/bold red] {exc}", highlight=False, markup=True, soft_wrap=True
+        )
         raise SystemExit(2) from None
     except (typer.Exit, SystemExit) as exc:
         code = getattr(exc, "exit_code", getattr(exc, "code", 0))

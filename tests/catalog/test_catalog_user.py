@@ -120,11 +120,6 @@ def test_misspelt_section_gets_did_you_mean_with_line(tmp_path):
     assert line == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="iads._yamlio._fields_at stops at the dict key of dict[str, Model] sections, so "
-    "no suggestion is made inside an entry (reported to the lead)",
-)
 def test_unknown_key_gets_did_you_mean_with_line(tmp_path):
     text = """\
     radars:

@@ -73,7 +73,9 @@ def test_every_threat_ends_exactly_once(default_result) -> None:
     for i in range(n):
         ends = t[(tid == i) & np.isin(kind, ["intercept", "leak"])]
         if ends.size:
-            later = (tid == i) & (t > ends[0] + 1e-9) & np.isin(kind, ["intercept", "leak", "impact"])
+            later = (
+                (tid == i) & (t > ends[0] + 1e-9) & np.isin(kind, ["intercept", "leak", "impact"])
+            )
             assert not later.any()
 
 
@@ -105,7 +107,9 @@ def test_intercepts_resolved_inside_steps(default_result) -> None:
     assert ends.size > 0
     frac = t[ends] - np.floor(t[ends])
     assert np.any((frac > 1e-6) & (frac < 1 - 1e-6))
-    launches = {int(i): float(tt) for i, tt in zip(iid[kind == "launch"], t[kind == "launch"], strict=True)}
+    launches = {
+        int(i): float(tt) for i, tt in zip(iid[kind == "launch"], t[kind == "launch"], strict=True)
+    }
     lat = ev.column("lat_deg").to_numpy()
     lon = ev.column("lon_deg").to_numpy()
     alt = ev.column("alt_m").to_numpy()

@@ -51,16 +51,45 @@ def test_good_file_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "path", "line", "words"),
     [
-        ("lat: 40.08", "lat: 140.08", "defenders[0].position.lat", 10, ["less than or equal to 90", "140.08"]),
+        (
+            "lat: 40.08",
+            "lat: 140.08",
+            "defenders[0].position.lat",
+            10,
+            ["less than or equal to 90", "140.08"],
+        ),
         ("seed: 1}", "sede: 1}", "settings.sede", 2, ["unknown key 'sede'", "did you mean 'seed'"]),
-        ("system: S-400", "system: S-4OO", "defenders[0].system", 9, ["unknown system", "did you mean 'S-400'"]),
-        ("type: kalibr", "type: kalibir", "threats[0].type", 12, ["unknown threat type", "did you mean 'kalibr'"]),
-        ("target: Ankara", "target: Ankra", "threats[0].target", 15, ["unknown asset", "did you mean 'Ankara'"]),
+        (
+            "system: S-400",
+            "system: S-4OO",
+            "defenders[0].system",
+            9,
+            ["unknown system", "did you mean 'S-400'"],
+        ),
+        (
+            "type: kalibr",
+            "type: kalibir",
+            "threats[0].type",
+            12,
+            ["unknown threat type", "did you mean 'kalibr'"],
+        ),
+        (
+            "target: Ankara",
+            "target: Ankra",
+            "threats[0].target",
+            15,
+            ["unknown asset", "did you mean 'Ankara'"],
+        ),
         ("count: 2", "count: -2", "threats[0].count", 13, ["greater than or equal to 1"]),
         ("count: 2", "count: many", "threats[0].count", 13, ["valid integer", "many"]),
         ("duration_s: 600", "duration_s: -600", "settings.duration_s", 2, ["greater than 0"]),
-        ("    value: 10", "    value: 10\n    colour: red", "assets[0].colour", 7,
-         ["unknown key 'colour'"]),
+        (
+            "    value: 10",
+            "    value: 10\n    colour: red",
+            "assets[0].colour",
+            7,
+            ["unknown key 'colour'"],
+        ),
         ("    target: Ankara\n", "", "threats[0]", 12, ["'target' asset or 'waypoints'"]),
     ],
 )
@@ -83,7 +112,10 @@ def test_missing_required_key(tmp_path: Path) -> None:
 
 def test_all_problems_at_once(tmp_path: Path) -> None:
     text = GOOD.replace("seed: 1}", "sede: 1}").replace("lat: 40.08", "lat: 140.08")
-    assert {p.path for p in _problems(tmp_path, text)} == {"settings.sede", "defenders[0].position.lat"}
+    assert {p.path for p in _problems(tmp_path, text)} == {
+        "settings.sede",
+        "defenders[0].position.lat",
+    }
 
 
 def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:
@@ -97,15 +129,19 @@ def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
 
 
 def test_loadout_missile_not_carried(tmp_path: Path) -> None:
-    text = GOOD.replace("position: {lat: 40.08, lon: 32.57}",
-                        "position: {lat: 40.08, lon: 32.57}\n    loadout: {PAC-3 MSE: 4}")
+    text = GOOD.replace(
+        "position: {lat: 40.08, lon: 32.57}",
+        "position: {lat: 40.08, lon: 32.57}\n    loadout: {PAC-3 MSE: 4}",
+    )
     problems = _problems(tmp_path, text)
     assert problems[0].path == "defenders[0].loadout.PAC-3 MSE"
     assert "not carried by S-400" in problems[0].message
 
 
 def test_safe_loader_refuses_python_tags(tmp_path: Path) -> None:
-    problems = _problems(tmp_path, "name: !!python/object/apply:os.system ['echo hi']\n" + GOOD[11:])
+    problems = _problems(
+        tmp_path, "name: !!python/object/apply:os.system ['echo hi']\n" + GOOD[11:]
+    )
     assert "YAML" in problems[0].message
 
 
@@ -118,15 +154,17 @@ def test_not_a_mapping_and_missing_file(tmp_path: Path) -> None:
 def test_cli_validate_exit_2_and_no_traceback(tmp_path: Path) -> None:
     f = tmp_path / "bad.yaml"
     f.write_text(GOOD.replace("lat: 40.08", "lat: 140.08"), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "iads.cli", "validate", str(f)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "iads.cli", "validate", str(f)], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "defenders[0].position.lat" in proc.stderr and f"{f}:10" in proc.stderr
     ok = tmp_path / "ok.yaml"
     ok.write_text(GOOD, encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "iads.cli", "validate", str(ok)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "iads.cli", "validate", str(ok)], capture_output=True, text=True
+    )
     assert proc.returncode == 0 and "OK" in proc.stdout
 
 

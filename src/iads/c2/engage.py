@@ -33,7 +33,7 @@ def threat_priority(
     0 for tracks closing on no asset."""
     if asset_value.size == 0:
         return np.zeros(pos_ecef_m.shape[0])
-    rel = asset_ecef_m[None, :, :] - pos_ecef_m[:, None, :]           # (n, a, 3)
+    rel = asset_ecef_m[None, :, :] - pos_ecef_m[:, None, :]  # (n, a, 3)
     rng = np.linalg.norm(rel, axis=-1)
     closing = np.einsum("nak,nk->na", rel, vel_ecef_mps) / np.maximum(rng, 1.0)
     with np.errstate(divide="ignore"):
@@ -45,11 +45,11 @@ def threat_priority(
 class FirePlan:
     """Launches decided for one unit at one time (k engagements)."""
 
-    track_index: NDArray[np.int64]   # (k,) rows of the track arrays given
-    mtype: NDArray[np.int64]         # (k,) missile type index
-    n_shots: NDArray[np.int64]       # (k,) missiles in the salvo
+    track_index: NDArray[np.int64]  # (k,) rows of the track arrays given
+    mtype: NDArray[np.int64]  # (k,) missile type index
+    n_shots: NDArray[np.int64]  # (k,) missiles in the salvo
     aim_ecef_m: NDArray[np.float64]  # (k, 3) predicted intercept point
-    tof_s: NDArray[np.float64]       # (k,) predicted time of flight
+    tof_s: NDArray[np.float64]  # (k,) predicted time of flight
 
 
 def plan_fire(
@@ -72,13 +72,13 @@ def plan_fire(
     empty = FirePlan(*(np.empty(0, np.int64),) * 3, np.empty((0, 3)), np.empty(0))
     if cand.size == 0 or free_channels <= 0 or not np.any(stock > reserve):
         return empty
-    d = pos_ecef_m[cand] - launcher_ecef_m                                 # (c, 3)
+    d = pos_ecef_m[cand] - launcher_ecef_m  # (c, 3)
     v = vel_ecef_mps[cand]
     tau = intercept_time(d[:, None, :], v[:, None, :], missiles.speed_mps[None, :])  # (c, m)
     pip = pos_ecef_m[cand][:, None, :] + v[:, None, :] * tau[..., None]
     speed = np.linalg.norm(v, axis=-1)
     ok = in_envelope(missiles, launcher_ecef_m, pip, speed) & np.isfinite(tau)
-    pk = missiles.pk[:, threat_class[cand]].T                              # (c, m)
+    pk = missiles.pk[:, threat_class[cand]].T  # (c, m)
     cost = np.nan_to_num(missiles.cost_usd, nan=np.inf)
     order = np.argsort(-priority[cand], kind="stable")
     left = stock.astype(np.int64).copy()

@@ -4,5 +4,12 @@
 from iads.catalog.loader import assumed_figures, builtin_catalog, load_catalog, lookup
 from iads.catalog.schema import THREAT_CLASSES, Catalog, Figure
 
-__all__ = ["THREAT_CLASSES", "Catalog", "Figure", "assumed_figures", "builtin_catalog",
-           "load_catalog", "lookup"]
+__all__ = [
+    "THREAT_CLASSES",
+    "Catalog",
+    "Figure",
+    "assumed_figures",
+    "builtin_catalog",
+    "load_catalog",
+    "lookup",
+]

@@ -75,11 +75,15 @@ def _check_references(cat: Catalog, origin: dict[tuple[str, str], tuple[str, Lin
         for i, r in enumerate(sys_.radars):
             need("radar", r, cat.radars, "systems", key, ("radars", i))
         for i, g in enumerate(sys_.launchers):
-            need("launcher", g.launcher, cat.launchers, "systems", key, ("launchers", i, "launcher"))
+            need(
+                "launcher", g.launcher, cat.launchers, "systems", key, ("launchers", i, "launcher")
+            )
     if problems:
         file, probs = next(iter(problems.items()))
         for other in list(problems)[1:]:
-            probs = probs + [Problem(p.path, f"({other}) {p.message}", p.line) for p in problems[other]]
+            probs = probs + [
+                Problem(p.path, f"({other}) {p.message}", p.line) for p in problems[other]
+            ]
         raise ScenarioError(file, probs)
 
 
@@ -124,9 +128,7 @@ def lookup(catalog: Catalog, section: str, key: str) -> Any:
         return table[key]
     hint = difflib.get_close_matches(key, list(table), n=3)
     did = f"; did you mean {' or '.join(repr(h) for h in hint)}?" if hint else ""
-    raise CatalogError(
-        f"unknown {section[:-1]} '{key}'{did} (known: {', '.join(sorted(table))})"
-    )
+    raise CatalogError(f"unknown {section[:-1]} '{key}'{did} (known: {', '.join(sorted(table))})")
 
 
 def assumed_figures(catalog: Catalog, keys: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:

@@ -25,8 +25,13 @@ __all__ = ["STREAMS", "Built", "build", "streams"]
 #: The named random streams of a run, each spawned from the scenario seed in this order.
 STREAMS = ("build", "sensors", "tracking", "c2", "weapons")
 
-RADAR_DEFAULTS = {"ref_pd": 0.5, "pfa": 1e-6, "min_elevation_deg": 0.0,
-                  "max_elevation_deg": 85.0, "antenna_height_m": 0.0}
+RADAR_DEFAULTS = {
+    "ref_pd": 0.5,
+    "pfa": 1e-6,
+    "min_elevation_deg": 0.0,
+    "max_elevation_deg": 85.0,
+    "antenna_height_m": 0.0,
+}
 
 
 def streams(seed: int) -> dict[str, np.random.Generator]:
@@ -41,16 +46,16 @@ class Units:
 
     names: tuple[str, ...]
     systems: tuple[str, ...]
-    pos_ecef_m: NDArray[np.float64]          # (u, 3)
+    pos_ecef_m: NDArray[np.float64]  # (u, 3)
     lat_deg: NDArray[np.float64]
     lon_deg: NDArray[np.float64]
-    stock0: NDArray[np.int64]                # (u, m) initial ready missiles per type
+    stock0: NDArray[np.int64]  # (u, m) initial ready missiles per type
     fire_channels: NDArray[np.int64]
     reaction_s: NDArray[np.float64]
     salvo: NDArray[np.int64]
     reserve: NDArray[np.int64]
     max_engagements: NDArray[np.int64]
-    look: NDArray[np.bool_]                  # True: shoot-look-shoot
+    look: NDArray[np.bool_]  # True: shoot-look-shoot
 
     @property
     def n(self) -> int:
@@ -63,11 +68,11 @@ class Threats:
 
     names: tuple[str, ...]
     type_key: tuple[str, ...]
-    klass: NDArray[np.int64]                 # index into THREAT_CLASSES
+    klass: NDArray[np.int64]  # index into THREAT_CLASSES
     rcs_m2: NDArray[np.float64]
     swerling: NDArray[np.int64]
-    target_asset: NDArray[np.int64]          # -1: none
-    cost_usd: NDArray[np.float64]            # NaN where not public
+    target_asset: NDArray[np.int64]  # -1: none
+    cost_usd: NDArray[np.float64]  # NaN where not public
     specs: list[WaypointFlight]
 
     @property
@@ -82,12 +87,12 @@ class Built:
     scenario: Scenario
     catalog: Catalog
     radars: RadarArrays
-    ref_snr_db: NDArray[np.float64]          # (r, 5) per Swerling case
+    ref_snr_db: NDArray[np.float64]  # (r, 5) per Swerling case
     units: Units
     missiles: MissileArrays
     threats: Threats
     asset_names: tuple[str, ...]
-    asset_ecef_m: NDArray[np.float64]        # (a, 3)
+    asset_ecef_m: NDArray[np.float64]  # (a, 3)
     asset_value: NDArray[np.float64]
     assumptions: list[dict[str, Any]]
     rng: dict[str, np.random.Generator]
@@ -126,7 +131,8 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         speed_mps=np.array([_v(m.mean_speed_mps) for m in ms]),
         max_target_speed_mps=np.array([_v(m.max_target_speed_mps) for m in ms]),
         pk=np.array([[_v(m.pk.get(c), 0.0) for c in THREAT_CLASSES] for m in ms]).reshape(
-            len(ms), len(THREAT_CLASSES)),
+            len(ms), len(THREAT_CLASSES)
+        ),
         cost_usd=np.array([_v(m.unit_cost_usd) for m in ms]),
     )
 
@@ -138,7 +144,9 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         used += [("systems", d.system)] + [("launchers", g.launcher) for g in system.launchers]
         for g in system.launchers:
             ln = cat.launchers[g.launcher]
-            stock0[u, mkeys.index(ln.missile)] += int(round(g.count.value * ln.missiles_per_launcher.value))
+            stock0[u, mkeys.index(ln.missile)] += int(
+                round(g.count.value * ln.missiles_per_launcher.value)
+            )
         if d.loadout is not None:
             stock0[u, :] = 0
             for k, n in d.loadout.items():
@@ -151,27 +159,39 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
     units = Units(
         names=tuple(d.name for d in defenders),
         systems=tuple(d.system for d in defenders),
-        pos_ecef_m=_ecef(lat_u, lon_u, np.array([d.position.alt_m for d in defenders])).reshape(-1, 3),
+        pos_ecef_m=_ecef(lat_u, lon_u, np.array([d.position.alt_m for d in defenders])).reshape(
+            -1, 3
+        ),
         lat_deg=lat_u,
         lon_deg=lon_u,
         stock0=stock0,
         fire_channels=np.array(
-            [int(cat.systems[d.system].fire_channels.value) for d in defenders], dtype=np.int64),
-        reaction_s=np.array([cat.systems[d.system].command_post.reaction_time_s.value
-                             for d in defenders]),
-        salvo=np.array([max(d.doctrine.salvo, 2 if d.doctrine.policy == "shoot-shoot-look" else 1)
-                        for d in defenders], dtype=np.int64),
+            [int(cat.systems[d.system].fire_channels.value) for d in defenders], dtype=np.int64
+        ),
+        reaction_s=np.array(
+            [cat.systems[d.system].command_post.reaction_time_s.value for d in defenders]
+        ),
+        salvo=np.array(
+            [
+                max(d.doctrine.salvo, 2 if d.doctrine.policy == "shoot-shoot-look" else 1)
+                for d in defenders
+            ],
+            dtype=np.int64,
+        ),
         reserve=np.array([d.doctrine.reserve for d in defenders], dtype=np.int64),
-        max_engagements=np.array([d.doctrine.max_engagements_per_threat for d in defenders],
-                                 dtype=np.int64),
+        max_engagements=np.array(
+            [d.doctrine.max_engagements_per_threat for d in defenders], dtype=np.int64
+        ),
         look=np.array([d.doctrine.policy == "shoot-look-shoot" for d in defenders]),
     )
     radars, ref_snr = _radars(radar_rows, rng["build"])
 
     assets = sc.assets
-    asset_ecef = _ecef(np.array([a.position.lat for a in assets]),
-                       np.array([a.position.lon for a in assets]),
-                       np.array([a.position.alt_m for a in assets])).reshape(-1, 3)
+    asset_ecef = _ecef(
+        np.array([a.position.lat for a in assets]),
+        np.array([a.position.lon for a in assets]),
+        np.array([a.position.alt_m for a in assets]),
+    ).reshape(-1, 3)
     threats = _threats(sc, cat, [a.name for a in assets], used)
 
     return Built(
@@ -198,7 +218,12 @@ def _radars(rows: list[dict[str, Any]], rng: np.random.Generator):
     entries = [row["entry"] for row in rows]
     lat = np.array([row["pos"].lat for row in rows])
     lon = np.array([row["pos"].lon for row in rows])
-    h = np.array([row["pos"].alt_m + fig(e, "antenna_height_m") for row, e in zip(rows, entries, strict=True)])
+    h = np.array(
+        [
+            row["pos"].alt_m + fig(e, "antenna_height_m")
+            for row, e in zip(rows, entries, strict=True)
+        ]
+    )
     revisit = np.array([fig(e, "revisit_s") for e in entries])
     ref_pd = np.array([fig(e, "ref_pd") for e in entries])
     pfa = np.array([fig(e, "pfa") for e in entries])
@@ -226,8 +251,9 @@ def _radars(rows: list[dict[str, Any]], rng: np.random.Generator):
     return radars, ref_snr.reshape(len(rows), 5)
 
 
-def _route(g: ThreatGroup, i: int, target: tuple[float, float, float] | None,
-           alt_m: float) -> NDArray[np.float64]:
+def _route(
+    g: ThreatGroup, i: int, target: tuple[float, float, float] | None, alt_m: float
+) -> NDArray[np.float64]:
     """The (k, 3) lat/lon/alt route of the i-th threat of a group: launch point (shifted
     sideways by the lateral spacing), waypoints, target."""
     pts = [(g.launch.lat, g.launch.lon, alt_m)]
@@ -245,8 +271,9 @@ def _route(g: ThreatGroup, i: int, target: tuple[float, float, float] | None,
     return route
 
 
-def _threats(sc: Scenario, cat: Catalog, asset_names: list[str],
-             used: list[tuple[str, str]]) -> Threats:
+def _threats(
+    sc: Scenario, cat: Catalog, asset_names: list[str], used: list[tuple[str, str]]
+) -> Threats:
     names, types, klass, rcs, sw, tgt, cost, specs = [], [], [], [], [], [], [], []
     for gi, g in enumerate(sc.threats):
         entry = cat.threats[g.type]
@@ -271,14 +298,20 @@ def _threats(sc: Scenario, cat: Catalog, asset_names: list[str],
             sw.append(entry.swerling)
             tgt.append(asset_names.index(g.target) if g.target is not None else -1)
             cost.append(_v(entry.unit_cost_usd))
-            specs.append(WaypointFlight(
-                waypoints_lla=_route(g, i, target, alt),
-                speed_mps=float(speed),
-                launch_t_s=g.launch_time_s + i * g.spacing_s,
-            ))
+            specs.append(
+                WaypointFlight(
+                    waypoints_lla=_route(g, i, target, alt),
+                    speed_mps=float(speed),
+                    launch_t_s=g.launch_time_s + i * g.spacing_s,
+                )
+            )
     return Threats(
-        names=tuple(names), type_key=tuple(types),
-        klass=np.array(klass, dtype=np.int64), rcs_m2=np.array(rcs, dtype=float),
-        swerling=np.array(sw, dtype=np.int64), target_asset=np.array(tgt, dtype=np.int64),
-        cost_usd=np.array(cost, dtype=float), specs=specs,
+        names=tuple(names),
+        type_key=tuple(types),
+        klass=np.array(klass, dtype=np.int64),
+        rcs_m2=np.array(rcs, dtype=float),
+        swerling=np.array(sw, dtype=np.int64),
+        target_asset=np.array(tgt, dtype=np.int64),
+        cost_usd=np.array(cost, dtype=float),
+        specs=specs,
     )

@@ -17,31 +17,31 @@ __all__ = ["EVENT_KINDS", "EVENT_SCHEMA", "EventLog"]
 
 #: Every kind of event, in the order of the pipeline.
 EVENT_KINDS = (
-    "threat_launch",   # a threat appears (launch or entry into the scenario)
-    "detection",       # a radar reports a target (threat_id) or a false alarm (-1)
-    "track_start",     # a tentative track is initiated
-    "track_confirmed", # a track is confirmed (M of N)
-    "track_deleted",   # a track is dropped
-    "launch",          # an interceptor is fired at a track
-    "intercept",       # an interceptor kills a threat
-    "miss",            # an interceptor fails (Pk draw, threat out of the basket, track lost)
-    "leak",            # a threat reaches the end of its route alive
-    "impact",          # a leaker hits a defended asset
+    "threat_launch",  # a threat appears (launch or entry into the scenario)
+    "detection",  # a radar reports a target (threat_id) or a false alarm (-1)
+    "track_start",  # a tentative track is initiated
+    "track_confirmed",  # a track is confirmed (M of N)
+    "track_deleted",  # a track is dropped
+    "launch",  # an interceptor is fired at a track
+    "intercept",  # an interceptor kills a threat
+    "miss",  # an interceptor fails (Pk draw, threat out of the basket, track lost)
+    "leak",  # a threat reaches the end of its route alive
+    "impact",  # a leaker hits a defended asset
 )
 
 EVENT_SCHEMA = pa.schema(
     [
         pa.field("time_s", pa.float64(), nullable=False),
         pa.field("kind", pa.dictionary(pa.int8(), pa.string()), nullable=False),
-        pa.field("threat_id", pa.int32(), nullable=False),    # -1: none / false alarm
-        pa.field("unit_id", pa.int32(), nullable=False),      # defender index, -1: none
-        pa.field("radar_id", pa.int32(), nullable=False),     # radar index, -1: none
-        pa.field("track_id", pa.int64(), nullable=False),     # -1: none
+        pa.field("threat_id", pa.int32(), nullable=False),  # -1: none / false alarm
+        pa.field("unit_id", pa.int32(), nullable=False),  # defender index, -1: none
+        pa.field("radar_id", pa.int32(), nullable=False),  # radar index, -1: none
+        pa.field("track_id", pa.int64(), nullable=False),  # -1: none
         pa.field("interceptor_id", pa.int32(), nullable=False),
         pa.field("lat_deg", pa.float64(), nullable=False),
         pa.field("lon_deg", pa.float64(), nullable=False),
         pa.field("alt_m", pa.float64(), nullable=False),
-        pa.field("details", pa.string(), nullable=True),      # JSON object or null
+        pa.field("details", pa.string(), nullable=True),  # JSON object or null
     ],
     metadata={"iads.event_log": "1"},
 )

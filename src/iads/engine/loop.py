@@ -32,8 +32,14 @@ __all__ = ["DEFAULT_TRACKER", "simulate_built"]
 #: Tracker used by every unit (first-order: CV Kalman filter on converted measurements,
 #: GNN association, 2-of-3 confirmation). Process noise 50 m²/s³ follows manoeuvring
 #: aircraft and turning cruise missiles without losing them at dog-legs.
-DEFAULT_TRACKER = TrackerConfig(motion="cv", process_noise=50.0, confirm_m=2, confirm_n=3,
-                                delete_misses=3, init_velocity_sigma_mps=400.0)
+DEFAULT_TRACKER = TrackerConfig(
+    motion="cv",
+    process_noise=50.0,
+    confirm_m=2,
+    confirm_n=3,
+    delete_misses=3,
+    init_velocity_sigma_mps=400.0,
+)
 
 
 def simulate_built(
@@ -47,10 +53,14 @@ def simulate_built(
     duration = b.scenario.settings.duration_s
     truth = fly(b.threats.specs, duration, min(1.0, dt))
     n = b.threats.n
-    rs = RunState(built=b, truth=truth, log=EventLog(),
-                  status=np.where(truth.launch_t_s > duration, NOT_LAUNCHED, FLYING).astype(np.int8),
-                  stock=b.units.stock0.copy(),
-                  pictures=[Picture.new(tracker) for _ in range(b.units.n)])
+    rs = RunState(
+        built=b,
+        truth=truth,
+        log=EventLog(),
+        status=np.where(truth.launch_t_s > duration, NOT_LAUNCHED, FLYING).astype(np.int8),
+        stock=b.units.stock0.copy(),
+        pictures=[Picture.new(tracker) for _ in range(b.units.n)],
+    )
     _log_launches(rs, duration)
     end_order = np.argsort(truth.end_t_s, kind="stable")
     end_ptr = 0
@@ -89,8 +99,14 @@ def _log_launches(rs: RunState, duration: float) -> None:
         sel = truth.launch_t_s[launched] == t
         starts[sel] = truth.state_at(float(t))[0][launched[sel]]
     lat, lon, h = lla(starts)
-    rs.log.add("threat_launch", truth.launch_t_s[launched], threat_id=launched,
-               lat_deg=lat, lon_deg=lon, alt_m=h)
+    rs.log.add(
+        "threat_launch",
+        truth.launch_t_s[launched],
+        threat_id=launched,
+        lat_deg=lat,
+        lon_deg=lon,
+        alt_m=h,
+    )
 
 
 def _leak(rs: RunState, i: int) -> None:
@@ -104,8 +120,15 @@ def _leak(rs: RunState, i: int) -> None:
     a = int(rs.built.threats.target_asset[i])
     rs.log.add("leak", t_end, threat_id=i, lat_deg=lat, lon_deg=lon, alt_m=h)
     if a >= 0:
-        rs.log.add("impact", t_end, threat_id=i, lat_deg=lat, lon_deg=lon, alt_m=h,
-                   details=[{"asset": rs.built.asset_names[a]}])
+        rs.log.add(
+            "impact",
+            t_end,
+            threat_id=i,
+            lat_deg=lat,
+            lon_deg=lon,
+            alt_m=h,
+            details=[{"asset": rs.built.asset_names[a]}],
+        )
 
 
 def _next_step(rs: RunState, k: int, n_steps: int, dt: float, t_end: np.ndarray) -> int:

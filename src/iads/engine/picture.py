@@ -25,13 +25,21 @@ def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.i
         mine = np.flatnonzero(b.radars.unit[det.radar] == u) if det.n else np.empty(0, np.int64)
         if mine.size == 0 and pic.tracks.n == 0:
             continue
-        pic.tracks, ev = tracker_step(pic.tracks, pic.config, t_s, det.z_ecef_m[mine],
-                                      det.r_ecef_m2[mine], sensor_id=det.radar[mine])
+        pic.tracks, ev = tracker_step(
+            pic.tracks,
+            pic.config,
+            t_s,
+            det.z_ecef_m[mine],
+            det.r_ecef_m2[mine],
+            sensor_id=det.radar[mine],
+        )
         pic.ensure(pic.tracks.next_id)
         if ev.assoc_track_ids.size:
             pic.truth[ev.assoc_track_ids] = det.threat[mine][ev.assoc_meas_index]
-        for kind, ids in (("track_start", ev.initiated_ids),
-                          ("track_confirmed", ev.confirmed_ids),
-                          ("track_deleted", ev.deleted_ids)):
+        for kind, ids in (
+            ("track_start", ev.initiated_ids),
+            ("track_confirmed", ev.confirmed_ids),
+            ("track_deleted", ev.deleted_ids),
+        ):
             if ids.size:
                 rs.log.add(kind, t_s, track_id=ids, unit_id=int(u), threat_id=pic.truth[ids])

@@ -73,12 +73,22 @@ class Result:
         flying = launched & ~killed & ~leaked
 
         launches = self._kind("launch")
-        fired_type = Counter(json.loads(d)["missile"] for d in launches.column("details").to_pylist())
-        fired_unit = np.bincount(launches.column("unit_id").to_numpy(), minlength=b.units.n) \
-            if launches.num_rows else np.zeros(b.units.n, int)
+        fired_type = Counter(
+            json.loads(d)["missile"] for d in launches.column("details").to_pylist()
+        )
+        fired_unit = (
+            np.bincount(launches.column("unit_id").to_numpy(), minlength=b.units.n)
+            if launches.num_rows
+            else np.zeros(b.units.n, int)
+        )
         m_unit = launches.column("unit_id").to_numpy()
-        m_type = np.array([b.missiles.keys.index(json.loads(d)["missile"])
-                           for d in launches.column("details").to_pylist()], dtype=np.int64)
+        m_type = np.array(
+            [
+                b.missiles.keys.index(json.loads(d)["missile"])
+                for d in launches.column("details").to_pylist()
+            ],
+            dtype=np.int64,
+        )
         left = b.units.stock0.copy()
         np.subtract.at(left, (m_unit, m_type), 1)
 
@@ -93,14 +103,16 @@ class Result:
             order = np.lexsort((t[keep], tid[keep]))
             tk, tt, rk = tid[keep][order], t[keep][order], rid[keep][order]
             firsts = np.flatnonzero(np.r_[True, tk[1:] != tk[:-1]]) if tk.size else []
-            pos, _, _ = (None, None, None)
             for j in firsts:
                 i, ti, r = int(tk[j]), float(tt[j]), int(rk[j])
                 p, _, _ = self.truth.state_at(ti)
                 rng_m = float(np.linalg.norm(p[i] - b.radars.pos_ecef_m[r]))
-                first[i] = {"time_s": round(ti, 3), "radar": b.radars.keys[r],
-                            "unit": b.units.names[int(b.radars.unit[r])],
-                            "range_km": round(rng_m / 1000.0, 1)}
+                first[i] = {
+                    "time_s": round(ti, 3),
+                    "radar": b.radars.keys[r],
+                    "unit": b.units.names[int(b.radars.unit[r])],
+                    "range_km": round(rng_m / 1000.0, 1),
+                }
 
         cost_fired = sum(
             cnt * float(np.nan_to_num(b.missiles.cost_usd[b.missiles.keys.index(k)]))
@@ -114,9 +126,12 @@ class Result:
         for key in dict.fromkeys(th.type_key):
             sel = np.array([k == key for k in th.type_key])
             by_type[key] = {
-                "threats": int(sel.sum()), "detected": int((detected & sel).sum()),
-                "engaged": int((engaged & sel).sum()), "killed": int((killed & sel).sum()),
-                "leaked": int((leaked & sel).sum()), "flying": int((flying & sel).sum()),
+                "threats": int(sel.sum()),
+                "detected": int((detected & sel).sum()),
+                "engaged": int((engaged & sel).sum()),
+                "killed": int((killed & sel).sum()),
+                "leaked": int((leaked & sel).sum()),
+                "flying": int((flying & sel).sum()),
             }
         from iads.weapons.flyout import ASSUMPTIONS as FLYOUT_ASSUMPTIONS
 
@@ -138,10 +153,16 @@ class Result:
             "by_threat_type": by_type,
             "interceptors_fired": dict(sorted(fired_type.items())),
             "units": [
-                {"name": b.units.names[u], "system": b.units.systems[u],
-                 "fired": int(fired_unit[u]),
-                 "left": {b.missiles.keys[m]: int(left[u, m]) for m in range(b.missiles.n)
-                          if b.units.stock0[u, m] > 0}}
+                {
+                    "name": b.units.names[u],
+                    "system": b.units.systems[u],
+                    "fired": int(fired_unit[u]),
+                    "left": {
+                        b.missiles.keys[m]: int(left[u, m])
+                        for m in range(b.missiles.n)
+                        if b.units.stock0[u, m] > 0
+                    },
+                }
                 for u in range(b.units.n)
             ],
             "asset_hits": {name: int(hits.get(name, 0)) for name in b.asset_names},
@@ -151,10 +172,21 @@ class Result:
                 "exchange_ratio": (cost_fired / cost_killed) if cost_killed > 0 else None,
             },
             "threats": [
-                {"id": int(i), "name": th.names[i], "type": th.type_key[i],
-                 "outcome": ("killed" if killed[i] else "leaked" if leaked[i]
-                             else "flying" if flying[i] else "not launched"),
-                 "first_detection": first.get(int(i))}
+                {
+                    "id": int(i),
+                    "name": th.names[i],
+                    "type": th.type_key[i],
+                    "outcome": (
+                        "killed"
+                        if killed[i]
+                        else "leaked"
+                        if leaked[i]
+                        else "flying"
+                        if flying[i]
+                        else "not launched"
+                    ),
+                    "first_detection": first.get(int(i)),
+                }
                 for i in ids
             ],
             "assumed_figures": b.assumptions + FLYOUT_ASSUMPTIONS,

@@ -73,7 +73,7 @@ class RunState:
     built: Built
     truth: Truth
     log: EventLog
-    status: NDArray[np.int8]                 # (n_threats,) FLYING / KILLED / LEAKED / ...
-    stock: NDArray[np.int64]                 # (units, missile types) ready missiles
-    pictures: list[Picture]                  # one per fire unit
+    status: NDArray[np.int8]  # (n_threats,) FLYING / KILLED / LEAKED / ...
+    stock: NDArray[np.int64]  # (units, missile types) ready missiles
+    pictures: list[Picture]  # one per fire unit
     interceptors: Interceptors = field(default_factory=Interceptors)

@@ -23,11 +23,23 @@ def truth_table(result: Result, rate_hz: float = 1.0) -> pa.Table:
     t = np.arange(0.0, tr.t_s[-1] + 1e-9, 1.0 / rate_hz)
     kills = result.events_of("intercept")
     end = tr.end_t_s.copy()
-    for i, tk in zip(kills.column("threat_id").to_pylist(), kills.column("time_s").to_pylist(),
-                     strict=True):
+    for i, tk in zip(
+        kills.column("threat_id").to_pylist(), kills.column("time_s").to_pylist(), strict=True
+    ):
         end[i] = min(end[i], tk)
-    cols: dict[str, list] = {k: [] for k in ("time_s", "threat_id", "lat_deg", "lon_deg",
-                                             "alt_m", "vx_mps", "vy_mps", "vz_mps")}
+    cols: dict[str, list] = {
+        k: []
+        for k in (
+            "time_s",
+            "threat_id",
+            "lat_deg",
+            "lon_deg",
+            "alt_m",
+            "vx_mps",
+            "vy_mps",
+            "vz_mps",
+        )
+    }
     for ti in t:  # a loop over output samples; each is vectorized over threats
         p, v, _ = tr.state_at(float(ti))
         act = np.flatnonzero((tr.launch_t_s <= ti) & (ti <= end))
@@ -45,17 +57,25 @@ def truth_table(result: Result, rate_hz: float = 1.0) -> pa.Table:
     ids = arrays["threat_id"].astype(np.int32)
     names = np.asarray(th.names, dtype=object)
     types = np.asarray(th.type_key, dtype=object)
-    return pa.table({
-        "time_s": arrays["time_s"], "threat_id": ids,
-        "name": pa.array(names[ids].tolist(), pa.string()),
-        "type": pa.array(types[ids].tolist(), pa.string()),
-        "lat_deg": arrays["lat_deg"], "lon_deg": arrays["lon_deg"], "alt_m": arrays["alt_m"],
-        "vx_mps": arrays["vx_mps"], "vy_mps": arrays["vy_mps"], "vz_mps": arrays["vz_mps"],
-    })
+    return pa.table(
+        {
+            "time_s": arrays["time_s"],
+            "threat_id": ids,
+            "name": pa.array(names[ids].tolist(), pa.string()),
+            "type": pa.array(types[ids].tolist(), pa.string()),
+            "lat_deg": arrays["lat_deg"],
+            "lon_deg": arrays["lon_deg"],
+            "alt_m": arrays["alt_m"],
+            "vx_mps": arrays["vx_mps"],
+            "vy_mps": arrays["vy_mps"],
+            "vz_mps": arrays["vz_mps"],
+        }
+    )
 
 
-def write_run(result: Result, out_dir: str | Path, *, plot: bool = True,
-              truth_rate_hz: float | None = None) -> dict[str, Path]:
+def write_run(
+    result: Result, out_dir: str | Path, *, plot: bool = True, truth_rate_hz: float | None = None
+) -> dict[str, Path]:
     """Write the run's files into ``out_dir`` (created); returns {name: path}."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -63,8 +83,9 @@ def write_run(result: Result, out_dir: str | Path, *, plot: bool = True,
     files["events"] = out / "events.parquet"
     pq.write_table(result.events, files["events"])
     files["summary"] = out / "summary.json"
-    files["summary"].write_text(json.dumps(result.summary(), indent=2, ensure_ascii=False) + "\n",
-                                encoding="utf-8")
+    files["summary"].write_text(
+        json.dumps(result.summary(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     if truth_rate_hz:
         files["truth"] = out / "truth.parquet"
         pq.write_table(truth_table(result, truth_rate_hz), files["truth"])

@@ -16,11 +16,21 @@ def summary_tables(summary: dict[str, Any]) -> Group:
     for col in ("threat type", "threats", "detected", "engaged", "killed", "leaked", "flying"):
         t.add_column(col, justify="left" if col == "threat type" else "right")
     for key, row in summary["by_threat_type"].items():
-        t.add_row(key, *(str(row[c]) for c in ("threats", "detected", "engaged", "killed",
-                                               "leaked", "flying")))
+        t.add_row(
+            key,
+            *(
+                str(row[c])
+                for c in ("threats", "detected", "engaged", "killed", "leaked", "flying")
+            ),
+        )
     tot = summary["totals"]
-    t.add_row("[b]total[/b]", *(f"[b]{tot[c]}[/b]" for c in ("threats", "detected", "engaged",
-                                                              "killed", "leaked", "flying")))
+    t.add_row(
+        "[b]total[/b]",
+        *(
+            f"[b]{tot[c]}[/b]"
+            for c in ("threats", "detected", "engaged", "killed", "leaked", "flying")
+        ),
+    )
     u = Table(title="Interceptors", title_justify="left")
     for col in ("unit", "system", "fired", "left"):
         u.add_column(col)

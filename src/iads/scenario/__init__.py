@@ -2,7 +2,15 @@
 built-in scenarios."""
 
 from iads.scenario.loader import LoadedScenario, builtin_names, load_scenario, parse_scenario
-from iads.scenario.schema import Asset, Defender, Doctrine, Position, Scenario, Settings, ThreatGroup
+from iads.scenario.schema import (
+    Asset,
+    Defender,
+    Doctrine,
+    Position,
+    Scenario,
+    Settings,
+    ThreatGroup,
+)
 
 __all__ = [
     "Asset",

@@ -57,8 +57,13 @@ def load_scenario(
         extra = f"; did you mean the built-in scenario '{hint[0]}'?" if hint else ""
         raise ScenarioError(
             name,
-            [Problem("", f"no such file, and no built-in scenario of that name{extra} "
-                         f"(built-in: {', '.join(builtin_names())})")],
+            [
+                Problem(
+                    "",
+                    f"no such file, and no built-in scenario of that name{extra} "
+                    f"(built-in: {', '.join(builtin_names())})",
+                )
+            ],
         )
     data, lines = read_yaml_file(path)
     return parse_scenario(data, lines, catalog, str(path), path.read_text("utf-8"))
@@ -101,26 +106,66 @@ def cross_check(sc: Scenario, catalog: Catalog, lines: LineMap) -> list[Problem]
     systems = sorted(catalog.systems)
     for i, d in enumerate(sc.defenders):
         if d.system not in catalog.systems:
-            add(("defenders", i, "system"),
+            add(
+                ("defenders", i, "system"),
                 f"unknown system '{d.system}'{_did_you_mean(d.system, systems)} "
-                f"(catalog systems: {', '.join(systems)})")
+                f"(catalog systems: {', '.join(systems)})",
+            )
             continue
         system = catalog.systems[d.system]
         missiles = sorted({catalog.launchers[g.launcher].missile for g in system.launchers})
         for key in d.loadout or {}:
             if key not in missiles:
-                add(("defenders", i, "loadout", key),
+                add(
+                    ("defenders", i, "loadout", key),
                     f"missile '{key}' is not carried by {d.system}"
-                    f"{_did_you_mean(key, missiles)} (allowed: {', '.join(missiles)})")
+                    f"{_did_you_mean(key, missiles)} (allowed: {', '.join(missiles)})",
+                )
+    defender_names = [d.name for d in sc.defenders]
+    seen_member: dict[str, str] = {}
+    for i, net in enumerate(sc.networks):
+        for j, m in enumerate(net.members):
+            if m not in defender_names:
+                add(
+                    ("networks", i, "members", j),
+                    f"unknown defender '{m}'{_did_you_mean(m, defender_names)} "
+                    f"(defenders: {', '.join(defender_names)})",
+                )
+            elif m in seen_member:
+                add(
+                    ("networks", i, "members", j),
+                    f"defender '{m}' is already in network '{seen_member[m]}'",
+                )
+            else:
+                seen_member[m] = net.name
+    group_names = [g.name for g in sc.threats if g.name]
+    for i, jm in enumerate(sc.jammers):
+        if jm.escorts is not None and jm.escorts not in group_names:
+            add(
+                ("jammers", i, "escorts"),
+                f"unknown threat group '{jm.escorts}'{_did_you_mean(jm.escorts, group_names)} "
+                f"(named threat groups: {', '.join(group_names) or 'none'})",
+            )
     threats = sorted(catalog.threats)
+    for i, g in enumerate(sc.friendlies):
+        if g.type not in catalog.threats:
+            add(
+                ("friendlies", i, "type"),
+                f"unknown aircraft type '{g.type}'{_did_you_mean(g.type, threats)} "
+                f"(catalog types: {', '.join(threats)})",
+            )
     for i, g in enumerate(sc.threats):
         if g.type not in catalog.threats:
-            add(("threats", i, "type"),
+            add(
+                ("threats", i, "type"),
                 f"unknown threat type '{g.type}'{_did_you_mean(g.type, threats)} "
-                f"(catalog threats: {', '.join(threats)})")
+                f"(catalog threats: {', '.join(threats)})",
+            )
         if g.target is not None and g.target not in asset_names:
             allowed = ", ".join(asset_names) if asset_names else "none defined"
-            add(("threats", i, "target"),
+            add(
+                ("threats", i, "target"),
                 f"unknown asset '{g.target}'{_did_you_mean(g.target, asset_names)} "
-                f"(assets: {allowed})")
+                f"(assets: {allowed})",
+            )
     return problems

@@ -13,13 +13,21 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from iads.catalog.schema import ThreatClass
+from iads.tracking import TrackerConfig
+
 __all__ = [
     "Asset",
     "Defender",
     "Doctrine",
+    "FriendlyGroup",
+    "Hill",
+    "Jammer",
+    "Network",
     "Position",
     "Scenario",
     "Settings",
+    "Terrain",
     "ThreatGroup",
     "Waypoint",
 ]
@@ -61,8 +69,12 @@ class Doctrine(_Strict):
 
     policy: Literal["shoot-look-shoot", "shoot-shoot-look"] = "shoot-look-shoot"
     salvo: int = Field(default=1, ge=1, le=4, description="missiles per engagement")
+    salvo_by_class: dict[ThreatClass, int] = Field(
+        default_factory=dict, description="salvo size by threat class, overriding 'salvo'"
+    )
     max_engagements_per_threat: int = Field(default=3, ge=1, le=10)
     reserve: int = Field(default=0, ge=0, description="missiles held back per missile type")
+    hold_fire: bool = Field(default=False, description="weapons hold: track but never fire")
 
 
 class Defender(_Strict):
@@ -78,6 +90,14 @@ class Defender(_Strict):
     loadout: dict[str, int] | None = None
     enabled: bool = True
     doctrine: Doctrine = Field(default_factory=Doctrine)
+    tracker: TrackerConfig | None = Field(
+        default=None, description="the unit's tracker (default: iads.engine's CV/GNN tracker)"
+    )
+    iff: bool = Field(
+        default=True,
+        description="whether the unit can interrogate the friendly aircraft's transponders "
+        "(false for a battery outside the allied identification network)",
+    )
 
     @model_validator(mode="after")
     def _loadout_counts(self) -> Defender:
@@ -119,6 +139,82 @@ class ThreatGroup(_Strict):
         return self
 
 
+class FriendlyGroup(_Strict):
+    """``count`` friendly aircraft of a catalog type flying a route of waypoints, one after
+    another every ``spacing_s``; ``transponder`` says whether they answer IFF."""
+
+    type: str = Field(min_length=1, description="catalog key of the aircraft type")
+    name: str | None = None
+    count: int = Field(default=1, ge=1, le=10_000)
+    launch: Position
+    launch_time_s: float = Field(default=0.0, ge=0.0)
+    spacing_s: float = Field(default=0.0, ge=0.0)
+    lateral_spacing_m: float = Field(default=0.0, ge=0.0)
+    waypoints: list[Waypoint] = Field(min_length=1)
+    speed_mps: float | None = Field(default=None, gt=0.0, le=10_000.0)
+    speed_mach: float | None = Field(default=None, gt=0.0, le=30.0)
+    altitude_m: float | None = Field(default=None, ge=0.0, le=2_000_000.0)
+    transponder: bool = True
+
+
+class Network(_Strict):
+    """Fire units that share one air picture and one weapon-target assignment. Units in no
+    network are autonomous (own radars, own decisions).
+
+    ``fusion``: ``measurement`` (centralized: every member radar's measurements feed one
+    tracker) or ``track`` (each unit tracks on its own radars; tracks are fused by
+    covariance intersection)."""
+
+    name: str = Field(min_length=1)
+    members: list[str] = Field(min_length=1, description="defender names")
+    fusion: Literal["measurement", "track"] = "measurement"
+
+
+class Hill(_Strict):
+    """A synthetic Gaussian hill: height_m · exp(−d² / (2·radius_m²)) above the ellipsoid."""
+
+    lat: Lat
+    lon: Lon
+    height_m: float = Field(gt=0.0, le=9000.0)
+    radius_m: float = Field(gt=0.0, le=500_000.0)
+
+
+class Terrain(_Strict):
+    """Terrain for line-of-sight masking: an elevation file (GeoTIFF ``.tif`` or a NumPy
+    ``.npz`` grid with ``lat_deg``, ``lon_deg`` and ``height_m``; a relative path is read
+    from the scenario's folder) and/or synthetic hills."""
+
+    file: str | None = None
+    hills: list[Hill] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _some(self) -> Terrain:
+        if self.file is None and not self.hills:
+            raise ValueError("terrain needs a 'file' or at least one of 'hills'")
+        return self
+
+
+class Jammer(_Strict):
+    """A noise jammer. ``standoff``: at a fixed ``position``; ``self_screening``: carried
+    by every threat of the group named in ``escorts``. ``erp_w`` is the effective radiated
+    power toward the radar (W) over ``bandwidth_hz``."""
+
+    name: str = Field(min_length=1)
+    kind: Literal["standoff", "self_screening"]
+    position: Position | None = None
+    escorts: str | None = None
+    erp_w: float = Field(gt=0.0, le=1e9)
+    bandwidth_hz: float = Field(gt=0.0, le=1e11)
+
+    @model_validator(mode="after")
+    def _where(self) -> Jammer:
+        if self.kind == "standoff" and self.position is None:
+            raise ValueError("a standoff jammer needs a 'position'")
+        if self.kind == "self_screening" and self.escorts is None:
+            raise ValueError("a self-screening jammer needs 'escorts' (a threat group name)")
+        return self
+
+
 class Settings(_Strict):
     """Run settings: duration and time step in seconds, and the seed of every random
     stream of the run."""
@@ -143,3 +239,7 @@ class Scenario(_Strict):
     assets: list[Asset] = Field(default_factory=list)
     defenders: list[Defender] = Field(min_length=1)
     threats: list[ThreatGroup] = Field(min_length=1)
+    friendlies: list[FriendlyGroup] = Field(default_factory=list)
+    networks: list[Network] = Field(default_factory=list)
+    terrain: Terrain | None = None
+    jammers: list[Jammer] = Field(default_factory=list)

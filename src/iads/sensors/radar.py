@@ -33,12 +33,12 @@ class RadarArrays:
     """All radars of a scenario, one row each (shape (r,) unless stated)."""
 
     keys: tuple[str, ...]
-    unit: NDArray[np.int64]              # index of the defender owning the radar
-    pos_ecef_m: NDArray[np.float64]      # (r, 3)
+    unit: NDArray[np.int64]  # index of the defender owning the radar
+    pos_ecef_m: NDArray[np.float64]  # (r, 3)
     lat_rad: NDArray[np.float64]
     lon_rad: NDArray[np.float64]
-    height_m: NDArray[np.float64]        # antenna height above the ellipsoid
-    rot_enu: NDArray[np.float64]         # (r, 3, 3) ECEF -> local ENU
+    height_m: NDArray[np.float64]  # antenna height above the ellipsoid
+    rot_enu: NDArray[np.float64]  # (r, 3, 3) ECEF -> local ENU
     ref_range_m: NDArray[np.float64]
     ref_rcs_m2: NDArray[np.float64]
     ref_pd: NDArray[np.float64]
@@ -49,7 +49,7 @@ class RadarArrays:
     max_el_rad: NDArray[np.float64]
     sigma_range_m: NDArray[np.float64]
     sigma_angle_rad: NDArray[np.float64]
-    phase_s: NDArray[np.float64]         # first scan time in [0, revisit)
+    phase_s: NDArray[np.float64]  # first scan time in [0, revisit)
     n_scans_done: NDArray[np.int64] = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
@@ -68,11 +68,11 @@ class Detections:
     in ECEF with its covariance, and range (for the exposure summary)."""
 
     t_s: float
-    radar: NDArray[np.int64]           # (k,)
-    threat: NDArray[np.int64]          # (k,)
-    z_ecef_m: NDArray[np.float64]      # (k, 3)
-    r_ecef_m2: NDArray[np.float64]     # (k, 3, 3)
-    range_m: NDArray[np.float64]       # (k,)
+    radar: NDArray[np.int64]  # (k,)
+    threat: NDArray[np.int64]  # (k,)
+    z_ecef_m: NDArray[np.float64]  # (k, 3)
+    r_ecef_m2: NDArray[np.float64]  # (k, 3, 3)
+    range_m: NDArray[np.float64]  # (k,)
 
     @property
     def n(self) -> int:
@@ -85,7 +85,10 @@ def reference_snr_db(ref_pd: NDArray, pfa: NDArray, swerling: int) -> NDArray[np
     ref_pd = np.atleast_1d(ref_pd)
     pfa = np.broadcast_to(pfa, ref_pd.shape)
     return np.array(
-        [float(required_snr_db(pd, float(pf), swerling)) for pd, pf in zip(ref_pd, pfa, strict=True)]
+        [
+            float(required_snr_db(pd, float(pf), swerling))
+            for pd, pf in zip(ref_pd, pfa, strict=True)
+        ]
     )
 
 
@@ -120,7 +123,7 @@ def scan(
     tgt = np.flatnonzero(active)
     if which.size == 0 or tgt.size == 0:
         return _empty(t_s)
-    rel = pos_ecef_m[tgt][None, :, :] - radars.pos_ecef_m[which][:, None, :]   # (w, m, 3)
+    rel = pos_ecef_m[tgt][None, :, :] - radars.pos_ecef_m[which][:, None, :]  # (w, m, 3)
     enu = np.einsum("wij,wmj->wmi", radars.rot_enu[which], rel)
     rng_m = np.linalg.norm(enu, axis=-1)
     ground = np.hypot(enu[..., 0], enu[..., 1])
@@ -129,8 +132,12 @@ def scan(
     h_tgt = _height_above(radars, which, enu, rng_m)
     visible = (
         (rng_m <= radars.max_range_m[which, None])
-        & (rng_m <= radar_horizon_m(np.maximum(radars.height_m[which, None], 0.0),
-                                    np.maximum(h_tgt, 0.0)))
+        & (
+            rng_m
+            <= radar_horizon_m(
+                np.maximum(radars.height_m[which, None], 0.0), np.maximum(h_tgt, 0.0)
+            )
+        )
         & (el >= radars.min_el_rad[which, None])
         & (el <= radars.max_el_rad[which, None])
         & (rng_m > 0.0)
@@ -175,9 +182,9 @@ def scan(
     jac[:, 2, 0], jac[:, 2, 1], jac[:, 2, 2] = se, 0.0, rm * ce
     var = np.stack([s_r**2, s_a**2, s_a**2], axis=-1)
     cov_enu = np.einsum("kij,kj,klj->kil", jac, var, jac)
-    rot = radars.rot_enu[ridx]                                   # ECEF -> ENU
+    rot = radars.rot_enu[ridx]  # ECEF -> ENU
     z = radars.pos_ecef_m[ridx] + np.einsum("kji,kj->ki", rot, enu_m)
-    cov = np.einsum("kji,kjl,klm->kim", rot, cov_enu, rot)       # Rᵀ C R
+    cov = np.einsum("kji,kjl,klm->kim", rot, cov_enu, rot)  # Rᵀ C R
     return Detections(t_s, ridx, tidx, z, cov, r_)
 
 

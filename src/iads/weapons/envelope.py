@@ -34,8 +34,8 @@ class MissileArrays:
     max_alt_m: NDArray[np.float64]
     speed_mps: NDArray[np.float64]
     max_target_speed_mps: NDArray[np.float64]
-    pk: NDArray[np.float64]            # (m, n_threat_classes)
-    cost_usd: NDArray[np.float64]      # NaN where not public
+    pk: NDArray[np.float64]  # (m, n_threat_classes)
+    cost_usd: NDArray[np.float64]  # NaN where not public
 
     @property
     def n(self) -> int:

@@ -83,8 +83,17 @@ class Interceptors:
         cap = self.unit.shape[0]
         if self.n + k > cap:
             new = max(2 * cap, self.n + k, 16)
-            for name in ("unit", "mtype", "track_id", "launch_t_s", "max_t_s", "speed_mps",
-                         "pos_ecef_m", "aim_ecef_m", "flying"):
+            for name in (
+                "unit",
+                "mtype",
+                "track_id",
+                "launch_t_s",
+                "max_t_s",
+                "speed_mps",
+                "pos_ecef_m",
+                "aim_ecef_m",
+                "flying",
+            ):
                 setattr(self, name, _grow(getattr(self, name), new))
         s = slice(self.n, self.n + k)
         self.unit[s], self.mtype[s], self.track_id[s] = unit, mtype, track_id
@@ -115,8 +124,9 @@ class Interceptors:
         s = self.speed_mps[ids]
         tau = intercept_time(track_pos_m - p, track_vel_mps, s)
         ok = has_track & np.isfinite(tau)
-        aim = np.where(ok[:, None], track_pos_m + track_vel_mps * tau[:, None],
-                       self.aim_ecef_m[ids])
+        aim = np.where(
+            ok[:, None], track_pos_m + track_vel_mps * tau[:, None], self.aim_ecef_m[ids]
+        )
         self.aim_ecef_m[ids] = aim
         return np.linalg.norm(aim - p, axis=-1) / s
 

@@ -31,8 +31,11 @@ def flyout(rs: RunState, t: float, window_s: float) -> NDArray[np.float64]:
         tids = pic.tracks.ids
         rows = np.searchsorted(tids, icp.track_id[ids[sel]])
         rows = np.minimum(rows, max(tids.size - 1, 0))
-        ok = (tids.size > 0) & (tids[rows] == icp.track_id[ids[sel]]) if tids.size else \
-            np.zeros(sel.size, bool)
+        ok = (
+            (tids.size > 0) & (tids[rows] == icp.track_id[ids[sel]])
+            if tids.size
+            else np.zeros(sel.size, bool)
+        )
         p_t, v_t = pic.at(t)
         has[sel[ok]] = True
         tpos[sel[ok]] = p_t[rows[ok]]
@@ -48,9 +51,17 @@ def flyout(rs: RunState, t: float, window_s: float) -> NDArray[np.float64]:
         e = ids[expired]
         icp.flying[e] = False
         lat, lon, h = lla(icp.pos_ecef_m[e])
-        rs.log.add("miss", icp.max_t_s[e], interceptor_id=e, unit_id=icp.unit[e],
-                   track_id=icp.track_id[e], lat_deg=lat, lon_deg=lon, alt_m=h,
-                   details=[{"reason": "out of energy"}] * e.size)
+        rs.log.add(
+            "miss",
+            icp.max_t_s[e],
+            interceptor_id=e,
+            unit_id=icp.unit[e],
+            track_id=icp.track_id[e],
+            lat_deg=lat,
+            lon_deg=lon,
+            alt_m=h,
+            details=[{"reason": "out of energy"}] * e.size,
+        )
     left = ~resolve & ~expired
     return np.concatenate([t_hit[left], icp.max_t_s[ids[left]]])
 
@@ -67,13 +78,24 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
     j = int(np.argmin(dist)) if dist.size else -1
     u = int(icp.unit[i])
     lat, lon, h = lla(aim)
-    common = dict(interceptor_id=i, unit_id=u, track_id=int(icp.track_id[i]),
-                  lat_deg=lat, lon_deg=lon, alt_m=h)
+    common = dict(
+        interceptor_id=i,
+        unit_id=u,
+        track_id=int(icp.track_id[i]),
+        lat_deg=lat,
+        lon_deg=lon,
+        alt_m=h,
+    )
     mkey = b.missiles.keys[int(icp.mtype[i])]
-    draw = b.rng["weapons"].random()   # drawn for every resolution, so streams stay aligned
+    draw = b.rng["weapons"].random()  # drawn for every resolution, so streams stay aligned
     if j < 0 or not np.isfinite(dist[j]) or dist[j] > SEEKER_BASKET_M:
-        rs.log.add("miss", t_hit, threat_id=-1,
-                   details=[{"missile": mkey, "reason": "no target in basket"}], **common)
+        rs.log.add(
+            "miss",
+            t_hit,
+            threat_id=-1,
+            details=[{"missile": mkey, "reason": "no target in basket"}],
+            **common,
+        )
         return
     pk = float(b.missiles.pk[int(icp.mtype[i]), int(b.threats.klass[j])])
     detail = {"missile": mkey, "pk": pk, "miss_distance_m": round(float(dist[j]), 1)}
