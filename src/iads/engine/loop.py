@@ -48,7 +48,8 @@ def simulate_built(
     progress: Callable[[float], None] | None = None,
     tracker: TrackerConfig = DEFAULT_TRACKER,
 ) -> tuple[EventLog, RunState]:
-    """Run the loop over ``b``; returns the event log and the final run state."""
+    """Run the loop over ``b``; returns the event log and the final run state. Each unit
+    tracks with its scenario ``tracker`` settings, or ``tracker`` when it has none."""
     dt = b.scenario.settings.time_step_s
     duration = b.scenario.settings.duration_s
     truth = fly(b.threats.specs, duration, min(1.0, dt))
@@ -59,7 +60,7 @@ def simulate_built(
         log=EventLog(),
         status=np.where(truth.launch_t_s > duration, NOT_LAUNCHED, FLYING).astype(np.int8),
         stock=b.units.stock0.copy(),
-        pictures=[Picture.new(tracker) for _ in range(b.units.n)],
+        pictures=[Picture.new(d.tracker or tracker) for d in b.scenario.defenders if d.enabled],
     )
     _log_launches(rs, duration)
     end_order = np.argsort(truth.end_t_s, kind="stable")
