@@ -21,7 +21,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from iads.errors import ParameterError
 from iads.tracking.association import assign_sparse
-from iads.tracking.base import TrackerConfig, TrackEvents, TrackSet, TrackStatus
+from iads.tracking.base import TrackerConfig, TrackEvents, TrackSet, TrackStatus, _chi2_ppf
 from iads.tracking.filters import MeasurementBatch, gate, predict, update_pairs
 from iads.tracking.management import count_scan, initiate, manage
 
@@ -85,11 +85,10 @@ def _associate(tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch):
     if tracks.n == 0 or meas.m == 0:
         return tracks, none, none, none, np.zeros(0), used
     rows, cols, d2, logdet = gate(tracks, config, meas, np.arange(tracks.n))
+    G = _chi2_ppf(config.gate_probability, meas.z.shape[1])
     conf = tracks.status[rows] == TrackStatus.CONFIRMED
     if config.association == "gnn":
-        chosen = conf & assign_sparse(
-            rows, cols, np.where(conf, d2 - config.gate_d2, 0.0), tracks.n, meas.m
-        )
+        chosen = conf & assign_sparse(rows, cols, np.where(conf, d2 - G, 0.0), tracks.n, meas.m)
         used[cols[chosen]] = True
         jrows, jcols, jw = none, none, np.zeros(0)
     else:
@@ -103,9 +102,7 @@ def _associate(tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch):
         chosen = np.zeros(rows.size, bool)
         jrows, jw = rows[c], jw
     tent = ~conf & ~used[cols]
-    chosen |= tent & assign_sparse(
-        rows, cols, np.where(tent, d2 - config.gate_d2, 0.0), tracks.n, meas.m
-    )
+    chosen |= tent & assign_sparse(rows, cols, np.where(tent, d2 - G, 0.0), tracks.n, meas.m)
     r, c = rows[chosen], cols[chosen]
     used[c] = True
     tracks = _scatter(tracks, r, update_pairs(tracks, config, meas, r, c))
