@@ -6,12 +6,14 @@ uniform grid, launch and end times) whose ``state_at(t_s)`` interpolates any ins
 """
 
 from iads.threats.aircraft import AircraftFlight, CruiseMissileFlight, DroneFlight
+from iads.threats.ballistic import BallisticFlight
 from iads.threats.flight import FlightSpec, fly
 from iads.threats.truth import Truth
 from iads.threats.waypoint import WaypointFlight
 
 __all__ = [
     "AircraftFlight",
+    "BallisticFlight",
     "CruiseMissileFlight",
     "DroneFlight",
     "FlightSpec",

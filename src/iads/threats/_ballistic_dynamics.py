@@ -1,0 +1,202 @@
+"""Equations of motion of ballistic missiles and their fixed-step RK4 integration (private).
+
+State: earth-fixed (ECEF) position r and velocity v. Forces per unit mass, vectorized over
+missiles (flags per missile select the earth model):
+
+* gravity: point mass -mu r / |r|^3, plus the J2 zonal term (Vallado, Fundamentals of
+  Astrodynamics and Applications, 4th ed., 2013, eq. 8-30), WGS-84 mu, a and J2;
+* thrust during the burn: pitched linearly in time from the vertical to the launch
+  elevation at burnout (``thrust_direction``), magnitude dv/t_burn plus the gravity
+  component along the thrust (so the burnout speed is close to dv);
+* drag: -rho(h) |v| v / (2 beta), beta = m / (C_D A) the ballistic coefficient, rho from
+  the U.S. Standard Atmosphere 1976 (``atmosphere``), v relative to the rotating air;
+* rotating frame: Coriolis -2 w x v and centrifugal -w x (w x r), w = (0, 0, omega_E)
+  (e.g. Zipfel, Modeling and Simulation of Aerospace Vehicle Dynamics, 2nd ed., ch. 4);
+  with the rotation flag off the ECEF frame is an inertial frame (non-rotating earth).
+
+Height above the surface: |r| minus the ellipsoid radius at the geocentric latitude
+(sub-metre from the geodetic height below 100 km), or |r| - R on the spherical earth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iads.geo.wgs84 import A_M, B_M, GM_M3PS2, MEAN_RADIUS_M
+from iads.threats.atmosphere import density_kgpm3
+
+F64 = NDArray[np.float64]
+J2_WGS84 = 1.08262998905e-3  # -sqrt(5) C20, NGA.STND.0036 (2014) Table 3.5 (EGM2008 C20)
+
+
+@dataclass
+class Missiles:
+    """Struct of arrays of m missiles (per-missile model flags and boost parameters)."""
+
+    spherical: NDArray[np.bool_]  # (m,) spherical non-rotating earth surface
+    omega: F64  # (m,) earth rotation rate used [rad/s] (0: non-rotating)
+    j2: F64  # (m,) J2 coefficient used (0: point mass)
+    inv_beta: F64  # (m,) 1 / ballistic coefficient [m^2/kg] (0: no drag)
+    up: F64  # (m, 3) launch-point vertical, earth-fixed
+    ahead: F64  # (m, 3) launch-point horizontal along the launch azimuth, earth-fixed
+    gamma: F64  # (m,) final pitch angle of the thrust (launch elevation) [rad]
+    accel_nom: F64  # (m,) nominal thrust acceleration dv / t_burn [m/s^2]
+    t_burn: F64  # (m,) burn time [s] (0: impulsive, velocity given at launch)
+    h_target: F64  # (m,) height of the impact surface [m]
+
+
+def height_m(r: F64, spherical: NDArray[np.bool_]) -> F64:
+    """Height [m] of ECEF points r (m, 3) above the ellipsoid (or the sphere)."""
+    rn = np.linalg.norm(r, axis=-1)
+    s2 = (r[..., 2] / rn) ** 2
+    r_ell = A_M * B_M / np.sqrt(B_M**2 * (1.0 - s2) + A_M**2 * s2)
+    return rn - np.where(spherical, MEAN_RADIUS_M, r_ell)
+
+
+def gravity(r: F64, j2: F64) -> F64:
+    """Gravitational acceleration (m, 3) [m/s^2]: point mass plus J2 (Vallado eq. 8-30)."""
+    rn2 = np.sum(r * r, axis=-1)
+    rn = np.sqrt(rn2)
+    k = 1.5 * j2 * A_M**2 / rn2
+    z2 = r[:, 2] ** 2 / rn2
+    f = -GM_M3PS2 / (rn2 * rn)
+    fxy = f * (1.0 + k * (1.0 - 5.0 * z2))
+    fz = f * (1.0 + k * (3.0 - 5.0 * z2))
+    return np.stack([fxy * r[:, 0], fxy * r[:, 1], fz * r[:, 2]], axis=-1)
+
+
+def thrust_direction(tau: float, ms: Missiles) -> F64:
+    """Unit thrust direction (m, 3): a linear-in-time pitch program from the vertical at
+    launch to the elevation ``gamma`` at burnout, in the launch azimuth plane (first-order
+    stand-in for a vertical rise and gravity turn)."""
+    frac = np.clip(tau / np.where(ms.t_burn > 0.0, ms.t_burn, 1.0), 0.0, 1.0)
+    theta = 0.5 * np.pi - (0.5 * np.pi - ms.gamma) * np.where(ms.t_burn > 0.0, frac, 1.0)
+    return np.cos(theta)[:, None] * ms.ahead + np.sin(theta)[:, None] * ms.up
+
+
+def acceleration(r: F64, v: F64, tau: float, ms: Missiles) -> F64:
+    """Total acceleration (m, 3) in the earth-fixed frame at time ``tau`` since launch."""
+    g = gravity(r, ms.j2)
+    a = g.copy()
+    if tau < float(ms.t_burn.max(initial=0.0)):
+        burning = (tau < ms.t_burn)[:, None]
+        d = thrust_direction(tau, ms)
+        a_t = ms.accel_nom - np.sum(g * d, axis=-1)
+        a += np.where(burning, a_t[:, None] * d, 0.0)
+    rho = density_kgpm3(height_m(r, ms.spherical))
+    speed = np.linalg.norm(v, axis=-1)
+    a -= (0.5 * rho * speed * ms.inv_beta)[:, None] * v
+    w = ms.omega
+    # -2 w x v - w x (w x r) with w = (0, 0, w): components written out.
+    a[:, 0] += 2.0 * w * v[:, 1] + w * w * r[:, 0]
+    a[:, 1] += -2.0 * w * v[:, 0] + w * w * r[:, 1]
+    return a
+
+
+@dataclass
+class Flown:
+    """Result of ``integrate``: states every ``dt`` since launch and the impact states."""
+
+    pos: F64  # (n_steps + 1, m, 3)
+    vel: F64  # (n_steps + 1, m, 3)
+    dt: float
+    impact_tau: F64  # (m,) time of flight [s], inf if no impact
+    impact_pos: F64  # (m, 3)
+    impact_vel: F64  # (m, 3)
+
+
+def integrate(r0: F64, v0: F64, ms: Missiles, dt: float, tau_needed: F64) -> Flown:
+    """RK4 with fixed step ``dt`` from launch (tau = 0) for all missiles at once.
+
+    Stops when every missile has impacted (height below ``h_target`` while descending,
+    after burnout) or flown ``tau_needed`` (m,) seconds. Impact time and state are
+    interpolated inside the step (linear in height, cubic Hermite in position).
+    """
+    m = r0.shape[0]
+    r, v = r0.copy(), v0.copy()
+    pos, vel = [r.copy()], [v.copy()]
+    impact_tau = np.full(m, np.inf)
+    impact_pos, impact_vel = r0.copy(), v0.copy()
+    flying = np.ones(m, dtype=bool)
+    h_old = height_m(r, ms.spherical)
+    tau = 0.0
+    while np.any(flying & (tau < tau_needed)):
+        k1v = acceleration(r, v, tau, ms)
+        k2r, k2v = (
+            v + 0.5 * dt * k1v,
+            acceleration(r + 0.5 * dt * v, v + 0.5 * dt * k1v, tau + 0.5 * dt, ms),
+        )
+        k3r = v + 0.5 * dt * k2v
+        k3v = acceleration(r + 0.5 * dt * k2r, k3r, tau + 0.5 * dt, ms)
+        k4r = v + dt * k3v
+        k4v = acceleration(r + dt * k3r, k4r, tau + dt, ms)
+        r_new = r + dt / 6.0 * (v + 2.0 * k2r + 2.0 * k3r + k4r)
+        v_new = v + dt / 6.0 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
+        tau_new = tau + dt
+        h_new = height_m(r_new, ms.spherical)
+        down = np.sum(r_new * v_new, axis=-1) < 0.0
+        hit = flying & down & (h_new <= ms.h_target) & (tau_new > ms.t_burn)
+        if np.any(hit):
+            # Crossing of the impact height on the cubic Hermite arc: secant iterations
+            # started from the linear estimate (the linear one alone is off by ~1 m).
+            dh0, dh1 = h_old - ms.h_target, h_new - ms.h_target
+            fa, fb, ga, gb = np.zeros(m), np.ones(m), dh0, dh1
+            for _ in range(4):
+                f = np.clip(fa - ga * (fb - fa) / np.where(gb != ga, gb - ga, 1.0), 0.0, 1.0)
+                g_f = height_m(_hermite(r, v, r_new, v_new, dt, f)[0], ms.spherical)
+                g_f = g_f - ms.h_target
+                above = g_f > 0.0
+                fa, ga = np.where(above, f, fa), np.where(above, g_f, ga)
+                fb, gb = np.where(above, fb, f), np.where(above, gb, g_f)
+            p_i, v_i = _hermite(r, v, r_new, v_new, dt, f)
+            impact_tau = np.where(hit, tau + f * dt, impact_tau)
+            impact_pos = np.where(hit[:, None], p_i, impact_pos)
+            impact_vel = np.where(hit[:, None], v_i, impact_vel)
+            flying &= ~hit
+        keep = (~flying)[:, None]
+        r = np.where(keep, impact_pos, r_new)
+        v = np.where(keep, impact_vel, v_new)
+        h_old = np.where(flying, h_new, h_old)
+        tau = tau_new
+        pos.append(r)
+        vel.append(v)
+    return Flown(np.stack(pos), np.stack(vel), dt, impact_tau, impact_pos, impact_vel)
+
+
+def _hermite(p0: F64, v0: F64, p1: F64, v1: F64, h: float, f: F64) -> tuple[F64, F64]:
+    """Cubic Hermite position and velocity at fraction f (m,) of a step of length h."""
+    t = f[:, None]
+    t2, t3 = t * t, t * t * t
+    dp = p1 - p0
+    pos = p0 + (-2 * t3 + 3 * t2) * dp + (t3 - 2 * t2 + t) * h * v0 + (t3 - t2) * h * v1
+    vel = (-6 * t2 + 6 * t) * dp + (3 * t2 - 4 * t + 1) * h * v0 + (3 * t2 - 2 * t) * h * v1
+    return pos, vel / h
+
+
+def resample(fl: Flown, launch_t_s: F64, t_s: F64) -> tuple[F64, F64]:
+    """Positions and velocities (n_t, m, 3) at absolute times ``t_s`` from a ``Flown``.
+
+    Cubic Hermite between integration steps; before launch and after impact (or after the
+    last step) the state is extended at constant velocity (see ``Truth``).
+    """
+    n_steps = fl.pos.shape[0] - 1
+    tau = t_s[:, None] - launch_t_s[None, :]  # (n_t, m)
+    tau_last = np.minimum(fl.impact_tau, n_steps * fl.dt)
+    tau_c = np.clip(tau, 0.0, tau_last)
+    k = np.clip(np.floor(tau_c / fl.dt).astype(np.int64), 0, max(n_steps - 1, 0))
+    cols = np.arange(fl.pos.shape[1])[None, :]
+    if n_steps == 0:
+        p, v = fl.pos[0][None].repeat(t_s.size, 0), fl.vel[0][None].repeat(t_s.size, 0)
+    else:
+        f = ((tau_c - k * fl.dt) / fl.dt).reshape(-1)
+        p0, v0 = fl.pos[k, cols].reshape(-1, 3), fl.vel[k, cols].reshape(-1, 3)
+        p1, v1 = fl.pos[k + 1, cols].reshape(-1, 3), fl.vel[k + 1, cols].reshape(-1, 3)
+        p, v = _hermite(p0, v0, p1, v1, fl.dt, np.clip(f, 0.0, 1.0))
+        p, v = p.reshape(tau.shape + (3,)), v.reshape(tau.shape + (3,))
+    after = (tau >= fl.impact_tau)[..., None]
+    p = np.where(after, fl.impact_pos[None], p)
+    v = np.where(after, fl.impact_vel[None], v)
+    return p + v * (tau - np.where(tau >= fl.impact_tau, fl.impact_tau, tau_c))[..., None], v

@@ -1,0 +1,316 @@
+"""Ballistic missiles: boost, free flight and re-entry, aimed at a ground point.
+
+The flight itself is in ``_ballistic_dynamics`` (ECEF, rotating-earth terms, WGS-84 point
+mass + J2 gravity, US 1976 drag, fixed-step RK4 over all missiles at once). This module
+holds the spec and the aiming: the launch azimuth starts at the great-circle bearing to the
+target and is iterated (fixed point on the impact bearing error, which absorbs earth
+rotation); the range is solved with a safeguarded secant iteration vectorized over
+missiles, on the launch elevation (lofted / depressed, burnout speed given) or on the
+burnout speed at the minimum-energy elevation (minimum_energy). Initial guesses come from
+the vacuum spherical-earth closed forms of Bate, Mueller & White, Fundamentals of
+Astrodynamics (1971), sec. 6.2, with Q = v^2 r / mu:
+
+* free-flight range angle psi: tan(psi/2) = Q sin(g) cos(g) / (1 - Q cos^2 g)   (6.2-16)
+* flight-path angles reaching psi: sin(2 g + psi/2) = (2 - Q)/Q sin(psi/2)        (6.2-17)
+* minimum-energy angle g* = (pi - psi)/4 and Q* = 2 sin(psi/2)/(1 + sin(psi/2)) (6.2-20/21)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iads.errors import ParameterError
+from iads.geo.ecef import ecef_to_geodetic_rad, geodetic_to_ecef_rad
+from iads.geo.enu import enu_to_ecef_vector_rad
+from iads.geo.wgs84 import GM_M3PS2, MEAN_RADIUS_M, OMEGA_E_RADPS
+from iads.threats import _checks, _nav
+from iads.threats._ballistic_dynamics import J2_WGS84, Flown, Missiles, integrate, resample
+from iads.threats.flight import BatchResult
+
+__all__ = ["BallisticFlight", "fly_ballistic", "vacuum_range_angle"]
+
+F64 = NDArray[np.float64]
+DT_INT_S = 0.5  # RK4 step [s]
+TAU_CAP_S = 4.0 * 3600.0  # longest flight followed while aiming [s]
+AIM_TOL_M = 1.0  # aiming tolerance on range and cross-range [m]
+AIM_MAX_ITER = 20
+
+
+def vacuum_range_angle(speed_mps: F64, gamma_rad: F64, r_m: float = MEAN_RADIUS_M) -> F64:
+    """Free-flight range angle [rad] on a spherical non-rotating earth, burnout and impact at
+    radius ``r_m`` (Bate, Mueller & White 1971, eq. 6.2-16, written for tan(psi/2)).
+    Returns NaN for an escape or orbital speed (Q >= 2 cos^-2 branch not reached)."""
+    q = np.asarray(speed_mps) ** 2 * r_m / GM_M3PS2
+    g = np.asarray(gamma_rad)
+    den = 1.0 - q * np.cos(g) ** 2
+    psi = 2.0 * np.arctan2(q * np.sin(g) * np.cos(g), den)
+    return np.where(q < 2.0, psi, np.nan)
+
+
+@dataclass(frozen=True, eq=False)
+class BallisticFlight:
+    """A ballistic missile: boost, exo-atmospheric coast and re-entry.
+
+    Aimed (``target_lla`` given): ``trajectory`` = "minimum_energy" solves the burnout
+    speed at the minimum-energy elevation (then ``burnout_speed_mps`` must be None);
+    "lofted" / "depressed" solve the elevation on the high / low branch for the given
+    ``burnout_speed_mps``. Unaimed (``target_lla`` None): ``elevation_deg``,
+    ``azimuth_deg`` and ``burnout_speed_mps`` fly as given until the ground is met.
+
+    Args:
+        launch_lla: (lat [deg], lon [deg], h [m]) of the launch point.
+        target_lla: (lat, lon, h) of the aim point, or None.
+        launch_t_s: launch time [s].
+        burnout_speed_mps: speed gained in the burn [m/s] (thrust acceleration dv/t_burn
+            plus the gravity component along the thrust axis; drag losses not compensated).
+        burn_time_s: boost duration [s]; 0 gives the burnout velocity at the launch point.
+        ballistic_coefficient_kgpm2: m/(C_D A) [kg/m^2], inf for no drag.
+        earth: "wgs84" (ellipsoid, rotating, J2) or "sphere" (mean-radius sphere,
+            non-rotating, point-mass gravity: the configuration of the closed forms).
+    """
+
+    launch_lla: NDArray[np.float64]
+    target_lla: NDArray[np.float64] | None = None
+    launch_t_s: float = 0.0
+    trajectory: Literal["minimum_energy", "lofted", "depressed"] = "minimum_energy"
+    burnout_speed_mps: float | None = None
+    burn_time_s: float = 60.0
+    ballistic_coefficient_kgpm2: float = 5_000.0
+    elevation_deg: float | None = None
+    azimuth_deg: float | None = None
+    earth: Literal["wgs84", "sphere"] = "wgs84"
+
+    kernel: ClassVar  # = fly_ballistic, bound below its definition
+
+    def __post_init__(self) -> None:
+        f = "BallisticFlight"
+        set_ = object.__setattr__
+        set_(self, "launch_lla", _point(self.launch_lla, "launch_lla", f))
+        set_(self, "launch_t_s", _checks.non_negative(self.launch_t_s, "launch_t_s", f))
+        set_(self, "burn_time_s", _checks.non_negative(self.burn_time_s, "burn_time_s", f))
+        beta = float(self.ballistic_coefficient_kgpm2)
+        if not beta > 0.0:
+            raise ParameterError("ballistic_coefficient_kgpm2", beta, "> 0 (inf: no drag)", f)
+        if self.earth not in ("wgs84", "sphere"):
+            raise ParameterError("earth", self.earth, "'wgs84' or 'sphere'", f)
+        if self.trajectory not in ("minimum_energy", "lofted", "depressed"):
+            raise ParameterError(
+                "trajectory", self.trajectory, "'minimum_energy', 'lofted' or 'depressed'", f
+            )
+        v = self.burnout_speed_mps
+        if v is not None:
+            set_(self, "burnout_speed_mps", _checks.positive(v, "burnout_speed_mps", f))
+        if self.target_lla is None:
+            if v is None or self.elevation_deg is None or self.azimuth_deg is None:
+                raise ParameterError(
+                    "target_lla", None,
+                    "given, or else elevation_deg, azimuth_deg and burnout_speed_mps given", f,
+                )  # fmt: skip
+            _checks.in_range(self.elevation_deg, "elevation_deg", f, 0.0, 90.0, "in [0, 90]")
+            _checks.finite(self.azimuth_deg, "azimuth_deg", f)
+            return
+        set_(self, "target_lla", _point(self.target_lla, "target_lla", f))
+        if (self.trajectory == "minimum_energy") != (v is None):
+            raise ParameterError(
+                "burnout_speed_mps", v,
+                "None for a minimum_energy trajectory and given for lofted/depressed", f,
+            )  # fmt: skip
+        psi = _range_angle(self.launch_lla, self.target_lla)
+        if psi * MEAN_RADIUS_M < 1_000.0:
+            raise ParameterError("target_lla", self.target_lla, "over 1 km from launch", f)
+        if v is not None and not np.isfinite(_branch_gammas(np.array([v]), np.array([psi]))[0]):
+            q_min = 2.0 * np.sin(psi / 2) / (1.0 + np.sin(psi / 2))
+            v_min = float(np.sqrt(q_min * GM_M3PS2 / MEAN_RADIUS_M))
+            raise ParameterError(
+                "burnout_speed_mps",
+                v,
+                f"above the vacuum minimum {v_min:.0f} m/s for this range",
+                f,
+            )
+
+
+def _point(value, name: str, func: str) -> F64:
+    arr = np.array(value, dtype=float).reshape(-1)
+    if arr.shape != (3,) or not np.all(np.isfinite(arr)) or abs(arr[0]) > 90.0:
+        raise ParameterError(name, value, "(lat_deg in [-90, 90], lon_deg, h_m), finite", func)
+    arr.setflags(write=False)
+    return arr
+
+
+def _range_angle(a_lla: F64, b_lla: F64) -> float:
+    ua = _nav.unit_vector(np.deg2rad(a_lla[0]), np.deg2rad(a_lla[1]))
+    ub = _nav.unit_vector(np.deg2rad(b_lla[0]), np.deg2rad(b_lla[1]))
+    return float(_nav.central_angle(ua, ub))
+
+
+def _branch_gammas(v: F64, psi: F64) -> tuple[F64, F64]:
+    """Depressed and lofted vacuum elevations for speed v and range angle psi (6.2-17)."""
+    q = v**2 * MEAN_RADIUS_M / GM_M3PS2
+    x = (2.0 - q) / q * np.sin(psi / 2.0)
+    with np.errstate(invalid="ignore"):
+        s = np.where(np.abs(x) <= 1.0, np.arcsin(np.clip(x, -1.0, 1.0)), np.nan)
+    return (s - psi / 2.0) / 2.0, (np.pi - s - psi / 2.0) / 2.0
+
+
+class _Setup:
+    """Launch geometry and per-missile model flags of a batch of ballistic specs."""
+
+    def __init__(self, specs: Sequence[BallisticFlight]) -> None:
+        m = len(specs)
+        lla = np.array([s.launch_lla for s in specs])
+        self.lat, self.lon = np.deg2rad(lla[:, 0]), np.deg2rad(lla[:, 1])
+        self.sph = np.array([s.earth == "sphere" for s in specs])
+        pos_ell = np.stack(geodetic_to_ecef_rad(self.lat, self.lon, lla[:, 2]), axis=-1)
+        pos_sph = (MEAN_RADIUS_M + lla[:, 2])[:, None] * _nav.unit_vector(self.lat, self.lon)
+        self.r0 = np.where(self.sph[:, None], pos_sph, pos_ell)
+        self.u0 = _nav.unit_vector(self.lat, self.lon)
+        self.launch = np.array([s.launch_t_s for s in specs])
+        self.t_burn = np.array([s.burn_time_s for s in specs])
+        self.inv_beta = np.array([1.0 / s.ballistic_coefficient_kgpm2 for s in specs])
+        self.omega = np.where(self.sph, 0.0, OMEGA_E_RADPS)
+        self.j2 = np.where(self.sph, 0.0, J2_WGS84)
+        tgt = [s.target_lla if s.target_lla is not None else s.launch_lla for s in specs]
+        tgt = np.array(tgt)
+        self.aimed = np.array([s.target_lla is not None for s in specs])
+        self.h_target = np.where(self.aimed, tgt[:, 2], 0.0)
+        self.u_t = _nav.unit_vector(np.deg2rad(tgt[:, 0]), np.deg2rad(tgt[:, 1]))
+        self.psi_t = _nav.central_angle(self.u0, self.u_t)
+        self.bearing_t = _nav.bearing(self.u0, self.u_t)
+        self.mode = np.array([s.trajectory for s in specs])
+        self.m = m
+
+    def shoot(self, idx, gamma: F64, az: F64, v: F64, tau_needed: F64) -> Flown:
+        """Fly missiles ``idx`` with elevation, azimuth [rad] and burnout speed [m/s]."""
+        lat, lon = self.lat[idx], self.lon[idx]
+        zero, one = np.zeros(len(lat)), np.ones(len(lat))
+        up = np.stack(enu_to_ecef_vector_rad(zero, zero, one, lat, lon), axis=-1)
+        ahead = np.stack(enu_to_ecef_vector_rad(np.sin(az), np.cos(az), zero, lat, lon), -1)
+        tb = self.t_burn[idx]
+        impulsive = tb <= 0.0
+        ms = Missiles(
+            spherical=self.sph[idx], omega=self.omega[idx], j2=self.j2[idx],
+            inv_beta=self.inv_beta[idx], up=up, ahead=ahead, gamma=gamma,
+            accel_nom=np.where(impulsive, 0.0, v / np.where(impulsive, 1.0, tb)),
+            t_burn=tb, h_target=self.h_target[idx],
+        )  # fmt: skip
+        d = np.cos(gamma)[:, None] * ahead + np.sin(gamma)[:, None] * up
+        v0 = np.where(impulsive[:, None], v[:, None] * d, 0.0)
+        return integrate(self.r0[idx], v0, ms, DT_INT_S, tau_needed)
+
+    def impact_geometry(self, idx, fl: Flown) -> tuple[F64, F64]:
+        """Range angle and bearing [rad] of each impact point from its launch point."""
+        p = fl.impact_pos
+        lat, lon, _ = ecef_to_geodetic_rad(p[:, 0], p[:, 1], p[:, 2])
+        lat_s, lon_s = _nav.lat_lon(p / np.linalg.norm(p, axis=-1, keepdims=True))
+        u = _nav.unit_vector(
+            np.where(self.sph[idx], lat_s, lat), np.where(self.sph[idx], lon_s, lon)
+        )
+        psi = np.where(np.isfinite(fl.impact_tau), _nav.central_angle(self.u0[idx], u), 2 * np.pi)
+        return psi, _nav.bearing(self.u0[idx], u)
+
+
+def _aim(st: _Setup, specs: Sequence[BallisticFlight]) -> tuple[F64, F64, F64]:
+    """Elevation, azimuth [rad] and burnout speed [m/s] of every missile (see module doc)."""
+    gamma = np.array([np.deg2rad(s.elevation_deg or 0.0) for s in specs])
+    az = np.array([np.deg2rad(s.azimuth_deg or 0.0) for s in specs])
+    v = np.array([s.burnout_speed_mps or 0.0 for s in specs])
+    idx = np.flatnonzero(st.aimed)
+    if idx.size == 0:
+        return gamma, az, v
+    psi_t, mode = st.psi_t[idx], st.mode[idx]
+    me = mode == "minimum_energy"
+    lofted = mode == "lofted"
+    g_star = (np.pi - psi_t) / 4.0  # BMW 6.2-20
+    q_star = 2.0 * np.sin(psi_t / 2) / (1.0 + np.sin(psi_t / 2))  # BMW 6.2-21
+    v_star = np.sqrt(q_star * GM_M3PS2 / MEAN_RADIUS_M)
+    az_i = st.bearing_t[idx].copy()
+    # Brackets. Speed (minimum energy): range grows with speed. Elevation: a coarse scan
+    # finds the maximum-range elevation, which splits the depressed and lofted branches.
+    lo, hi = 0.3 * v_star, 3.0 * v_star
+    f_lo, f_hi = np.full(idx.size, -1.0), np.full(idx.size, 1.0)
+    el = ~me
+    if np.any(el):
+        grid = np.deg2rad(np.linspace(0.0, 89.0, 13))
+        ie = idx[el]
+        n_g = grid.size
+        rep = np.repeat(ie, n_g)
+        fl = st.shoot(
+            rep, np.tile(grid, ie.size), np.repeat(az_i[el], n_g), np.repeat(v[ie], n_g),
+            np.full(rep.size, TAU_CAP_S),
+        )  # fmt: skip
+        psi_g = st.impact_geometry(rep, fl)[0].reshape(ie.size, n_g) - psi_t[el, None]
+        k_max = np.argmax(psi_g, axis=1)
+        rows = np.arange(ie.size)
+        reach = psi_g[rows, k_max] >= 0.0
+        cols = np.arange(n_g)[None, :]
+        # depressed: last grid point below the target before the maximum; lofted: last
+        # grid point above the target after the maximum.
+        dep_k = np.where((psi_g < 0) & (cols < k_max[:, None]), cols, -1).max(axis=1)
+        lof_k = np.where((psi_g >= 0) & (cols >= k_max[:, None]), cols, -1).max(axis=1)
+        k0 = np.where(lofted[el], lof_k, dep_k)
+        k0 = np.clip(k0, 0, n_g - 2)
+        ok = reach & np.where(lofted[el], lof_k < n_g - 1, dep_k >= 0)
+        if not np.all(ok):
+            bad = int(ie[np.flatnonzero(~ok)[0]])
+            raise ParameterError(
+                f"specs[{bad}].target_lla", specs[bad].target_lla,
+                f"reachable on a {specs[bad].trajectory} trajectory with burnout_speed_mps="
+                f"{specs[bad].burnout_speed_mps} and these boost and drag parameters", "fly",
+            )  # fmt: skip
+        lo, hi = np.where(el, 0.0, lo), np.where(el, 0.0, hi)
+        lo[el], hi[el] = grid[k0], grid[k0 + 1]
+        f_lo[el], f_hi[el] = psi_g[rows, k0], psi_g[rows, k0 + 1]
+    # Illinois regula falsi inside the brackets, azimuth corrected by fixed point each pass.
+    x = np.where(me, v_star, 0.5 * (lo + hi))
+    side = np.zeros(idx.size)
+    for _ in range(AIM_MAX_ITER):
+        g_i, v_i = np.where(me, g_star, x), np.where(me, x, v[idx])
+        fl = st.shoot(idx, g_i, az_i, v_i, np.full(idx.size, TAU_CAP_S))
+        psi, brg = st.impact_geometry(idx, fl)
+        f = psi - psi_t
+        e_az = (st.bearing_t[idx] - brg + np.pi) % (2 * np.pi) - np.pi
+        miss_r = np.abs(f) * MEAN_RADIUS_M
+        done = (miss_r < AIM_TOL_M) & (np.abs(e_az) * psi_t * MEAN_RADIUS_M < AIM_TOL_M)
+        if np.all(done):
+            break
+        az_i = az_i + e_az
+        same_lo = np.sign(f) == np.sign(f_lo)
+        lo, f_lo = np.where(same_lo, x, lo), np.where(same_lo, f, f_lo)
+        hi, f_hi = np.where(same_lo, hi, x), np.where(same_lo, f_hi, f)
+        # Illinois: halve the stale end's value when the same end is kept twice.
+        f_hi = np.where(same_lo & (side > 0), 0.5 * f_hi, f_hi)
+        f_lo = np.where(~same_lo & (side < 0), 0.5 * f_lo, f_lo)
+        side = np.where(same_lo, 1.0, -1.0)
+        x_new = (lo * f_hi - hi * f_lo) / np.where(f_hi != f_lo, f_hi - f_lo, 1.0)
+        x = np.where(miss_r < AIM_TOL_M, x, x_new)
+    else:
+        bad = int(idx[np.flatnonzero(~done)[0]])
+        raise ParameterError(
+            f"specs[{bad}].target_lla", specs[bad].target_lla,
+            f"reachable on a {specs[bad].trajectory} trajectory with these boost and drag "
+            f"parameters (aiming miss {miss_r[idx == bad][0]:.0f} m)", "fly",
+        )  # fmt: skip
+    gamma[idx], az[idx], v[idx] = g_i, az_i, v_i
+    return gamma, az, v
+
+
+def fly_ballistic(specs: Sequence[BallisticFlight], t_s: F64) -> BatchResult:
+    """Batch kernel of ``BallisticFlight``: aim, fly every missile at once, resample at
+    ``t_s``. Returns pos, vel (n_t, m, 3) ECEF, launch_t_s (m,), end_t_s (m,) (impact time,
+    inf if no impact by ``t_s[-1]``)."""
+    st = _Setup(specs)
+    gamma, az, v = _aim(st, specs)
+    idx = np.arange(st.m)
+    need = np.maximum(t_s[-1] - st.launch, 0.0)
+    fl = st.shoot(idx, gamma, az, v, need)
+    pos, vel = resample(fl, st.launch, t_s)
+    end = st.launch + fl.impact_tau
+    return pos, vel, st.launch, np.where(end <= t_s[-1], end, np.inf)
+
+
+BallisticFlight.kernel = staticmethod(fly_ballistic)
