@@ -75,3 +75,45 @@ def test_gospa_equals_stonesoup():
             [State(x.reshape(-1, 1), timestamp=t) for x in X],
         )[0]
         assert np.isclose(gospa(X, Y, 5.0, 2).distance, ref.value["distance"], rtol=1e-9)
+
+
+def _table(rows):
+    import pyarrow as pa
+
+    t, i, x = zip(*rows, strict=True)
+    x = np.array(x, float)
+    return pa.table(
+        {
+            "t_s": list(t),
+            "track_id": list(i),
+            "confirmed": [True] * len(t),
+            "x_m": x[:, 0],
+            "y_m": x[:, 1],
+            "z_m": x[:, 2],
+        }
+    )
+
+
+def test_track_metrics_by_hand():
+    from iads.tracking.metrics import track_metrics
+
+    t = np.arange(6.0)
+    truth = np.zeros((6, 2, 3))
+    truth[:, 0, 0] = 100 * t  # truth 0 moves along x
+    truth[:, 1, 1] = 5000.0  # truth 1 still, far away
+    truth[0, 1] = np.nan  # truth 1 appears at t = 1
+    rows = []
+    for k in range(6):
+        if k >= 1:  # truth 0: track 5 at t = 1, 2, then track 9 (one identity switch)
+            rows.append((t[k], 5 if k <= 2 else 9, truth[k, 0] + [3.0, 4.0, 0.0]))
+        if k >= 2 and k != 4:  # truth 1: track 7 from t = 2, missed at t = 4
+            rows.append((t[k], 7, truth[k, 1]))
+        rows.append((t[k], 99, [1e6, 0, 0]))  # a false track far from everything
+    m = track_metrics(t, truth, _table(rows), c=20.0)
+    assert m.id_switches == 1
+    np.testing.assert_allclose(m.time_to_confirm_s, [1.0, 1.0])
+    # truth 0: 3 of 6 scans by track 9; truth 1: 3 of 5 scans by track 7
+    assert np.isclose(m.continuity, (3 / 6 + 3 / 5) / 2)
+    # 5 pairs at 5 m and 3 pairs at 0 m
+    assert np.isclose(m.rmse_m, np.sqrt(5 * 25.0 / 8))
+    assert m.matched_ids[4, 1] == -1 and m.matched_ids[3, 0] == 9

@@ -24,6 +24,8 @@ from iads.tracking.association import assign_sparse
 
 __all__ = [
     "GospaResult",
+    "TrackMetrics",
+    "track_metrics",
     "estimates_by_time",
     "gospa",
     "gospa_series",
@@ -148,3 +150,66 @@ def gospa_series(
         "false": np.array([r.false for r in res]),
         "ospa": np.array([ospa(a, b, c, p) for a, b in zip(truth_xyz, est_xyz, strict=True)]),
     }
+
+
+@dataclass(frozen=True)
+class TrackMetrics:
+    """Track-level scores from the per-scan truth-to-track assignment (pairs closer than c).
+
+    rmse_m: position RMSE over assigned pairs [m]. id_switches: number of times a truth's
+    assigned track id changes (gaps skipped). continuity: mean over truths of the fraction of
+    the scans where the truth exists that its most frequent track covers. time_to_confirm_s
+    (n,): first assigned scan time minus the truth's first scan time, NaN if never tracked.
+    matched_ids (T, n): assigned track id per scan and truth, -1 if none."""
+
+    rmse_m: float
+    id_switches: int
+    continuity: float
+    time_to_confirm_s: NDArray[np.float64]
+    matched_ids: NDArray[np.int64]
+
+
+def track_metrics(
+    t_s: NDArray[np.float64],
+    truth_xyz: NDArray[np.float64],
+    table: pa.Table,
+    c: float,
+    confirmed_only: bool = True,
+) -> TrackMetrics:
+    """Scores of a `track_scans` table against the truth at the scan times t_s (T,);
+    truth_xyz (T, n, 3) [m] with NaN rows where a truth does not exist."""
+    _check(c, 2.0, "track_metrics")
+    truth_xyz = np.asarray(truth_xyz, np.float64)
+    T, n = truth_xyz.shape[:2]
+    est = estimates_by_time(table, t_s, confirmed_only)
+    ids = np.full((T, n), -1, np.int64)
+    dist = np.full((T, n), np.nan)
+    exists = np.all(np.isfinite(truth_xyz), axis=2)
+    for k in range(T):  # a loop over scans
+        alive = np.flatnonzero(exists[k])
+        ti, ei, d = match_within(truth_xyz[k, alive], est[k][1], c)
+        ids[k, alive[ti]] = est[k][0][ei]
+        dist[k, alive[ti]] = d
+    valid = ids >= 0
+    rmse = float(np.sqrt(np.nanmean(dist[valid] ** 2))) if valid.any() else float("nan")
+    # identity switches: compare each assignment with the previous assigned scan of that truth
+    step = np.where(valid, np.arange(T)[:, None], -1)
+    last = np.maximum.accumulate(step, axis=0)
+    prev = np.vstack([np.full((1, n), -1), last[:-1]])
+    has_prev = valid & (prev >= 0)
+    prev_ids = ids[np.maximum(prev, 0), np.arange(n)[None, :]]
+    switches = int(np.sum(has_prev & (prev_ids != ids)))
+    # continuity: share of a truth's life covered by its most frequent track
+    tr_idx = np.broadcast_to(np.arange(n)[None, :], (T, n))[valid]
+    pairs, counts = np.unique(np.stack([tr_idx, ids[valid]], axis=1), axis=0, return_counts=True)
+    best = np.zeros(n)
+    if pairs.size:
+        np.maximum.at(best, pairs[:, 0], counts)
+    life = exists.sum(axis=0)
+    lived = life > 0
+    continuity = float(np.mean(best[lived] / life[lived])) if lived.any() else float("nan")
+    t = np.asarray(t_s, np.float64)[:, None]
+    first_seen = np.where(exists, t, np.inf).min(axis=0)
+    first_track = np.where(valid, t, np.inf).min(axis=0)
+    ttc = np.where(np.isfinite(first_track), first_track - first_seen, np.nan)
+    return TrackMetrics(rmse, switches, continuity, ttc, ids)

@@ -95,12 +95,11 @@ def _associate(tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch):
         from iads.tracking.jpda import jpda_update
 
         c = np.flatnonzero(conf)
-        jrows, upd, jw = jpda_update(tracks, config, meas, rows[c], cols[c], d2[c], logdet[c])
-        tracks = _scatter(tracks, jrows, upd)
-        jcols = cols[c]
+        _, upd, jw = jpda_update(tracks, config, meas, rows[c], cols[c], d2[c], logdet[c])
+        jrows, jcols = rows[c], cols[c]
+        tracks = _scatter(tracks, np.unique(jrows), upd)
         used[jcols] = True  # a measurement in a confirmed track's gate starts no track
         chosen = np.zeros(rows.size, bool)
-        jrows, jw = rows[c], jw
     tent = ~conf & ~used[cols]
     chosen |= tent & assign_sparse(rows, cols, np.where(tent, d2 - G, 0.0), tracks.n, meas.m)
     r, c = rows[chosen], cols[chosen]
