@@ -22,6 +22,8 @@ from iads.tracking.kalman import inv_sym
 
 __all__ = ["assign_sparse", "candidate_pairs", "clusters", "gate_position"]
 
+_DENSE_MAX_PAIRS = 40_000
+
 
 def candidate_pairs(
     track_xyz_m: NDArray[np.float64],
@@ -40,11 +42,16 @@ def candidate_pairs(
     if n == 0 or m == 0:
         e = np.zeros(0, np.int64)
         return e, e.copy()
+    if n * m <= _DENSE_MAX_PAIRS:  # small problems: all distances at once beat a tree
+        diff = meas_xyz_m[None, :, :] - track_xyz_m[:, None, :]
+        d2 = np.einsum("nmi,nmi->nm", diff, diff)
+        rows, cols = np.nonzero(d2 <= (radius_m * radius_m)[:, None])
+        return rows.astype(np.int64), cols.astype(np.int64)
     tree = cKDTree(meas_xyz_m)
     k = min(k_nearest, m)
     # The k-nearest search prunes with one bound, so tracks with small gates are queried apart
     # from the few with wide ones (tentative tracks), whose bound would slow them all down.
-    wide = radius_m > 2.0 * np.median(radius_m)
+    wide = radius_m > 2.0 * radius_m.min()
     rows_l, cols_l = [], []
     for sel in (np.flatnonzero(~wide), np.flatnonzero(wide)):
         if sel.size == 0:
