@@ -17,12 +17,13 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
+from scipy.spatial.distance import cdist
 
 from iads.tracking.kalman import inv_sym
 
 __all__ = ["assign_sparse", "candidate_pairs", "clusters", "gate_position"]
 
-_DENSE_MAX_PAIRS = 40_000
+_DENSE_MAX_PAIRS = 150_000
 
 
 def candidate_pairs(
@@ -43,8 +44,7 @@ def candidate_pairs(
         e = np.zeros(0, np.int64)
         return e, e.copy()
     if n * m <= _DENSE_MAX_PAIRS:  # small problems: all distances at once beat a tree
-        diff = meas_xyz_m[None, :, :] - track_xyz_m[:, None, :]
-        d2 = np.einsum("nmi,nmi->nm", diff, diff)
+        d2 = cdist(track_xyz_m, meas_xyz_m, "sqeuclidean")
         rows, cols = np.nonzero(d2 <= (radius_m * radius_m)[:, None])
         return rows.astype(np.int64), cols.astype(np.int64)
     tree = cKDTree(meas_xyz_m)

@@ -100,7 +100,9 @@ def gate(
         rows, cols, d2, Sinv = gate_position(
             tracks.x[ti, :3], P[:, :3, :3], meas.z, meas.R, config.gate_d2
         )
-        return rows, cols, d2, -np.log(det3(Sinv))
+        # ln det S only feeds the JPDA likelihoods
+        logdet = -np.log(det3(Sinv)) if config.association == "jpda" else np.zeros(d2.size)
+        return rows, cols, d2, logdet
     from iads.tracking.radar import gate_radar
 
     return gate_radar(tracks.x[ti], tracks.P[ti], config, meas)

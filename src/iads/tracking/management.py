@@ -128,7 +128,7 @@ def manage(
     hopeless = tentative & ~confirm & (tracks.hits + (N - tracks.age) < M)
     reason[(reason < 0) & hopeless] = DeleteReason.NOT_CONFIRMED
     dead = reason >= 0
-    out = dataclasses.replace(
-        tracks, status=status, confirmed_t_s=confirmed_t_s, quality=quality
-    ).take(~dead)
+    out = dataclasses.replace(tracks, status=status, confirmed_t_s=confirmed_t_s, quality=quality)
+    if dead.any():
+        out = out.take(~dead)
     return out, tracks.ids[confirm & ~dead], tracks.ids[dead], reason[dead]

@@ -171,9 +171,10 @@ def tracker_step(
         pair_t.append(tracks.ids[pr])
         pair_m.append(g[pc])
         pair_w.append(pw)
-        pos, Rpos = mb.take(free).positions()
-        new = initiate(config, float(t_s), pos, Rpos, tracks.next_id, tracks.mode_p.shape[1])
-        tracks = tracks.concat(new)
+        if free.any():
+            pos, Rpos = mb.take(free).positions()
+            new = initiate(config, float(t_s), pos, Rpos, tracks.next_id, tracks.mode_p.shape[1])
+            tracks = tracks.concat(new)
     counted = np.arange(tracks.n) < n0
     hit = np.concatenate([hit, np.zeros(tracks.n - n0, bool)])
     tracks = count_scan(tracks, hit, counted, float(t_s))
