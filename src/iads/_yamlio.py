@@ -110,8 +110,9 @@ def _line_for(path: PathKey, lines: LineMap) -> int | None:
 
 def _fields_at(model: type[BaseModel], loc: PathKey) -> list[str]:
     """The field names allowed at the parent of ``loc`` (for a 'did you mean'). Keys of a
-    ``dict[str, Model]`` field (catalog entries, say) are stepped over."""
-    cur: Any = model
+    ``dict[str, Model]`` field (catalog entries, say) are stepped over, and the members of
+    a union are followed by the field names they have."""
+    cands: list[Any] = [model]
     skip_key = False
     for part in loc[:-1]:
         if isinstance(part, int):
@@ -119,16 +120,20 @@ def _fields_at(model: type[BaseModel], loc: PathKey) -> list[str]:
         if skip_key:
             skip_key = False
             continue
-        fields = getattr(cur, "model_fields", None)
-        if not fields or part not in fields:
+        nxt: list[Any] = []
+        for c in cands:
+            fields = getattr(c, "model_fields", None) or {}
+            if part in fields:
+                ann = fields[part].annotation
+                skip_key = skip_key or _is_dict(ann)
+                nxt += _models_in(ann)
+        if not nxt:
             return []
-        ann = fields[part].annotation
-        skip_key = _is_dict(ann)
-        cur = _unwrap_model(ann)
-        if cur is None:
-            return []
-    fields = getattr(cur, "model_fields", None)
-    return list(fields) if fields else []
+        cands = nxt
+    out: list[str] = []
+    for c in cands:
+        out += [f for f in (getattr(c, "model_fields", None) or {}) if f not in out]
+    return out
 
 
 def _is_dict(ann: Any) -> bool:
@@ -139,16 +144,24 @@ def _is_dict(ann: Any) -> bool:
     return any(_is_dict(a) for a in typing.get_args(ann))
 
 
-def _unwrap_model(ann: Any) -> Any:
+def _models_in(ann: Any) -> list[Any]:
+    """Every pydantic model class inside an annotation (unions, lists, dicts, Annotated)."""
     import typing
 
     if isinstance(ann, type) and issubclass(ann, BaseModel):
-        return ann
+        return [ann]
+    out: list[Any] = []
     for arg in typing.get_args(ann):
-        found = _unwrap_model(arg)
-        if found is not None:
-            return found
-    return None
+        out += _models_in(arg)
+    return out
+
+
+#: Tags of discriminated unions in our schemas: pydantic puts them in error locations.
+UNION_TAGS = frozenset({"ThreatGroup", "Raid"})
+
+
+def _is_tag(part: str) -> bool:
+    return part.startswith("function-") or part in UNION_TAGS
 
 
 def problems_from_validation(
@@ -159,7 +172,7 @@ def problems_from_validation(
     for err in exc.errors(include_url=False):
         # Drop pydantic's union/discriminator tags (e.g. 'function-after[...]', 'waypoints')
         loc: PathKey = prefix + tuple(
-            p for p in err["loc"] if isinstance(p, int) or not str(p).startswith("function-")
+            p for p in err["loc"] if isinstance(p, int) or not _is_tag(str(p))
         )
         kind = err["type"]
         if kind == "extra_forbidden":

@@ -107,10 +107,13 @@ def validate(
 
     loaded = load_scenario(file, _catalog(catalog))
     sc = loaded.scenario
-    n_threats = sum(g.count for g in sc.threats)
+    from iads.engine.flights import entity_count
+
+    n_threats, n_friendly = entity_count(sc)
     out.print(
         f"{loaded.source}: OK — {len(sc.defenders)} defense unit(s), {len(sc.assets)} "
-        f"asset(s), {n_threats} threat(s), {sc.settings.duration_s:.0f} s."
+        f"asset(s), {n_threats} threat(s), {n_friendly} friendly aircraft, "
+        f"{sc.settings.duration_s:.0f} s."
     )
 
 

@@ -12,12 +12,12 @@ from numpy.typing import NDArray
 
 from iads.catalog.loader import assumed_figures
 from iads.catalog.schema import THREAT_CLASSES, Catalog, Figure
-from iads.geo import destination_point, geodetic_to_ecef, initial_bearing_deg
+from iads.engine.flights import expand_flights
+from iads.geo import geodetic_to_ecef
 from iads.scenario.loader import LoadedScenario
-from iads.scenario.schema import Scenario, ThreatGroup
+from iads.scenario.schema import Scenario
 from iads.sensors.radar import RadarArrays, reference_snr_db, rotations
-from iads.threats import WaypointFlight
-from iads.units import mach_to_mps
+from iads.threats import FlightSpec
 from iads.weapons.envelope import MissileArrays
 
 __all__ = ["STREAMS", "Built", "build", "streams"]
@@ -49,13 +49,20 @@ class Units:
     pos_ecef_m: NDArray[np.float64]  # (u, 3)
     lat_deg: NDArray[np.float64]
     lon_deg: NDArray[np.float64]
-    stock0: NDArray[np.int64]  # (u, m) initial ready missiles per type
+    stock0: NDArray[np.int64]  # (u, m) initial missiles per type (on launchers + reloads)
     fire_channels: NDArray[np.int64]
     reaction_s: NDArray[np.float64]
     salvo: NDArray[np.int64]
     reserve: NDArray[np.int64]
     max_engagements: NDArray[np.int64]
     look: NDArray[np.bool_]  # True: shoot-look-shoot
+    salvo_by_class: NDArray[np.int64]  # (u, n_threat_classes) missiles per engagement
+    hold_fire: NDArray[np.bool_]  # (u,) weapons hold: track, never fire
+    iff: NDArray[np.bool_]  # (u,) can interrogate the friendly transponders
+    network: NDArray[np.int64]  # (u,) index into Built.network_names, -1: autonomous
+    n_launchers: NDArray[np.int64]  # (u, m) launchers per missile type
+    per_launcher: NDArray[np.int64]  # (u, m) missiles one launcher holds
+    reload_s: NDArray[np.float64]  # (u, m) time to reload an empty launcher [s]
 
     @property
     def n(self) -> int:
@@ -73,7 +80,9 @@ class Threats:
     swerling: NDArray[np.int64]
     target_asset: NDArray[np.int64]  # -1: none
     cost_usd: NDArray[np.float64]  # NaN where not public
-    specs: list[WaypointFlight]
+    specs: list[FlightSpec]
+    friendly: NDArray[np.bool_]  # (n,) friendly aircraft flown among the threats
+    transponder: NDArray[np.bool_]  # (n,) answers IFF (friendlies only; False for threats)
 
     @property
     def n(self) -> int:
@@ -96,6 +105,8 @@ class Built:
     asset_value: NDArray[np.float64]
     assumptions: list[dict[str, Any]]
     rng: dict[str, np.random.Generator]
+    network_names: tuple[str, ...] = ()
+    network_fusion: tuple[str, ...] = ()  # per network: "measurement" or "track"
 
 
 def _v(fig: Figure | None, default: float = np.nan) -> float:
@@ -138,15 +149,22 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
 
     # Units and their radars.
     stock0 = np.zeros((len(defenders), len(mkeys)), dtype=np.int64)
+    n_launchers = np.zeros_like(stock0)
+    per_launcher = np.zeros_like(stock0)
+    reload_s = np.full(stock0.shape, np.inf)
     radar_rows: list[dict[str, Any]] = []
     for u, d in enumerate(defenders):
         system = cat.systems[d.system]
         used += [("systems", d.system)] + [("launchers", g.launcher) for g in system.launchers]
         for g in system.launchers:
             ln = cat.launchers[g.launcher]
-            stock0[u, mkeys.index(ln.missile)] += int(
-                round(g.count.value * ln.missiles_per_launcher.value)
-            )
+            mi = mkeys.index(ln.missile)
+            stock0[u, mi] += int(round(g.count.value * ln.missiles_per_launcher.value))
+            n_launchers[u, mi] += int(round(g.count.value))
+            per_launcher[u, mi] = max(per_launcher[u, mi], int(ln.missiles_per_launcher.value))
+            # A launcher without a published or assumed reload time is never reloaded.
+            rl = _v(ln.reload_s, np.inf)
+            reload_s[u, mi] = rl if not np.isfinite(reload_s[u, mi]) else max(reload_s[u, mi], rl)
         if d.loadout is not None:
             stock0[u, :] = 0
             for k, n in d.loadout.items():
@@ -183,6 +201,21 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
             [d.doctrine.max_engagements_per_threat for d in defenders], dtype=np.int64
         ),
         look=np.array([d.doctrine.policy == "shoot-look-shoot" for d in defenders]),
+        salvo_by_class=np.array(
+            [[_salvo(d, c) for c in THREAT_CLASSES] for d in defenders], dtype=np.int64
+        ).reshape(len(defenders), len(THREAT_CLASSES)),
+        hold_fire=np.array([d.doctrine.hold_fire for d in defenders], dtype=bool),
+        iff=np.array([d.iff for d in defenders], dtype=bool),
+        network=np.array(
+            [
+                next((k for k, net in enumerate(sc.networks) if d.name in net.members), -1)
+                for d in defenders
+            ],
+            dtype=np.int64,
+        ),
+        n_launchers=n_launchers,
+        per_launcher=per_launcher,
+        reload_s=reload_s,
     )
     radars, ref_snr = _radars(radar_rows, rng["build"])
 
@@ -192,7 +225,7 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         np.array([a.position.lon for a in assets]),
         np.array([a.position.alt_m for a in assets]),
     ).reshape(-1, 3)
-    threats = _threats(sc, cat, [a.name for a in assets], used)
+    threats = _threats(sc, cat, [a.name for a in assets], used, rng["build"])
 
     return Built(
         scenario=sc,
@@ -207,7 +240,16 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         asset_value=np.array([a.value for a in assets]),
         assumptions=assumed_figures(cat, used),
         rng=rng,
+        network_names=tuple(net.name for net in sc.networks),
+        network_fusion=tuple(net.fusion for net in sc.networks),
     )
+
+
+def _salvo(d: Any, klass: str) -> int:
+    """Missiles per engagement of defender ``d`` against a threat class: ``salvo_by_class``
+    overrides ``salvo``; shoot-shoot-look fires at least two."""
+    n = d.doctrine.salvo_by_class.get(klass, d.doctrine.salvo)
+    return max(int(n), 2 if d.doctrine.policy == "shoot-shoot-look" else 1)
 
 
 def _radars(rows: list[dict[str, Any]], rng: np.random.Generator):
@@ -251,60 +293,27 @@ def _radars(rows: list[dict[str, Any]], rng: np.random.Generator):
     return radars, ref_snr.reshape(len(rows), 5)
 
 
-def _route(
-    g: ThreatGroup, i: int, target: tuple[float, float, float] | None, alt_m: float
-) -> NDArray[np.float64]:
-    """The (k, 3) lat/lon/alt route of the i-th threat of a group: launch point (shifted
-    sideways by the lateral spacing), waypoints, target."""
-    pts = [(g.launch.lat, g.launch.lon, alt_m)]
-    pts += [(w.lat, w.lon, alt_m if w.alt_m is None else w.alt_m) for w in g.waypoints]
-    if target is not None:
-        pts.append((target[0], target[1], alt_m))
-    route = np.array(pts, dtype=float)
-    off = (i - (g.count - 1) / 2.0) * g.lateral_spacing_m
-    if off != 0.0 and len(route) > 1:
-        brg = float(initial_bearing_deg(route[0, 0], route[0, 1], route[1, 0], route[1, 1]))
-        lat, lon = destination_point(route[0, 0], route[0, 1], brg + 90.0, abs(off))
-        if off < 0:
-            lat, lon = destination_point(route[0, 0], route[0, 1], brg - 90.0, abs(off))
-        route[0, 0], route[0, 1] = float(lat), float(lon)
-    return route
-
-
 def _threats(
-    sc: Scenario, cat: Catalog, asset_names: list[str], used: list[tuple[str, str]]
+    sc: Scenario,
+    cat: Catalog,
+    asset_names: list[str],
+    used: list[tuple[str, str]],
+    rng: np.random.Generator,
 ) -> Threats:
-    names, types, klass, rcs, sw, tgt, cost, specs = [], [], [], [], [], [], [], []
-    for gi, g in enumerate(sc.threats):
-        entry = cat.threats[g.type]
-        used.append(("threats", g.type))
-        if g.speed_mps is not None:
-            speed = g.speed_mps
-        elif g.speed_mach is not None:
-            speed = float(mach_to_mps(g.speed_mach))
-        else:
-            speed = entry.cruise_speed_mps.value
-        alt = g.altitude_m if g.altitude_m is not None else entry.cruise_altitude_m.value
-        target = None
-        if g.target is not None:
-            a = sc.assets[asset_names.index(g.target)].position
-            target = (a.lat, a.lon, a.alt_m)
-        base = g.name or f"{g.type}#{gi}"
-        for i in range(g.count):
-            names.append(f"{base}.{i}" if g.count > 1 else base)
-            types.append(g.type)
-            klass.append(THREAT_CLASSES.index(entry.threat_class))
-            rcs.append(entry.rcs_front_m2.value)
-            sw.append(entry.swerling)
-            tgt.append(asset_names.index(g.target) if g.target is not None else -1)
-            cost.append(_v(entry.unit_cost_usd))
-            specs.append(
-                WaypointFlight(
-                    waypoints_lla=_route(g, i, target, alt),
-                    speed_mps=float(speed),
-                    launch_t_s=g.launch_time_s + i * g.spacing_s,
-                )
-            )
+    """Threat (and friendly aircraft) arrays from the flights of ``iads.engine.flights``."""
+    rows = expand_flights(sc, cat, rng)
+    entries = [cat.threats[r.type_key] for r in rows]
+    used += [("threats", k) for k in dict.fromkeys(r.type_key for r in rows)]
+    names = [r.name for r in rows]
+    types = [r.type_key for r in rows]
+    klass = [THREAT_CLASSES.index(e.threat_class) for e in entries]
+    rcs = [e.rcs_front_m2.value for e in entries]
+    sw = [e.swerling for e in entries]
+    tgt = [r.target_asset for r in rows]
+    cost = [_v(e.unit_cost_usd) for e in entries]
+    specs = [r.spec for r in rows]
+    friendly = [r.friendly for r in rows]
+    transponder = [r.transponder for r in rows]
     return Threats(
         names=tuple(names),
         type_key=tuple(types),
@@ -314,4 +323,6 @@ def _threats(
         target_asset=np.array(tgt, dtype=np.int64),
         cost_usd=np.array(cost, dtype=float),
         specs=specs,
+        friendly=np.array(friendly, dtype=bool),
+        transponder=np.array(transponder, dtype=bool),
     )

@@ -14,7 +14,7 @@ from iads._yamlio import LineMap, load_yaml, read_yaml_file, validate
 from iads.catalog.loader import load_catalog
 from iads.catalog.schema import Catalog
 from iads.errors import Problem, ScenarioError
-from iads.scenario.schema import Scenario
+from iads.scenario.schema import Raid, Scenario
 
 __all__ = ["LoadedScenario", "builtin_names", "load_scenario", "parse_scenario"]
 
@@ -138,7 +138,7 @@ def cross_check(sc: Scenario, catalog: Catalog, lines: LineMap) -> list[Problem]
                 )
             else:
                 seen_member[m] = net.name
-    group_names = [g.name for g in sc.threats if g.name]
+    group_names = [g.name for g in sc.threats if not isinstance(g, Raid) and g.name]
     for i, jm in enumerate(sc.jammers):
         if jm.escorts is not None and jm.escorts not in group_names:
             add(
@@ -154,7 +154,21 @@ def cross_check(sc: Scenario, catalog: Catalog, lines: LineMap) -> list[Problem]
                 f"unknown aircraft type '{g.type}'{_did_you_mean(g.type, threats)} "
                 f"(catalog types: {', '.join(threats)})",
             )
-    for i, g in enumerate(sc.threats):
+    for i, entry in enumerate(sc.threats):
+        if isinstance(entry, Raid):
+            r = entry.raid
+            if r.target not in asset_names:
+                allowed = ", ".join(asset_names) if asset_names else "none defined"
+                add(("threats", i, "raid", "target"),
+                    f"unknown asset '{r.target}'{_did_you_mean(r.target, asset_names)} "
+                    f"(assets: {allowed})")
+            for j, rg in enumerate(r.groups):
+                if rg.type not in catalog.threats:
+                    add(("threats", i, "raid", "groups", j, "type"),
+                        f"unknown threat type '{rg.type}'{_did_you_mean(rg.type, threats)} "
+                        f"(catalog threats: {', '.join(threats)})")
+            continue
+        g = entry
         if g.type not in catalog.threats:
             add(
                 ("threats", i, "type"),

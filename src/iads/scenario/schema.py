@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 from iads.catalog.schema import ThreatClass
 from iads.tracking import TrackerConfig
@@ -25,6 +25,9 @@ __all__ = [
     "Jammer",
     "Network",
     "Position",
+    "Raid",
+    "RaidGroup",
+    "RaidSpec",
     "Scenario",
     "Settings",
     "Terrain",
@@ -129,6 +132,20 @@ class ThreatGroup(_Strict):
     speed_mps: float | None = Field(default=None, gt=0.0, le=10_000.0)
     speed_mach: float | None = Field(default=None, gt=0.0, le=30.0)
     altitude_m: float | None = Field(default=None, ge=0.0, le=2_000_000.0)
+    kinematics: Literal["auto", "first_order"] = Field(
+        default="auto",
+        description="'auto': the model of the type's class (aircraft with turns and climbs, "
+        "cruise missile, drone, ballistic missile); 'first_order': great-circle legs at "
+        "constant speed and altitude")
+    terminal: Literal["none", "dive", "popup"] = Field(
+        default="none", description="cruise missiles and drones: terminal manoeuvre")
+    weave_amplitude_m: float = Field(default=0.0, ge=0.0, le=50_000.0)
+    trajectory: Literal["minimum_energy", "lofted", "depressed"] = Field(
+        default="minimum_energy", description="ballistic missiles: trajectory shape")
+    burnout_speed_mps: float | None = Field(
+        default=None, gt=0.0, le=8000.0,
+        description="ballistic missiles: burnout speed (required for lofted/depressed)")
+    burn_time_s: float = Field(default=60.0, gt=0.0, le=600.0)
 
     @model_validator(mode="after")
     def _route(self) -> ThreatGroup:
@@ -136,7 +153,62 @@ class ThreatGroup(_Strict):
             raise ValueError("a threat group needs a 'target' asset or 'waypoints'")
         if self.speed_mps is not None and self.speed_mach is not None:
             raise ValueError("give either 'speed_mps' or 'speed_mach', not both")
+        if self.trajectory != "minimum_energy" and self.burnout_speed_mps is None:
+            raise ValueError(f"a {self.trajectory} trajectory needs 'burnout_speed_mps'")
         return self
+
+
+class RaidGroup(_Strict):
+    """One group of a raid: ``count`` threats of a catalog type launched from a disc of
+    ``radius_m`` centred ``distance_m`` from the target along the raid axis."""
+
+    type: str = Field(min_length=1, description="catalog key of the threat type")
+    count: int = Field(ge=1, le=100_000)
+    distance_m: float = Field(gt=0.0, le=20_000_000.0)
+    radius_m: float = Field(default=0.0, ge=0.0)
+    speed_mps: float | None = Field(default=None, gt=0.0, le=10_000.0)
+    altitude_m: float | None = Field(default=None, ge=0.0, le=2_000_000.0)
+    terminal: Literal["none", "dive", "popup"] = "none"
+    burn_time_s: float = Field(default=60.0, gt=0.0, le=600.0)
+
+    @model_validator(mode="after")
+    def _disc(self) -> RaidGroup:
+        if self.radius_m >= self.distance_m:
+            raise ValueError("radius_m must be smaller than distance_m")
+        return self
+
+
+class RaidSpec(_Strict):
+    """A raid on one asset, expanded deterministically from the scenario seed: groups,
+    the axis (bearing from the target toward the launch areas) and its spread, launch start
+    time and spread, or a common time on target (launch times back-computed)."""
+
+    name: str | None = None
+    target: str = Field(min_length=1, description="asset name")
+    groups: list[RaidGroup] = Field(min_length=1)
+    axis_bearing_deg: float = Field(default=0.0, ge=-360.0, le=360.0)
+    axis_spread_deg: float = Field(default=0.0, ge=0.0, le=360.0)
+    start_time_s: float = Field(default=0.0, ge=0.0)
+    time_spread_s: float = Field(default=0.0, ge=0.0)
+    time_on_target_s: float | None = Field(default=None, gt=0.0)
+
+
+class Raid(_Strict):
+    """A ``threats:`` entry that describes a raid (``raid: {...}``)."""
+
+    raid: RaidSpec
+
+
+def _threat_entry_kind(v: object) -> str:
+    if isinstance(v, dict):
+        return "Raid" if "raid" in v else "ThreatGroup"
+    return "Raid" if isinstance(v, Raid) else "ThreatGroup"
+
+
+ThreatEntry = Annotated[
+    Annotated[ThreatGroup, Tag("ThreatGroup")] | Annotated[Raid, Tag("Raid")],
+    Discriminator(_threat_entry_kind),
+]
 
 
 class FriendlyGroup(_Strict):
@@ -238,7 +310,7 @@ class Scenario(_Strict):
     settings: Settings = Field(default_factory=Settings)
     assets: list[Asset] = Field(default_factory=list)
     defenders: list[Defender] = Field(min_length=1)
-    threats: list[ThreatGroup] = Field(min_length=1)
+    threats: list[ThreatEntry] = Field(min_length=1)
     friendlies: list[FriendlyGroup] = Field(default_factory=list)
     networks: list[Network] = Field(default_factory=list)
     terrain: Terrain | None = None

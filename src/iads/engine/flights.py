@@ -1,0 +1,239 @@
+"""From scenario entries to flight specs: one row per entity that flies (threats, then
+friendly aircraft), with the kinematic model of its catalog class.
+
+``kinematics: auto`` (the default) flies aircraft with coordinated turns and climb limits,
+cruise missiles at their sea-skimming altitude with an optional terminal manoeuvre, drones
+slow and low, and ballistic missiles from boost to re-entry (``iads.threats``);
+``kinematics: first_order`` flies great-circle legs at constant speed and altitude. Raids
+are expanded here, deterministically, from the ``build`` random stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iads.catalog.schema import Catalog, ThreatEntry
+from iads.geo import destination_point, initial_bearing_deg
+from iads.scenario.schema import FriendlyGroup, Raid, Scenario, ThreatGroup
+from iads.threats import (
+    AircraftFlight,
+    BallisticFlight,
+    CruiseMissileFlight,
+    DroneFlight,
+    FlightSpec,
+    RaidSpec,
+    WaypointFlight,
+    generate_raid,
+)
+from iads.threats import ThreatGroup as RaidKindGroup
+from iads.units import mach_to_mps
+
+__all__ = ["FlightRow", "entity_count", "expand_flights"]
+
+_RAID_KIND = {
+    "aircraft": "aircraft",
+    "stealth_aircraft": "aircraft",
+    "cruise_missile": "cruise_missile",
+    "drone": "drone",
+    "ballistic_missile": "ballistic",
+}
+
+
+@dataclass(frozen=True)
+class FlightRow:
+    """One flying entity: its name, catalog type, target asset index (-1: none), whether
+    it is friendly and answers IFF, and its flight spec."""
+
+    name: str
+    type_key: str
+    target_asset: int
+    friendly: bool
+    transponder: bool
+    spec: FlightSpec
+
+
+def entity_count(sc: Scenario) -> tuple[int, int]:
+    """(threats, friendly aircraft) the scenario will fly."""
+    n = sum(
+        sum(g.count for g in e.raid.groups) if isinstance(e, Raid) else e.count for e in sc.threats
+    )
+    return n, sum(g.count for g in sc.friendlies)
+
+
+def _route(
+    g: ThreatGroup | FriendlyGroup,
+    i: int,
+    target: tuple[float, float, float] | None,
+    alt_m: float,
+    end_alt_m: float | None,
+) -> NDArray[np.float64]:
+    """The (k, 3) lat/lon/alt route of the i-th entity of a group: launch point (shifted
+    sideways by the lateral spacing), waypoints, target (at ``end_alt_m`` if given)."""
+    pts = [(g.launch.lat, g.launch.lon, alt_m)]
+    pts += [(w.lat, w.lon, alt_m if w.alt_m is None else w.alt_m) for w in g.waypoints]
+    if target is not None:
+        pts.append((target[0], target[1], alt_m if end_alt_m is None else end_alt_m))
+    route = np.array(pts, dtype=float)
+    off = (i - (g.count - 1) / 2.0) * g.lateral_spacing_m
+    if off != 0.0 and len(route) > 1:
+        brg = float(initial_bearing_deg(route[0, 0], route[0, 1], route[1, 0], route[1, 1]))
+        lat, lon = destination_point(
+            route[0, 0], route[0, 1], brg + np.copysign(90.0, off), abs(off)
+        )
+        route[0, 0], route[0, 1] = float(lat), float(lon)
+    return route
+
+
+def _speed(g: ThreatGroup | FriendlyGroup, entry: ThreatEntry) -> float:
+    if g.speed_mps is not None:
+        return float(g.speed_mps)
+    if g.speed_mach is not None:
+        return float(mach_to_mps(g.speed_mach))
+    return float(entry.cruise_speed_mps.value)
+
+
+def _spec(
+    g: ThreatGroup | FriendlyGroup,
+    entry: ThreatEntry,
+    i: int,
+    target: tuple[float, float, float] | None,
+) -> FlightSpec:
+    speed = _speed(g, entry)
+    alt = g.altitude_m if g.altitude_m is not None else float(entry.cruise_altitude_m.value)
+    t0 = g.launch_time_s + i * g.spacing_s
+    cls = entry.threat_class
+    kinematics = getattr(g, "kinematics", "auto")
+    n_max = float(entry.max_load_factor.value) if entry.max_load_factor else None
+    if kinematics == "first_order":
+        return WaypointFlight(_route(g, i, target, alt, None), speed, t0)
+    if cls in ("aircraft", "stealth_aircraft"):
+        return AircraftFlight(
+            _route(g, i, target, alt, None),
+            speed_mps=speed,
+            launch_t_s=t0,
+            max_load_factor=n_max or 3.0,
+            weave_amplitude_m=getattr(g, "weave_amplitude_m", 0.0),
+        )
+    end_alt = target[2] if target is not None else None
+    if cls == "cruise_missile":
+        route = _route(g, i, target, alt, end_alt)
+        route[0, 2] = g.launch.alt_m
+        return CruiseMissileFlight(
+            route,
+            speed_mps=speed,
+            launch_t_s=t0,
+            cruise_altitude_m=alt,
+            terminal=g.terminal,
+            max_load_factor=n_max or 5.0,
+            weave_amplitude_m=g.weave_amplitude_m,
+        )
+    if cls == "drone":
+        return DroneFlight(
+            _route(g, i, target, alt, end_alt if g.terminal != "none" else None),
+            speed_mps=speed,
+            launch_t_s=t0,
+            terminal_dive_deg=30.0 if g.terminal == "dive" else None,
+        )
+    # Ballistic: from the (laterally shifted) launch point to the target or last waypoint.
+    route = _route(g, i, target, 0.0, end_alt)
+    return BallisticFlight(
+        (route[0, 0], route[0, 1], g.launch.alt_m),
+        tuple(route[-1]),
+        launch_t_s=t0,
+        trajectory=g.trajectory,
+        burnout_speed_mps=g.burnout_speed_mps,
+        burn_time_s=g.burn_time_s,
+    )
+
+
+def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list[FlightRow]:
+    """Every flying entity of the scenario, threats first (in file order; raids expanded
+    group by group), then friendly aircraft."""
+    assets = {a.name: i for i, a in enumerate(sc.assets)}
+    rows: list[FlightRow] = []
+    for gi, e in enumerate(sc.threats):
+        if isinstance(e, Raid):
+            rows += _raid_rows(e, gi, sc, cat, rng, assets)
+            continue
+        entry = cat.threats[e.type]
+        a = assets[e.target] if e.target is not None else -1
+        tgt = None
+        if a >= 0:
+            p = sc.assets[a].position
+            tgt = (p.lat, p.lon, p.alt_m)
+        base = e.name or f"{e.type}#{gi}"
+        for i in range(e.count):
+            rows.append(
+                FlightRow(
+                    f"{base}.{i}" if e.count > 1 else base,
+                    e.type,
+                    a,
+                    False,
+                    False,
+                    _spec(e, entry, i, tgt),
+                )
+            )
+    for fi, f in enumerate(sc.friendlies):
+        entry = cat.threats[f.type]
+        base = f.name or f"friendly {f.type}#{fi}"
+        for i in range(f.count):
+            rows.append(
+                FlightRow(
+                    f"{base}.{i}" if f.count > 1 else base,
+                    f.type,
+                    -1,
+                    True,
+                    f.transponder,
+                    _spec(f, entry, i, None),
+                )
+            )
+    return rows
+
+
+def _raid_rows(
+    e: Raid, gi: int, sc: Scenario, cat: Catalog, rng: np.random.Generator, assets: dict[str, int]
+) -> list[FlightRow]:
+    r = e.raid
+    a = assets[r.target]
+    p = sc.assets[a].position
+    groups = []
+    for rg in r.groups:
+        entry = cat.threats[rg.type]
+        kind = _RAID_KIND[entry.threat_class]
+        groups.append(
+            RaidKindGroup(
+                kind=kind,
+                count=rg.count,
+                distance_m=rg.distance_m,
+                radius_m=rg.radius_m,
+                speed_mps=rg.speed_mps
+                if rg.speed_mps is not None
+                else (None if kind == "ballistic" else float(entry.cruise_speed_mps.value)),
+                altitude_m=rg.altitude_m
+                if rg.altitude_m is not None
+                else (None if kind == "ballistic" else float(entry.cruise_altitude_m.value)),
+                terminal=rg.terminal,
+                burn_time_s=rg.burn_time_s,
+            )
+        )
+    spec = RaidSpec(
+        target_lla=(p.lat, p.lon, p.alt_m),
+        groups=tuple(groups),
+        axis_bearing_deg=r.axis_bearing_deg,
+        axis_spread_deg=r.axis_spread_deg,
+        start_t_s=r.start_time_s,
+        time_spread_s=r.time_spread_s,
+        time_on_target_s=r.time_on_target_s,
+    )
+    specs, _ = generate_raid(spec, rng)
+    rows: list[FlightRow] = []
+    base = r.name or f"raid#{gi}"
+    k = 0
+    for j, rg in enumerate(r.groups):
+        for i in range(rg.count):
+            rows.append(FlightRow(f"{base}.{rg.type}.{j}.{i}", rg.type, a, False, False, specs[k]))
+            k += 1
+    return rows
