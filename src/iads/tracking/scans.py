@@ -42,13 +42,15 @@ TRACK_TABLE_COLUMNS = {
 class Scan:
     """One scan of measurements at time t_s [s]: z (m, 3) positions [m] in ECEF or a local
     Cartesian frame and their covariances R (m, 3, 3) [m²] (radar: z (m, 3|4) range, azimuth,
-    elevation[, range rate] with sensor_xyz_m (m, 3)); sensor_id (m,) optional."""
+    elevation[, range rate] with sensor_xyz_m (m, 3) and optionally rot (m, 3, 3), the
+    rotation from the tracking frame to each sensor's ENU frame); sensor_id (m,) optional."""
 
     t_s: float
     z: NDArray[np.float64]
     R: NDArray[np.float64]
     sensor_id: NDArray | None = None
     sensor_xyz_m: NDArray[np.float64] | None = None
+    rot: NDArray[np.float64] | None = None
 
 
 def track_scans(
@@ -94,6 +96,7 @@ def track_scans(
             scan.R,
             sensor_id=scan.sensor_id,
             sensor_xyz_m=scan.sensor_xyz_m,
+            rot=scan.rot,
         )
         if events is not None:
             events.append(ev)
