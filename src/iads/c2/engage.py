@@ -1,14 +1,15 @@
-"""First-order battle management of one fire unit: threat evaluation and the decision to
-fire.
+"""The fire decision of one decision group (an autonomous fire unit, or an integrated
+network of them): which tracks to engage now, from which unit, with which missile type and
+how many missiles, by weapon-target assignment (``iads.c2.wta.solve``).
 
-Threat evaluation ranks tracks by the value of the defended asset they close on divided
-by their time to go to it (range over closing speed). The fire decision is greedy in that
-order: a track is engaged when the unit has a free fire channel and a missile type whose
-predicted intercept point lies inside its envelope, choosing the type with the highest Pk
-against the threat's class (ties: the cheaper, then the faster intercept). The greedy
-allocation loop runs over the few engageable tracks of one unit, in priority order, because
-each choice consumes channels and missiles the next one depends on; the PIP and envelope
-computations before it are vectorized over all tracks and missile types.
+Weapons are (unit, missile type) pairs; one engagement is a salvo whose size the doctrine
+sets by threat class. The WTA maximises the expected destroyed value with the salvo kill
+probabilities 1 − (1 − p)^s, each weapon offering as many salvos as its ready missiles
+(above the reserve) and its unit's free fire channels allow. The doctrine then binds: a
+track receives at most one engagement per decision round (so an integrated network never
+engages one threat from two units at once), in order of urgency, each within the exact
+channel and magazine limits left; shots the WTA gave to an already-served track are freed
+and the WTA is solved again over the tracks still open, until nothing changes.
 """
 
 from __future__ import annotations
@@ -18,89 +19,87 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from iads.weapons.envelope import MissileArrays, in_envelope, intercept_time
+from iads.c2.wta import solve
 
-__all__ = ["FirePlan", "plan_fire", "threat_priority"]
-
-
-def threat_priority(
-    pos_ecef_m: NDArray[np.float64],
-    vel_ecef_mps: NDArray[np.float64],
-    asset_ecef_m: NDArray[np.float64],
-    asset_value: NDArray[np.float64],
-) -> NDArray[np.float64]:
-    """Priority of each track (n,): max over assets (a,) of value / time to go [1/s];
-    0 for tracks closing on no asset."""
-    if asset_value.size == 0:
-        return np.zeros(pos_ecef_m.shape[0])
-    rel = asset_ecef_m[None, :, :] - pos_ecef_m[:, None, :]  # (n, a, 3)
-    rng = np.linalg.norm(rel, axis=-1)
-    closing = np.einsum("nak,nk->na", rel, vel_ecef_mps) / np.maximum(rng, 1.0)
-    with np.errstate(divide="ignore"):
-        tgo = np.where(closing > 1.0, rng / closing, np.inf)
-    return np.max(asset_value[None, :] / tgo, axis=1)
+__all__ = ["Assignment", "assign_engagements"]
 
 
 @dataclass(frozen=True)
-class FirePlan:
-    """Launches decided for one unit at one time (k engagements)."""
+class Assignment:
+    """Engagements decided in one round (k of them)."""
 
-    track_index: NDArray[np.int64]  # (k,) rows of the track arrays given
-    mtype: NDArray[np.int64]  # (k,) missile type index
+    weapon: NDArray[np.int64]  # (k,) row of the weapon arrays
+    target: NDArray[np.int64]  # (k,) row of the target arrays
     n_shots: NDArray[np.int64]  # (k,) missiles in the salvo
-    aim_ecef_m: NDArray[np.float64]  # (k, 3) predicted intercept point
-    tof_s: NDArray[np.float64]  # (k,) predicted time of flight
 
 
-def plan_fire(
-    missiles: MissileArrays,
-    launcher_ecef_m: NDArray[np.float64],
-    pos_ecef_m: NDArray[np.float64],
-    vel_ecef_mps: NDArray[np.float64],
-    threat_class: NDArray[np.int64],
-    eligible: NDArray[np.bool_],
-    priority: NDArray[np.float64],
-    stock: NDArray[np.int64],
-    reserve: int,
-    free_channels: int,
-    salvo: int,
-) -> FirePlan:
-    """Decide which of the unit's tracks (n,) to engage now, with which missile type and
-    how many missiles. ``stock`` (m,) missiles left per type; ``eligible`` (n,) tracks
-    the doctrine allows to engage now."""
-    cand = np.flatnonzero(eligible)
-    empty = FirePlan(*(np.empty(0, np.int64),) * 3, np.empty((0, 3)), np.empty(0))
-    if cand.size == 0 or free_channels <= 0 or not np.any(stock > reserve):
-        return empty
-    d = pos_ecef_m[cand] - launcher_ecef_m  # (c, 3)
-    v = vel_ecef_mps[cand]
-    tau = intercept_time(d[:, None, :], v[:, None, :], missiles.speed_mps[None, :])  # (c, m)
-    pip = pos_ecef_m[cand][:, None, :] + v[:, None, :] * tau[..., None]
-    speed = np.linalg.norm(v, axis=-1)
-    ok = in_envelope(missiles, launcher_ecef_m, pip, speed) & np.isfinite(tau)
-    pk = missiles.pk[:, threat_class[cand]].T  # (c, m)
-    cost = np.nan_to_num(missiles.cost_usd, nan=np.inf)
-    order = np.argsort(-priority[cand], kind="stable")
-    left = stock.astype(np.int64).copy()
-    chosen_t, chosen_m, shots = [], [], []
-    channels = free_channels
-    for c in order:
-        if channels <= 0:
+def assign_engagements(
+    values: NDArray[np.float64],
+    rank: NDArray[np.float64],
+    pk: NDArray[np.float64],
+    salvo: NDArray[np.int64],
+    available: NDArray[np.int64],
+    weapon_unit: NDArray[np.int64],
+    free_channels: NDArray[np.int64],
+    method: str = "auto",
+) -> Assignment:
+    """Decide the engagements of one round.
+
+    values (n,) of the targets (>= 0), rank (n,) their urgency (higher first); pk (w, n)
+    single-shot kill probability of each weapon against each target (0: not engageable);
+    salvo (w, n) missiles per engagement; available (w,) missiles each weapon may fire;
+    weapon_unit (w,) the unit (index into free_channels) owning each weapon;
+    free_channels (units,) missiles each unit can still guide.
+    """
+    n_w, n_t = pk.shape
+    left = available.astype(np.int64).copy()
+    chan = free_channels.astype(np.int64).copy()
+    open_t = (values > 0) & np.any(pk > 0, axis=0)
+    chosen_w: list[int] = []
+    chosen_t: list[int] = []
+    chosen_n: list[int] = []
+    while True:
+        cap = np.minimum(left, chan[weapon_unit]) if n_w else left
+        w_ok = np.flatnonzero(cap > 0)
+        t_ok = np.flatnonzero(open_t)
+        if w_ok.size == 0 or t_ok.size == 0:
             break
-        feasible = ok[c] & (left > reserve)
-        if not feasible.any():
-            continue
-        # Highest Pk, then lowest cost, then shortest time of flight (lexicographic).
-        keys = np.lexsort((tau[c], cost, -pk[c]))
-        m = int(next(k for k in keys if feasible[k]))
-        n = int(min(salvo, left[m] - reserve, channels))
-        left[m] -= n
-        channels -= n
-        chosen_t.append(c)
-        chosen_m.append(m)
-        shots.append(n)
-    if not chosen_t:
-        return empty
-    ct = np.asarray(chosen_t)
-    cm = np.asarray(chosen_m)
-    return FirePlan(cand[ct], cm, np.asarray(shots), pip[ct, cm], tau[ct, cm])
+        p = pk[np.ix_(w_ok, t_ok)]
+        s = np.minimum(salvo[np.ix_(w_ok, t_ok)], cap[w_ok, None])
+        p_salvo = 1.0 - (1.0 - p) ** s  # independent shots in one salvo
+        s_min = np.maximum(np.min(np.where(p > 0, s, np.iinfo(np.int64).max), axis=1), 1)
+        counts = np.where(np.any(p > 0, axis=1), -(-cap[w_ok] // s_min), 0)
+        if counts.sum() == 0:
+            break
+        res = solve(values[t_ok], p_salvo, method, counts=counts)
+        shot_w = np.repeat(np.arange(w_ok.size), counts)
+        fired = res.assignment >= 0
+        if not fired.any():
+            break
+        pairs_w, pairs_t = shot_w[fired], res.assignment[fired]
+        accepted = False
+        # Tracks in order of urgency; each served once, by its best assigned weapon that
+        # still has channels and missiles (a loop over the few tracks engaged this round).
+        for j in sorted(set(pairs_t.tolist()), key=lambda j: (-rank[t_ok[j]], t_ok[j])):
+            cands = np.unique(pairs_w[pairs_t == j])
+            cands = cands[np.argsort(-p_salvo[cands, j], kind="stable")]
+            for wi in cands:
+                w = int(w_ok[wi])
+                n = int(min(salvo[w, t_ok[j]], left[w], chan[weapon_unit[w]]))
+                if n <= 0:
+                    continue
+                left[w] -= n
+                chan[weapon_unit[w]] -= n
+                open_t[t_ok[j]] = False
+                chosen_w.append(w)
+                chosen_t.append(int(t_ok[j]))
+                chosen_n.append(n)
+                accepted = True
+                break
+        if not accepted:
+            break
+    return Assignment(
+        np.asarray(chosen_w, dtype=np.int64),
+        np.asarray(chosen_t, dtype=np.int64),
+        np.asarray(chosen_n, dtype=np.int64),
+    )

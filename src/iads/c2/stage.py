@@ -1,97 +1,182 @@
-"""The battle-management stage of the engine: for every fire unit, which of its tracks
-to engage now, with which missile type and how many missiles (``iads.c2.engage``), and
-the launches that follow (magazines deplete, interceptors take the air)."""
+"""The battle-management stage of the engine. For every decision group (an autonomous fire
+unit, or an integrated network deciding on its shared picture):
+
+1. identification of the tracks not yet declared (``iads.c2.iff``);
+2. threat evaluation (``iads.c2.threat``): value and urgency of each track;
+3. the tracks the doctrine lets be engaged now: confirmed for the unit's reaction time,
+   declared hostile, no engagement of the group still in flight on it (look before
+   shooting again, in shoot-look-shoot and shoot-shoot-look alike), fewer engagements so
+   far than the doctrine's maximum, weapons free;
+4. envelopes: the PIP of every (track, unit, missile type) and whether it lies inside
+   (``iads.weapons.envelope``), Pk from the catalog times the probability that the
+   terminal phase corrects the aim error the track leaves (track covariance at the PIP);
+5. weapon-target assignment over the group (``iads.c2.engage``) within fire channels
+   (missiles guided at once per engagement radar), ready missiles on launchers above the
+   reserve, and salvo sizes by threat class;
+6. the launches: launchers empty (and reload), interceptors take the air.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-from iads.c2.engage import plan_fire, threat_priority
-from iads.engine.state import RunState, lla
-from iads.weapons.flyout import MAX_FLIGHT_MARGIN
+from iads.c2.engage import assign_engagements
+from iads.c2.iff import HOSTILE, declare
+from iads.c2.threat import threat_values
+from iads.engine.picture import setup_pictures
+from iads.engine.state import Picture, RunState, lla
+from iads.weapons.envelope import acquisition_probability, engagement_options
+from iads.weapons.flyout import MAX_FLIGHT_MARGIN, SEEKER_BASKET_M
 
 __all__ = ["battle_management"]
 
 
 def battle_management(rs: RunState, t_s: float) -> None:
-    """Decide and log this step's launches for every unit."""
+    """Decide and log this step's launches for every decision group."""
+    setup_pictures(rs)
+    b = rs.built
     inflight = rs.interceptors.in_flight()
-    for u in range(rs.built.units.n):
-        _engage(rs, u, t_s, inflight)
+    ready = rs.magazines.ready(t_s, rs.stock.shape)
+    groups: dict[int, list[int]] = {}
+    for u in range(b.units.n):
+        groups.setdefault(id(rs.decision[u]), []).append(u)
+    for members in groups.values():
+        _decide(rs, rs.decision[members[0]], np.array(members), t_s, inflight, ready)
 
 
-def _engage(rs: RunState, u: int, t: float, inflight: np.ndarray) -> None:
-    b, icp, stock = rs.built, rs.interceptors, rs.stock
-    units = b.units
-    pic = rs.pictures[u]
-    tr = pic.tracks
-    if tr.n == 0 or not tr.confirmed.any() or not np.any(stock[u] > units.reserve[u]):
+def _identify(rs: RunState, pic: Picture, ids: np.ndarray) -> None:
+    """Declare the identity of the confirmed tracks ``ids`` seen for the first time."""
+    new = ids[(pic.ident[ids] == 0) & (pic.truth[ids] >= 0)]
+    if new.size == 0:
         return
-    mine = inflight[icp.unit[inflight] == u]
-    free = int(units.fire_channels[u]) - mine.size
-    if free <= 0:
+    th = rs.built.threats
+    j = pic.truth[new]
+    ident, p_h = declare(th.friendly[j], th.transponder[j], pic.iff, rs.built.rng["c2"])
+    pic.ident[new] = ident
+    pic.p_hostile[new] = p_h
+
+
+def _decide(
+    rs: RunState,
+    pic: Picture,
+    members: np.ndarray,
+    t: float,
+    inflight: np.ndarray,
+    ready: np.ndarray,
+) -> None:
+    b, icp = rs.built, rs.interceptors
+    units = b.units
+    tr = pic.tracks
+    if tr.n == 0 or not tr.confirmed.any():
+        return
+    firing = members[~units.hold_fire[members]]
+    avail = ready[firing] - units.reserve[firing, None]  # (f, m)
+    mine = inflight[np.isin(icp.unit[inflight], members)]
+    free = units.fire_channels[firing] - np.array(
+        [np.count_nonzero(icp.unit[mine] == u) for u in firing], dtype=np.int64
+    ).reshape(-1)
+    if firing.size == 0 or not np.any((free[:, None] > 0) & (avail > 0)):
         return
     ids = tr.ids
-    busy = np.isin(ids, icp.track_id[mine]) if units.look[u] else np.zeros(ids.size, bool)
-    ready = tr.confirmed & (t - tr.confirmed_t_s >= units.reaction_s[u])
+    _identify(rs, pic, ids[tr.confirmed])
     eligible = (
-        ready
-        & ~busy
+        tr.confirmed
+        & ~np.isin(ids, icp.track_id[mine])
         & ~pic.dead[ids]
-        & (pic.shots[ids] < units.max_engagements[u])
+        & (pic.shots[ids] < units.max_engagements[members].max())
         & (pic.truth[ids] >= 0)
+        & (pic.ident[ids] == HOSTILE)
     )
     if not eligible.any():
         return
+    rows = np.flatnonzero(eligible)
+    tids = ids[rows]
     pos, vel = pic.at(t)
-    prio = threat_priority(pos, vel, b.asset_ecef_m, b.asset_value)
-    # First-order classification: a track carries the class of the threat it follows.
-    klass = b.threats.klass[np.maximum(pic.truth[ids], 0)]
-    plan = plan_fire(
-        b.missiles,
-        units.pos_ecef_m[u],
-        pos,
-        vel,
-        klass,
-        eligible,
-        prio,
-        stock[u],
-        int(units.reserve[u]),
-        free,
-        int(units.salvo[u]),
+    pos, vel = pos[rows], vel[rows]
+    klass = b.threats.klass[pic.truth[tids]]  # first-order classification
+    values, rank, _ = threat_values(
+        pos, vel, klass, pic.p_hostile[tids], b.asset_ecef_m, b.asset_value
     )
-    if plan.track_index.size == 0:
+    # Track error at the PIP: isotropic per-axis variance of position + τ·velocity.
+    P = tr.P[rows]
+    var_p = np.trace(P[:, :3, :3], axis1=1, axis2=2) / 3.0
+    var_v = np.trace(P[:, 3:6, 3:6], axis1=1, axis2=2) / 3.0
+    n_m = b.missiles.n
+    pk_rows, salvo_rows, w_unit, w_type, w_avail, geo = [], [], [], [], [], []
+    age = t - tr.confirmed_t_s[rows]
+    for fi, u in enumerate(firing):  # a loop over the few units of one group
+        if free[fi] <= 0:
+            continue
+        opt = engagement_options(b.missiles, units.pos_ecef_m[u], pos, vel)
+        sigma = np.sqrt(var_p[:, None] + opt.tof_s**2 * var_v[:, None])
+        with np.errstate(invalid="ignore"):
+            acq = acquisition_probability(np.where(opt.inside, sigma, 0.0), SEEKER_BASKET_M)
+        pk = np.where(opt.inside, b.missiles.pk[:, klass].T * acq, 0.0)  # (c, m)
+        pk[age < units.reaction_s[u]] = 0.0
+        for m in range(n_m):
+            if avail[fi, m] > 0 and np.any(pk[:, m] > 0):
+                pk_rows.append(pk[:, m])
+                salvo_rows.append(units.salvo_by_class[u, klass])
+                w_unit.append(fi)
+                w_type.append(m)
+                w_avail.append(int(avail[fi, m]))
+                geo.append(opt)
+    if not pk_rows:
         return
-    rep = np.repeat(np.arange(plan.track_index.size), plan.n_shots)
-    m = plan.mtype[rep]
-    tids = ids[plan.track_index[rep]]
-    np.subtract.at(stock[u], plan.mtype, plan.n_shots)
-    pic.shots[ids[plan.track_index]] += 1
-    speed = b.missiles.speed_mps[m]
-    start = np.repeat(units.pos_ecef_m[u][None], rep.size, 0)
-    new = icp.launch(
+    plan = assign_engagements(
+        values,
+        rank,
+        np.array(pk_rows),
+        np.array(salvo_rows, dtype=np.int64),
+        np.array(w_avail, dtype=np.int64),
+        np.array(w_unit, dtype=np.int64),
+        free,
+    )
+    for w, c, n in zip(plan.weapon, plan.target, plan.n_shots, strict=True):
+        u, m = int(firing[w_unit[w]]), int(w_type[w])
+        opt = geo[w]
+        _launch(rs, pic, u, m, int(n), int(tids[c]), opt.pip_ecef_m[c, m], float(opt.tof_s[c, m]),
+                t)
+
+
+def _launch(
+    rs: RunState,
+    pic: Picture,
+    u: int,
+    m: int,
+    n: int,
+    track_id: int,
+    aim: np.ndarray,
+    tof: float,
+    t: float,
+) -> None:
+    """Fire a salvo of ``n`` missiles of type ``m`` from unit ``u`` at a track."""
+    b = rs.built
+    rs.magazines.fire(u, m, n, t)
+    rs.stock[u, m] -= n
+    pic.shots[track_id] += 1
+    speed = float(b.missiles.speed_mps[m])
+    start = np.repeat(b.units.pos_ecef_m[u][None], n, 0)
+    new = rs.interceptors.launch(
         t,
-        np.full(rep.size, u),
-        m,
-        tids,
+        np.full(n, u),
+        np.full(n, m),
+        np.full(n, track_id),
         start,
-        plan.aim_ecef_m[rep],
-        speed,
-        MAX_FLIGHT_MARGIN * b.missiles.max_range_m[m] / speed,
+        np.repeat(aim[None], n, 0),
+        np.full(n, speed),
+        np.full(n, MAX_FLIGHT_MARGIN * b.missiles.max_range_m[m] / speed),
     )
     lat, lon, h = lla(start)
     rs.log.add(
         "launch",
         t,
         unit_id=u,
-        track_id=tids,
+        track_id=track_id,
         interceptor_id=new,
-        threat_id=pic.truth[tids],
+        threat_id=int(pic.truth[track_id]),
         lat_deg=lat,
         lon_deg=lon,
         alt_m=h,
-        details=[
-            {"missile": b.missiles.keys[j], "tof_s": round(float(plan.tof_s[r]), 3)}
-            for j, r in zip(m, rep, strict=True)
-        ],
+        details=[{"missile": b.missiles.keys[m], "tof_s": round(tof, 3), "salvo": n}] * n,
     )

@@ -1,28 +1,76 @@
-"""The tracking stage of the engine: each fire unit's air picture is updated from the
-detections of its own radars (centralized measurement fusion across them), and the track
-events are logged. Which measurement came from which threat is kept beside the picture for
-scoring and (first-order) classification; the tracker itself never sees it."""
+"""The tracking stage of the engine: the air pictures of the fire units and networks.
+
+An autonomous unit tracks on its own radars. The members of a network with measurement
+fusion share one picture, whose tracker is fed by every member radar (centralized
+measurement fusion); the members of a network with track fusion keep their own trackers,
+and the network's picture is fused from their tracks after every scan
+(``iads.c2.network``). Each unit fires on its decision picture (``rs.decision[u]``): its
+own, or its network's. Which measurement came from which threat is kept beside the
+picture for scoring and (first-order) classification; the tracker itself never sees it.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
 
-from iads.engine.state import RunState
+from iads.c2.magazine import Magazines
+from iads.c2.network import TrackFusion
+from iads.engine.state import Picture, RunState
 from iads.sensors.radar import Detections
 from iads.tracking import tracker_step
 
-__all__ = ["update_pictures"]
+__all__ = ["setup_pictures", "update_pictures"]
+
+
+def setup_pictures(rs: RunState) -> None:
+    """Share pictures inside networks, create the fused pictures and the magazines (once;
+    later calls do nothing)."""
+    if rs.decision:
+        return
+    b = rs.built
+    units = b.units
+    rs.decision = list(rs.pictures)
+    for k, fusion in enumerate(b.network_fusion):
+        members = [int(u) for u in np.flatnonzero(units.network == k)]
+        if not members:
+            continue
+        if fusion == "measurement":
+            shared = rs.pictures[members[0]]
+            for u in members:
+                rs.pictures[u] = shared
+                rs.decision[u] = shared
+        else:
+            tf = TrackFusion(members, Picture.new(rs.pictures[members[0]].config))
+            rs.fusions.append(tf)
+            for u in members:
+                rs.decision[u] = tf.picture
+    # A decision picture identifies with IFF when any of its units can interrogate.
+    for pic in {id(p): p for p in rs.decision}.values():
+        pic.iff = bool(any(units.iff[u] for u in range(units.n) if rs.decision[u] is pic))
+    rs.magazines = Magazines.load(
+        units.stock0, units.n_launchers, units.per_launcher, units.reload_s
+    )
 
 
 def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.int64]) -> None:
-    """Run the tracker of every unit one of whose radars scanned at ``t_s``."""
+    """Run the tracker of every picture one of whose radars scanned at ``t_s``, then
+    refresh the fused picture of every track-fusion network with an updated member."""
+    setup_pictures(rs)
     b = rs.built
     if due.size == 0:
         return
-    for u in np.unique(b.radars.unit[due]):
+    updated: set[int] = set()
+    owners = np.array([id(p) for p in rs.pictures])
+    head = np.array([int(np.flatnonzero(owners == o)[0]) for o in owners])  # first unit
+    for u in np.unique(head[b.radars.unit[due]]):  # a shared picture is updated once
         pic = rs.pictures[u]
-        mine = np.flatnonzero(b.radars.unit[det.radar] == u) if det.n else np.empty(0, np.int64)
+        units_of = np.flatnonzero(owners == owners[u])
+        mine = (
+            np.flatnonzero(np.isin(b.radars.unit[det.radar], units_of))
+            if det.n
+            else np.empty(0, np.int64)
+        )
         if mine.size == 0 and pic.tracks.n == 0:
             continue
         pic.tracks, ev = tracker_step(
@@ -33,6 +81,7 @@ def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.i
             det.r_ecef_m2[mine],
             sensor_id=det.radar[mine],
         )
+        updated.update(int(v) for v in units_of)
         pic.ensure(pic.tracks.next_id)
         if ev.assoc_track_ids.size:
             pic.truth[ev.assoc_track_ids] = det.threat[mine][ev.assoc_meas_index]
@@ -43,3 +92,6 @@ def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.i
         ):
             if ids.size:
                 rs.log.add(kind, t_s, track_id=ids, unit_id=int(u), threat_id=pic.truth[ids])
+    for tf in rs.fusions:
+        if updated.intersection(tf.members):
+            tf.update(rs.pictures, t_s)

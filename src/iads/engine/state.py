@@ -10,6 +10,7 @@ and sets ``status`` of the threats it kills.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,6 +44,11 @@ class Picture:
     truth: NDArray[np.int64] = field(default_factory=lambda: np.full(64, -1, np.int64))
     shots: NDArray[np.int64] = field(default_factory=lambda: np.zeros(64, np.int64))
     dead: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(64, bool))
+    # Identification (iads.c2.iff): 0 not yet declared, 1 hostile, 2 friend; and the
+    # probability that a track declared hostile is hostile.
+    ident: NDArray[np.int8] = field(default_factory=lambda: np.zeros(64, np.int8))
+    p_hostile: NDArray[np.float64] = field(default_factory=lambda: np.zeros(64))
+    iff: bool = True  # whether the picture's units can interrogate friendly transponders
 
     @classmethod
     def new(cls, config: TrackerConfig) -> Picture:
@@ -52,7 +58,13 @@ class Picture:
         """Grow the per-track-id arrays to hold ids below ``next_id``."""
         if next_id > self.truth.size:
             n = max(2 * self.truth.size, next_id)
-            for name, fill in (("truth", -1), ("shots", 0), ("dead", False)):
+            for name, fill in (
+                ("truth", -1),
+                ("shots", 0),
+                ("dead", False),
+                ("ident", 0),
+                ("p_hostile", 0.0),
+            ):
                 old = getattr(self, name)
                 new = np.full(n, fill, dtype=old.dtype)
                 new[: old.size] = old
@@ -75,5 +87,9 @@ class RunState:
     log: EventLog
     status: NDArray[np.int8]  # (n_threats,) FLYING / KILLED / LEAKED / ...
     stock: NDArray[np.int64]  # (units, missile types) ready missiles
-    pictures: list[Picture]  # one per fire unit
+    pictures: list[Picture]  # one per fire unit (one shared object per measurement network)
     interceptors: Interceptors = field(default_factory=Interceptors)
+    # Set up by iads.engine.picture.setup_pictures on first use:
+    decision: list[Picture] = field(default_factory=list)  # per unit: picture it fires on
+    fusions: list[Any] = field(default_factory=list)  # iads.c2.network.TrackFusion per network
+    magazines: Any = None  # iads.c2.magazine.Magazines

@@ -8,7 +8,9 @@ straight line at its mean speed after a launch delay. The PIP is then the earlie
 a quadratic in τ (the classic constant-velocity intercept problem, e.g. Zarchan,
 *Tactical and Strategic Missile Guidance*, 6th ed., ch. 2 on predicted-intercept geometry).
 The launch acceptability region is the set of PIPs whose slant range, altitude and target
-speed lie inside the missile's figures.
+speed lie inside the missile's figures. ``engagement_options`` evaluates both for every
+(track, missile type) pair of one launcher at once, and ``acquisition_probability`` gives
+the first-order chance that the terminal phase can correct the aim error the track leaves.
 """
 
 from __future__ import annotations
@@ -17,10 +19,18 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import gammainc
 
 from iads.geo import ecef_to_geodetic_rad
 
-__all__ = ["MissileArrays", "in_envelope", "intercept_time"]
+__all__ = [
+    "EngagementOptions",
+    "MissileArrays",
+    "acquisition_probability",
+    "engagement_options",
+    "in_envelope",
+    "intercept_time",
+]
 
 
 @dataclass(frozen=True)
@@ -98,3 +108,49 @@ def in_envelope(
         & (alt_m <= missiles.max_alt_m)
         & (np.asarray(target_speed_mps)[..., None] <= missiles.max_target_speed_mps)
     )
+
+
+@dataclass(frozen=True)
+class EngagementOptions:
+    """Every (track, missile type) option of one launcher: shapes (c, m) and (c, m, 3)."""
+
+    tof_s: NDArray[np.float64]  # predicted time of flight, inf where no intercept
+    pip_ecef_m: NDArray[np.float64]  # predicted intercept point
+    inside: NDArray[np.bool_]  # PIP inside the type's envelope
+
+
+def engagement_options(
+    missiles: MissileArrays,
+    launcher_ecef_m: NDArray[np.float64],
+    pos_ecef_m: NDArray[np.float64],
+    vel_ecef_mps: NDArray[np.float64],
+    delay_s: float = 0.0,
+) -> EngagementOptions:
+    """PIP, time of flight and envelope test of every track (c,) against every missile
+    type (m,) fired from ``launcher_ecef_m`` (3,) after ``delay_s`` [s]; track positions
+    and velocities (c, 3) in ECEF [m, m/s]."""
+    d = pos_ecef_m - launcher_ecef_m  # (c, 3)
+    v = vel_ecef_mps
+    tau = intercept_time(d[:, None, :], v[:, None, :], missiles.speed_mps[None, :], delay_s)
+    with np.errstate(invalid="ignore"):
+        pip = pos_ecef_m[:, None, :] + v[:, None, :] * tau[..., None]
+    speed = np.linalg.norm(v, axis=-1)
+    inside = in_envelope(missiles, launcher_ecef_m, pip, speed) & np.isfinite(tau)
+    return EngagementOptions(tau, pip, inside)
+
+
+def acquisition_probability(
+    sigma_m: NDArray[np.float64] | float, basket_m: float
+) -> NDArray[np.float64]:
+    """Probability that a 3-D isotropic Gaussian aim error of standard deviation
+    ``sigma_m`` per axis [m] lies inside a terminal basket of radius ``basket_m`` [m].
+
+    |e|²/σ² is chi-square with 3 degrees of freedom, so P = F_χ²₃((B/σ)²) =
+    P(3/2, B²/(2σ²)) with P the regularized lower incomplete gamma function
+    (Abramowitz & Stegun, 26.4.19). First-order: the track's error is taken as isotropic
+    (the mean of its per-axis variances) and Gaussian.
+    """
+    s = np.asarray(sigma_m, dtype=float)
+    with np.errstate(divide="ignore", over="ignore"):
+        x = 0.5 * (basket_m / s) ** 2
+    return np.where(np.isfinite(x), gammainc(1.5, np.where(np.isfinite(x), x, 0.0)), 1.0)

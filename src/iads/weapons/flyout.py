@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from iads.weapons.envelope import intercept_time
 
-__all__ = ["ASSUMPTIONS", "SEEKER_BASKET_M", "Interceptors"]
+__all__ = ["ASSUMPTIONS", "SEEKER_BASKET_M", "Interceptors", "resolve_intercept"]
 
 SEEKER_BASKET_M = 1500.0
 MAX_FLIGHT_MARGIN = 1.25  # flight time limit = margin × max_range / mean speed
@@ -139,3 +139,26 @@ class Interceptors:
         with np.errstate(invalid="ignore", divide="ignore"):
             u = np.where(dist[:, None] > 0, d / dist[:, None], 0.0)
         self.pos_ecef_m[ids] = p + u * step[:, None]
+
+
+def resolve_intercept(
+    aim_ecef_m: NDArray[np.float64],
+    pos_ecef_m: NDArray[np.float64],
+    live: NDArray[np.bool_],
+    pk_by_threat: NDArray[np.float64],
+    draw: float,
+    basket_m: float = SEEKER_BASKET_M,
+) -> tuple[int, bool, float]:
+    """The end of one interceptor at its aim point (3,): the nearest live threat among
+    ``pos_ecef_m`` (n, 3) is killed when it lies inside the terminal basket and the
+    uniform ``draw`` falls below its kill probability ``pk_by_threat`` (n,).
+
+    Returns (threat index, or -1 when none is inside the basket; killed; its distance
+    from the aim point [m], inf when no threat is live)."""
+    dist = np.where(live, np.linalg.norm(pos_ecef_m - aim_ecef_m, axis=-1), np.inf)
+    if dist.size == 0:
+        return -1, False, float("inf")
+    j = int(np.argmin(dist))
+    if not np.isfinite(dist[j]) or dist[j] > basket_m:
+        return -1, False, float(dist[j])
+    return j, bool(draw < pk_by_threat[j]), float(dist[j])

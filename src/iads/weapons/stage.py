@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iads.engine.state import FLYING, KILLED, RunState, lla
-from iads.weapons.flyout import SEEKER_BASKET_M
+from iads.weapons.flyout import resolve_intercept
 
 __all__ = ["flyout"]
 
@@ -26,7 +26,7 @@ def flyout(rs: RunState, t: float, window_s: float) -> NDArray[np.float64]:
     has = np.zeros(ids.size, bool)
     for u in np.unique(icp.unit[ids]):
         sel = np.flatnonzero(icp.unit[ids] == u)
-        pic = rs.pictures[u]
+        pic = rs.decision[u] if rs.decision else rs.pictures[u]
         # Track rows of the interceptors' track ids (ids are sorted: searchsorted).
         tids = pic.tracks.ids
         rows = np.searchsorted(tids, icp.track_id[ids[sel]])
@@ -73,9 +73,11 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
     icp.flying[i] = False
     aim = icp.aim_ecef_m[i]
     pos, _, active = rs.truth.state_at(t_hit)
-    live = active & (rs.status == FLYING)
-    dist = np.where(live, np.linalg.norm(pos - aim, axis=-1), np.inf)
-    j = int(np.argmin(dist)) if dist.size else -1
+    m = int(icp.mtype[i])
+    draw = b.rng["weapons"].random()  # drawn for every resolution, so streams stay aligned
+    j, killed, dist = resolve_intercept(
+        aim, pos, active & (rs.status == FLYING), b.missiles.pk[m, b.threats.klass], draw
+    )
     u = int(icp.unit[i])
     lat, lon, h = lla(aim)
     common = dict(
@@ -86,9 +88,8 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
         lon_deg=lon,
         alt_m=h,
     )
-    mkey = b.missiles.keys[int(icp.mtype[i])]
-    draw = b.rng["weapons"].random()  # drawn for every resolution, so streams stay aligned
-    if j < 0 or not np.isfinite(dist[j]) or dist[j] > SEEKER_BASKET_M:
+    mkey = b.missiles.keys[m]
+    if j < 0:
         rs.log.add(
             "miss",
             t_hit,
@@ -97,11 +98,11 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
             **common,
         )
         return
-    pk = float(b.missiles.pk[int(icp.mtype[i]), int(b.threats.klass[j])])
-    detail = {"missile": mkey, "pk": pk, "miss_distance_m": round(float(dist[j]), 1)}
-    if draw < pk:
+    pk = float(b.missiles.pk[m, int(b.threats.klass[j])])
+    detail = {"missile": mkey, "pk": pk, "miss_distance_m": round(dist, 1)}
+    if killed:
         rs.status[j] = KILLED
-        rs.pictures[u].dead[int(icp.track_id[i])] = True
+        (rs.decision[u] if rs.decision else rs.pictures[u]).dead[int(icp.track_id[i])] = True
         rs.log.add("intercept", t_hit, threat_id=j, details=[detail], **common)
     else:
         rs.log.add("miss", t_hit, threat_id=j, details=[{**detail, "reason": "pk draw"}], **common)

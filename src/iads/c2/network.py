@@ -1,0 +1,180 @@
+"""Networks of fire units: the shared air picture of an integrated network.
+
+With ``fusion: measurement`` the members' radars feed one tracker (one shared
+``Picture``, set up by ``iads.engine.picture``). With ``fusion: track`` every member tracks
+on its own radars and the network's picture is rebuilt from the members' tracks by
+track-to-track association and covariance intersection (CI), which stays consistent
+whatever the unknown correlation between the members' estimates (Julier & Uhlmann, "A
+non-divergent estimation algorithm in the presence of unknown correlations", ACC 1997):
+
+    P⁻¹ = ω P₁⁻¹ + (1 − ω) P₂⁻¹,   x = P (ω P₁⁻¹ x₁ + (1 − ω) P₂⁻¹ x₂),
+
+with ω ∈ [0, 1] minimising tr P. More than two estimates are fused pairwise in member
+order (first-order: sequential CI). Fused tracks keep their network id as long as one of
+their member tracks lives, so engagements and kill assessment follow them; a member track
+not yet in a fused track joins the nearest one inside a χ² gate on position, or starts
+one. Only position and velocity (the first six state terms) are fused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iads.tracking import TrackSet, TrackStatus
+from iads.tracking.filters import predict
+
+__all__ = ["GATE_D2", "TrackFusion", "covariance_intersection"]
+
+#: χ²(3) 99.9 % gate on the position difference of two tracks of one target.
+GATE_D2 = 16.27
+_OMEGAS = np.linspace(0.0, 1.0, 41)
+
+
+def covariance_intersection(
+    x1: NDArray[np.float64],
+    P1: NDArray[np.float64],
+    x2: NDArray[np.float64],
+    P2: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """CI of n pairs of estimates x (n, d), P (n, d, d): the fused (x, P), ω minimising
+    the trace of P on a grid of 41 values then refined by a parabola through the best
+    three (tr P(ω) is convex in ω)."""
+    try:  # the tracking package's own CI when it provides one
+        from iads.tracking import covariance_intersection as ci  # type: ignore[attr-defined]
+
+        return ci(x1, P1, x2, P2)
+    except ImportError:
+        pass
+    I1, I2 = np.linalg.inv(P1), np.linalg.inv(P2)
+    w = _OMEGAS[None, :, None, None]
+    info = w * I1[:, None] + (1.0 - w) * I2[:, None]  # (n, k, d, d)
+    tr = np.trace(np.linalg.inv(info), axis1=-2, axis2=-1)  # (n, k)
+    k = np.clip(np.argmin(tr, axis=1), 1, _OMEGAS.size - 2)
+    rows = np.arange(tr.shape[0])
+    y0, y1, y2 = tr[rows, k - 1], tr[rows, k], tr[rows, k + 1]
+    h = _OMEGAS[1] - _OMEGAS[0]
+    den = y0 - 2.0 * y1 + y2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shift = np.where(den > 0, 0.5 * h * (y0 - y2) / den, 0.0)
+    omega = np.clip(_OMEGAS[k] + np.clip(shift, -h, h), 0.0, 1.0)[:, None, None]
+    info = omega * I1 + (1.0 - omega) * I2
+    P = np.linalg.inv(info)
+    P = 0.5 * (P + np.swapaxes(P, -1, -2))
+    x = np.einsum("nij,nj->ni", P, omega[..., 0] * np.einsum("nij,nj->ni", I1, x1)
+                  + (1.0 - omega[..., 0]) * np.einsum("nij,nj->ni", I2, x2))
+    return x, P
+
+
+class TrackFusion:
+    """The fused picture of one track-fusion network and its id bookkeeping."""
+
+    def __init__(self, members: list[int], picture: Any) -> None:
+        self.members = members  # unit indices; their own pictures are the inputs
+        self.picture = picture  # an iads.engine.state.Picture
+        self.fid: dict[tuple[int, int], int] = {}  # (member slot, member track id) -> id
+        self.next_id = 1
+
+    def update(self, pictures: list[Any], t_s: float) -> None:
+        """Rebuild the fused tracks at ``t_s`` from the members' ``pictures``."""
+        xs, Ps, keys, truth, conf_t, init_t, status = [], [], [], [], [], [], []
+        for k, u in enumerate(self.members):
+            pic = pictures[u]
+            tr = pic.tracks
+            if tr.n == 0:
+                continue
+            tr = predict(tr, pic.config, t_s)
+            xs.append(tr.x[:, :6])
+            Ps.append(tr.P[:, :6, :6])
+            keys += [(k, int(i)) for i in tr.ids]
+            truth.append(pic.truth[tr.ids])
+            conf_t.append(tr.confirmed_t_s)
+            init_t.append(tr.initiated_t_s)
+            status.append(tr.status)
+        if not keys:
+            self._set(np.zeros(0, np.int64), np.zeros((0, 6)), np.zeros((0, 6, 6)), t_s,
+                      np.zeros(0, np.int8), np.zeros(0), np.zeros(0), np.zeros(0, np.int64))
+            return
+        x, P = np.concatenate(xs), np.concatenate(Ps)
+        truth_a = np.concatenate(truth)
+        conf_a, init_a, stat_a = map(np.concatenate, (conf_t, init_t, status))
+        slot = np.array([k for k, _ in keys])
+        fid = np.array([self.fid.get(key, 0) for key in keys], dtype=np.int64)
+        self._associate(x, P, slot, fid)
+        for key, f in zip(keys, fid, strict=True):
+            self.fid[key] = int(f)
+        live = {key for key in keys}
+        self.fid = {k: v for k, v in self.fid.items() if k in live}
+        ids = np.unique(fid)
+        fx, fP = np.zeros((ids.size, 6)), np.zeros((ids.size, 6, 6))
+        row = np.searchsorted(ids, fid)
+        # Sequential CI: first member track of each fused id, then each further one.
+        order = np.lexsort((slot, row))
+        first = np.r_[True, row[order][1:] != row[order][:-1]]
+        fx[row[order][first]] = x[order][first]
+        fP[row[order][first]] = P[order][first]
+        rest = order[~first]
+        for r in rest:  # further members (one per extra member: few)
+            i = row[r]
+            xx, pp = covariance_intersection(fx[i:i + 1], fP[i:i + 1], x[r:r + 1], P[r:r + 1])
+            fx[i], fP[i] = xx[0], pp[0]
+        conf = np.full(ids.size, np.nan)
+        confirmed = stat_a == TrackStatus.CONFIRMED
+        np.fmin.at(conf, row[confirmed], conf_a[confirmed])
+        init = np.full(ids.size, np.inf)
+        np.minimum.at(init, row, init_a)
+        fstatus = np.where(np.isfinite(conf), TrackStatus.CONFIRMED, TrackStatus.TENTATIVE)
+        ftruth = np.full(ids.size, -1, np.int64)
+        ftruth[row[order][first]] = truth_a[order][first]
+        self._set(ids, fx, fP, t_s, fstatus.astype(np.int8), conf, init, ftruth)
+
+    def _associate(self, x, P, slot, fid) -> None:
+        """Give every member track without a fused id (fid 0) one: the nearest fused
+        track (already holding no track of that member) inside the gate, else a new id.
+        Greedy in order of distance; a loop over the few new tracks of a scan."""
+        for r in np.flatnonzero(fid == 0):
+            cand = np.flatnonzero((fid > 0) & (slot != slot[r]))
+            best, best_d2 = 0, GATE_D2
+            for c in cand:
+                if np.any((fid == fid[c]) & (slot == slot[r])):
+                    continue
+                d = x[r, :3] - x[c, :3]
+                S = P[r, :3, :3] + P[c, :3, :3]
+                d2 = float(d @ np.linalg.solve(S, d))
+                if d2 < best_d2:
+                    best, best_d2 = int(fid[c]), d2
+            if best == 0:
+                best = self.next_id
+                self.next_id += 1
+            fid[r] = best
+
+    def _set(self, ids, x, P, t_s, status, conf, init, truth) -> None:
+        n = ids.size
+        base = TrackSet.empty(6, next_id=self.next_id)
+        tracks = dataclasses.replace(
+            base,
+            ids=ids.astype(np.int64),
+            x=x,
+            P=P,
+            status=status,
+            hits=np.ones(n, np.int32),
+            misses=np.zeros(n, np.int32),
+            age=np.ones(n, np.int32),
+            history=np.ones(n, np.uint32),
+            quality=np.ones(n),
+            t_s=np.full(n, float(t_s)),
+            last_update_t_s=np.full(n, float(t_s)),
+            initiated_t_s=init,
+            confirmed_t_s=conf,
+            mode_p=np.zeros((n, 0)),
+            mode_x=np.zeros((n, 0, 6)),
+            mode_P=np.zeros((n, 0, 6, 6)),
+        )
+        pic = self.picture
+        pic.tracks = tracks
+        pic.ensure(self.next_id)
+        if n:
+            pic.truth[ids] = truth
