@@ -57,3 +57,35 @@ def test_catalog_list_and_show(tmp_path: Path) -> None:
     assert "max_range" in proc.stdout
     proc = _iads("catalog", "show", "40N6", cwd=tmp_path)
     assert proc.returncode == 2 and "did you mean" in proc.stderr
+
+
+def test_run_with_a_user_catalog(tmp_path: Path) -> None:
+    """A user catalog adds a threat type (and could override built-in keys); a scenario
+    uses it by key through `iads run --catalog FILE`."""
+    import yaml
+
+    from iads.catalog import builtin_catalog
+
+    cat = builtin_catalog()
+    entry = cat.threats["kalibr"].model_dump(exclude_none=True)
+    entry["name"] = "Study cruise missile"
+    entry["rcs_front_m2"] = {"value": 0.05, "assumed": True, "rationale": "study value"}
+    used = {s for f in entry.values() if isinstance(f, dict) for s in f.get("source", [])}
+    user = {"sources": {k: cat.sources[k].model_dump(exclude_none=True) for k in used},
+            "threats": {"study_cm": entry}}
+    (tmp_path / "user.yaml").write_text(yaml.safe_dump(user, allow_unicode=True), "utf-8")
+    (tmp_path / "sc.yaml").write_text(
+        "settings: {duration_s: 300, seed: 1}\n"
+        "assets: [{name: A, position: {lat: 40.0, lon: 32.6}}]\n"
+        "defenders: [{name: B, system: S-400, position: {lat: 40.08, lon: 32.57}}]\n"
+        "threats: [{type: study_cm, count: 2, launch: {lat: 40.9, lon: 32.6}, target: A}]\n",
+        "utf-8")
+    proc = _iads("validate", "sc.yaml", cwd=tmp_path)
+    assert proc.returncode == 2 and "unknown threat type 'study_cm'" in proc.stderr
+    proc = _iads("run", "sc.yaml", "--catalog", "user.yaml", "--no-plot", "--out", "o",
+                 cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text("utf-8"))
+    assert summary["by_threat_type"]["study_cm"]["threats"] == 2
+    assumed = {(a["entry"], a["field"]) for a in summary["assumed_figures"]}
+    assert ("threats.study_cm", "rcs_front_m2") in assumed
