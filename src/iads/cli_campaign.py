@@ -124,7 +124,7 @@ def _print_summary(folder: Path, plot: bool, conf: float = 0.95, alpha: float = 
     columns = ", ".join(man.get("parameters", [])) if man.get("kind") == "sweep" else ""
     out.print(stats_tables(s.stats, short, title=man.get("name", ""), columns=columns))
     if s.manifest.get("kind") == "compare":
-        out.print(differences_table(s.differences, s.labels))
+        out.print(differences_table(s.differences, short))
     wrote = [str(s.csv)] + ([str(s.plots[0].parent) + "/"] if len(s.plots) > 1 else [])
     wrote += [str(p) for p in s.plots] if len(s.plots) == 1 else []
     out.print("Wrote: " + ", ".join(wrote))

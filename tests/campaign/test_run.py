@@ -95,9 +95,7 @@ def _count_done(folder: Path) -> int:
 
 
 def test_resume_after_kill_finishes_without_duplicates(tmp_path: Path, write_campaign) -> None:
-    path = write_campaign(
-        tmp_path, "scenario: small.yaml\nreplications: 16\nstore_events: false\n"
-    )
+    path = write_campaign(tmp_path, "scenario: small.yaml\nreplications: 16\nstore_events: false\n")
     out = tmp_path / "out"
     code = (
         "import sys\nfrom iads.campaign import LocalBackend, load_campaign, run_campaign\n"

@@ -27,7 +27,9 @@ def test_parse_sweep_path() -> None:
             parse_sweep_path(bad)
 
 
-def test_grid_is_the_full_factorial_and_values_reach_the_scenario(tmp_path: Path, write_campaign) -> None:
+def test_grid_is_the_full_factorial_and_values_reach_the_scenario(
+    tmp_path: Path, write_campaign
+) -> None:
     path = write_campaign(
         tmp_path,
         "scenario: small.yaml\nreplications: 3\nseed: 9\nsweep:\n"
@@ -60,7 +62,9 @@ def test_zip_pairs_values_and_needs_equal_lengths(tmp_path: Path, write_campaign
     assert "same length" in problem.message and problem.line == 4
 
 
-def test_no_sweep_keeps_the_scenario_text_and_takes_its_seed(tmp_path: Path, write_campaign) -> None:
+def test_no_sweep_keeps_the_scenario_text_and_takes_its_seed(
+    tmp_path: Path, write_campaign
+) -> None:
     camp = load_campaign(write_campaign(tmp_path, "scenario: small.yaml\nreplications: 4\n"))
     assert len(camp.points) == 1 and camp.points[0].params == {}
     assert camp.seed == 5  # the scenario's settings.seed
@@ -74,7 +78,9 @@ def test_builtin_base_scenario_by_name(tmp_path: Path) -> None:
     assert camp.points[0].loaded.scenario.threats[1].count == 1
 
 
-def test_unknown_key_in_campaign_file_is_located_with_did_you_mean(tmp_path: Path, write_campaign) -> None:
+def test_unknown_key_in_campaign_file_is_located_with_did_you_mean(
+    tmp_path: Path, write_campaign
+) -> None:
     path = write_campaign(tmp_path, "scenario: small.yaml\nreplication: 3\n")
     problems = _problems(path)
     msgs = {p.path: p for p in problems}
@@ -83,7 +89,9 @@ def test_unknown_key_in_campaign_file_is_located_with_did_you_mean(tmp_path: Pat
     assert "replications" in msgs  # the required key is reported missing too
 
 
-def test_sweep_path_that_does_not_exist_names_path_and_scenario(tmp_path: Path, write_campaign) -> None:
+def test_sweep_path_that_does_not_exist_names_path_and_scenario(
+    tmp_path: Path, write_campaign
+) -> None:
     body = (
         "scenario: small.yaml\nreplications: 2\nsweep:\n"
         "  threats[3].count: [1, 2]\n  defenders[0].enabeld: [true]\n"
@@ -97,7 +105,9 @@ def test_sweep_path_that_does_not_exist_names_path_and_scenario(tmp_path: Path, 
     assert p2.line == 5 and "did you mean 'enabled'" in p2.message
 
 
-def test_sweep_value_that_breaks_the_scenario_is_located_on_its_line(tmp_path: Path, write_campaign) -> None:
+def test_sweep_value_that_breaks_the_scenario_is_located_on_its_line(
+    tmp_path: Path, write_campaign
+) -> None:
     body = (
         "scenario: small.yaml\nreplications: 2\nsweep:\n"
         "  threats[0].count:\n    - 4\n    - 0\n  defenders[0].system: [S-400, S-4000]\n"

@@ -14,7 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from iads.campaign.metrics import KEY_COLUMNS, metric_kind, reported_metrics
+from iads.campaign.metrics import KEY_COLUMNS, metric_kind, nonnegative, reported_metrics
 from iads.campaign.spec import _show
 from iads.campaign.stats import holm, t_interval, two_proportion_test, welch_test, wilson_interval
 from iads.campaign.store import Store
@@ -101,7 +101,7 @@ def point_stats(
     or a campaign store. ``metrics``: the columns to summarize (default: every metric
     column). One DuckDB ``GROUP BY point`` computes count, mean and sample standard
     deviation of every metric; nulls (a metric undefined in a replication) are left out
-    of its n."""
+    of its n. The t interval of a metric that cannot be negative is clipped at 0."""
     con = duckdb.connect()
     src = _source(con, rows)
     cols = [r[0] for r in con.sql(f"DESCRIBE SELECT * FROM {src}").fetchall()]
@@ -127,6 +127,8 @@ def point_stats(
                 method = "wilson"
             else:
                 lo, hi = t_interval(mean, sd, n, conf)
+                if nonnegative(m) and lo < 0.0:
+                    lo = 0.0
                 method = "t"
             out.append(
                 MetricStat(point, m, labels.get(m, m), kind, n, mean, sd, lo, hi, method, conf)
@@ -181,6 +183,8 @@ def point_labels(
             out[i] = f"point {i}"
         elif short and p["params"]:
             out[i] = ", ".join(_show(v) for v in p["params"].values())
+        elif p["params"] and list(p["params"]) == ["scenario"]:
+            out[i] = _show(p["params"]["scenario"])
         else:
             out[i] = p["label"]
     return out

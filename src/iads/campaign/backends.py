@@ -93,7 +93,12 @@ class LocalBackend:
             return
         methods = mp.get_all_start_methods()
         # Not fork: the parent runs threads (progress bar), which fork would copy mid-state.
+        # (As with any spawn/forkserver pool, a script using this needs the
+        # ``if __name__ == "__main__":`` guard.)
         ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if ctx.get_start_method() == "forkserver":
+            # the server imports the engine once; each worker forks from it ready to run
+            ctx.set_forkserver_preload(["iads.campaign.backends", "iads.engine"])
         pool = ProcessPoolExecutor(
             self.workers, mp_context=ctx, initializer=_init_worker, initargs=(points,)
         )

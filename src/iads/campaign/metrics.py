@@ -57,6 +57,18 @@ REPORTED: tuple[MetricSpec, ...] = (
 )
 #: Metrics that are 0/1 outcomes per replication.
 PROPORTIONS = {"no_leaker"}
+#: Families of metrics that cannot be negative (counts, costs, ranges): their intervals
+#: are clipped at 0, which never removes a true (non-negative) value from them.
+NONNEGATIVE = (
+    "totals.",
+    "by_threat_type.",
+    "interceptors_fired.",
+    "units.",
+    "asset_hits.",
+    "cost.",
+    "first_detection_km.",
+    "events",
+)
 
 
 def _leaves(obj: Any, prefix: str, out: dict[str, float | None]) -> None:
@@ -136,6 +148,11 @@ def reported_metrics(columns: list[str]) -> list[tuple[str, str, str]]:
             star = _star(spec.pattern, col)
             out.append((col, spec.label.format(star), metric_kind(col)))
     return out
+
+
+def nonnegative(column: str) -> bool:
+    """Whether the metric cannot be negative (a count, cost, range or ratio of those)."""
+    return column.startswith(NONNEGATIVE) or "fratricide" in column
 
 
 def metric_kind(column: str) -> str:

@@ -30,6 +30,12 @@ def _errs(sts: list[MetricStat]) -> np.ndarray:
     return np.nan_to_num(np.vstack([est - lo, hi - est]), nan=0.0).clip(min=0.0)
 
 
+def _with_data(stats: list[MetricStat]) -> list[tuple[str, str, str]]:
+    """The reported metrics defined in at least one replication of some point."""
+    have = {s.metric for s in stats if s.n > 0}
+    return [m for m in reported(stats) if m[0] in have]
+
+
 def _numeric(values: list[Any]) -> bool:
     return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
@@ -52,7 +58,7 @@ def plot_sweep(
     numeric = _numeric(list(raw.values()))
     files = []
     by = {(s.point, s.metric): s for s in stats}
-    for metric, label, _kind in reported(stats):
+    for metric, label, _kind in _with_data(stats):
         fig = Figure(figsize=(6.4, 4.2), layout="constrained")
         ax = fig.add_subplot()
         groups: dict[str, list[int]] = {}
@@ -97,7 +103,7 @@ def plot_compare(
 ) -> Path:
     """One bar chart per reported metric (a panel each), one bar per compared scenario
     with its confidence interval; written to ``path`` (PNG)."""
-    mets = reported(stats)
+    mets = _with_data(stats)
     points = sorted(labels)
     n = max(1, len(mets))
     n_cols = min(n_cols, n)

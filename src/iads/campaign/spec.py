@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from iads._yamlio import LineMap, _fields_at, _line_for, format_path, load_yaml, read_yaml_file
 from iads._yamlio import validate as validate_model
@@ -72,13 +72,6 @@ class CampaignFile(BaseModel):
         default=True, description="store each replication's event log next to its summary row"
     )
 
-    @model_validator(mode="after")
-    def _zip_lengths(self) -> CampaignFile:
-        if self.mode == "zip" and len({len(v) for v in self.sweep.values()}) > 1:
-            lengths = ", ".join(f"{k}: {len(v)}" for k, v in self.sweep.items())
-            raise ValueError(f"in zip mode every sweep list needs the same length; got {lengths}")
-        return self
-
 
 @dataclass(frozen=True)
 class Point:
@@ -123,10 +116,16 @@ class Campaign:
 
 
 def _show(v: Any) -> str:
+    """A sweep value for labels: YAML scalars as written; a mapping with a ``name`` by its
+    name, a list of those as ``[a + b]``; other structures in YAML flow style."""
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, dict) and isinstance(v.get("name"), str):
+        return v["name"]
+    if isinstance(v, list) and v and all(isinstance(x, dict) and "name" in x for x in v):
+        return "[" + " + ".join(str(x["name"]) for x in v) + "]"
     if isinstance(v, (dict, list)):
-        return yaml.safe_dump(v, default_flow_style=True, allow_unicode=True).strip()
+        return yaml.safe_dump(v, default_flow_style=True, allow_unicode=True, width=1 << 16).strip()
     return str(v)
 
 
@@ -213,6 +212,10 @@ def _sweep_points(
         loc: PathKey = ("sweep",) + key
         return f"sweep['{key[0]}']" + "".join(f"[{k}]" for k in key[1:]), _line_for(loc, lines)
 
+    if doc.mode == "zip" and len({len(v) for v in doc.sweep.values()}) > 1:
+        lengths = ", ".join(f"{k}: {len(v)}" for k, v in doc.sweep.items())
+        msg = f"in zip mode every sweep list needs the same length; got {lengths}"
+        problems.append(Problem("sweep", msg, _line_for(("sweep",), lines)))
     paths: dict[str, PathKey] = {}
     for key in doc.sweep:
         try:
