@@ -111,6 +111,19 @@ class RadarEntry(_Strict):
     peak_power_w: Figure | None = None
     gain_db: Figure | None = None
     frequency_hz: Figure | None = None
+    # Optional radar-equation, resolution and scheduling figures (iads.sensors); when
+    # absent, the documented defaults of docs/sensors.md apply and are listed as assumptions.
+    pulse_width_s: Figure | None = None
+    bandwidth_hz: Figure | None = None
+    noise_figure_db: Figure | None = None
+    losses_db: Figure | None = None
+    n_pulses: Figure | None = None
+    sidelobe_level_db: Figure | None = None
+    beamwidth_az_deg: Figure | None = None
+    beamwidth_el_deg: Figure | None = None
+    range_resolution_m: Figure | None = None
+    range_rate_sigma_mps: Figure | None = None
+    search_revisit_s: Figure | None = None
     notes: str | None = None
 
 

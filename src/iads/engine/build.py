@@ -16,7 +16,9 @@ from iads.engine.flights import expand_flights
 from iads.geo import geodetic_to_ecef
 from iads.scenario.loader import LoadedScenario
 from iads.scenario.schema import Scenario
-from iads.sensors.radar import RadarArrays, reference_snr_db, rotations
+from iads.sensors.chain import PdBank, SensingWorld
+from iads.sensors.radar import RadarArrays
+from iads.sensors.setup import radar_arrays, sensing_world
 from iads.threats import FlightSpec
 from iads.weapons.envelope import MissileArrays
 
@@ -107,6 +109,7 @@ class Built:
     rng: dict[str, np.random.Generator]
     network_names: tuple[str, ...] = ()
     network_fusion: tuple[str, ...] = ()  # per network: "measurement" or "track"
+    sensing: SensingWorld | None = None  # target RCS, terrain, jammers, Pd tables
 
 
 def _v(fig: Figure | None, default: float = np.nan) -> float:
@@ -217,7 +220,10 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         per_launcher=per_launcher,
         reload_s=reload_s,
     )
-    radars, ref_snr = _radars(radar_rows, rng["build"])
+    bank = PdBank()
+    radars, ref_snr, radar_assumed = _radars(
+        radar_rows, rng["build"], sc.settings.time_step_s, bank, bool(sc.jammers)
+    )
 
     assets = sc.assets
     asset_ecef = _ecef(
@@ -226,6 +232,7 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         np.array([a.position.alt_m for a in assets]),
     ).reshape(-1, 3)
     threats = _threats(sc, cat, [a.name for a in assets], used, rng["build"])
+    sensing = sensing_world(sc, loaded.source, radars, threats.names, threats.type_key, cat, bank)
 
     return Built(
         scenario=sc,
@@ -238,10 +245,11 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         asset_names=tuple(a.name for a in assets),
         asset_ecef_m=asset_ecef,
         asset_value=np.array([a.value for a in assets]),
-        assumptions=assumed_figures(cat, used),
+        assumptions=assumed_figures(cat, used) + radar_assumed,
         rng=rng,
         network_names=tuple(net.name for net in sc.networks),
         network_fusion=tuple(net.fusion for net in sc.networks),
+        sensing=sensing,
     )
 
 
@@ -252,45 +260,10 @@ def _salvo(d: Any, klass: str) -> int:
     return max(int(n), 2 if d.doctrine.policy == "shoot-shoot-look" else 1)
 
 
-def _radars(rows: list[dict[str, Any]], rng: np.random.Generator):
-    def fig(r, name: str) -> float:
-        f = getattr(r, name, None)
-        return _v(f, RADAR_DEFAULTS.get(name, np.nan))
-
-    entries = [row["entry"] for row in rows]
-    lat = np.array([row["pos"].lat for row in rows])
-    lon = np.array([row["pos"].lon for row in rows])
-    h = np.array(
-        [
-            row["pos"].alt_m + fig(e, "antenna_height_m")
-            for row, e in zip(rows, entries, strict=True)
-        ]
-    )
-    revisit = np.array([fig(e, "revisit_s") for e in entries])
-    ref_pd = np.array([fig(e, "ref_pd") for e in entries])
-    pfa = np.array([fig(e, "pfa") for e in entries])
-    radars = RadarArrays(
-        keys=tuple(row["key"] for row in rows),
-        unit=np.array([row["unit"] for row in rows], dtype=np.int64),
-        pos_ecef_m=_ecef(lat, lon, h).reshape(-1, 3),
-        lat_rad=np.deg2rad(lat),
-        lon_rad=np.deg2rad(lon),
-        height_m=h,
-        rot_enu=rotations(np.deg2rad(lat), np.deg2rad(lon)).reshape(-1, 3, 3),
-        ref_range_m=np.array([fig(e, "ref_range_m") for e in entries]),
-        ref_rcs_m2=np.array([fig(e, "ref_rcs_m2") for e in entries]),
-        ref_pd=ref_pd,
-        pfa=pfa,
-        max_range_m=np.array([fig(e, "instrumented_range_m") for e in entries]),
-        revisit_s=revisit,
-        min_el_rad=np.deg2rad([fig(e, "min_elevation_deg") for e in entries]),
-        max_el_rad=np.deg2rad([fig(e, "max_elevation_deg") for e in entries]),
-        sigma_range_m=np.array([fig(e, "range_sigma_m") for e in entries]),
-        sigma_angle_rad=np.deg2rad([fig(e, "angle_sigma_deg") for e in entries]),
-        phase_s=rng.random(len(rows)) * revisit,
-    )
-    ref_snr = np.stack([reference_snr_db(ref_pd, pfa, sw) for sw in range(5)], axis=-1)
-    return radars, ref_snr.reshape(len(rows), 5)
+def _radars(rows: list[dict[str, Any]], rng: np.random.Generator, dt_s: float, bank: PdBank,
+            jamming: bool):
+    """Radar arrays, reference SNR (r, 5) and the sensing defaults used (iads.sensors.setup)."""
+    return radar_arrays(rows, rng, dt_s, bank, need_jamming=jamming)
 
 
 def _threats(

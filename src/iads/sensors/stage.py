@@ -1,45 +1,223 @@
-"""The sensing stage of the engine: which radars scan at this step, their detections,
-and the detection events they log."""
+"""The sensing stage of the engine: which radars look at which targets in this step, when
+exactly, what they detect and report, and the detection events they log.
+
+Scheduling (first-order):
+- every radar sweeps its search volume in azimuth with period ``sweep_s`` (a rotating
+  antenna's rotation, or a phased array's search frame); the beam points north at
+  ``sweep_phase_s + k sweep_s`` and turns clockwise at a constant rate. A target is
+  looked at when the beam passes its azimuth: at each call the stage finds, for the
+  window since the radar's last call, the most recent passage over the target's azimuth
+  at the step time (the target's own angular motion during one sweep is neglected), and
+  evaluates the dwell at that exact time with the target's position then;
+- a multifunction (phased-array) radar also runs track dwells every ``track_s`` on the
+  targets its unit holds in track, confirmed tracks first, then tentative, oldest first,
+  at most ``n_tracked`` of them (the rest only get the search sweep);
+- false alarms: a Poisson process in time with ``fa_per_sweep`` per sweep on average
+  (the ``iads.sensors.clutter`` count over the resolution cells), each at the beam's
+  azimuth at its time and uniform in range and elevation (uniform in cell space),
+  reported with threat id -1.
+Draws, in this fixed order per call from ``rs.built.rng["sensors"]``: one uniform per
+radar-target dwell (detection), four normals per report (measurement noise), then for
+the false alarms the exponential gaps and three uniforms each.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
 
-from iads.engine.state import RunState, lla
-from iads.sensors.radar import Detections, scan, scans_due
+from iads.engine.events import EVENT_KINDS
+from iads.engine.state import FLYING, RunState
+from iads.sensors.chain import evaluate_pairs, truth_at
+from iads.sensors.geometry import target_geodetic
+from iads.sensors.radar import Detections, RadarArrays, measure, merge_unresolved, scans_due
+from iads.tracking.base import TrackStatus
 
-__all__ = ["sense"]
+__all__ = ["sense", "tracked_targets"]
+
+_TWO_PI = 2.0 * np.pi
+_LOG_DWELLS = "dwell" in EVENT_KINDS
 
 
 def sense(
     rs: RunState, t_s: float, pos_ecef_m: NDArray[np.float64], active: NDArray[np.bool_]
 ) -> tuple[Detections, NDArray[np.int64]]:
-    """Scan with every radar due at ``t_s``; returns the detections and the indices of the
-    radars that scanned."""
+    """Dwells of every radar due at ``t_s`` over the window since its last call; returns
+    the detections (with their exact times) and the indices of the radars processed.
+
+    ``pos_ecef_m`` (n, 3) threat positions at ``t_s``; ``active`` (n,) threats flying."""
     b = rs.built
-    due = scans_due(b.radars, t_s)
-    det = scan(
-        b.radars,
-        due,
-        t_s,
-        pos_ecef_m,
-        b.threats.rcs_m2,
-        b.threats.swerling,
-        active,
-        b.ref_snr_db,
-        b.rng["sensors"],
-    )
+    ra = b.radars
+    due = scans_due(ra, t_s)
+    if due.size == 0:
+        return Detections.empty(t_s), due
+    win0 = ra.last_t_s[due].copy()
+    ra.last_t_s[due] = t_s
+    act = np.flatnonzero(active)
+    ridx, tidx, tp = _search_dwells(ra, due, win0, t_s, pos_ecef_m, act)
+    r2, t2 = _track_dwells(rs, due, t_s, active)
+    if r2.size:
+        if ridx.size:  # a target in track is not searched again by the same radar
+            mark = np.zeros((ra.n, pos_ecef_m.shape[0]), bool)
+            mark[r2, t2] = True
+            keep = ~mark[ridx, tidx]
+            ridx, tidx, tp = ridx[keep], tidx[keep], tp[keep]
+        ridx, tidx = np.concatenate([ridx, r2]), np.concatenate([tidx, t2])
+        tp = np.concatenate([tp, np.full(r2.size, t_s)])
+    rng = b.rng["sensors"]
+    parts = []
+    if ridx.size:
+        tr = rs.truth
+        ok = (tr.launch_t_s[tidx] <= tp) & (tp < tr.end_t_s[tidx]) & (rs.status[tidx] == FLYING)
+        ridx, tidx, tp = ridx[ok], tidx[ok], tp[ok]
+    if ridx.size:
+        parts.append(_detect(rs, ridx, tidx, tp, rng))
+    fa = _false_alarms(ra, due, t_s, rng)
+    if fa is not None:
+        parts.append(fa)
+    if not parts:
+        return Detections.empty(t_s), due
+    det = _concat(t_s, parts)
     if det.n:
-        lat, lon, h = lla(det.z_ecef_m)
+        lat, lon, h = target_geodetic(det.z_ecef_m)
         rs.log.add(
             "detection",
-            t_s,
+            det.t_meas_s,
             threat_id=det.threat,
             radar_id=det.radar,
-            unit_id=b.radars.unit[det.radar],
-            lat_deg=lat,
-            lon_deg=lon,
+            unit_id=ra.unit[det.radar],
+            lat_deg=np.rad2deg(lat),
+            lon_deg=np.rad2deg(lon),
             alt_m=h,
         )
     return det, due
+
+
+def _search_dwells(ra: RadarArrays, due, win0, t_s, pos, act):
+    """(radar, threat, time) of the beam passages over the active threats in each due
+    radar's window (win0, t_s]."""
+    if act.size == 0:
+        z = np.empty(0, np.int64)
+        return z, z, np.empty(0)
+    d = pos[act][None, :, :] - ra.pos_ecef_m[due][:, None, :]  # (w, m, 3)
+    en = np.einsum("wij,wmj->iwm", ra.rot_enu[due, :2], d)  # east, north (2, w, m)
+    az = np.arctan2(en[0], en[1])
+    omega = _TWO_PI / ra.sweep_s[due]
+    beam = omega * (t_s - ra.sweep_phase_s[due])
+    lag = np.mod(beam[:, None] - az, _TWO_PI) / omega[:, None]
+    tp = t_s - lag
+    w, m = np.nonzero(tp > win0[:, None])
+    return due[w], act[m], tp[w, m]
+
+
+def tracked_targets(rs: RunState, u: int, active: NDArray[np.bool_], cap: int) -> NDArray:
+    """The threats (at most ``cap``) that unit ``u`` holds in track and that get track
+    dwells: confirmed tracks first, then tentative ones, oldest track first. The dwell is
+    pointed with the track; that it falls on its threat (the picture's bookkeeping) is the
+    first-order part."""
+    pic = rs.pictures[u]
+    tr = pic.tracks
+    if tr.n == 0 or cap <= 0:
+        return np.empty(0, np.int64)
+    # Tracks are kept in id order: a stable sort on the status keeps the oldest first.
+    order = np.argsort(tr.status != TrackStatus.CONFIRMED, kind="stable")
+    th = pic.truth[tr.ids[order]]
+    th = th[th >= 0]
+    th = th[active[th]]
+    _, first = np.unique(th, return_index=True)
+    return th[np.sort(first)][:cap]
+
+
+def _track_dwells(rs: RunState, due, t_s, active):
+    ra = rs.built.radars
+    go = due[(ra.track_s[due] < np.inf) & (t_s - ra.last_track_t_s[due] >= ra.track_s[due] - 1e-9)]
+    rr, tt = [], []
+    for r in go:  # a loop over multifunction radars, not over targets
+        ra.last_track_t_s[r] = t_s
+        th = tracked_targets(rs, int(ra.unit[r]), active, int(ra.n_tracked[r]))
+        rr.append(np.full(th.size, r, np.int64))
+        tt.append(th)
+    if not rr:
+        z = np.empty(0, np.int64)
+        return z, z
+    return np.concatenate(rr), np.concatenate(tt)
+
+
+def _detect(rs: RunState, ridx, tidx, tp, rng: np.random.Generator) -> Detections:
+    b = rs.built
+    ra = b.radars
+    pos, vel = truth_at(rs.truth, tidx, tp)
+    res = evaluate_pairs(ra, b.sensing, ridx, tidx, pos, vel)
+    if _LOG_DWELLS and res.visible.any():
+        v = res.visible
+        rs.log.add("dwell", tp[v], threat_id=tidx[v], radar_id=ridx[v], unit_id=ra.unit[ridx[v]])
+    hit = rng.random(ridx.size) < res.pd
+    h = np.flatnonzero(hit)
+    if h.size == 0:
+        return Detections.empty(float(tp.max()))
+    r, t, tm = ridx[h], tidx[h], tp[h]
+    rg, az, el, snr = res.range_m[h], res.az_rad[h], res.el_rad[h], res.snr_db[h]
+    los = res.enu[h] / rg[:, None]
+    rr = np.einsum("kij,kj,ki->k", ra.rot_enu[r], vel[h], los)  # radial velocity
+    group, keep = merge_unresolved(ra, r, rg, az, el, snr)
+    if keep.size < h.size:  # unresolved targets: one report at the group's centroid
+        cnt = np.bincount(group)
+        rg = np.bincount(group, rg) / cnt
+        el = np.bincount(group, el) / cnt
+        ref = az[keep][group]  # average azimuth offsets from the kept member (no wrap)
+        az = az[keep] + np.bincount(group, np.mod(az - ref + np.pi, _TWO_PI) - np.pi) / cnt
+        rr = np.bincount(group, rr) / cnt
+        r, t, tm = r[keep], t[keep], tm[keep]
+    noise = rng.standard_normal((r.size, 4))
+    z, cov, rrm = measure(ra, r, rg, az, el, rr, noise)
+    return Detections(float(tm.max()), r, t, z, cov, rg, tm, rrm)
+
+
+def _false_alarms(ra: RadarArrays, due, t_s, rng: np.random.Generator):
+    """False alarms of the due radars up to ``t_s``: a Poisson process in time of rate
+    ``fa_per_sweep / sweep_s`` per radar (exponential gaps), each at the beam's azimuth
+    at its time, uniform in range and elevation."""
+    nf = ra.next_fa_t_s[due]
+    scale = ra.sweep_s[due] / np.maximum(ra.fa_per_sweep[due], 1e-300)
+    new = np.isnan(nf)
+    if new.any():  # first processing: the first false alarm after t_s
+        nf[new] = t_s + rng.exponential(scale[new])
+    hit = nf <= t_s
+    if not hit.any():
+        ra.next_fa_t_s[due] = nf
+        return None
+    rows, times = [], []
+    while hit.any():  # a loop over false alarms of one step (rarely more than one)
+        rows.append(due[hit])
+        times.append(nf[hit])
+        nf[hit] += rng.exponential(scale[hit])
+        hit = nf <= t_s
+    ra.next_fa_t_s[due] = nf
+    r, tm = np.concatenate(rows), np.concatenate(times)
+    n_fa = r.size
+    u = rng.random((3, n_fa))
+    az = np.mod(_TWO_PI * (tm - ra.sweep_phase_s[r]) / ra.sweep_s[r], _TWO_PI)
+    az = np.where(az > np.pi, az - _TWO_PI, az)
+    rg = u[0] * ra.max_range_m[r]
+    el = ra.min_el_rad[r] + u[1] * (ra.max_el_rad[r] - ra.min_el_rad[r])
+    rr_true = np.where(np.isnan(ra.sigma_rr_mps[r]), np.nan, (u[2] - 0.5) * 2000.0)
+    z, cov, rrm = measure(ra, r, rg, az, el, rr_true, np.zeros((n_fa, 4)))
+    return Detections(t_s, r, np.full(n_fa, -1, np.int64), z, cov, rg, tm, rrm)
+
+
+def _concat(t_s: float, parts: list[Detections]) -> Detections:
+    if len(parts) == 1:
+        d = parts[0]
+        return Detections(t_s, d.radar, d.threat, d.z_ecef_m, d.r_ecef_m2, d.range_m,
+                          d.t_meas_s, d.range_rate_mps)  # fmt: skip
+    cat = np.concatenate
+    return Detections(
+        t_s,
+        cat([p.radar for p in parts]),
+        cat([p.threat for p in parts]),
+        cat([p.z_ecef_m for p in parts]),
+        cat([p.r_ecef_m2 for p in parts]),
+        cat([p.range_m for p in parts]),
+        cat([p.t_meas_s for p in parts]),
+        cat([p.range_rate_mps for p in parts]),
+    )

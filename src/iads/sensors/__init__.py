@@ -1,0 +1,1 @@
+"""iads.sensors"""
