@@ -94,4 +94,4 @@ def test_identification_error_rates() -> None:
         ident, p_h = declare(friendly, transp, iff, rng)
         frac = np.mean(ident == 1)
         assert frac == pytest.approx(p_hostile, abs=4 * np.sqrt(p_hostile * (1 - p_hostile) / n))
-        assert np.all(p_h[ident == 2] == 0) and np.all((p_h[ident == 1] > 0.5))
+        assert np.all(p_h[ident == 2] == 0) and np.all(p_h[ident == 1] > 0.5)

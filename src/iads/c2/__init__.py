@@ -4,7 +4,7 @@ and magazines (``magazine``), networks and their fused pictures (``network``).""
 
 from iads.c2.engage import Assignment, assign_engagements
 from iads.c2.magazine import Magazines
-from iads.c2.network import TrackFusion, covariance_intersection
+from iads.c2.network import TrackFusion
 from iads.c2.threat import threat_priority, threat_values
 
 __all__ = [
@@ -12,7 +12,6 @@ __all__ = [
     "Magazines",
     "TrackFusion",
     "assign_engagements",
-    "covariance_intersection",
     "threat_priority",
     "threat_values",
 ]

@@ -9,7 +9,8 @@ non-divergent estimation algorithm in the presence of unknown correlations", ACC
 
     P⁻¹ = ω P₁⁻¹ + (1 − ω) P₂⁻¹,   x = P (ω P₁⁻¹ x₁ + (1 − ω) P₂⁻¹ x₂),
 
-with ω ∈ [0, 1] minimising tr P. More than two estimates are fused pairwise in member
+with ω ∈ [0, 1] minimising tr P (``iads.tracking.fusion.covariance_intersection``). More than
+two estimates are fused pairwise in member
 order (first-order: sequential CI). Fused tracks keep their network id as long as one of
 their member tracks lives, so engagements and kill assessment follow them; a member track
 not yet in a fused track joins the nearest one inside a χ² gate on position, or starts
@@ -22,51 +23,15 @@ import dataclasses
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from iads.tracking import TrackSet, TrackStatus
 from iads.tracking.filters import predict
+from iads.tracking.fusion import covariance_intersection
 
-__all__ = ["GATE_D2", "TrackFusion", "covariance_intersection"]
+__all__ = ["GATE_D2", "TrackFusion"]
 
 #: χ²(3) 99.9 % gate on the position difference of two tracks of one target.
 GATE_D2 = 16.27
-_OMEGAS = np.linspace(0.0, 1.0, 41)
-
-
-def covariance_intersection(
-    x1: NDArray[np.float64],
-    P1: NDArray[np.float64],
-    x2: NDArray[np.float64],
-    P2: NDArray[np.float64],
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """CI of n pairs of estimates x (n, d), P (n, d, d): the fused (x, P), ω minimising
-    the trace of P on a grid of 41 values then refined by a parabola through the best
-    three (tr P(ω) is convex in ω)."""
-    try:  # the tracking package's own CI when it provides one
-        from iads.tracking import covariance_intersection as ci  # type: ignore[attr-defined]
-
-        return ci(x1, P1, x2, P2)
-    except ImportError:
-        pass
-    I1, I2 = np.linalg.inv(P1), np.linalg.inv(P2)
-    w = _OMEGAS[None, :, None, None]
-    info = w * I1[:, None] + (1.0 - w) * I2[:, None]  # (n, k, d, d)
-    tr = np.trace(np.linalg.inv(info), axis1=-2, axis2=-1)  # (n, k)
-    k = np.clip(np.argmin(tr, axis=1), 1, _OMEGAS.size - 2)
-    rows = np.arange(tr.shape[0])
-    y0, y1, y2 = tr[rows, k - 1], tr[rows, k], tr[rows, k + 1]
-    h = _OMEGAS[1] - _OMEGAS[0]
-    den = y0 - 2.0 * y1 + y2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shift = np.where(den > 0, 0.5 * h * (y0 - y2) / den, 0.0)
-    omega = np.clip(_OMEGAS[k] + np.clip(shift, -h, h), 0.0, 1.0)[:, None, None]
-    info = omega * I1 + (1.0 - omega) * I2
-    P = np.linalg.inv(info)
-    P = 0.5 * (P + np.swapaxes(P, -1, -2))
-    x = np.einsum("nij,nj->ni", P, omega[..., 0] * np.einsum("nij,nj->ni", I1, x1)
-                  + (1.0 - omega[..., 0]) * np.einsum("nij,nj->ni", I2, x2))
-    return x, P
 
 
 class TrackFusion:
@@ -83,7 +48,7 @@ class TrackFusion:
         xs, Ps, keys, truth, conf_t, init_t, status = [], [], [], [], [], [], []
         for k, u in enumerate(self.members):
             pic = pictures[u]
-            tr = pic.tracks
+            tr = pic.tracks.take(pic.tracks.confirmed)  # tentative tracks are not shared
             if tr.n == 0:
                 continue
             tr = predict(tr, pic.config, t_s)
@@ -119,7 +84,7 @@ class TrackFusion:
         rest = order[~first]
         for r in rest:  # further members (one per extra member: few)
             i = row[r]
-            xx, pp = covariance_intersection(fx[i:i + 1], fP[i:i + 1], x[r:r + 1], P[r:r + 1])
+            xx, pp, _ = covariance_intersection(fx[i:i + 1], fP[i:i + 1], x[r:r + 1], P[r:r + 1])
             fx[i], fP[i] = xx[0], pp[0]
         conf = np.full(ids.size, np.nan)
         confirmed = stat_a == TrackStatus.CONFIRMED
@@ -134,7 +99,15 @@ class TrackFusion:
     def _associate(self, x, P, slot, fid) -> None:
         """Give every member track without a fused id (fid 0) one: the nearest fused
         track (already holding no track of that member) inside the gate, else a new id.
-        Greedy in order of distance; a loop over the few new tracks of a scan."""
+        A member track that has left the gate of its fused track's first member is
+        re-associated. Greedy; a loop over the few new or re-associated tracks."""
+        for f in np.unique(fid[fid > 0]):
+            rows = np.flatnonzero(fid == f)
+            a = rows[np.argmin(slot[rows])]
+            for r in rows[rows != a]:
+                d = x[r, :3] - x[a, :3]
+                if float(d @ np.linalg.solve(P[r, :3, :3] + P[a, :3, :3], d)) > GATE_D2:
+                    fid[r] = 0
         for r in np.flatnonzero(fid == 0):
             cand = np.flatnonzero((fid > 0) & (slot != slot[r]))
             best, best_d2 = 0, GATE_D2

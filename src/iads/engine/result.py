@@ -71,6 +71,10 @@ class Result:
         leaked = np.zeros(n, bool)
         leaked[threat_ids("leak")] = True
         flying = launched & ~killed & ~leaked
+        # Friendly aircraft fly among the threats; threat totals never count them.
+        friendly = getattr(th, "friendly", np.zeros(n, bool))
+        hostile = ~friendly
+        bm = self._battle_management(engaged, killed, detected, hostile)
 
         launches = self._kind("launch")
         fired_type = Counter(
@@ -118,13 +122,25 @@ class Result:
             cnt * float(np.nan_to_num(b.missiles.cost_usd[b.missiles.keys.index(k)]))
             for k, cnt in fired_type.items()
         )
-        cost_killed = float(np.nansum(th.cost_usd[killed]))
+        cost_killed = float(np.nansum(th.cost_usd[killed & hostile]))
+        missing_costs = {
+            "interceptors": sorted(
+                k for k in fired_type
+                if not np.isfinite(b.missiles.cost_usd[b.missiles.keys.index(k)])
+            ),
+            "threats_killed": sorted(
+                {th.type_key[i] for i in np.flatnonzero(killed & hostile)
+                 if not np.isfinite(th.cost_usd[i])}
+            ),
+        }
         impacts = self._kind("impact")
         hits = Counter(json.loads(d)["asset"] for d in impacts.column("details").to_pylist())
 
         by_type: dict[str, dict[str, int]] = {}
         for key in dict.fromkeys(th.type_key):
-            sel = np.array([k == key for k in th.type_key])
+            sel = np.array([k == key for k in th.type_key]) & hostile
+            if not sel.any():
+                continue
             by_type[key] = {
                 "threats": int(sel.sum()),
                 "detected": int((detected & sel).sum()),
@@ -133,7 +149,11 @@ class Result:
                 "leaked": int((leaked & sel).sum()),
                 "flying": int((flying & sel).sum()),
             }
+        from iads.c2.iff import ASSUMPTIONS as IFF_ASSUMPTIONS
+        from iads.c2.threat import ASSUMPTIONS as THREAT_ASSUMPTIONS
         from iads.weapons.flyout import ASSUMPTIONS as FLYOUT_ASSUMPTIONS
+
+        C2_ASSUMPTIONS = THREAT_ASSUMPTIONS + (IFF_ASSUMPTIONS if friendly.any() else [])
 
         return {
             "scenario": b.scenario.name,
@@ -141,14 +161,14 @@ class Result:
             "duration_s": b.scenario.settings.duration_s,
             "time_step_s": b.scenario.settings.time_step_s,
             "totals": {
-                "threats": n,
-                "launched": int(launched.sum()),
-                "detected": int(detected.sum()),
-                "engaged": int(engaged.sum()),
-                "killed": int(killed.sum()),
-                "leaked": int(leaked.sum()),
-                "flying": int(flying.sum()),
-                "not_launched": int((~launched).sum()),
+                "threats": int(hostile.sum()),
+                "launched": int((launched & hostile).sum()),
+                "detected": int((detected & hostile).sum()),
+                "engaged": int((engaged & hostile).sum()),
+                "killed": int((killed & hostile).sum()),
+                "leaked": int((leaked & hostile).sum()),
+                "flying": int((flying & hostile).sum()),
+                "not_launched": int((~launched & hostile).sum()),
             },
             "by_threat_type": by_type,
             "interceptors_fired": dict(sorted(fired_type.items())),
@@ -169,8 +189,20 @@ class Result:
             "cost": {
                 "interceptors_usd": cost_fired,
                 "threats_killed_usd": cost_killed,
-                "exchange_ratio": (cost_fired / cost_killed) if cost_killed > 0 else None,
+                # None when a unit cost on either side is not public (listed below): a
+                # ratio over the known costs only would be biased.
+                "exchange_ratio": (
+                    cost_fired / cost_killed
+                    if cost_killed > 0 and not any(missing_costs.values())
+                    else None
+                ),
+                "exchange_ratio_known_costs": (
+                    cost_fired / cost_killed if cost_killed > 0 and cost_fired > 0 else None
+                ),
+                "missing_unit_costs": missing_costs,
             },
+            "battle_management": bm["summary"],
+            "friendlies": bm["friendlies"],
             "threats": [
                 {
                     "id": int(i),
@@ -180,15 +212,78 @@ class Result:
                         "killed"
                         if killed[i]
                         else "leaked"
-                        if leaked[i]
-                        else "flying"
-                        if flying[i]
+                        if leaked[i] and th.target_asset[i] >= 0
+                        else "survived"
+                        if launched[i]
                         else "not launched"
+                    ),
+                    "killed_by": bm["kills"].get(int(i)),
+                    "target": (
+                        b.asset_names[int(th.target_asset[i])] if th.target_asset[i] >= 0 else None
                     ),
                     "first_detection": first.get(int(i)),
                 }
-                for i in ids
+                for i in ids[hostile]
             ],
-            "assumed_figures": b.assumptions + FLYOUT_ASSUMPTIONS,
+            "assumed_figures": b.assumptions + FLYOUT_ASSUMPTIONS + C2_ASSUMPTIONS,
             "events": self.events.num_rows,
+        }
+
+    def _battle_management(
+        self, engaged: np.ndarray, killed: np.ndarray, detected: np.ndarray, hostile: np.ndarray
+    ) -> dict[str, Any]:
+        """Double engagements, missed threats, kills and fratricide, from the event log
+        (``iads.c2.outcome``)."""
+        from iads.c2.outcome import double_engagements, engageable
+
+        b = self.built
+        th = b.threats
+        launches = self._kind("launch")
+        iid = launches.column("interceptor_id").to_numpy()
+        end = np.full(int(iid.max()) + 1 if iid.size else 0, b.scenario.settings.duration_s)
+        for kind in ("intercept", "miss"):
+            ev = self._kind(kind)
+            e_id = ev.column("interceptor_id").to_numpy()
+            ok = (e_id >= 0) & (e_id < end.size)
+            end[e_id[ok]] = ev.column("time_s").to_numpy()[ok]
+        l_tid = launches.column("threat_id").to_numpy()
+        doubles = double_engagements(
+            launches.column("unit_id").to_numpy(),
+            np.where(l_tid >= 0, l_tid, -1),
+            launches.column("time_s").to_numpy(),
+            end[iid] if iid.size else np.empty(0),
+        )
+        doubles = [
+            {**d, "threat": th.names[d["threat"]], "units": [b.units.names[u] for u in d["units"]]}
+            for d in doubles
+        ]
+        can = engageable(b, self.truth) & hostile & detected
+        missed = np.flatnonzero(can & ~engaged)
+        kills: dict[int, dict[str, Any]] = {}
+        ic = self._kind("intercept")
+        for row in ic.to_pylist():
+            kills[int(row["threat_id"])] = {
+                "missile": json.loads(row["details"])["missile"],
+                "unit": b.units.names[int(row["unit_id"])],
+                "time_s": round(float(row["time_s"]), 3),
+                "lat_deg": round(float(row["lat_deg"]), 5),
+                "lon_deg": round(float(row["lon_deg"]), 5),
+                "alt_m": round(float(row["alt_m"]), 1),
+            }
+        friendly = ~hostile
+        return {
+            "summary": {
+                "double_engagements": len(doubles),
+                "double_engagement_list": doubles,
+                "engageable_threats": int(can.sum()),
+                "missed_threats": len(missed),
+                "missed_threat_names": [th.names[i] for i in missed],
+            },
+            "friendlies": {
+                "aircraft": int(friendly.sum()),
+                "engaged": int((engaged & friendly).sum()),
+                "lost": int((killed & friendly).sum()),
+                "lost_names": [th.names[i] for i in np.flatnonzero(killed & friendly)],
+            },
+            "kills": kills,
         }

@@ -1,0 +1,72 @@
+"""Battle-management outcome measures derived after a run from its event log and truth:
+double engagements, threats that could have been engaged but never were, and the fate of
+each threat. ``iads.engine.result`` puts them in the summary.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iads.weapons.envelope import engagement_options
+
+__all__ = ["ENGAGEABLE_STEP_S", "double_engagements", "engageable"]
+
+#: Sampling interval [s] of the truth when testing whether a threat was engageable.
+ENGAGEABLE_STEP_S = 5.0
+
+
+def double_engagements(
+    unit: NDArray[np.int64],
+    threat: NDArray[np.int64],
+    launch_t_s: NDArray[np.float64],
+    end_t_s: NDArray[np.float64],
+) -> list[dict[str, Any]]:
+    """Pairs of engagements of one true threat by two different units whose interceptors
+    were in the air at overlapping times. Inputs are per interceptor (k,): firing unit,
+    true threat (-1: none), launch and end times [s]. Returns one record per (threat, unit
+    pair) with the first overlap time. A loop over the threats engaged by several units
+    (few)."""
+    out: list[dict[str, Any]] = []
+    for j in np.unique(threat[threat >= 0]):
+        sel = np.flatnonzero(threat == j)
+        if np.unique(unit[sel]).size < 2:
+            continue
+        a, b = np.meshgrid(sel, sel, indexing="ij")
+        a, b = a.ravel(), b.ravel()
+        keep = (unit[a] < unit[b]) & (launch_t_s[a] < end_t_s[b]) & (launch_t_s[b] < end_t_s[a])
+        seen: dict[tuple[int, int], float] = {}
+        for x, y in zip(a[keep], b[keep], strict=True):
+            key = (int(unit[x]), int(unit[y]))
+            t = float(max(launch_t_s[x], launch_t_s[y]))
+            seen[key] = min(seen.get(key, np.inf), t)
+        out += [{"threat": int(j), "units": list(k), "time_s": round(t, 3)} for k, t in
+                sorted(seen.items())]
+    return out
+
+
+def engageable(built: Any, truth: Any, step_s: float = ENGAGEABLE_STEP_S) -> NDArray[np.bool_]:
+    """(n,) whether each entity's true PIP lay inside the envelope of a missile type some
+    unit carried, at some sampled instant of its flight (kinematic engageability; truth
+    sampled every ``step_s``)."""
+    n = truth.n
+    out = np.zeros(n, bool)
+    if n == 0 or built.units.n == 0:
+        return out
+    stride = max(1, int(round(step_s / max(truth.dt_s, 1e-9))))
+    t = truth.t_s[::stride]
+    pos = truth.pos_ecef_m[::stride]  # (k, n, 3)
+    vel = truth.vel_ecef_mps[::stride]
+    active = (truth.launch_t_s[None, :] <= t[:, None]) & (t[:, None] < truth.end_t_s[None, :])
+    k_idx, j_idx = np.nonzero(active)
+    if j_idx.size == 0:
+        return out
+    p, v = pos[k_idx, j_idx], vel[k_idx, j_idx]
+    for u in range(built.units.n):  # a loop over units
+        carried = built.units.stock0[u] > 0
+        opt = engagement_options(built.missiles, built.units.pos_ecef_m[u], p, v)
+        hit = np.any(opt.inside & carried[None, :], axis=1)
+        out[np.unique(j_idx[hit])] = True
+    return out
