@@ -1,0 +1,124 @@
+"""Engagement footprints: the ground region from which a target of given speed and
+altitude, flying straight toward a battery, can be engaged by one missile type now (its
+PIP inside the envelope). Computed on a local east/north grid around the battery with the
+vectorized PIP solver of ``iads.weapons.envelope``; ``plot_footprint`` draws it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from iads.catalog.schema import Catalog
+from iads.errors import CatalogError, ParameterError
+from iads.geo import enu_to_ecef, enu_to_ecef_vector, geodetic_to_ecef
+from iads.weapons.envelope import MissileArrays, engagement_options
+
+__all__ = ["Footprint", "footprint", "missile_arrays", "plot_footprint"]
+
+
+def missile_arrays(catalog: Catalog, keys: list[str]) -> MissileArrays:
+    """MissileArrays of catalog missile ``keys`` (SI; Pk by threat class)."""
+    from iads.catalog.schema import THREAT_CLASSES
+
+    for k in keys:
+        if k not in catalog.missiles:
+            raise CatalogError(f"unknown missile '{k}' (catalog missiles: "
+                               f"{', '.join(sorted(catalog.missiles))})")
+    ms = [catalog.missiles[k] for k in keys]
+
+    def v(f, default=np.nan):
+        return float(f.value) if f is not None else default
+
+    return MissileArrays(
+        keys=tuple(keys),
+        min_range_m=np.array([v(m.min_range_m) for m in ms]),
+        max_range_m=np.array([v(m.max_range_m) for m in ms]),
+        min_alt_m=np.array([v(m.min_altitude_m) for m in ms]),
+        max_alt_m=np.array([v(m.max_altitude_m) for m in ms]),
+        speed_mps=np.array([v(m.mean_speed_mps) for m in ms]),
+        max_target_speed_mps=np.array([v(m.max_target_speed_mps) for m in ms]),
+        pk=np.array([[v(m.pk.get(c), 0.0) for c in THREAT_CLASSES] for m in ms]),
+        cost_usd=np.array([v(m.unit_cost_usd) for m in ms]),
+    )
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Launch-now region on an east/north grid [m] about the battery: ``inside`` (n, n)
+    at ``east_m`` (n,) × ``north_m`` (n,) (rows: north), with the intercept ranges [m]."""
+
+    east_m: NDArray[np.float64]
+    north_m: NDArray[np.float64]
+    inside: NDArray[np.bool_]
+    intercept_range_m: NDArray[np.float64]
+    missile: str
+    target_speed_mps: float
+    target_alt_m: float
+
+
+def footprint(
+    missiles: MissileArrays,
+    lat_deg: float,
+    lon_deg: float,
+    target_speed_mps: float,
+    target_alt_m: float,
+    extent_m: float | None = None,
+    n: int = 201,
+) -> Footprint:
+    """The footprint of the first missile type of ``missiles`` for a battery at
+    (``lat_deg``, ``lon_deg``, 0 m) against a target at ``target_alt_m`` [m] flying
+    level toward the battery at ``target_speed_mps`` [m/s], on an n × n grid spanning
+    ±``extent_m`` (default 1.3 × max range)."""
+    if not (target_speed_mps >= 0 and np.isfinite(target_speed_mps)):
+        raise ParameterError("target_speed_mps", target_speed_mps, "a speed >= 0", "footprint")
+    if n < 3:
+        raise ParameterError("n", n, "an integer >= 3", "footprint")
+    ext = float(extent_m if extent_m is not None else 1.3 * missiles.max_range_m[0])
+    axis = np.linspace(-ext, ext, n)
+    e, nn = np.meshgrid(axis, axis)
+    r = np.hypot(e, nn)
+    pos = np.stack(enu_to_ecef(e, nn, np.full_like(e, target_alt_m), lat_deg, lon_deg, 0.0), -1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ue, un = np.where(r > 0, -e / r, 0.0), np.where(r > 0, -nn / r, 0.0)
+    vel = np.stack(enu_to_ecef_vector(ue, un, np.zeros_like(ue), lat_deg, lon_deg), -1)
+    launcher = np.array(geodetic_to_ecef(lat_deg, lon_deg, 0.0))
+    one = MissileArrays(*(getattr(missiles, f)[:1] for f in ("keys", "min_range_m",
+                        "max_range_m", "min_alt_m", "max_alt_m", "speed_mps",
+                        "max_target_speed_mps", "pk", "cost_usd")))
+    opt = engagement_options(one, launcher, pos.reshape(-1, 3),
+                             target_speed_mps * vel.reshape(-1, 3))
+    rng = np.linalg.norm(opt.pip_ecef_m[:, 0] - launcher, axis=-1)
+    return Footprint(
+        axis, axis, opt.inside[:, 0].reshape(n, n), rng.reshape(n, n), one.keys[0],
+        float(target_speed_mps), float(target_alt_m),
+    )
+
+
+def plot_footprint(fp: Footprint, out: Path, title: str) -> Path:
+    """Draw ``fp`` (km axes, launch-now region shaded, max-range ring) to a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.4, 6.0), dpi=120)
+    km = 1e-3
+    ax.contourf(fp.east_m * km, fp.north_m * km, fp.inside.astype(float), levels=[0.5, 1.5],
+                colors=["tab:blue"], alpha=0.35)
+    ax.contour(fp.east_m * km, fp.north_m * km, fp.inside.astype(float), levels=[0.5],
+               colors=["tab:blue"], linewidths=1.0)
+    ax.plot([0], [0], "k^", ms=8, label="battery")
+    ax.set_aspect("equal")
+    ax.set_xlabel("east [km]")
+    ax.set_ylabel("north [km]")
+    ax.set_title(title, fontsize=9)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    out = Path(out)
+    fig.savefig(out)
+    plt.close(fig)
+    return out
