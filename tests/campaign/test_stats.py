@@ -48,6 +48,8 @@ def test_welch_matches_scipy() -> None:
     assert df == pytest.approx(ref.df, rel=1e-12)
     assert welch_test(2.0, 0.0, 5, 2.0, 0.0, 5)[2] == 1.0
     assert welch_test(2.0, 0.0, 5, 3.0, 0.0, 5)[2] == 0.0
+    # a constant summed in two orders differs in its last bits: not a difference
+    assert welch_test(92.1, 1e-14, 30, 92.1 - 2.8e-14, 0.0, 30)[2] == 1.0
 
 
 def test_two_proportion_z_squared_is_pearson_chi_square() -> None:

@@ -95,14 +95,18 @@ def welch_test(
     t = (m1 - m2) / sqrt(s1²/n1 + s2²/n2), Welch-Satterthwaite degrees of freedom
     ν = (s1²/n1 + s2²/n2)² / ((s1²/n1)²/(n1-1) + (s2²/n2)²/(n2-1)).
     ``s1``, ``s2`` are sample standard deviations. Returns (t, ν, p value); when both
-    samples are constant, p is 1 if the means are equal and 0 if not."""
+    samples are constant (to 1e-9 relative), p is 1 if the means are equal (to the same
+    tolerance) and 0 if not."""
     if n1 < 2 or n2 < 2:
         return math.nan, math.nan, math.nan
     v1, v2 = s1 * s1 / n1, s2 * s2 / n2
-    if v1 + v2 <= 0.0:
-        return (
-            (0.0, math.inf, 1.0) if m1 == m2 else (math.copysign(math.inf, m1 - m2), math.inf, 0.0)
-        )
+    # Constant samples: a mean summed in another order may differ in its last bits, and
+    # a standard deviation of rounding noise is not a variance.
+    scale = 1e-9 * max(abs(m1), abs(m2), 1e-300)
+    if math.sqrt(v1 + v2) <= scale:
+        if abs(m1 - m2) <= scale:
+            return 0.0, math.inf, 1.0
+        return math.copysign(math.inf, m1 - m2), math.inf, 0.0
     t = (m1 - m2) / math.sqrt(v1 + v2)
     df = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
     return t, df, float(2.0 * sps.t.sf(abs(t), df))
