@@ -151,6 +151,7 @@ class Result:
             }
         from iads.c2.iff import ASSUMPTIONS as IFF_ASSUMPTIONS
         from iads.c2.threat import ASSUMPTIONS as THREAT_ASSUMPTIONS
+        from iads.sensors.exposure import exposure_summary
         from iads.weapons.flyout import ASSUMPTIONS as FLYOUT_ASSUMPTIONS
 
         C2_ASSUMPTIONS = THREAT_ASSUMPTIONS + (IFF_ASSUMPTIONS if friendly.any() else [])
@@ -225,6 +226,7 @@ class Result:
                 }
                 for i in ids[hostile]
             ],
+            "exposure": exposure_summary(self.events, b, self.truth),
             "assumed_figures": b.assumptions + FLYOUT_ASSUMPTIONS + C2_ASSUMPTIONS,
             "events": self.events.num_rows,
         }

@@ -191,22 +191,24 @@ def merge_unresolved(
     el: NDArray[np.float64],
     snr_db: NDArray[np.float64],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Group reports a radar cannot resolve (first-order): sorted by radar and range, a
-    report closer to the previous one than a range cell (``range_res_m``) and within a
-    beamwidth in azimuth and elevation joins its group. Returns ``group`` (k,) ids in
-    [0, g) and ``keep`` (g,) the report that stands for each group (its strongest).
-    Callers place the merged report at the group's centroid in (range, az, el)."""
+    """Group reports a radar cannot resolve (first-order): reports in the same beam
+    position (azimuth and elevation cells of one beamwidth, as a radar's discrete beam
+    positions) and closer in range than a range cell (``range_res_m``) to the previous
+    one in range order form one group. Returns ``group`` (k,) ids in [0, g) and ``keep``
+    (g,) the report that stands for each group (its strongest). Callers place the merged
+    report at the group's centroid in (range, az, el)."""
     k = ridx.size
-    order = np.lexsort((rng_m, ridx))
-    r_, rg, a_, e_ = ridx[order], rng_m[order], az[order], el[order]
+    a_cell = np.floor(np.mod(az, 2 * np.pi) / radars.beam_az_rad[ridx]).astype(np.int64)
+    e_cell = np.floor(el / radars.beam_el_rad[ridx]).astype(np.int64)
+    order = np.lexsort((rng_m, e_cell, a_cell, ridx))
+    r_, rg, ac, ec = ridx[order], rng_m[order], a_cell[order], e_cell[order]
     same = np.zeros(k, bool)
     if k > 1:
-        daz = np.abs(np.mod(a_[1:] - a_[:-1] + np.pi, 2 * np.pi) - np.pi)
         same[1:] = (
             (r_[1:] == r_[:-1])
+            & (ac[1:] == ac[:-1])
+            & (ec[1:] == ec[:-1])
             & (rg[1:] - rg[:-1] < radars.range_res_m[r_[1:]])
-            & (daz < radars.beam_az_rad[r_[1:]])
-            & (np.abs(e_[1:] - e_[:-1]) < radars.beam_el_rad[r_[1:]])
         )
     if not same.any():
         ids = np.arange(k)
