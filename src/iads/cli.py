@@ -172,5 +172,8 @@ def main() -> None:
         raise
 
 
+# Commands defined beside their stages register themselves on ``app``.
+import iads.cli_c2  # noqa: E402,F401
+
 if __name__ == "__main__":
     main()

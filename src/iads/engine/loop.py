@@ -20,7 +20,7 @@ import numpy as np
 from iads.c2.stage import battle_management
 from iads.engine.build import Built
 from iads.engine.events import EventLog
-from iads.engine.picture import update_pictures
+from iads.engine.picture import setup_pictures, update_pictures
 from iads.engine.state import FLYING, LEAKED, NOT_LAUNCHED, Picture, RunState, lla
 from iads.sensors.stage import sense
 from iads.threats import fly
@@ -62,6 +62,7 @@ def simulate_built(
         stock=b.units.stock0.copy(),
         pictures=[Picture.new(d.tracker or tracker) for d in b.scenario.defenders if d.enabled],
     )
+    setup_pictures(rs)
     _log_launches(rs, duration)
     end_order = np.argsort(truth.end_t_s, kind="stable")
     end_ptr = 0
@@ -134,14 +135,19 @@ def _leak(rs: RunState, i: int) -> None:
 
 def _next_step(rs: RunState, k: int, n_steps: int, dt: float, t_end: np.ndarray) -> int:
     """The next step with work for some stage: a radar scan due, an interceptor ending
-    within that step's window, or a confirmed track whose reaction time runs out."""
+    within that step's window, a confirmed track whose reaction time runs out, or a
+    launcher that finishes reloading."""
     b = rs.built
+    t = k * dt
     cand = [np.ceil((b.radars.phase_s + b.radars.n_scans_done * b.radars.revisit_s) / dt - 1e-9)]
     if t_end.size:
         cand.append(np.ceil(t_end / dt - 1e-9) - 1.0)
-    for u, pic in enumerate(rs.pictures):
+    for u, pic in enumerate(rs.decision or rs.pictures):
         ready = pic.tracks.confirmed_t_s + b.units.reaction_s[u]
         cand.append(np.ceil(ready[np.isfinite(ready)] / dt - 1e-9))
+    if rs.magazines is not None:
+        reload = rs.magazines.ready_t_s
+        cand.append(np.ceil(reload[(reload > t) & np.isfinite(reload)] / dt - 1e-9))
     nxt = min((float(np.min(c)) for c in cand if c.size), default=np.inf)
     if k >= n_steps:
         return n_steps + 1
