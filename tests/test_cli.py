@@ -89,3 +89,14 @@ def test_run_with_a_user_catalog(tmp_path: Path) -> None:
     assert summary["by_threat_type"]["study_cm"]["threats"] == 2
     assumed = {(a["entry"], a["field"]) for a in summary["assumed_figures"]}
     assert ("threats.study_cm", "rcs_front_m2") in assumed
+
+
+def test_envelope_command(tmp_path: Path) -> None:
+    proc = _iads("envelope", "S-400", "--missile", "48N6E3", "--target", "kalibr", "--out",
+                 "env.png", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "radar horizon against it" in proc.stdout
+    assert (tmp_path / "env.png").read_bytes()[:4] == b"\x89PNG"
+    proc = _iads("envelope", "S-400", "--missile", "PAC-3-MSE", "--target", "kalibr",
+                 cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr

@@ -49,12 +49,20 @@ def envelope(
     inside = fp.intercept_range_m[fp.inside]
     title = (f"{system} / {missile} vs {target} at {alt_m:.0f} m, {speed:.0f} m/s "
              "flying at the battery")
-    path = plot_footprint(fp, out_file, title)
+    from iads.geo import radar_horizon_m
+
+    horizons = {}
+    for rk in cat.systems[system].radars:
+        mast = cat.radars[rk].antenna_height_m
+        horizons[rk] = float(radar_horizon_m(mast.value if mast else 0.0, alt_m))
+    path = plot_footprint(fp, out_file, title, horizons)
+    seen = max(horizons.values(), default=float("inf"))
     if inside.size:
         r = (fp.east_m[None, :] ** 2 + fp.north_m[:, None] ** 2) ** 0.5
         out.print(
             f"{title}: launch now from {r[fp.inside].min() / 1e3:.0f} to "
-            f"{r[fp.inside].max() / 1e3:.0f} km ground range; wrote {path}"
+            f"{r[fp.inside].max() / 1e3:.0f} km ground range (radar horizon against it: "
+            f"{seen / 1e3:.0f} km); wrote {path}"
         )
     else:
         out.print(f"{title}: no launch-now region (target outside the envelope); wrote {path}")

@@ -97,8 +97,12 @@ def footprint(
     )
 
 
-def plot_footprint(fp: Footprint, out: Path, title: str) -> Path:
-    """Draw ``fp`` (km axes, launch-now region shaded, max-range ring) to a PNG."""
+def plot_footprint(
+    fp: Footprint, out: Path, title: str, horizons_m: dict[str, float] | None = None
+) -> Path:
+    """Draw ``fp`` (km axes, launch-now region shaded) to a PNG, with a dashed ring per
+    radar at the range of its 4/3-earth horizon against the target (``horizons_m``:
+    label -> range [m]): outside it the target cannot be seen, whatever the kinematics."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -110,6 +114,10 @@ def plot_footprint(fp: Footprint, out: Path, title: str) -> Path:
                 colors=["tab:blue"], alpha=0.35)
     ax.contour(fp.east_m * km, fp.north_m * km, fp.inside.astype(float), levels=[0.5],
                colors=["tab:blue"], linewidths=1.0)
+    ang = np.linspace(0.0, 2.0 * np.pi, 361)
+    for (label, r_m), ls in zip((horizons_m or {}).items(), ("--", ":", "-.", "--"), strict=False):
+        ax.plot(r_m * km * np.sin(ang), r_m * km * np.cos(ang), ls=ls, color="0.3", lw=1.0,
+                label=f"{label} horizon ({r_m * km:.0f} km)")
     ax.plot([0], [0], "k^", ms=8, label="battery")
     ax.set_aspect("equal")
     ax.set_xlabel("east [km]")
