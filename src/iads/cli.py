@@ -163,10 +163,10 @@ def main() -> None:
     except typer.Abort:
         err.print("aborted")
         raise SystemExit(130) from None
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        # Usage errors of the (vendored) click layer carry their own message and exit code
+        # (2); anything else is a bug and shows its traceback.
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             raise SystemExit(exc.exit_code) from None
         raise
@@ -176,4 +176,7 @@ def main() -> None:
 import iads.cli_c2  # noqa: E402,F401
 
 if __name__ == "__main__":
-    main()
+    # Run the imported module's app, the one the stage commands registered on.
+    from iads.cli import main as _main
+
+    _main()

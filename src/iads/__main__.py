@@ -1,0 +1,5 @@
+"""``python -m iads``: the command line."""
+
+from iads.cli import main
+
+main()
