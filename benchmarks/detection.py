@@ -5,6 +5,11 @@ case, and a Bernoulli draw. 10 radars x 10,000 targets per step, as in a large r
 Compares the exact Pd kernels with the tabulated PdTable fast path, and prints the
 table's worst error against the exact form on the benchmark's own SNRs.
 
+Then the whole chain of the engine's sensing stage (iads.sensors.chain.evaluate_pairs:
+geometry + 4/3-earth line of sight + aspect RCS + SNR + Pd) plus the Bernoulli draw, for
+10 radars x 10,000 targets, with and without terrain (Gaussian hills) and a stand-off
+jammer; and the coverage analysis of 5 radars on a 500 x 500 grid.
+
 Run:  python benchmarks/detection.py
 """
 
@@ -74,5 +79,88 @@ def main() -> None:
         )
 
 
+def _radar_rows(n: int, rng: np.random.Generator) -> list[dict]:
+    from types import SimpleNamespace as NS
+
+    from iads.catalog.schema import Figure, RadarEntry
+
+    def f(v):
+        return Figure(value=v, assumed=True, rationale="benchmark")
+
+    rows = []
+    for i in range(n):
+        e = RadarEntry(
+            name=f"r{i}", role="surveillance" if i % 2 else "multifunction",
+            ref_range_m=f(3e5), ref_rcs_m2=f(2.0), instrumented_range_m=f(4e5),
+            revisit_s=f(5.0), range_sigma_m=f(50.0), angle_sigma_deg=f(0.2),
+            antenna_height_m=f(15.0), min_elevation_deg=f(-1.0),
+        )  # fmt: skip
+        pos = NS(lat=39.0 + rng.uniform(0, 2), lon=32.0 + rng.uniform(0, 2), alt_m=0.0)
+        rows.append({"key": f"r{i}", "unit": 0, "entry": e, "pos": pos})
+    return rows
+
+
+def chain_benchmark() -> None:
+    from iads.geo import geodetic_to_ecef
+    from iads.sensors.chain import PdBank, SensingWorld, evaluate_pairs
+    from iads.sensors.setup import radar_arrays
+    from iads.sensors.terrain import TerrainModel
+
+    rng = np.random.default_rng(7)
+    bank = PdBank()
+    ra, _, _ = radar_arrays(_radar_rows(N_RADARS, rng), rng, 1.0, bank, need_jamming=True)
+    n = N_TARGETS
+    lat, lon = 38.0 + rng.uniform(0, 4, n), 30.0 + rng.uniform(0, 6, n)
+    pos = np.stack(geodetic_to_ecef(lat, lon, rng.uniform(20, 12000, n)), -1)
+    vel = rng.normal(size=(n, 3)) * 200.0
+    rcs_db = np.log10(rng.uniform(0.01, 5, (n, 3))) * 10
+    world = SensingWorld(rcs_db, rng.integers(0, 5, n), bank)
+    ridx = np.repeat(np.arange(N_RADARS), n)
+    tidx = np.tile(np.arange(n), N_RADARS)
+    p, v = pos[tidx], vel[tidx]
+
+    def run(w):
+        res = evaluate_pairs(ra, w, ridx, tidx, p, v)
+        return rng.random(ridx.size) < res.pd
+
+    hills = TerrainModel(
+        hill_lat_rad=np.deg2rad(38.0 + rng.uniform(0, 4, 20)),
+        hill_lon_rad=np.deg2rad(30.0 + rng.uniform(0, 6, 20)),
+        hill_height_m=rng.uniform(200, 2000, 20), hill_radius_m=rng.uniform(2e3, 2e4, 20),
+    )  # fmt: skip
+    jammed = SensingWorld(rcs_db, world.swerling, bank)
+    jammed.soj_jn = np.full((N_RADARS, 1), 1e3)
+    jammed.soj_dir_enu = np.tile([[[0.0, 1.0, 0.0]]], (N_RADARS, 1, 1))
+    print(f"\nwhole chain (geometry + LOS + aspect RCS + SNR + Pd + draw), "
+          f"{N_RADARS} x {n} = {ridx.size} pairs, median of {REPEATS}")  # fmt: skip
+    for label, w in (
+        ("smooth 4/3 earth", world),
+        ("+ 20 hills, 48 ray samples", SensingWorld(rcs_db, world.swerling, bank, hills)),
+        ("+ stand-off jammer", jammed),
+    ):
+        t = _time(lambda w=w: run(w))
+        print(f"  {label:<28}{t * 1e3:9.1f} ms  {ridx.size / t:14,.0f} evaluations/s")
+
+
+def coverage_benchmark() -> None:
+    from types import SimpleNamespace as NS
+
+    from iads.sensors.chain import PdBank, SensingWorld
+    from iads.sensors.coverage import coverage
+    from iads.sensors.setup import radar_arrays
+
+    rng = np.random.default_rng(3)
+    bank = PdBank()
+    ra, _, _ = radar_arrays(_radar_rows(5, rng), rng, 1.0, bank)
+    built = NS(radars=ra, sensing=SensingWorld(np.zeros((1, 3)), np.array([1]), bank))
+    t0 = time.perf_counter()
+    cov = coverage(built, 0.01, 100.0, n=500)
+    t = time.perf_counter() - t0
+    print(f"\ncoverage: 5 radars x 500 x 500 grid in {t:.2f} s "
+          f"({5 * cov.network.size / t:,.0f} radar-points/s)")  # fmt: skip
+
+
 if __name__ == "__main__":
     main()
+    chain_benchmark()
+    coverage_benchmark()

@@ -107,7 +107,8 @@ def los_clear(
         return clear
     # Terrain: endpoints above their own terrain, and every ray sample above the terrain.
     clear &= target_h >= terrain(target_lat, target_lon) - GRAZING_TOL_M
-    todo = np.flatnonzero(clear)
+    # Only rays dipping below the highest terrain can be masked: sample those alone.
+    todo = np.flatnonzero(clear & (lowest < terrain.max_height_m))
     if todo.size == 0:
         return clear
     f = (np.arange(1, n_samples + 1) / (n_samples + 1))[None, :]  # ground fractions

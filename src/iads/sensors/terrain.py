@@ -67,8 +67,16 @@ class TerrainModel:
     @property
     def max_height_m(self) -> float:
         """Upper bound of the terrain height anywhere [m] (for cheap pre-screening)."""
-        g = float(self.height_m.max()) if self.has_grid else 0.0
-        return max(g, 0.0) + float(np.sum(self.hill_height_m))
+        g = max(float(self.height_m.max()), 0.0) if self.has_grid else 0.0
+        if self.hill_height_m.size == 0:
+            return g
+        # The summed hills peak close to a hill centre (Gaussians of comparable widths);
+        # 10 % over the highest centre value (and never below the highest hill) is kept.
+        at_centres = TerrainModel(hill_lat_rad=self.hill_lat_rad, hill_lon_rad=self.hill_lon_rad,
+                                  hill_height_m=self.hill_height_m,
+                                  hill_radius_m=self.hill_radius_m)(self.hill_lat_rad,
+                                                                    self.hill_lon_rad)
+        return g + 1.1 * float(max(at_centres.max(), self.hill_height_m.max()))
 
     def __call__(self, lat_rad: NDArray[np.float64], lon_rad: NDArray[np.float64]) -> NDArray:
         """Terrain height [m] at geodetic ``lat_rad``, ``lon_rad`` (same shape, any)."""
