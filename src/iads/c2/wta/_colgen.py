@@ -7,8 +7,12 @@ of type i in all. Its LP optimum equals the best Lagrangian bound of ``_bound`` 
 often equal to the WTA optimum. Columns are priced with the LP duals (pi_j for targets,
 lambda_i >= 0 for weapon types): reduced cost V_j prod q + sum lambda - pi_j, enumerated
 exactly for one, two and three shots (numpy, all pairs / triples at once) and bounded below
-for more shots by the sorted relaxation of ``_bound``. The LP is solved by HiGHS through
-``scipy.optimize.linprog``.
+for more shots by the sorted relaxation of ``_bound``. Each round adds, per target, the
+few best one- and two-shot columns and the best three-shot one (fewer LP solves). Size rule:
+three-shot columns are priced from the first round when some type has three shots or more
+(the LP of the mu = 3 instances of Andersen et al. 2022 then converges in ~10 rounds instead
+of stalling), otherwise only once no one/two-shot column is left. The LP is solved by HiGHS
+through ``scipy.optimize.linprog``.
 """
 
 from __future__ import annotations
@@ -68,7 +72,8 @@ class _Master:
         return res.fun, res.x, res.eqlin.marginals, -res.ineqlin.marginals
 
 
-def lp_bound(values, q, counts, x_start, max_iter=200, tol=1e-9, deadline=None, upper=None):
+def lp_bound(values, q, counts, x_start, max_iter=200, tol=1e-9, deadline=None, upper=None,
+             triples=None, k_best=3):
     """Column generation from the shot counts ``x_start``.
 
     Returns (bound, lam, z_cols) where bound is a valid lower bound on the WTA optimum
@@ -85,17 +90,19 @@ def lp_bound(values, q, counts, x_start, max_iter=200, tol=1e-9, deadline=None, 
             m.add(j, (i,))
         m.add(j, np.repeat(np.arange(n_types), x_start[:, j]))
     pairs = _pairs(counts)
+    trip = _triples(counts, np.flatnonzero(counts > 0)) if counts.sum() >= 3 else None
     scale = max(values.sum(), 1e-300)
     bound = -np.inf
-    triples = False  # price three-shot columns only once no one/two-shot column is left
+    if triples is None:  # size rule, see the module docstring
+        triples = _triples_first(counts, n_targets)
     for _ in range(max_iter):
         obj, z, pi, lam = m.solve()
         lam = np.maximum(lam, 0.0)
-        h, new = price(values, q, counts, lam, pairs, triples)
+        h, new = price(values, q, counts, lam, pairs, triples, k_best, trip)
         bound = max(bound, float(h.sum() - lam @ counts))
         added = 0
-        for j, shots in new:
-            if h[j] - pi[j] < -tol * scale:
+        for j, shots, val in new:
+            if val - pi[j] < -tol * scale:
                 m.add(j, shots)
                 added += 1
         if added == 0 and not triples:
@@ -111,25 +118,24 @@ def lp_bound(values, q, counts, x_start, max_iter=200, tol=1e-9, deadline=None, 
     return min(bound, obj), lam, z_cols
 
 
-def price(values, q, counts, lam, pairs, triples=True):
+def price(values, q, counts, lam, pairs, triples=True, k_best=1, trip=None):
     """Per-target subproblem h_j = min_A V_j prod_A q + sum_A lambda (Lagrangian pricing).
 
     Exact for up to three shots (two without ``triples``), bounded below beyond (sorted q
-    times sorted prices, ``_bound``); returns (h (n_targets,), [(target, best multiset)]).
+    times sorted prices, ``_bound``). Returns (h (n_targets,), candidates) with candidates
+    [(target, multiset, value)]: per target the ``k_best`` best one-shot and two-shot
+    multisets and the best three-shot one (several columns per round: fewer LP solves).
+    ``trip``: the three-shot multisets of ``_triples`` (computed here when None).
     """
     n_types, n_targets = q.shape
     live = np.flatnonzero(counts > 0)
     h = values.astype(float).copy()
-    best: list[tuple[int, ...]] = [()] * n_targets
+    cands: list[tuple[int, tuple[int, ...], float]] = []
     if live.size == 0:
-        return h, []
+        return h, cands
     one = values[None, :] * q[live] + lam[live, None]
-    k1 = np.argmin(one, axis=0)
-    v1 = one[k1, np.arange(n_targets)]
-    better = v1 < h
-    h = np.where(better, v1, h)
-    for j in np.flatnonzero(better):
-        best[j] = (int(live[k1[j]]),)
+    h = np.minimum(h, one.min(axis=0))
+    cands += _top(one, k_best, lambda k: (int(live[k]),))
     pa, pb = pairs
     lb3 = np.full(n_targets, np.inf)
     if pa.size:
@@ -139,12 +145,8 @@ def price(values, q, counts, lam, pairs, triples=True):
         # three shots (a, b, c) >= the best pair at value V_j q_cj, q_cj >= min_c q_cj,
         # plus the cheapest price: a filter before the exact enumeration
         lb3 = np.min(values[None, :] * q[live].min(axis=0) * qq + l2, axis=0) + lam[live].min()
-        k2 = np.argmin(two, axis=0)
-        v2 = two[k2, np.arange(n_targets)]
-        better = v2 < h
-        h = np.where(better, v2, h)
-        for j in np.flatnonzero(better):
-            best[j] = (int(pa[k2[j]]), int(pb[k2[j]]))
+        h = np.minimum(h, two.min(axis=0))
+        cands += _top(two, k_best, lambda k: (int(pa[k]), int(pb[k])))
     n_copies = int(counts.sum())
     if n_copies >= 3:
         k_top = min(n_copies, 12)
@@ -157,29 +159,59 @@ def price(values, q, counts, lam, pairs, triples=True):
         tail = l_sum[k_top] if k_top < n_copies else np.inf  # k > k_top: survival >= 0
         lb4 = np.minimum(lb[1:].min(axis=0, initial=np.inf), tail)
         lb3 = np.maximum(lb[0], lb3)
-        for j in np.flatnonzero(lb3 < h) if triples else []:  # three shots might beat h
-            t = _best_triple(values[j], q[:, j], counts, lam, h[j])
-            if t is not None and t[0] < h[j]:
-                h[j], best[j] = t[0], t[1]
+        sel = np.flatnonzero(lb3 < h) if triples else np.zeros(0, dtype=np.int64)
+        if sel.size:  # three shots might beat h there: exact enumeration
+            ta, tb, tc = _triples(counts, live) if trip is None else trip
+            val, k = _best_triples(values[sel], q[:, sel], lam, h[sel], ta, tb, tc)
+            for j, vj, kj in zip(sel, val, k, strict=True):
+                if vj < h[j]:
+                    h[j] = vj
+                    cands.append((int(j), (int(ta[kj]), int(tb[kj]), int(tc[kj])), float(vj)))
         if not triples:
             h = np.minimum(h, lb3)
         h = np.minimum(h, lb4)  # four shots or more: a lower bound, no column
-    return h, [(j, best[j]) for j in range(n_targets)]
+    return h, cands
 
 
-def _best_triple(v, qj, counts, lam, h_j):
-    """Exact min over 3-shot multisets of v prod q + sum lambda below h_j, or None."""
-    l_sorted = np.sort(np.repeat(lam, counts))
-    # a type can belong to an improving triple only if its price leaves room for two more
-    cand = np.flatnonzero((counts > 0) & (lam + l_sorted[0] + l_sorted[1] < h_j))
-    if cand.size == 0:
-        return None
-    a, b, c = _triples(counts, cand)
-    if a.size == 0:
-        return None
-    val = v * qj[a] * qj[b] * qj[c] + lam[a] + lam[b] + lam[c]
-    k = int(np.argmin(val))
-    return float(val[k]), (int(a[k]), int(b[k]), int(c[k]))
+def _top(val, k_best, shots_of):
+    """The k_best smallest entries of each column of val (n_options, n_targets)."""
+    k = min(k_best, val.shape[0])
+    idx = np.argpartition(val, k - 1, axis=0)[:k] if k < val.shape[0] \
+        else np.broadcast_to(np.arange(val.shape[0])[:, None], val.shape)
+    out = []
+    for r in range(k):
+        for j in range(val.shape[1]):
+            out.append((j, shots_of(idx[r, j]), float(val[idx[r, j], j])))
+    return out
+
+
+def _triples_first(counts, n_targets):
+    """Size rule: price three-shot columns from the first round when triples are likely."""
+    return bool(counts.max(initial=0) >= 3)
+
+
+def _best_triples(v, q_sel, lam, h_sel, ta, tb, tc, chunk_elems=4_000_000):
+    """Best three-shot multiset per selected target: (value, triple index), each (n_sel,).
+
+    v (n_sel,), q_sel (n_types, n_sel), h_sel (n_sel,); only triples whose prices alone stay
+    below max(h_sel) are evaluated; targets in chunks of about ``chunk_elems`` entries.
+    """
+    l3 = lam[ta] + lam[tb] + lam[tc]
+    keep = np.flatnonzero(l3 < h_sel.max())
+    val = np.full(v.size, np.inf)
+    best = np.zeros(v.size, dtype=np.int64)
+    if keep.size == 0:
+        return val, best
+    a, b, c, l3 = ta[keep], tb[keep], tc[keep], l3[keep]
+    step = max(1, chunk_elems // keep.size)
+    for s0 in range(0, v.size, step):
+        sl = slice(s0, s0 + step)
+        qs = q_sel[:, sl]
+        tot = qs[a] * qs[b] * qs[c] * v[None, sl] + l3[:, None]
+        k = np.argmin(tot, axis=0)
+        val[sl] = tot[k, np.arange(k.size)]
+        best[sl] = keep[k]
+    return val, best
 
 
 def _triples(counts, types):
