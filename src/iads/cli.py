@@ -67,7 +67,7 @@ def run(
 
     from iads.engine import simulate
     from iads.report.export import write_run
-    from iads.report.tables import summary_tables
+    from iads.report.tables import exposure_table, summary_tables
     from iads.scenario import load_scenario
 
     loaded = load_scenario(scenario, _catalog(catalog))
@@ -90,6 +90,7 @@ def run(
 
         result = simulate(loaded, seed, progress=tick)
     out.print(summary_tables(result.summary()))
+    out.print(exposure_table(result.summary()))
     files = write_run(result, out_dir, plot=not no_plot, truth_rate_hz=truth_rate or None)
     out.print(
         f"Simulated {duration:.0f} s in {result.wall_s:.2f} s wall. Wrote: "
@@ -174,6 +175,7 @@ def main() -> None:
 
 # Commands defined beside their stages register themselves on ``app``.
 import iads.cli_c2  # noqa: E402,F401
+import iads.cli_sensors  # noqa: E402,F401
 
 if __name__ == "__main__":
     # Run the imported module's app, the one the stage commands registered on.

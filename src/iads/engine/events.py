@@ -18,6 +18,7 @@ __all__ = ["EVENT_KINDS", "EVENT_SCHEMA", "EventLog"]
 #: Every kind of event, in the order of the pipeline.
 EVENT_KINDS = (
     "threat_launch",  # a threat appears (launch or entry into the scenario)
+    "dwell",  # a radar looks at a target (search beam passing it, or a track dwell)
     "detection",  # a radar reports a target (threat_id) or a false alarm (-1)
     "track_start",  # a tentative track is initiated
     "track_confirmed",  # a track is confirmed (M of N)
