@@ -105,7 +105,7 @@ def _run(camp, out_dir: Path, workers, dask, resume: bool, again: str):
                 f"interrupted: {n} of {camp.n_tasks} replications are stored in {out_dir}; "
                 f"finish with: {again} --out {out_dir} --resume"
             )
-            raise typer.Exit(130) from None
+            raise SystemExit(130) from None
     out.print(
         f"{stats.n_run} replication(s) run in {stats.wall_s:.1f} s "
         f"({stats.n_before} already stored); campaign folder: {out_dir}"

@@ -1,4 +1,4 @@
-"""A small scenario (a few cruise missiles against one S-400 battery, 15 minutes) so
+"""A small scenario (a few cruise missiles against one S-400 battery, 7 minutes) so
 that campaign tests run many replications in seconds."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 SMALL = """\
 name: small raid
-settings: {duration_s: 900, time_step_s: 1.0, seed: 5}
+settings: {duration_s: 420, time_step_s: 1.0, seed: 5}
 assets:
   - name: Ankara
     position: {lat: 39.9334, lon: 32.8597, alt_m: 0}
@@ -22,7 +22,7 @@ threats:
   - name: Kalibr north
     type: kalibr
     count: 4
-    launch: {lat: 41.00, lon: 33.40}
+    launch: {lat: 40.55, lon: 33.25}
     spacing_s: 8
     lateral_spacing_m: 600
     target: Ankara

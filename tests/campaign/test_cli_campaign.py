@@ -4,8 +4,11 @@ compare, and a located error with exit status 2."""
 from __future__ import annotations
 
 import csv
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -64,7 +67,7 @@ def test_compare_prints_side_by_side_and_tests(tmp_path: Path, small_text: str) 
         encoding="utf-8",
     )
     out = tmp_path / "cmp"
-    res = _invoke("compare", str(a), str(b), "--reps", "4", "--workers", "1", "--out", str(out))
+    res = _invoke("compare", str(a), str(b), "--reps", "3", "--workers", "1", "--out", str(out))
     assert "salvo one" in res.output and "salvo two" in res.output
     assert "Holm correction" in res.output
     assert (out / "compare.png").read_bytes()[:8] == PNG
@@ -90,3 +93,27 @@ def test_input_errors_exit_2_without_traceback(tmp_path: Path, write_campaign, a
     assert proc.returncode == 2, proc.stderr
     assert message in " ".join(proc.stderr.split()).replace("\n", ""), proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow  # a subprocess with a worker pool, killed mid-run
+def test_ctrl_c_stops_with_status_130_and_says_how_to_resume(tmp_path, small_scenario) -> None:
+    code = "import iads.cli_campaign\nfrom iads.cli import main\nmain()\n"
+    out = tmp_path / "out"
+    args = ["campaign", "--scenario", str(small_scenario), "--reps", "500", "--workers", "2"]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *args, "--out", str(out), "--no-plot"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(out.glob("runs/*/*.summary.parquet")):
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C does: the whole process group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    text = " ".join(err.split())
+    assert "interrupted:" in text and f"--out {out} --resume" in text
+    assert "Traceback" not in err

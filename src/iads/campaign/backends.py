@@ -19,6 +19,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Protocol
@@ -60,11 +62,25 @@ class Backend(Protocol):
 _WORKER_POINTS: dict[int, LoadedScenario] = {}
 
 
-def _init_worker(points: dict[int, LoadedScenario]) -> None:
+def _init_worker(points: dict[int, LoadedScenario], parent_pid: int) -> None:
     # Ctrl-C is the parent's business: it stops submitting and shuts the pool down.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_POINTS.clear()
     _WORKER_POINTS.update(points)
+    threading.Thread(target=_exit_with, args=(parent_pid,), daemon=True).start()
+
+
+def _exit_with(parent_pid: int, period_s: float = 1.0) -> None:
+    """End this worker once the campaign's process is gone (killed with -9, say): a pool
+    worker waits on a queue whose write end it holds itself, so it would never see EOF."""
+    while True:
+        time.sleep(period_s)
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # a process of another user now has that id
+            os._exit(1)
 
 
 def _worker_task(point: int, rep: int, seed: int, events: bool) -> Replication:
@@ -100,7 +116,10 @@ class LocalBackend:
             # the server imports the engine once; each worker forks from it ready to run
             ctx.set_forkserver_preload(["iads.campaign.backends", "iads.engine"])
         pool = ProcessPoolExecutor(
-            self.workers, mp_context=ctx, initializer=_init_worker, initargs=(points,)
+            self.workers,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(points, os.getpid()),
         )
         pending: dict[Future, Task] = {}
         todo = iter(tasks)
