@@ -175,6 +175,7 @@ def main() -> None:
 
 # Commands defined beside their stages register themselves on ``app``.
 import iads.cli_c2  # noqa: E402,F401
+import iads.cli_campaign  # noqa: E402,F401
 import iads.cli_sensors  # noqa: E402,F401
 
 if __name__ == "__main__":
