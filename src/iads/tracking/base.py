@@ -205,14 +205,25 @@ class TrackSet:
             next_id=next_id,
         )
 
+    def replace(self, **changes: object) -> TrackSet:
+        """A copy with some fields replaced, as `dataclasses.replace` without its per-call
+        field introspection (which costs more than the array work of a small scan)."""
+        new = object.__new__(TrackSet)
+        d = new.__dict__
+        d.update(self.__dict__)
+        d.update(changes)
+        return new
+
     def take(self, index: NDArray) -> TrackSet:
         """The tracks selected by an integer index or a boolean mask (same next_id)."""
-        return dataclasses.replace(self, **{f: getattr(self, f)[index] for f in _ARRAY_FIELDS})
+        d = self.__dict__
+        return self.replace(**{f: d[f][index] for f in _ARRAY_FIELDS})
 
     def concat(self, other: TrackSet) -> TrackSet:
         """This set followed by `other`; next_id is the larger of the two."""
-        return TrackSet(
-            **{f: np.concatenate([getattr(self, f), getattr(other, f)]) for f in _ARRAY_FIELDS},
+        a, b = self.__dict__, other.__dict__
+        return self.replace(
+            **{f: np.concatenate((a[f], b[f])) for f in _ARRAY_FIELDS},
             next_id=max(self.next_id, other.next_id),
         )
 

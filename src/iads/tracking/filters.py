@@ -8,7 +8,6 @@ Measurements arrive as a `MeasurementBatch`: Cartesian positions (m, 3) with cov
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,35 +76,42 @@ def predict(tracks: TrackSet, config: TrackerConfig, t_s: float) -> TrackSet:
             F = transition_matrix(config.motion, dt)
             Q = process_noise(config.motion, dt, config.process_noise)
         x, P = kf_predict(tracks.x, tracks.P, F, Q)
-        return dataclasses.replace(tracks, x=x, P=P, t_s=np.full(tracks.n, float(t_s)))
+        return tracks.replace(x=x, P=P, t_s=np.full(tracks.n, float(t_s)))
     if config.motion == "ct":
         from iads.tracking.nonlinear import ct_predict
 
         x, P = ct_predict(tracks.x, tracks.P, dt, config)
-        return dataclasses.replace(tracks, x=x, P=P, t_s=np.full(tracks.n, float(t_s)))
+        return tracks.replace(x=x, P=P, t_s=np.full(tracks.n, float(t_s)))
     from iads.tracking.imm import imm_predict
 
     return imm_predict(tracks, config, dt, t_s)
 
 
 def gate(
-    tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch, ti: NDArray[np.int64]
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
-    """Gated pairs between the predicted tracks ti (indices into tracks) and measurements.
+    tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch
+) -> tuple[
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.float64] | None,
+]:
+    """Gated pairs between the predicted tracks and the measurements.
 
-    Returns rows (index into ti), cols (measurement index), the squared Mahalanobis distance
-    d2 (p,) and ln det S (p,) of each pair's innovation covariance."""
+    Returns rows (track index), cols (measurement index), the squared Mahalanobis distance
+    d2 (p,), ln det S (p,) of each pair's innovation covariance (zeros unless JPDA needs it)
+    and, for position measurements, the inverses S^-1 (p, 3, 3) that the update reuses
+    (None for radar measurements)."""
     if config.measurement == "position":
-        P = tracks.P[ti]
         rows, cols, d2, Sinv = gate_position(
-            tracks.x[ti, :3], P[:, :3, :3], meas.z, meas.R, config.gate_d2
+            tracks.x[:, :3], tracks.P[:, :3, :3], meas.z, meas.R, config.gate_d2
         )
         # ln det S only feeds the JPDA likelihoods
         logdet = -np.log(det3(Sinv)) if config.association == "jpda" else np.zeros(d2.size)
-        return rows, cols, d2, logdet
+        return rows, cols, d2, logdet, Sinv
     from iads.tracking.radar import gate_radar
 
-    return gate_radar(tracks.x[ti], tracks.P[ti], config, meas)
+    return (*gate_radar(tracks.x, tracks.P, config, meas), None)
 
 
 def update_pairs(
@@ -114,16 +120,18 @@ def update_pairs(
     meas: MeasurementBatch,
     rows: NDArray[np.int64],
     cols: NDArray[np.int64],
+    Sinv: NDArray[np.float64] | None = None,
 ) -> dict[str, NDArray[np.float64]]:
     """Track rows[k] updated with measurement cols[k], for each pair k. Returns the updated
     fields ('x', 'P' and, for IMM, 'mode_p', 'mode_x', 'mode_P') with p rows in pair order,
-    for GNN to scatter or JPDA to mix."""
+    for GNN to scatter or JPDA to mix. Sinv (p, 3, 3): the pairs' inverse innovation
+    covariances from `gate` (position measurements, single model), if at hand."""
     if config.motion == "imm":
         from iads.tracking.imm import imm_update
 
         return imm_update(tracks.take(rows), config, meas.take(cols))
     if config.measurement == "position":
-        x, P = kf_update_position(tracks.x[rows], tracks.P[rows], meas.z[cols], meas.R[cols])
+        x, P = kf_update_position(tracks.x[rows], tracks.P[rows], meas.z[cols], meas.R[cols], Sinv)
     else:
         from iads.tracking.nonlinear import radar_update
 

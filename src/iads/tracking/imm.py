@@ -11,8 +11,6 @@ mode probabilities after `imm_predict` and the posterior ones after `imm_update`
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -71,8 +69,7 @@ def imm_predict(tracks: TrackSet, config: TrackerConfig, dt, t_s: float) -> Trac
     mode_x = np.stack([x_cv, x_ct], axis=1)
     mode_P = np.stack([P_cv, P_ct], axis=1)
     x, P = combine(c, mode_x, mode_P)
-    return dataclasses.replace(
-        tracks,
+    return tracks.replace(
         x=x,
         P=P,
         mode_p=c,

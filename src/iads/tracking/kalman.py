@@ -24,17 +24,20 @@ def inv_sym(S: NDArray[np.float64]) -> NDArray[np.float64]:
     small stacked matrices."""
     if S.shape[-1] != 3:
         return np.linalg.inv(S)
-    a, b, c = S[..., 0, 0], S[..., 0, 1], S[..., 0, 2]
-    d, e, f = S[..., 1, 1], S[..., 1, 2], S[..., 2, 2]
-    A = d * f - e * e
-    B = c * e - b * f
-    C = b * e - c * d
-    det = a * A + b * B + c * C
-    D = a * f - c * c
-    E = b * c - a * e
-    G = a * d - b * b
-    out = np.stack([A, B, C, B, D, E, C, E, G], axis=-1).reshape(S.shape)
-    return out / det[..., None, None]
+    # Upper triangle a b c / d e / f at flat indices 0 1 2 / 4 5 / 8; the nine cofactors
+    # A B C / B D E / C E G come from four gathers, so the cost is a few calls per stack.
+    s9 = S.reshape(-1, 9)
+    adj = s9[:, _CO1] * s9[:, _CO2] - s9[:, _CO3] * s9[:, _CO4]
+    det = s9[:, 0] * adj[:, 0] + s9[:, 1] * adj[:, 1] + s9[:, 2] * adj[:, 2]
+    adj /= det[:, None]
+    return adj.reshape(S.shape)
+
+
+# cofactor k = S[_CO1[k]] * S[_CO2[k]] - S[_CO3[k]] * S[_CO4[k]] (flat indices, upper triangle)
+_CO1 = np.array([4, 2, 1, 2, 0, 1, 1, 1, 0])  # d c b | c a b | b b a
+_CO2 = np.array([8, 5, 5, 5, 8, 2, 5, 2, 4])  # f e e | e f c | e c d
+_CO3 = np.array([5, 1, 2, 1, 2, 0, 2, 0, 1])  # e b c | b c a | c a b
+_CO4 = np.array([5, 8, 4, 8, 2, 5, 4, 5, 1])  # e f d | f c e | d e b
 
 
 def det3(S: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -87,16 +90,19 @@ def kf_update_position(
     P: NDArray[np.float64],
     z: NDArray[np.float64],
     R: NDArray[np.float64],
+    Sinv: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Kalman update for a position measurement (H = [I3 0]) written with slices instead of
-    products with H. z (n, 3), R (n, 3, 3).
+    products with H. z (n, 3), R (n, 3, 3); Sinv (n, 3, 3): the inverse innovation
+    covariances (P[:, :3, :3] + R)^-1 when the gate has computed them already.
 
     Covariance in the form P - K S K^T = P - K (P H^T)^T (Bar-Shalom et al. 2001,
     eq. 5.2.3-15), symmetrized: with the optimal gain it equals the Joseph form of `kf_update`
     to rounding, at a third of the cost."""
     PHt = P[:, :, :3]  # (n, d, 3)
-    S = PHt[:, :3, :] + R
-    K = PHt @ inv_sym(S)  # (n, d, 3)
+    if Sinv is None:
+        Sinv = inv_sym(PHt[:, :3, :] + R)
+    K = PHt @ Sinv  # (n, d, 3)
     nu = z - x[:, :3]
     x_new = x + np.einsum("nik,nk->ni", K, nu)
     P_new = P - K @ np.swapaxes(PHt, 1, 2)

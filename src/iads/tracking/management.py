@@ -9,14 +9,12 @@ its first N scans, and deleted as soon as it can no longer get there.
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 from numpy.typing import NDArray
 
 from iads.tracking.base import DeleteReason, TrackerConfig, TrackSet, TrackStatus
 
-__all__ = ["count_scan", "initial_covariance", "initiate", "manage"]
+__all__ = ["end_scan", "initial_covariance", "initiate"]
 
 _WINDOW_MASK = np.uint32(0xFFFFFFFF)
 
@@ -87,48 +85,58 @@ def initiate(
     )
 
 
-def count_scan(
-    tracks: TrackSet, hit: NDArray[np.bool_], counted: NDArray[np.bool_], t_s: float
-) -> TrackSet:
-    """Book one scan: hit (n,) says which tracks were updated; only rows where counted (n,)
-    is True are booked (tracks initiated in this scan start with their own counters)."""
-    h = (hit & counted).astype(np.int32)
-    shifted = (tracks.history.astype(np.uint64) << np.uint64(1)) & np.uint64(_WINDOW_MASK)
-    history = shifted.astype(np.uint32) | h.astype(np.uint32)
-    return dataclasses.replace(
-        tracks,
-        age=tracks.age + counted,
-        hits=tracks.hits + h,
-        misses=np.where(counted, np.where(hit, 0, tracks.misses + 1), tracks.misses).astype(
-            np.int32
-        ),
-        history=np.where(counted, history, tracks.history),
-        last_update_t_s=np.where(hit & counted, t_s, tracks.last_update_t_s),
-    )
-
-
-def manage(
-    tracks: TrackSet, config: TrackerConfig, t_s: float
+def end_scan(
+    tracks: TrackSet, config: TrackerConfig, hit: NDArray[np.bool_], n_booked: int, t_s: float
 ) -> tuple[TrackSet, NDArray[np.int64], NDArray[np.int64], NDArray[np.int8]]:
-    """Quality, confirmation and deletion after a scan has been booked.
+    """Book one scan, then update quality, confirm and delete.
 
-    Returns (surviving tracks, confirmed ids, deleted ids, delete reasons)."""
+    hit (n,) says which tracks were updated; only the first n_booked rows (the tracks that
+    existed before the scan) are booked, tracks initiated in this scan keep their own
+    counters. Returns (surviving tracks, confirmed ids, deleted ids, delete reasons)."""
+    nb = n_booked
+    h = hit.copy()
+    h[nb:] = False
+    age = tracks.age.copy()
+    age[:nb] += 1
+    hits = tracks.hits + h
+    misses = np.where(h, 0, tracks.misses + 1)
+    misses[nb:] = tracks.misses[nb:]
+    history = (tracks.history << 1) | h  # uint32: the oldest bit falls off
+    history[nb:] = tracks.history[nb:]
+
     N, M = config.confirm_n, config.confirm_m
     window = np.uint32((1 << N) - 1)
-    quality = _popcount(tracks.history & window) / np.minimum(tracks.age, N)
+    quality = _popcount(history & window) / np.minimum(age, N)
     tentative = tracks.status == TrackStatus.TENTATIVE
-    confirm = tentative & (tracks.hits >= M)
-    status = np.where(confirm, np.int8(TrackStatus.CONFIRMED), tracks.status).astype(np.int8)
-    confirmed_t_s = np.where(confirm, t_s, tracks.confirmed_t_s)
+    confirm = tentative & (hits >= M)
+    P = tracks.P
+    pos_var = P[:, 0, 0] + P[:, 1, 1] + P[:, 2, 2]
+    cov = pos_var > config.max_position_variance_m2
+    missed = misses >= config.delete_misses
+    hopeless = tentative & ~confirm & (hits + (N - age) < M)
+    dead = cov | missed | hopeless
+    out = tracks.replace(
+        age=age,
+        hits=hits,
+        misses=misses,
+        history=history,
+        last_update_t_s=np.where(h, t_s, tracks.last_update_t_s),
+        status=tracks.status | confirm,
+        confirmed_t_s=np.where(confirm, t_s, tracks.confirmed_t_s),
+        quality=quality,
+    )
+    if not dead.any():
+        return out, tracks.ids[confirm], _NO_IDS, _NO_REASONS
+    # one reason per deleted track, in this order of precedence
+    reason = np.where(
+        cov,
+        DeleteReason.COVARIANCE,
+        np.where(missed, DeleteReason.MISSES, DeleteReason.NOT_CONFIRMED),
+    ).astype(np.int8)
+    return out.take(~dead), tracks.ids[confirm & ~dead], tracks.ids[dead], reason[dead]
 
-    reason = np.full(tracks.n, -1, np.int8)
-    pos_var = tracks.P[:, 0, 0] + tracks.P[:, 1, 1] + tracks.P[:, 2, 2]
-    reason[pos_var > config.max_position_variance_m2] = DeleteReason.COVARIANCE
-    reason[(reason < 0) & (tracks.misses >= config.delete_misses)] = DeleteReason.MISSES
-    hopeless = tentative & ~confirm & (tracks.hits + (N - tracks.age) < M)
-    reason[(reason < 0) & hopeless] = DeleteReason.NOT_CONFIRMED
-    dead = reason >= 0
-    out = dataclasses.replace(tracks, status=status, confirmed_t_s=confirmed_t_s, quality=quality)
-    if dead.any():
-        out = out.take(~dead)
-    return out, tracks.ids[confirm & ~dead], tracks.ids[dead], reason[dead]
+
+_NO_IDS = np.zeros(0, np.int64)
+_NO_REASONS = np.zeros(0, np.int8)
+_NO_IDS.flags.writeable = False
+_NO_REASONS.flags.writeable = False

@@ -14,8 +14,6 @@ One step, as Stone Soup's `MultiTargetTracker` reads, but over arrays:
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -23,7 +21,7 @@ from iads.errors import ParameterError
 from iads.tracking.association import assign_sparse
 from iads.tracking.base import TrackerConfig, TrackEvents, TrackSet, TrackStatus, _chi2_ppf
 from iads.tracking.filters import MeasurementBatch, gate, predict, update_pairs
-from iads.tracking.management import count_scan, initiate, manage
+from iads.tracking.management import end_scan, initiate
 
 __all__ = ["Tracker", "empty_tracks", "tracker_step"]
 
@@ -69,7 +67,7 @@ def _scatter(tracks: TrackSet, rows: NDArray[np.int64], upd: dict) -> TrackSet:
         a = getattr(tracks, f).copy()
         a[rows] = v
         new[f] = a
-    return dataclasses.replace(tracks, **new)
+    return tracks.replace(**new)
 
 
 def _associate(tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch):
@@ -84,7 +82,7 @@ def _associate(tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch):
     used = np.zeros(meas.m, bool)
     if tracks.n == 0 or meas.m == 0:
         return tracks, none, none, none, np.zeros(0), used
-    rows, cols, d2, logdet = gate(tracks, config, meas, np.arange(tracks.n))
+    rows, cols, d2, logdet, Sinv = gate(tracks, config, meas)
     G = _chi2_ppf(config.gate_probability, meas.z.shape[1])
     conf = tracks.status[rows] == TrackStatus.CONFIRMED
     if config.association == "gnn":
@@ -104,7 +102,9 @@ def _associate(tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch):
     chosen |= tent & assign_sparse(rows, cols, np.where(tent, d2 - G, 0.0), tracks.n, meas.m)
     r, c = rows[chosen], cols[chosen]
     used[c] = True
-    tracks = _scatter(tracks, r, update_pairs(tracks, config, meas, r, c))
+    if r.size:  # (the UKF cannot reshape an empty batch)
+        Sc = None if Sinv is None else Sinv[chosen]
+        tracks = _scatter(tracks, r, update_pairs(tracks, config, meas, r, c, Sc))
     upd_rows = np.union1d(r, jrows) if jrows.size else r
     return (
         tracks,
@@ -175,10 +175,8 @@ def tracker_step(
             pos, Rpos = mb.take(free).positions()
             new = initiate(config, float(t_s), pos, Rpos, tracks.next_id, tracks.mode_p.shape[1])
             tracks = tracks.concat(new)
-    counted = np.arange(tracks.n) < n0
     hit = np.concatenate([hit, np.zeros(tracks.n - n0, bool)])
-    tracks = count_scan(tracks, hit, counted, float(t_s))
-    tracks, confirmed, deleted, reason = manage(tracks, config, float(t_s))
+    tracks, confirmed, deleted, reason = end_scan(tracks, config, hit, n0, float(t_s))
     events = TrackEvents(
         t_s=float(t_s),
         initiated_ids=np.arange(first_new, tracks.next_id, dtype=np.int64),
