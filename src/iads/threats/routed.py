@@ -34,12 +34,12 @@ from numpy.typing import NDArray
 
 from iads.geo.enu import enu_to_ecef_vector_rad
 from iads.geo.wgs84 import meridian_radius_m, prime_vertical_radius_m
-from iads.threats import _nav
+from iads.threats import _nav, _routed_jit
 from iads.threats.flight import BatchResult
 from iads.threats.waypoint import pad_waypoints
 from iads.units import G0_MPS2
 
-__all__ = ["RouteParams", "fly_routed"]
+__all__ = ["RouteParams", "fly_routed", "fly_routed_reference"]
 
 F64 = NDArray[np.float64]
 TAU_PSI_S = 1.0  # heading-error time constant of the lateral loop [s]
@@ -166,16 +166,56 @@ def _advance(lat, lon, h, psi, psidot, hdot, vg, dt):
     return lat2, _wrap(lon2), h + dt * hdot, psi2
 
 
+def _start(params: Sequence[RouteParams]) -> tuple[F64, F64, F64]:
+    """Start latitude, longitude [rad] and height [m] (m,) of each threat."""
+    wp0 = np.deg2rad(np.array([p.waypoints_lla[0] for p in params]))
+    return wp0[:, 0], wp0[:, 1], np.array([p.waypoints_lla[0, 2] for p in params])
+
+
+def _to_ecef(rec: F64, t_ref: F64, t_s: F64) -> tuple[F64, F64]:
+    """ECEF pos, vel (n_t, m, 3) of recorded geodetic states ``rec`` (6, n_t, m), extended
+    at constant velocity from the recorded state's time ``t_ref`` (n_t, m) to ``t_s``."""
+    lat_r, lon_r, h_r = rec[0], rec[1], rec[2]
+    pos = _nav.to_ecef(lat_r, lon_r, h_r)
+    vel = np.stack(enu_to_ecef_vector_rad(rec[3], rec[4], rec[5], lat_r, lon_r), axis=-1)
+    return pos + vel * (t_s[:, None] - t_ref)[..., None], vel
+
+
 def fly_routed(params: Sequence[RouteParams], t_s: F64) -> BatchResult:
     """Fly routed threats at the sample times ``t_s`` (n_t,); see the module docstring.
 
     Returns pos (n_t, m, 3) [m], vel (n_t, m, 3) [m/s] (WGS-84 ECEF), launch_t_s (m,),
-    end_t_s (m,) [s] (``inf`` for threats still flying at ``t_s[-1]``).
+    end_t_s (m,) [s] (``inf`` for threats still flying at ``t_s[-1]``). Compiled
+    integration (``_routed_jit``), each threat over its active window only; agrees with
+    ``fly_routed_reference`` to rounding.
     """
     bt = _Batch(params)
+    start = np.stack([*_start(params), bt.psi0], axis=-1)
+    jit = _routed_jit
+    par = np.empty((len(params), jit.N_PAR))
+    cols = {
+        jit.P_LAUNCH: bt.launch, jit.P_V: bt.v, jit.P_G_LAT: bt.g_lat, jit.P_CLIMB: bt.climb,
+        jit.P_A_VERT: bt.a_vert, jit.P_WEAVE_A: bt.weave_a, jit.P_WEAVE_K: bt.weave_k,
+        jit.P_TERMINAL: bt.terminal, jit.P_POPUP_H: bt.popup_h, jit.P_POPUP_R: bt.popup_r,
+        jit.P_DIVE: bt.dive,
+    }  # fmt: skip
+    for c, values in cols.items():
+        par[:, c] = values
+    cst = (TAU_H_S, TAU_PSI_S, LOOKAHEAD_S, float(TERMINAL_NONE), float(TERMINAL_POPUP))
+    rec, t_ref, end = jit.integrate(
+        np.ascontiguousarray(t_s, dtype=float), bt.u_wp, bt.pole, bt.h_wp, bt.h_cmd,
+        bt.half_tan, bt.last_leg, start, par, DT_MAX_S, cst,
+    )  # fmt: skip
+    pos, vel = _to_ecef(rec, t_ref, t_s)
+    return pos, vel, bt.launch, end
+
+
+def fly_routed_reference(params: Sequence[RouteParams], t_s: F64) -> BatchResult:
+    """``fly_routed`` in numpy, vectorized over threats at every step (the reference the
+    compiled path is tested against; same arguments and result)."""
+    bt = _Batch(params)
     m, n_t = len(params), t_s.shape[0]
-    wp0 = np.deg2rad(np.array([p.waypoints_lla[0] for p in params]))
-    lat, lon, h = wp0[:, 0], wp0[:, 1], np.array([p.waypoints_lla[0, 2] for p in params])
+    lat, lon, h = _start(params)
     psi = bt.psi0.copy()
     j = np.zeros(m, dtype=np.int64)
     s = np.zeros(m)
@@ -238,8 +278,5 @@ def fly_routed(params: Sequence[RouteParams], t_s: F64) -> BatchResult:
             j = j + switch
         record(k, float(t1))
 
-    lat_r, lon_r, h_r = rec[0], rec[1], rec[2]
-    pos = _nav.to_ecef(lat_r, lon_r, h_r)
-    vel = np.stack(enu_to_ecef_vector_rad(rec[3], rec[4], rec[5], lat_r, lon_r), axis=-1)
-    pos = pos + vel * (t_s[:, None] - t_ref)[..., None]
+    pos, vel = _to_ecef(rec, t_ref, t_s)
     return pos, vel, bt.launch, end
