@@ -98,8 +98,13 @@ def _moves(values, q, p, x, s, tol):
     return True
 
 
-def _reassign(values, q, p, x, s, tol, pick):
-    """Assignment neighbourhood: one shot off every engaged target, re-inserted by LSA."""
+def _reassign(values, q, p, x, s, tol, pick, memo):
+    """Assignment neighbourhood: one shot off every engaged target, re-inserted by LSA.
+
+    ``memo`` holds the rows (shot types) and base values of the last assignment problem
+    solved; the current solution is optimal for it, so the same problem again is skipped
+    (with one shot per target every pick selects the same rows: one LSA instead of three).
+    """
     ti, ta = np.nonzero(x)
     if ti.size == 0:
         return False
@@ -113,6 +118,12 @@ def _reassign(values, q, p, x, s, tol, pick):
     si, sa = ti[sel], ta[sel]
     base = s.copy()
     base[sa] = r[sel]
+    rows = np.sort(si).tobytes()
+    if memo.get("rows") == rows and np.abs(base - memo["base"]).sum() <= 0.5 * tol:
+        # each column is used once and |p| <= 1: both the current and the best cost
+        # moved by at most sum |d base|, so no gain larger than tol can exist
+        return False
+    memo["rows"], memo["base"] = rows, base
     cost = -p[si] * base[None, :]
     _, cols = linear_sum_assignment(cost)
     old = s.sum()
@@ -163,6 +174,7 @@ def improve(values, q, x, *, deadline=None, rng=None):
         picks.append(lambda c: rng.random(c.size))
     stall = 0
     k = 0
+    memo: dict = {}
     while stall < len(picks):
         if deadline is not None and time.perf_counter() > deadline:
             break
@@ -170,7 +182,7 @@ def improve(values, q, x, *, deadline=None, rng=None):
             pass
         if x.sum() > x.shape[0] and _retype(values, q, x, s, tol):
             stall = 0
-        elif _reassign(values, q, p, x, s, tol, picks[k % len(picks)]):
+        elif _reassign(values, q, p, x, s, tol, picks[k % len(picks)], memo):
             stall = 0
         else:
             stall += 1
