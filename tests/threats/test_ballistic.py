@@ -177,3 +177,30 @@ def test_us1976_upper_density_is_continuous_and_decreasing():
 def test_bad_parameters_are_named(kwargs, name):
     with pytest.raises(ParameterError, match=name):
         BallisticFlight([20.0, 30.0, 0.0], **kwargs)
+
+
+def test_compiled_kernel_equals_the_numpy_reference():
+    # The compiled per-missile RK4 (aiming included) must reproduce the vectorized numpy
+    # reference: boost, drag (US 1976 below and above 86 km), J2 and rotation, the impact
+    # search, sampling before launch, after impact and while still flying at the end.
+    from iads.threats.ballistic import fly_ballistic, fly_ballistic_reference
+    from iads.threats.flight import sample_times
+
+    specs = [
+        BallisticFlight([32.0, 35.0, 0.0], [32.15, 35.2, 20.0], launch_t_s=3.3,
+                        burn_time_s=10.0, ballistic_coefficient_kgpm2=2e4),
+        BallisticFlight([32.0, 35.0, 0.0], [32.15, 35.2, 0.0], trajectory="depressed",
+                        burnout_speed_mps=900.0, burn_time_s=0.0, launch_t_s=20.0,
+                        ballistic_coefficient_kgpm2=INF),
+        BallisticFlight([10.0, 20.0, 100.0], burnout_speed_mps=2500.0, burn_time_s=0.0,
+                        elevation_deg=35.0, azimuth_deg=200.0, ballistic_coefficient_kgpm2=8e3,
+                        launch_t_s=170.0),  # still flying at the end of the run
+        _vacuum(1200.0, 50.0),
+        BallisticFlight([0.0, 0.0, 0.0], [1.0, 1.0, 0.0], launch_t_s=1e4),  # never launched
+    ]  # fmt: skip
+    t_s = sample_times(200.0, 1.0)
+    ref = fly_ballistic_reference(specs, t_s)
+    out = fly_ballistic(specs, t_s)
+    assert np.sum(np.isfinite(ref[3])) == 3  # impacts inside the run are compared
+    for a, b in zip(ref, out, strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-9, atol=1e-6)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,11 +28,11 @@ from iads.errors import ParameterError
 from iads.geo.ecef import ecef_to_geodetic_rad, geodetic_to_ecef_rad
 from iads.geo.enu import enu_to_ecef_vector_rad
 from iads.geo.wgs84 import GM_M3PS2, MEAN_RADIUS_M, OMEGA_E_RADPS
-from iads.threats import _checks, _nav
-from iads.threats._ballistic_dynamics import J2_WGS84, Flown, Missiles, integrate, resample
+from iads.threats import _ballistic_jit, _checks, _nav
+from iads.threats._ballistic_dynamics import J2_WGS84, Missiles, integrate, resample
 from iads.threats.flight import BatchResult
 
-__all__ = ["BallisticFlight", "fly_ballistic", "vacuum_range_angle"]
+__all__ = ["BallisticFlight", "fly_ballistic", "fly_ballistic_reference", "vacuum_range_angle"]
 
 F64 = NDArray[np.float64]
 DT_INT_S = 0.5  # RK4 step [s]
@@ -157,11 +157,23 @@ def _branch_gammas(v: F64, psi: F64) -> tuple[F64, F64]:
     return (s - psi / 2.0) / 2.0, (np.pi - s - psi / 2.0) / 2.0
 
 
+class _Shot(NamedTuple):
+    """Impact time of flight (m,) [s] (inf: none), impact position and velocity (m, 3),
+    states (n_t, m, 3) at the requested sample times (None if none were requested)."""
+
+    impact_tau: F64
+    impact_pos: F64
+    impact_vel: F64
+    pos: F64 | None
+    vel: F64 | None
+
+
 class _Setup:
     """Launch geometry and per-missile model flags of a batch of ballistic specs."""
 
-    def __init__(self, specs: Sequence[BallisticFlight]) -> None:
+    def __init__(self, specs: Sequence[BallisticFlight], compiled: bool) -> None:
         m = len(specs)
+        self.compiled = compiled  # numba kernel (_ballistic_jit) or numpy reference
         lla = np.array([s.launch_lla for s in specs])
         self.lat, self.lon = np.deg2rad(lla[:, 0]), np.deg2rad(lla[:, 1])
         self.sph = np.array([s.earth == "sphere" for s in specs])
@@ -184,8 +196,12 @@ class _Setup:
         self.mode = np.array([s.trajectory for s in specs])
         self.m = m
 
-    def shoot(self, idx, gamma: F64, az: F64, v: F64, tau_needed: F64) -> Flown:
-        """Fly missiles ``idx`` with elevation, azimuth [rad] and burnout speed [m/s]."""
+    def shoot(
+        self, idx, gamma: F64, az: F64, v: F64, tau_needed: F64, t_s: F64 | None = None
+    ) -> _Shot:
+        """Fly missiles ``idx`` with elevation, azimuth [rad] and burnout speed [m/s] for
+        at least ``tau_needed`` (m,) [s] or until impact; their states at the absolute
+        times ``t_s`` (n_t,) if given."""
         lat, lon = self.lat[idx], self.lon[idx]
         zero, one = np.zeros(len(lat)), np.ones(len(lat))
         up = np.stack(enu_to_ecef_vector_rad(zero, zero, one, lat, lon), axis=-1)
@@ -200,9 +216,30 @@ class _Setup:
         )  # fmt: skip
         d = np.cos(gamma)[:, None] * ahead + np.sin(gamma)[:, None] * up
         v0 = np.where(impulsive[:, None], v[:, None] * d, 0.0)
-        return integrate(self.r0[idx], v0, ms, DT_INT_S, tau_needed)
+        r0 = self.r0[idx]
+        if not self.compiled:
+            fl = integrate(r0, v0, ms, DT_INT_S, tau_needed)
+            pos, vel = resample(fl, self.launch[idx], t_s) if t_s is not None else (None, None)
+            return _Shot(fl.impact_tau, fl.impact_pos, fl.impact_vel, pos, vel)
+        jit = _ballistic_jit
+        par = np.empty((len(idx), jit.N_PAR))
+        cols = {
+            jit.P_SPH: ms.spherical, jit.P_OMEGA: ms.omega, jit.P_J2: ms.j2,
+            jit.P_INV_BETA: ms.inv_beta, jit.P_GAMMA: ms.gamma, jit.P_ACCEL: ms.accel_nom,
+            jit.P_T_BURN: ms.t_burn, jit.P_H_TARGET: ms.h_target,
+        }  # fmt: skip
+        for c, values in cols.items():
+            par[:, c] = values
+        par[:, jit.P_UP : jit.P_UP + 3], par[:, jit.P_AHEAD : jit.P_AHEAD + 3] = up, ahead
+        tau_s = np.empty((0, len(idx))) if t_s is None else t_s[:, None] - self.launch[idx]
+        pos, vel, i_tau, i_pos, i_vel = jit.fly(
+            r0, v0, par, DT_INT_S, np.asarray(tau_needed, dtype=float), tau_s
+        )
+        if t_s is None:
+            return _Shot(i_tau, i_pos, i_vel, None, None)
+        return _Shot(i_tau, i_pos, i_vel, pos, vel)
 
-    def impact_geometry(self, idx, fl: Flown) -> tuple[F64, F64]:
+    def impact_geometry(self, idx, fl: _Shot) -> tuple[F64, F64]:
         """Range angle and bearing [rad] of each impact point from its launch point."""
         p = fl.impact_pos
         lat, lon, _ = ecef_to_geodetic_rad(p[:, 0], p[:, 1], p[:, 2])
@@ -300,17 +337,29 @@ def _aim(st: _Setup, specs: Sequence[BallisticFlight]) -> tuple[F64, F64, F64]:
 
 
 def fly_ballistic(specs: Sequence[BallisticFlight], t_s: F64) -> BatchResult:
-    """Batch kernel of ``BallisticFlight``: aim, fly every missile at once, resample at
-    ``t_s``. Returns pos, vel (n_t, m, 3) ECEF, launch_t_s (m,), end_t_s (m,) (impact time,
-    inf if no impact by ``t_s[-1]``)."""
-    st = _Setup(specs)
+    """Batch kernel of ``BallisticFlight``: aim, fly every missile, sample at ``t_s``.
+
+    Returns pos, vel (n_t, m, 3) ECEF, launch_t_s (m,), end_t_s (m,) (impact time, inf if
+    no impact by ``t_s[-1]``). Compiled integration (``_ballistic_jit``), each missile
+    until its own impact; agrees with ``fly_ballistic_reference`` to rounding.
+    """
+    return _fly(specs, t_s, compiled=True)
+
+
+def fly_ballistic_reference(specs: Sequence[BallisticFlight], t_s: F64) -> BatchResult:
+    """``fly_ballistic`` in numpy, vectorized over missiles at every step (the reference
+    the compiled path is tested against; same arguments and result)."""
+    return _fly(specs, t_s, compiled=False)
+
+
+def _fly(specs: Sequence[BallisticFlight], t_s: F64, compiled: bool) -> BatchResult:
+    st = _Setup(specs, compiled)
     gamma, az, v = _aim(st, specs)
     idx = np.arange(st.m)
     need = np.maximum(t_s[-1] - st.launch, 0.0)
-    fl = st.shoot(idx, gamma, az, v, need)
-    pos, vel = resample(fl, st.launch, t_s)
+    fl = st.shoot(idx, gamma, az, v, need, t_s)
     end = st.launch + fl.impact_tau
-    return pos, vel, st.launch, np.where(end <= t_s[-1], end, np.inf)
+    return fl.pos, fl.vel, st.launch, np.where(end <= t_s[-1], end, np.inf)
 
 
 BallisticFlight.kernel = staticmethod(fly_ballistic)
