@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from iads.tracking import _jit
 from iads.tracking.association import gate_position
 from iads.tracking.base import TrackerConfig, TrackSet
 from iads.tracking.kalman import det3, kf_predict, kf_update_position
@@ -103,7 +104,8 @@ def gate(
     and, for position measurements, the inverses S^-1 (p, 3, 3) that the update reuses
     (None for radar measurements)."""
     if config.measurement == "position":
-        rows, cols, d2, Sinv = gate_position(
+        kernel = _jit.gate_grid if _jit.ENABLED else gate_position
+        rows, cols, d2, Sinv = kernel(
             tracks.x[:, :3], tracks.P[:, :3, :3], meas.z, meas.R, config.gate_d2
         )
         # ln det S only feeds the JPDA likelihoods

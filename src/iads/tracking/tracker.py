@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from iads.errors import ParameterError
+from iads.tracking import _jit
 from iads.tracking.association import assign_sparse
 from iads.tracking.base import TrackerConfig, TrackEvents, TrackSet, TrackStatus, _chi2_ppf
 from iads.tracking.filters import MeasurementBatch, gate, predict, update_pairs
@@ -102,7 +103,10 @@ def _associate(tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch):
     chosen |= tent & assign_sparse(rows, cols, np.where(tent, d2 - G, 0.0), tracks.n, meas.m)
     r, c = rows[chosen], cols[chosen]
     used[c] = True
-    if r.size:  # (the UKF cannot reshape an empty batch)
+    if r.size and Sinv is not None and config.motion != "imm" and _jit.ENABLED:
+        x, P = _jit.update_rows(tracks.x, tracks.P, meas.z, Sinv[chosen], r, c)
+        tracks = tracks.replace(x=x, P=P)
+    elif r.size:  # (the UKF cannot reshape an empty batch)
         Sc = None if Sinv is None else Sinv[chosen]
         tracks = _scatter(tracks, r, update_pairs(tracks, config, meas, r, c, Sc))
     upd_rows = np.union1d(r, jrows) if jrows.size else r

@@ -1,0 +1,231 @@
+"""Compiled (numba) kernels of the tracker's hot path for position measurements (private).
+
+Each kernel does in one pass what its numpy reference does in several array calls, with the
+same formulas, so the two agree to rounding (tests assert 1e-9; the cofactor inverse is the
+same expression as `kalman.inv_sym`):
+
+- `gate_grid`: gated (track, measurement) pairs by a uniform grid over the measurements
+  (cells of the median gate radius, sorted cell keys, a binary search per column of
+  cells) and the Mahalanobis test, with S^-1 of each pair: the reference is
+  `association.gate_position` (k-d tree or all pairs, then the test);
+- `update_rows`: the position update of distinct tracks in place on copies of x and P
+  (`kalman.kf_update_position` followed by the scatter of the rows).
+
+`ENABLED` chooses these kernels (True) or the numpy reference (False); tests run both.
+Compiled with ``cache=True``: the first import after an install compiles once (a few
+seconds) and later processes load the machine code from the cache.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+__all__ = ["ENABLED", "gate_grid", "update_rows"]
+
+ENABLED = True
+"""Use the compiled kernels (True) or the numpy reference path (False)."""
+
+F64 = NDArray[np.float64]
+
+
+@njit(cache=True)
+def _columns(z, a0, a1, lo0, lo1, h, nx, ny):
+    """Counting sort of the measurements into the nx x ny columns of side h [m] over the
+    axes a0, a1: measurements of column c are order[start[c]:start[c + 1]]."""
+    m = z.shape[0]
+    col = np.empty(m, np.int64)
+    start = np.zeros(nx * ny + 1, np.int64)
+    for j in range(m):
+        ix = min(int((z[j, a0] - lo0) / h), nx - 1)
+        iy = min(int((z[j, a1] - lo1) / h), ny - 1)
+        col[j] = ix * ny + iy
+        start[col[j] + 1] += 1
+    for c in range(nx * ny):
+        start[c + 1] += start[c]
+    fill = start[:-1].copy()
+    order = np.empty(m, np.int64)
+    for j in range(m):
+        order[fill[col[j]]] = j
+        fill[col[j]] += 1
+    return start, order
+
+
+@njit(cache=True)
+def _span(p: float, r: float, lo: float, h: float, n: int) -> tuple[int, int]:
+    a = math.floor((p - r - lo) / h)
+    b = math.floor((p + r - lo) / h)
+    return max(a, 0), min(b, n - 1)
+
+
+@njit(cache=True)
+def _pair(zp, Sp, z, R, i, j, G, out_S, k):
+    """Mahalanobis test of track i against measurement j; S^-1 written to out_S[k]."""
+    a = Sp[i, 0, 0] + R[j, 0, 0]
+    b = Sp[i, 0, 1] + R[j, 0, 1]
+    c = Sp[i, 0, 2] + R[j, 0, 2]
+    d = Sp[i, 1, 1] + R[j, 1, 1]
+    e = Sp[i, 1, 2] + R[j, 1, 2]
+    f = Sp[i, 2, 2] + R[j, 2, 2]
+    # cofactors and determinant as in kalman.inv_sym
+    A = d * f - e * e
+    B = c * e - b * f
+    C = b * e - c * d
+    D = a * f - c * c
+    E = b * c - a * e
+    Gc = a * d - b * b
+    det = a * A + b * B + c * C
+    A /= det
+    B /= det
+    C /= det
+    D /= det
+    E /= det
+    Gc /= det
+    n0 = z[j, 0] - zp[i, 0]
+    n1 = z[j, 1] - zp[i, 1]
+    n2 = z[j, 2] - zp[i, 2]
+    d2 = (
+        n0 * (A * n0 + B * n1 + C * n2)
+        + n1 * (B * n0 + D * n1 + E * n2)
+        + n2 * (C * n0 + E * n1 + Gc * n2)
+    )
+    if d2 <= G:
+        s = out_S[k]
+        s[0, 0], s[0, 1], s[0, 2] = A, B, C
+        s[1, 0], s[1, 1], s[1, 2] = B, D, E
+        s[2, 0], s[2, 1], s[2, 2] = C, E, Gc
+    return d2
+
+
+@njit(cache=True)
+def _gate(zp, Sp, z, R, radius, G, a0, a1, lo0, lo1, h, nx, ny):
+    n, m = zp.shape[0], z.shape[0]
+    start, order = _columns(z, a0, a1, lo0, lo1, h, nx, ny)
+    cap = 4 * (n + m) + 16
+    rows = np.empty(cap, np.int64)
+    cols = np.empty(cap, np.int64)
+    d2s = np.empty(cap)
+    Sinv = np.empty((cap, 3, 3))
+    k = 0
+    for i in range(n):
+        r = radius[i]
+        x0, x1 = _span(zp[i, a0], r, lo0, h, nx)
+        y0, y1 = _span(zp[i, a1], r, lo1, h, ny)
+        wide = (x1 - x0 + 1) * (y1 - y0 + 1) > m  # a ball wider than the grid is worth
+        for ix in range(0 if wide else x0, 1 if wide else x1 + 1):
+            for iy in range(0 if wide else y0, 1 if wide else y1 + 1):
+                c = ix * ny + iy
+                s, e = (0, m) if wide else (start[c], start[c + 1])
+                for q in range(s, e):
+                    j = q if wide else order[q]
+                    if k == cap:
+                        cap *= 2
+                        rows, cols, d2s, Sinv = _grow(rows, cols, d2s, Sinv, k, cap)
+                    d2 = _pair(zp, Sp, z, R, i, j, G, Sinv, k)
+                    if d2 <= G:
+                        rows[k] = i
+                        cols[k] = j
+                        d2s[k] = d2
+                        k += 1
+    return rows[:k], cols[:k], d2s[:k], Sinv[:k]
+
+
+@njit(cache=True)
+def _grow(rows, cols, d2s, Sinv, k, cap):
+    """The output arrays with room for cap pairs, the first k kept."""
+    r2 = np.empty(cap, np.int64)
+    c2 = np.empty(cap, np.int64)
+    d2 = np.empty(cap)
+    S2 = np.empty((cap, 3, 3))
+    r2[:k] = rows[:k]
+    c2[:k] = cols[:k]
+    d2[:k] = d2s[:k]
+    S2[:k] = Sinv[:k]
+    return r2, c2, d2, S2
+
+
+def gate_grid(
+    z_pred: F64, S_pred: F64, z: F64, R: F64, gate_d2: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64], F64, F64]:
+    """Compiled `association.gate_position`: same arguments and returns (rows, cols, d2,
+    Sinv), pairs ordered by track. The grid's cell is the median of the gate radii
+    sqrt(gate_d2 (tr S_pred + max tr R)) (an upper bound of each gate's largest semi-axis),
+    so a track looks at the few cells its ball touches; a cell never shrinks below
+    1e-6 of the measurements' extent, which keeps the cell keys inside int64."""
+    n, m = z_pred.shape[0], z.shape[0]
+    e = np.zeros(0, np.int64)
+    if n == 0 or m == 0:
+        return e, e.copy(), np.zeros(0), np.zeros((0, 3, 3))
+    tr_R = float(np.max(R[:, 0, 0] + R[:, 1, 1] + R[:, 2, 2]))
+    radius = np.sqrt(gate_d2 * (S_pred[:, 0, 0] + S_pred[:, 1, 1] + S_pred[:, 2, 2] + tr_R))
+    lo, hi = z.min(axis=0), z.max(axis=0)
+    a2, a1, a0 = np.argsort(hi - lo, kind="stable")  # columns along the two widest axes
+    w0, w1 = float(hi[a0] - lo[a0]), float(hi[a1] - lo[a1])
+    # cells of the median gate radius, but no more than about 12 m columns
+    h = max(float(np.median(radius)), np.sqrt(w0 * w1 / (4.0 * m)), w0 / (4.0 * m), 1e-9)
+    nx, ny = int(w0 / h) + 1, int(w1 / h) + 1
+    return _gate(
+        np.ascontiguousarray(z_pred),
+        np.ascontiguousarray(S_pred),
+        np.ascontiguousarray(z),
+        np.ascontiguousarray(R),
+        radius,
+        float(gate_d2),
+        int(a0),
+        int(a1),
+        float(lo[a0]),
+        float(lo[a1]),
+        h,
+        nx,
+        ny,
+    )
+
+
+@njit(cache=True)
+def _update(x, P, z, Sinv, rows, cols):
+    d = x.shape[1]
+    xo = x.copy()
+    Po = P.copy()
+    K = np.empty((d, 3))
+    for p in range(rows.shape[0]):
+        r, c = rows[p], cols[p]
+        for i in range(d):  # K = P H^T S^-1, P H^T = P[:, :3]
+            for j in range(3):
+                K[i, j] = P[r, i, 0] * Sinv[p, 0, j] + P[r, i, 1] * Sinv[p, 1, j]
+                K[i, j] += P[r, i, 2] * Sinv[p, 2, j]
+        n0 = z[c, 0] - x[r, 0]
+        n1 = z[c, 1] - x[r, 1]
+        n2 = z[c, 2] - x[r, 2]
+        for i in range(d):
+            xo[r, i] = x[r, i] + (K[i, 0] * n0 + K[i, 1] * n1 + K[i, 2] * n2)
+        for i in range(d):  # P - K (P H^T)^T, symmetrized
+            for j in range(i, d):
+                a = P[r, i, j] - (
+                    K[i, 0] * P[r, j, 0] + K[i, 1] * P[r, j, 1] + K[i, 2] * P[r, j, 2]
+                )
+                b = P[r, j, i] - (
+                    K[j, 0] * P[r, i, 0] + K[j, 1] * P[r, i, 1] + K[j, 2] * P[r, i, 2]
+                )
+                v = 0.5 * (a + b)
+                Po[r, i, j] = v
+                Po[r, j, i] = v
+    return xo, Po
+
+
+def update_rows(
+    x: F64, P: F64, z: F64, Sinv: F64, rows: NDArray[np.int64], cols: NDArray[np.int64]
+) -> tuple[F64, F64]:
+    """Copies of x (n, d) and P (n, d, d) with the distinct tracks rows (p,) updated by the
+    position measurements z[cols] (z (m, 3)), S^-1 (p, 3, 3) from the gate
+    (`kalman.kf_update_position` on the rows, scattered back)."""
+    return _update(
+        np.ascontiguousarray(x),
+        np.ascontiguousarray(P),
+        np.ascontiguousarray(z),
+        np.ascontiguousarray(Sinv),
+        rows,
+        cols,
+    )
