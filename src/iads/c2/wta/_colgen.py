@@ -84,29 +84,37 @@ def lp_bound(values, q, counts, x_start, max_iter=200, tol=1e-9, deadline=None, 
     """
     n_types, n_targets = q.shape
     m = _Master(values, q, counts)
+    live = np.flatnonzero(counts > 0)
+    # start: no shot, the start solution's column and the k_best most lethal single shots
+    # per target (the others are priced in when their reduced cost says so)
+    k1 = min(k_best, live.size)
+    top = np.argsort(q[live], axis=0)[:k1] if live.size else np.zeros((0, n_targets), int)
     for j in range(n_targets):
         m.add(j, ())
-        for i in np.flatnonzero(counts > 0):
+        for i in live[top[:, j]]:
             m.add(j, (i,))
         m.add(j, np.repeat(np.arange(n_types), x_start[:, j]))
     pairs = _pairs(counts)
-    trip = _triples(counts, np.flatnonzero(counts > 0)) if counts.sum() >= 3 else None
+    qq_t = (q[pairs[0]] * q[pairs[1]]).T.copy()  # (n_targets, n_pairs), reused every round
     scale = max(values.sum(), 1e-300)
     bound = -np.inf
     if triples is None:  # size rule, see the module docstring
         triples = _triples_first(counts, n_targets)
+    stale = True  # the master has columns its last solution has not seen
     for _ in range(max_iter):
-        obj, z, pi, lam = m.solve()
-        lam = np.maximum(lam, 0.0)
-        h, new = price(values, q, counts, lam, pairs, triples, k_best, trip)
+        if stale:
+            obj, z, pi, lam = m.solve()
+            lam = np.maximum(lam, 0.0)
+        h, new = price(values, q, counts, lam, pairs, triples, k_best, qq_t)
         bound = max(bound, float(h.sum() - lam @ counts))
         added = 0
         for j, shots, val in new:
             if val - pi[j] < -tol * scale:
                 m.add(j, shots)
                 added += 1
+        stale = added > 0
         if added == 0 and not triples:
-            triples = True
+            triples = True  # same duals, priced again with three-shot columns
             continue
         if added == 0 or obj - bound <= tol * scale:
             break
@@ -118,14 +126,14 @@ def lp_bound(values, q, counts, x_start, max_iter=200, tol=1e-9, deadline=None, 
     return min(bound, obj), lam, z_cols
 
 
-def price(values, q, counts, lam, pairs, triples=True, k_best=1, trip=None):
+def price(values, q, counts, lam, pairs, triples=True, k_best=1, qq_t=None):
     """Per-target subproblem h_j = min_A V_j prod_A q + sum_A lambda (Lagrangian pricing).
 
     Exact for up to three shots (two without ``triples``), bounded below beyond (sorted q
     times sorted prices, ``_bound``). Returns (h (n_targets,), candidates) with candidates
     [(target, multiset, value)]: per target the ``k_best`` best one-shot and two-shot
     multisets and the best three-shot one (several columns per round: fewer LP solves).
-    ``trip``: the three-shot multisets of ``_triples`` (computed here when None).
+    ``qq_t`` (n_targets, n_pairs): q_aj q_bj of every pair, computed here when None.
     """
     n_types, n_targets = q.shape
     live = np.flatnonzero(counts > 0)
@@ -139,14 +147,16 @@ def price(values, q, counts, lam, pairs, triples=True, k_best=1, trip=None):
     pa, pb = pairs
     lb3 = np.full(n_targets, np.inf)
     if pa.size:
-        qq = q[pa] * q[pb]
-        l2 = (lam[pa] + lam[pb])[:, None]
-        two = values[None, :] * qq + l2
+        if qq_t is None:
+            qq_t = (q[pa] * q[pb]).T.copy()
+        l2 = lam[pa] + lam[pb]
+        two = values[:, None] * qq_t + l2  # (n_targets, n_pairs), rows contiguous
         # three shots (a, b, c) >= the best pair at value V_j q_cj, q_cj >= min_c q_cj,
         # plus the cheapest price: a filter before the exact enumeration
-        lb3 = np.min(values[None, :] * q[live].min(axis=0) * qq + l2, axis=0) + lam[live].min()
-        h = np.minimum(h, two.min(axis=0))
-        cands += _top(two, k_best, lambda k: (int(pa[k]), int(pb[k])))
+        lb3 = np.min((values * q[live].min(axis=0))[:, None] * qq_t + l2, axis=1) \
+            + lam[live].min()
+        h = np.minimum(h, two.min(axis=1))
+        cands += _top(two.T, k_best, lambda k: (int(pa[k]), int(pb[k])), axis=1)
     n_copies = int(counts.sum())
     if n_copies >= 3:
         k_top = min(n_copies, 12)
@@ -160,10 +170,11 @@ def price(values, q, counts, lam, pairs, triples=True, k_best=1, trip=None):
         lb4 = np.minimum(lb[1:].min(axis=0, initial=np.inf), tail)
         lb3 = np.maximum(lb[0], lb3)
         sel = np.flatnonzero(lb3 < h) if triples else np.zeros(0, dtype=np.int64)
-        if sel.size:  # three shots might beat h there: exact enumeration
-            ta, tb, tc = _triples(counts, live) if trip is None else trip
-            val, k = _best_triples(values[sel], q[:, sel], lam, h[sel], ta, tb, tc)
-            for j, vj, kj in zip(sel, val, k, strict=True):
+        hard = _pareto_triples(values, q, counts, lam, live, pairs, qq_t, sel, h, cands)
+        if hard.size:  # exact enumeration where the Pareto shortcut broke the counts
+            ta, tb, tc = _triples(counts, live)
+            val, k = _best_triples(values[hard], q[:, hard], lam, h[hard], ta, tb, tc)
+            for j, vj, kj in zip(hard, val, k, strict=True):
                 if vj < h[j]:
                     h[j] = vj
                     cands.append((int(j), (int(ta[kj]), int(tb[kj]), int(tc[kj])), float(vj)))
@@ -173,11 +184,15 @@ def price(values, q, counts, lam, pairs, triples=True, k_best=1, trip=None):
     return h, cands
 
 
-def _top(val, k_best, shots_of):
-    """The k_best smallest entries of each column of val (n_options, n_targets)."""
+def _top(val, k_best, shots_of, axis=0):
+    """The k_best smallest entries of each target of val (n_options, n_targets); with
+    axis=1 val is a transposed view and the partition runs on its contiguous rows."""
     k = min(k_best, val.shape[0])
-    idx = np.argpartition(val, k - 1, axis=0)[:k] if k < val.shape[0] \
-        else np.broadcast_to(np.arange(val.shape[0])[:, None], val.shape)
+    if k < val.shape[0]:
+        idx = np.argpartition(val.T, k - 1, axis=1)[:, :k].T if axis == 1 \
+            else np.argpartition(val, k - 1, axis=0)[:k]
+    else:
+        idx = np.broadcast_to(np.arange(val.shape[0])[:, None], val.shape)
     out = []
     for r in range(k):
         for j in range(val.shape[1]):
@@ -188,6 +203,40 @@ def _top(val, k_best, shots_of):
 def _triples_first(counts, n_targets):
     """Size rule: price three-shot columns from the first round when triples are likely."""
     return bool(counts.max(initial=0) >= 3)
+
+
+def _pareto_triples(values, q, counts, lam, live, pairs, qq_t, sel, h, cands):
+    """Best three-shot multiset on each target of ``sel`` as one type a plus a pair (b, c).
+
+    For a fixed a the value lambda_a + (V_j q_aj) qq_bc + l_bc increases with both the pair's
+    product qq_bc and its price l_bc, so only the pairs on the Pareto front of (l, qq) of
+    target j can be best: sorting pairs by price once, a pair is on the front when its qq is
+    below that of every cheaper pair (a running minimum). Updates h and cands in place;
+    returns the targets whose best a + pair breaks the counts (a used too often), which
+    need the full enumeration.
+    """
+    pa, pb = pairs
+    if sel.size == 0 or pa.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    l2 = lam[pa] + lam[pb]
+    order = np.argsort(l2, kind="stable")
+    qs = qq_t[sel][:, order]  # (n_sel, n_pairs), by increasing price
+    front = np.ones(qs.shape, dtype=bool)
+    front[:, 1:] = qs[:, 1:] < np.minimum.accumulate(qs, axis=1)[:, :-1]
+    hard = []
+    la = lam[live][:, None]
+    for col, j in enumerate(sel):
+        pk = order[front[col]]
+        val = la + l2[pk] + (values[j] * q[live, j])[:, None] * qq_t[j, pk]
+        r, c = np.unravel_index(int(np.argmin(val)), val.shape)
+        a, b, d = sorted((int(live[r]), int(pa[pk[c]]), int(pb[pk[c]])))
+        need = 1 + (a == b) + (b == d)
+        if counts[d if b == d else a] < need:
+            hard.append(j)
+        elif val[r, c] < h[j]:
+            h[j] = float(val[r, c])
+            cands.append((int(j), (a, b, d), float(val[r, c])))
+    return np.array(hard, dtype=np.int64)
 
 
 def _best_triples(v, q_sel, lam, h_sel, ta, tb, tc, chunk_elems=4_000_000):

@@ -3,6 +3,9 @@
 1. The heuristic (``_heuristic``) gives the incumbent, usually optimal already.
 2. The column-generation LP (``_colgen``) gives a lower bound and the weapon prices
    lambda; when bound and incumbent meet (relative 1e-9) the incumbent is proven optimal.
+   Two incumbents from the LP solution: its rounding, and a dive that keeps the targets
+   whose LP column is integral and solves the residual problem (the fractional targets and
+   the shots left) by this same method under a time share (a heuristic, no proof).
 3. Otherwise a depth-first branch and bound assigns the shots one by one (types in order of
    decreasing price, copies of one type in non-decreasing target order to break symmetry),
    bounding each node by the Lagrangian with the root prices (``_bound``): for residual
@@ -30,6 +33,7 @@ _RTOL = 1e-9
 
 def exact(values, q, counts, *, deadline=None, rng=None):
     """Return (x, lower_bound, optimal) for shot counts x (n_types, n_targets)."""
+    t_start = time.perf_counter()
     x = heuristic(values, q, counts, rng=rng)
     ub = float(survival_of_counts(values, q, x).sum())
     if ub <= 0.0:
@@ -44,10 +48,46 @@ def exact(values, q, counts, *, deadline=None, rng=None):
         x, ub = xz, obj
     if ub - lb <= _RTOL * ub:
         return x, lb, True
+    # LP dive: keep the targets whose LP column is integral, solve the rest exactly
+    xd = _dive(values, q, counts, z_cols, deadline, t_start)
+    if xd is not None:
+        obj = float(survival_of_counts(values, q, xd).sum())
+        if obj < ub:
+            x, ub = xd, obj
+        if ub - lb <= _RTOL * ub:
+            return x, lb, True
     bb = _BranchAndBound(values, q, counts, lam, x, ub, deadline)
     bb.run()
     # a complete search proves the incumbent optimal
     return bb.x_best, (bb.ub if bb.complete else max(lb, 0.0)), bb.complete
+
+
+def _dive(values, q, counts, z_cols, deadline, t_start):
+    """Fix the targets whose LP solution is one column (z = 1) and solve the residual
+    problem (the other targets, the shots left) with ``exact``; None if nothing to fix.
+
+    The residual search gets as much time as was spent so far (at least 0.5 s), within
+    ``deadline``; the result is a feasible assignment, not a proof.
+    """
+    n_types, n_targets = q.shape
+    x = np.zeros((n_types, n_targets), dtype=np.int64)
+    fixed = np.zeros(n_targets, dtype=bool)
+    for z, j, shots in z_cols:
+        if z > 1.0 - 1e-6:
+            fixed[j] = True
+            for i in shots:
+                x[i, j] += 1
+    free = np.flatnonzero(~fixed)
+    left = counts - x.sum(axis=1)
+    if free.size in (0, n_targets) or np.any(left < 0):
+        return None
+    now = time.perf_counter()
+    sub_deadline = now + max(0.5, now - t_start)
+    if deadline is not None:
+        sub_deadline = min(sub_deadline, deadline)
+    x_free, _, _ = exact(values[free], q[:, free], left, deadline=sub_deadline)
+    x[:, free] = x_free
+    return improve(values, q, x)
 
 
 def _round(values, q, counts, z_cols):
