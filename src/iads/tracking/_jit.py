@@ -62,14 +62,14 @@ def _span(p: float, r: float, lo: float, h: float, n: int) -> tuple[int, int]:
 
 
 @njit(cache=True)
-def _pair(zp, Sp, z, R, i, j, G, out_S, k):
+def _pair(x, P, z, R, i, j, G, out_S, k):
     """Mahalanobis test of track i against measurement j; S^-1 written to out_S[k]."""
-    a = Sp[i, 0, 0] + R[j, 0, 0]
-    b = Sp[i, 0, 1] + R[j, 0, 1]
-    c = Sp[i, 0, 2] + R[j, 0, 2]
-    d = Sp[i, 1, 1] + R[j, 1, 1]
-    e = Sp[i, 1, 2] + R[j, 1, 2]
-    f = Sp[i, 2, 2] + R[j, 2, 2]
+    a = P[i, 0, 0] + R[j, 0, 0]
+    b = P[i, 0, 1] + R[j, 0, 1]
+    c = P[i, 0, 2] + R[j, 0, 2]
+    d = P[i, 1, 1] + R[j, 1, 1]
+    e = P[i, 1, 2] + R[j, 1, 2]
+    f = P[i, 2, 2] + R[j, 2, 2]
     # cofactors and determinant as in kalman.inv_sym
     A = d * f - e * e
     B = c * e - b * f
@@ -84,9 +84,9 @@ def _pair(zp, Sp, z, R, i, j, G, out_S, k):
     D /= det
     E /= det
     Gc /= det
-    n0 = z[j, 0] - zp[i, 0]
-    n1 = z[j, 1] - zp[i, 1]
-    n2 = z[j, 2] - zp[i, 2]
+    n0 = z[j, 0] - x[i, 0]
+    n1 = z[j, 1] - x[i, 1]
+    n2 = z[j, 2] - x[i, 2]
     d2 = (
         n0 * (A * n0 + B * n1 + C * n2)
         + n1 * (B * n0 + D * n1 + E * n2)
@@ -101,8 +101,8 @@ def _pair(zp, Sp, z, R, i, j, G, out_S, k):
 
 
 @njit(cache=True)
-def _gate(zp, Sp, z, R, radius, G, a0, a1, lo0, lo1, h, nx, ny):
-    n, m = zp.shape[0], z.shape[0]
+def _gate(x, P, z, R, radius, G, a0, a1, lo0, lo1, h, nx, ny):
+    n, m = x.shape[0], z.shape[0]
     start, order = _columns(z, a0, a1, lo0, lo1, h, nx, ny)
     cap = 4 * (n + m) + 16
     rows = np.empty(cap, np.int64)
@@ -112,8 +112,8 @@ def _gate(zp, Sp, z, R, radius, G, a0, a1, lo0, lo1, h, nx, ny):
     k = 0
     for i in range(n):
         r = radius[i]
-        x0, x1 = _span(zp[i, a0], r, lo0, h, nx)
-        y0, y1 = _span(zp[i, a1], r, lo1, h, ny)
+        x0, x1 = _span(x[i, a0], r, lo0, h, nx)
+        y0, y1 = _span(x[i, a1], r, lo1, h, ny)
         wide = (x1 - x0 + 1) * (y1 - y0 + 1) > m  # a ball wider than the grid is worth
         for ix in range(0 if wide else x0, 1 if wide else x1 + 1):
             for iy in range(0 if wide else y0, 1 if wide else y1 + 1):
@@ -124,7 +124,7 @@ def _gate(zp, Sp, z, R, radius, G, a0, a1, lo0, lo1, h, nx, ny):
                     if k == cap:
                         cap *= 2
                         rows, cols, d2s, Sinv = _grow(rows, cols, d2s, Sinv, k, cap)
-                    d2 = _pair(zp, Sp, z, R, i, j, G, Sinv, k)
+                    d2 = _pair(x, P, z, R, i, j, G, Sinv, k)
                     if d2 <= G:
                         rows[k] = i
                         cols[k] = j
@@ -147,40 +147,48 @@ def _grow(rows, cols, d2s, Sinv, k, cap):
     return r2, c2, d2, S2
 
 
-def gate_grid(
-    z_pred: F64, S_pred: F64, z: F64, R: F64, gate_d2: float
-) -> tuple[NDArray[np.int64], NDArray[np.int64], F64, F64]:
-    """Compiled `association.gate_position`: same arguments and returns (rows, cols, d2,
-    Sinv), pairs ordered by track. The grid's cell is the median of the gate radii
-    sqrt(gate_d2 (tr S_pred + max tr R)) (an upper bound of each gate's largest semi-axis),
-    so a track looks at the few cells its ball touches; a cell never shrinks below
-    1e-6 of the measurements' extent, which keeps the cell keys inside int64."""
-    n, m = z_pred.shape[0], z.shape[0]
-    e = np.zeros(0, np.int64)
-    if n == 0 or m == 0:
-        return e, e.copy(), np.zeros(0), np.zeros((0, 3, 3))
-    tr_R = float(np.max(R[:, 0, 0] + R[:, 1, 1] + R[:, 2, 2]))
-    radius = np.sqrt(gate_d2 * (S_pred[:, 0, 0] + S_pred[:, 1, 1] + S_pred[:, 2, 2] + tr_R))
-    lo, hi = z.min(axis=0), z.max(axis=0)
-    a2, a1, a0 = np.argsort(hi - lo, kind="stable")  # columns along the two widest axes
-    w0, w1 = float(hi[a0] - lo[a0]), float(hi[a1] - lo[a1])
+@njit(cache=True)
+def _gate_all(x, P, z, R, G):
+    n, m = x.shape[0], z.shape[0]
+    tr_R = 0.0
+    for j in range(m):
+        tr_R = max(tr_R, R[j, 0, 0] + R[j, 1, 1] + R[j, 2, 2])
+    radius = np.empty(n)  # bound of each gate's largest semi-axis
+    for i in range(n):
+        radius[i] = math.sqrt(G * (P[i, 0, 0] + P[i, 1, 1] + P[i, 2, 2] + tr_R))
+    lo = np.empty(3)
+    w = np.empty(3)
+    for a in range(3):
+        lo[a] = z[:, a].min()
+        w[a] = z[:, a].max() - lo[a]
+    ax = np.argsort(w)  # columns along the two widest axes
+    a0, a1 = ax[2], ax[1]
+    w0, w1 = w[a0], w[a1]
     # cells of the median gate radius, but no more than about 12 m columns
-    h = max(float(np.median(radius)), np.sqrt(w0 * w1 / (4.0 * m)), w0 / (4.0 * m), 1e-9)
+    h = max(np.median(radius), math.sqrt(w0 * w1 / (4.0 * m)), w0 / (4.0 * m), 1e-9)
     nx, ny = int(w0 / h) + 1, int(w1 / h) + 1
-    return _gate(
-        np.ascontiguousarray(z_pred),
-        np.ascontiguousarray(S_pred),
+    return _gate(x, P, z, R, radius, G, a0, a1, lo[a0], lo[a1], h, nx, ny)
+
+
+def gate_grid(
+    x: F64, P: F64, z: F64, R: F64, gate_d2: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64], F64, F64]:
+    """Compiled `association.gate_position` on the tracks' full states x (n, d) and
+    covariances P (n, d, d) (their position parts are used): returns (rows, cols, d2, Sinv),
+    pairs ordered by track. The grid's column side is the median of the gate radii
+    sqrt(gate_d2 (tr S_pred + max tr R)) (an upper bound of each gate's largest semi-axis),
+    so a track looks at the few columns its ball touches; a ball wider than the whole grid
+    is tested against every measurement."""
+    n, m = x.shape[0], z.shape[0]
+    if n == 0 or m == 0:
+        e = np.zeros(0, np.int64)
+        return e, e.copy(), np.zeros(0), np.zeros((0, 3, 3))
+    return _gate_all(
+        np.ascontiguousarray(x),
+        np.ascontiguousarray(P),
         np.ascontiguousarray(z),
         np.ascontiguousarray(R),
-        radius,
         float(gate_d2),
-        int(a0),
-        int(a1),
-        float(lo[a0]),
-        float(lo[a1]),
-        h,
-        nx,
-        ny,
     )
 
 

@@ -104,10 +104,14 @@ def gate(
     and, for position measurements, the inverses S^-1 (p, 3, 3) that the update reuses
     (None for radar measurements)."""
     if config.measurement == "position":
-        kernel = _jit.gate_grid if _jit.ENABLED else gate_position
-        rows, cols, d2, Sinv = kernel(
-            tracks.x[:, :3], tracks.P[:, :3, :3], meas.z, meas.R, config.gate_d2
-        )
+        if _jit.ENABLED:
+            rows, cols, d2, Sinv = _jit.gate_grid(
+                tracks.x, tracks.P, meas.z, meas.R, config.gate_d2
+            )
+        else:
+            rows, cols, d2, Sinv = gate_position(
+                tracks.x[:, :3], tracks.P[:, :3, :3], meas.z, meas.R, config.gate_d2
+            )
         # ln det S only feeds the JPDA likelihoods
         logdet = -np.log(det3(Sinv)) if config.association == "jpda" else np.zeros(d2.size)
         return rows, cols, d2, logdet, Sinv

@@ -107,7 +107,7 @@ def end_scan(
     N, M = config.confirm_n, config.confirm_m
     window = np.uint32((1 << N) - 1)
     quality = _popcount(history & window) / np.minimum(age, N)
-    tentative = tracks.status == TrackStatus.TENTATIVE
+    tentative = tracks.status == _TENTATIVE
     confirm = tentative & (hits >= M)
     P = tracks.P
     pos_var = P[:, 0, 0] + P[:, 1, 1] + P[:, 2, 2]
@@ -130,12 +130,17 @@ def end_scan(
     # one reason per deleted track, in this order of precedence
     reason = np.where(
         cov,
-        DeleteReason.COVARIANCE,
-        np.where(missed, DeleteReason.MISSES, DeleteReason.NOT_CONFIRMED),
+        _COVARIANCE,
+        np.where(missed, _MISSES, _NOT_CONFIRMED),
     ).astype(np.int8)
     return out.take(~dead), tracks.ids[confirm & ~dead], tracks.ids[dead], reason[dead]
 
 
+# plain ints: an IntEnum member costs an enum look-up per use in a hot path
+_TENTATIVE = int(TrackStatus.TENTATIVE)
+_COVARIANCE = int(DeleteReason.COVARIANCE)
+_MISSES = int(DeleteReason.MISSES)
+_NOT_CONFIRMED = int(DeleteReason.NOT_CONFIRMED)
 _NO_IDS = np.zeros(0, np.int64)
 _NO_REASONS = np.zeros(0, np.int8)
 _NO_IDS.flags.writeable = False

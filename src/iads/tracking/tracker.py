@@ -27,6 +27,9 @@ from iads.tracking.management import end_scan, initiate
 __all__ = ["Tracker", "empty_tracks", "tracker_step"]
 
 
+_CONFIRMED = int(TrackStatus.CONFIRMED)
+
+
 def empty_tracks(config: TrackerConfig) -> TrackSet:
     """The track set a tracker starts from."""
     return TrackSet.empty(config.state_dim, n_modes=2 if config.motion == "imm" else 0)
@@ -85,7 +88,7 @@ def _associate(tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch):
         return tracks, none, none, none, np.zeros(0), used
     rows, cols, d2, logdet, Sinv = gate(tracks, config, meas)
     G = _chi2_ppf(config.gate_probability, meas.z.shape[1])
-    conf = tracks.status[rows] == TrackStatus.CONFIRMED
+    conf = tracks.status[rows] == _CONFIRMED
     if config.association == "gnn":
         chosen = conf & assign_sparse(rows, cols, np.where(conf, d2 - G, 0.0), tracks.n, meas.m)
         used[cols[chosen]] = True
