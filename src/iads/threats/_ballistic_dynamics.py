@@ -98,7 +98,12 @@ def acceleration(r: F64, v: F64, tau: float, ms: Missiles) -> F64:
 
 @dataclass
 class Flown:
-    """Result of ``integrate``: states every ``dt`` since launch and the impact states."""
+    """Result of ``integrate``: states every ``dt`` since launch and the impact states.
+
+    After the impact step the history holds the impact state; the impact step itself
+    keeps its integrated end, so that resampling inside it follows the arc on which the
+    impact was located.
+    """
 
     pos: F64  # (n_steps + 1, m, 3)
     vel: F64  # (n_steps + 1, m, 3)
@@ -157,12 +162,15 @@ def integrate(r0: F64, v0: F64, ms: Missiles, dt: float, tau_needed: F64) -> Flo
             impact_vel = np.where(hit[:, None], v_i, impact_vel)
             flying &= ~hit
         keep = (~flying)[:, None]
+        # History: the impact step keeps its integrated end (below the surface), so that
+        # resampling inside that step stays on the arc the impact point was found on.
+        hist_keep = (~flying & ~hit)[:, None]
+        pos.append(np.where(hist_keep, impact_pos, r_new))
+        vel.append(np.where(hist_keep, impact_vel, v_new))
         r = np.where(keep, impact_pos, r_new)
         v = np.where(keep, impact_vel, v_new)
         h_old = np.where(flying, h_new, h_old)
         tau = tau_new
-        pos.append(r)
-        vel.append(v)
     return Flown(np.stack(pos), np.stack(vel), dt, impact_tau, impact_pos, impact_vel)
 
 

@@ -180,8 +180,8 @@ def fly(r0, v0, par, dt, tau_needed, tau_samples):
                 _hermite(r, v, r_new, v_new, dt, f, p_i, v_i)
                 imp_tau[i] = tau + f * dt
                 imp_pos[i], imp_vel[i] = p_i, v_i
-                if n_t > 0:  # the reference stores the impact state as the step's end
-                    hist_r[n_steps], hist_v[n_steps] = p_i, v_i
+                if n_t > 0:  # the integrated end of the impact step, as the reference
+                    hist_r[n_steps], hist_v[n_steps] = r_new, v_new
                 break
             r[:], v[:] = r_new, v_new
             h_old = h_new
