@@ -99,3 +99,35 @@ def test_tracker_same_with_and_without_kernels(monkeypatch, motion, association)
         np.testing.assert_array_equal(px[0], py[0])
         np.testing.assert_array_equal(px[1], py[1])
         np.testing.assert_allclose(px[2], py[2], rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("motion", ["cv", "ca"])
+def test_predict_kinematic_equals_kf_predict(motion):
+    from iads.tracking.kalman import kf_predict
+    from iads.tracking.models import transition_and_noise
+
+    rng = np.random.default_rng(5)
+    d = 6 if motion == "cv" else 9
+    x = rng.normal(size=(40, d))
+    A = rng.normal(size=(40, d, d))
+    P = A @ A.transpose(0, 2, 1)
+    F, Q = transition_and_noise(motion, 0.7, 0.3)
+    xo, Po = _jit.predict_kinematic(x, P, F, Q)
+    xr, Pr = kf_predict(x, P, F, Q)
+    np.testing.assert_allclose(xo, xr, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(Po, Pr, rtol=1e-12, atol=1e-12)
+
+
+def test_tracker_step_leaves_its_input_unchanged():
+    from iads.tracking import empty_tracks, tracker_step
+
+    sc = simulate_cv(np.random.default_rng(2), 50, n_scans=4)
+    cfg = TrackerConfig(process_noise=0.05, init_velocity_sigma_mps=50)
+    tracks = empty_tracks(cfg)
+    for s in sc.scans:
+        before = {f: np.copy(v) for f, v in vars(tracks).items() if isinstance(v, np.ndarray)}
+        new, _ = tracker_step(tracks, cfg, s.t_s, s.z, s.R)
+        for f, v in before.items():
+            np.testing.assert_array_equal(getattr(tracks, f), v, err_msg=f)
+        tracks = new
+    assert tracks.n > 0

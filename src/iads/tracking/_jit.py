@@ -194,46 +194,124 @@ def gate_grid(
 
 @njit(cache=True)
 def _update(x, P, z, Sinv, rows, cols):
+    """In place: rows are distinct, so each track's row is read before it is written."""
     d = x.shape[1]
-    xo = x.copy()
-    Po = P.copy()
     K = np.empty((d, 3))
+    pht = np.empty((d, 3))
     for p in range(rows.shape[0]):
         r, c = rows[p], cols[p]
         for i in range(d):  # K = P H^T S^-1, P H^T = P[:, :3]
             for j in range(3):
-                K[i, j] = P[r, i, 0] * Sinv[p, 0, j] + P[r, i, 1] * Sinv[p, 1, j]
-                K[i, j] += P[r, i, 2] * Sinv[p, 2, j]
+                pht[i, j] = P[r, i, j]
+            for j in range(3):
+                K[i, j] = pht[i, 0] * Sinv[p, 0, j] + pht[i, 1] * Sinv[p, 1, j]
+                K[i, j] += pht[i, 2] * Sinv[p, 2, j]
         n0 = z[c, 0] - x[r, 0]
         n1 = z[c, 1] - x[r, 1]
         n2 = z[c, 2] - x[r, 2]
         for i in range(d):
-            xo[r, i] = x[r, i] + (K[i, 0] * n0 + K[i, 1] * n1 + K[i, 2] * n2)
+            x[r, i] = x[r, i] + (K[i, 0] * n0 + K[i, 1] * n1 + K[i, 2] * n2)
         for i in range(d):  # P - K (P H^T)^T, symmetrized
             for j in range(i, d):
-                a = P[r, i, j] - (
-                    K[i, 0] * P[r, j, 0] + K[i, 1] * P[r, j, 1] + K[i, 2] * P[r, j, 2]
-                )
-                b = P[r, j, i] - (
-                    K[j, 0] * P[r, i, 0] + K[j, 1] * P[r, i, 1] + K[j, 2] * P[r, i, 2]
-                )
+                # (P H^T)[j] from the copy: P's first columns are being overwritten
+                a = P[r, i, j] - (K[i, 0] * pht[j, 0] + K[i, 1] * pht[j, 1] + K[i, 2] * pht[j, 2])
+                b = P[r, j, i] - (K[j, 0] * pht[i, 0] + K[j, 1] * pht[i, 1] + K[j, 2] * pht[i, 2])
                 v = 0.5 * (a + b)
-                Po[r, i, j] = v
-                Po[r, j, i] = v
-    return xo, Po
+                P[r, i, j] = v
+                P[r, j, i] = v
+    return x, P
 
 
 def update_rows(
-    x: F64, P: F64, z: F64, Sinv: F64, rows: NDArray[np.int64], cols: NDArray[np.int64]
+    x: F64,
+    P: F64,
+    z: F64,
+    Sinv: F64,
+    rows: NDArray[np.int64],
+    cols: NDArray[np.int64],
+    copy: bool = True,
 ) -> tuple[F64, F64]:
-    """Copies of x (n, d) and P (n, d, d) with the distinct tracks rows (p,) updated by the
-    position measurements z[cols] (z (m, 3)), S^-1 (p, 3, 3) from the gate
-    (`kalman.kf_update_position` on the rows, scattered back)."""
+    """x (n, d) and P (n, d, d) with the distinct tracks rows (p,) updated by the position
+    measurements z[cols] (z (m, 3)), S^-1 (p, 3, 3) from the gate
+    (`kalman.kf_update_position` on the rows, scattered back). copy=False updates x and P
+    in place when they are C-contiguous (a caller that owns them: the tracker, on the
+    arrays its prediction made)."""
+    if copy or not (x.flags.c_contiguous and P.flags.c_contiguous and x.flags.writeable):
+        x, P = x.copy(), P.copy()
     return _update(
-        np.ascontiguousarray(x),
-        np.ascontiguousarray(P),
+        x,
+        P,
         np.ascontiguousarray(z),
         np.ascontiguousarray(Sinv),
         rows,
         cols,
+    )
+
+
+@njit(cache=True)
+def _predict_kron(x, P, c, Q):
+    """F = c ⊗ I3 (CV: k = 2, CA: k = 3 blocks per axis), so F P F^T mixes only the entries
+    that share their axes: T = F P, then T F^T, k terms per entry."""
+    n, d = x.shape
+    k = c.shape[0]
+    xo = np.empty((n, d))
+    Po = np.empty((n, d, d))
+    T = np.empty((d, d))
+    for t in range(n):
+        for a in range(k):
+            for i in range(3):
+                acc = 0.0
+                for b in range(k):
+                    acc += c[a, b] * x[t, 3 * b + i]
+                xo[t, 3 * a + i] = acc
+        for a in range(k):  # T = F P
+            for i in range(3):
+                for col in range(d):
+                    acc = 0.0
+                    for b in range(k):
+                        acc += c[a, b] * P[t, 3 * b + i, col]
+                    T[3 * a + i, col] = acc
+        for row in range(d):  # T F^T + Q
+            for a in range(k):
+                for i in range(3):
+                    acc = 0.0
+                    for b in range(k):
+                        acc += T[row, 3 * b + i] * c[a, b]
+                    Po[t, row, 3 * a + i] = acc + Q[row, 3 * a + i]
+    return xo, Po
+
+
+@njit(cache=True)
+def _predict_cv(x, P, dt, Q):
+    """CV: F = [[I, dt I], [0, I]]; per pair of axes (i, j) the 2x2 block of position and
+    velocity terms [[pp, pv], [vp, vv]] becomes [[(pp + dt vp) + (pv + dt vv) dt,
+    pv + dt vv], [vp + dt vv, vv]] (the sums of F P F^T in the order numpy takes them)."""
+    n = x.shape[0]
+    xo = np.empty((n, 6))
+    Po = np.empty((n, 6, 6))
+    for t in range(n):
+        for i in range(3):
+            xo[t, i] = x[t, i] + dt * x[t, 3 + i]
+            xo[t, 3 + i] = x[t, 3 + i]
+            for j in range(3):
+                pp, pv = P[t, i, j], P[t, i, 3 + j]
+                vp, vv = P[t, 3 + i, j], P[t, 3 + i, 3 + j]
+                tpv = pv + dt * vv
+                Po[t, i, j] = (pp + dt * vp) + tpv * dt + Q[i, j]
+                Po[t, i, 3 + j] = tpv + Q[i, 3 + j]
+                Po[t, 3 + i, j] = (vp + dt * vv) + Q[3 + i, j]
+                Po[t, 3 + i, 3 + j] = vv + Q[3 + i, 3 + j]
+    return xo, Po
+
+
+def predict_kinematic(x: F64, P: F64, F: F64, Q: F64) -> tuple[F64, F64]:
+    """Compiled `kalman.kf_predict` for the CV and CA models: one F = c ⊗ I3 (d = 3k, layout
+    [pos, vel(, acc)] as in `models`) and Q shared by all tracks."""
+    if F.shape[0] == 6:
+        return _predict_cv(np.ascontiguousarray(x), np.ascontiguousarray(P), float(F[0, 3]), Q)
+    return _predict_kron(
+        np.ascontiguousarray(x),
+        np.ascontiguousarray(P),
+        np.ascontiguousarray(F[::3, ::3]),
+        np.ascontiguousarray(Q),
     )

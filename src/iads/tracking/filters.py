@@ -73,10 +73,12 @@ def predict(tracks: TrackSet, config: TrackerConfig, t_s: float) -> TrackSet:
     if config.motion in ("cv", "ca"):
         if isinstance(dt, float):
             F, Q = transition_and_noise(config.motion, dt, config.process_noise)
+            kernel = _jit.predict_kinematic if _jit.ENABLED else kf_predict
         else:
             F = transition_matrix(config.motion, dt)
             Q = process_noise(config.motion, dt, config.process_noise)
-        x, P = kf_predict(tracks.x, tracks.P, F, Q)
+            kernel = kf_predict
+        x, P = kernel(tracks.x, tracks.P, F, Q)
         return tracks.replace(x=x, P=P, t_s=np.full(tracks.n, float(t_s)))
     if config.motion == "ct":
         from iads.tracking.nonlinear import ct_predict

@@ -107,7 +107,8 @@ def _associate(tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch):
     r, c = rows[chosen], cols[chosen]
     used[c] = True
     if r.size and Sinv is not None and config.motion != "imm" and _jit.ENABLED:
-        x, P = _jit.update_rows(tracks.x, tracks.P, meas.z, Sinv[chosen], r, c)
+        # in place: x and P are this step's own arrays (made by the prediction or a concat)
+        x, P = _jit.update_rows(tracks.x, tracks.P, meas.z, Sinv[chosen], r, c, copy=False)
         tracks = tracks.replace(x=x, P=P)
     elif r.size:  # (the UKF cannot reshape an empty batch)
         Sc = None if Sinv is None else Sinv[chosen]
