@@ -148,3 +148,36 @@ def test_every_model_tracks_the_scenario(kw):
     est = t.position[t.confirmed]
     d = np.linalg.norm(sc.truth_xyz_m[-1][:, None, :] - est[None], axis=2)
     assert np.all(d.min(axis=1) < 25.0)  # every target has a confirmed track near it
+
+
+def test_best_assoc_takes_the_highest_weight_per_track():
+    from iads.tracking import TrackEvents
+
+    e = np.zeros(0, np.int64)
+    ev = TrackEvents(
+        t_s=0.0,
+        initiated_ids=e,
+        confirmed_ids=e,
+        deleted_ids=e,
+        deleted_reason=np.zeros(0, np.int8),
+        assoc_track_ids=np.array([7, 3, 7, 3, 7, 9, 9]),
+        assoc_meas_index=np.array([0, 1, 2, 3, 4, 5, 6]),
+        assoc_weight=np.array([0.2, 0.5, 0.7, 0.5, 0.1, 1.0, 1.0]),
+    )
+    ids, meas = ev.best_assoc()
+    assert ids.tolist() == [3, 7, 9]
+    assert meas.tolist() == [1, 2, 5]  # ties: the first listed pair
+
+
+def test_best_assoc_on_jpda_events():
+    sc = simulate_cv(np.random.default_rng(8), 30, n_scans=6, clutter_per_scan=20)
+    ev = []
+    track_scans(sc.scans, TrackerConfig(association="jpda", process_noise=0.05), events=ev)
+    for e in ev:
+        ids, meas = e.best_assoc()
+        assert np.array_equal(ids, np.unique(e.assoc_track_ids))
+        for i, j in zip(ids, meas, strict=True):
+            w = e.assoc_weight[e.assoc_track_ids == i]
+            assert (
+                e.assoc_weight[(e.assoc_track_ids == i) & (e.assoc_meas_index == j)][0] == w.max()
+            )

@@ -248,3 +248,17 @@ class TrackEvents:
     assoc_track_ids: NDArray[np.int64]
     assoc_meas_index: NDArray[np.int64]
     assoc_weight: NDArray[np.float64]
+
+    def best_assoc(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """(track_ids (k,), meas_index (k,)): each updated track once, in increasing id
+        order, with the measurement of highest weight in its update (for JPDA the most
+        probable origin; a track updated by several sensors in one scan under GNN keeps
+        the first pair listed). For truth bookkeeping: ``truth[ids] = origin[meas]``."""
+        ids, w = self.assoc_track_ids, self.assoc_weight
+        if ids.size == 0:
+            return ids.copy(), self.assoc_meas_index.copy()
+        order = np.lexsort((-w, ids))  # stable: ties keep the listed order
+        first = np.ones(order.size, bool)
+        first[1:] = ids[order[1:]] != ids[order[:-1]]
+        keep = order[first]
+        return ids[keep], self.assoc_meas_index[keep]
