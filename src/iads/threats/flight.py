@@ -63,8 +63,10 @@ def fly(specs: Sequence[FlightSpec], duration_s: float, dt_sample_s: float = 1.0
         groups.setdefault(kernel, []).append(i)
     for kernel, idx in groups.items():
         p, v, lt, et = kernel([specs[i] for i in idx], t_s)
-        pos[:, idx] = p
-        vel[:, idx] = v
-        launch[idx] = lt
-        end[idx] = et
+        # A run of consecutive threats (the usual case) is a slice: a plain copy.
+        sel = slice(idx[0], idx[-1] + 1) if idx[-1] - idx[0] == len(idx) - 1 else idx
+        pos[:, sel] = p
+        vel[:, sel] = v
+        launch[sel] = lt
+        end[sel] = et
     return Truth(t_s=t_s, pos_ecef_m=pos, vel_ecef_mps=vel, launch_t_s=launch, end_t_s=end)
