@@ -43,12 +43,15 @@ _AB, _A2, _B2 = A_M * B_M, A_M**2, B_M**2
 def _density(z: float) -> float:
     """US 1976 density [kg/m^3] at geometric height z [m] (``atmosphere.density_kgpm3``)."""
     if z > _Z_86:
-        k = np.searchsorted(_Z_UP, z, side="right") - 1
-        k = min(max(k, 0), _Z_UP.size - 2)
+        k = 0  # last table height <= z (the table is short: a linear scan)
+        while k < _Z_UP.size - 2 and _Z_UP[k + 1] <= z:
+            k += 1
         slope = (_LN_RHO_UP[k + 1] - _LN_RHO_UP[k]) / (_Z_UP[k + 1] - _Z_UP[k])
         return math.exp(_LN_RHO_UP[k] + slope * (z - _Z_UP[k]))
     h = R0_M * z / (R0_M + z)
-    i = min(max(np.searchsorted(_H_B, h, side="right") - 1, 0), 6)
+    i = 0  # layer: last base <= h (searchsorted(side="right") - 1, clipped to 0..6)
+    while i < 6 and _H_B[i + 1] <= h:
+        i += 1
     lapse, tb, pb, dh = _L_B[i], _T_B[i], _P_B[i], h - _H_B[i]
     t = tb + lapse * dh
     if lapse == 0.0:
