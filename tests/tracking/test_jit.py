@@ -131,3 +131,19 @@ def test_tracker_step_leaves_its_input_unchanged():
             np.testing.assert_array_equal(getattr(tracks, f), v, err_msg=f)
         tracks = new
     assert tracks.n > 0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_assign_sparse_same_with_and_without_kernels(monkeypatch, seed):
+    from iads.tracking.association import assign_sparse
+
+    rng = np.random.default_rng(seed)
+    n_rows, n_cols, p = 300, 350, 900
+    key = rng.choice(n_rows * n_cols, p, replace=False)
+    rows, cols = key // n_cols, key % n_cols
+    cost = rng.normal(-1.0, 1.0, p).round(1)  # rounded: ties in the star pass too
+    out = {}
+    for enabled in (True, False):
+        monkeypatch.setattr(_jit, "ENABLED", enabled)
+        out[enabled] = assign_sparse(rows, cols, cost, n_rows, n_cols)
+    np.testing.assert_array_equal(out[True], out[False])

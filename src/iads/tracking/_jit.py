@@ -315,3 +315,76 @@ def predict_kinematic(x: F64, P: F64, F: F64, Q: F64) -> tuple[F64, F64]:
         np.ascontiguousarray(F[::3, ::3]),
         np.ascontiguousarray(Q),
     )
+
+
+@njit(cache=True)
+def _find(parent, a):
+    while parent[a] != a:
+        parent[a] = parent[parent[a]]
+        a = parent[a]
+    return a
+
+
+@njit(cache=True)
+def _stars(rows, cols, cost, n_rows, n_cols):
+    p = rows.shape[0]
+    chosen = np.zeros(p, np.bool_)
+    deg_r = np.zeros(n_rows, np.int64)
+    deg_c = np.zeros(n_cols, np.int64)
+    for k in range(p):
+        if cost[k] < 0:
+            deg_r[rows[k]] += 1
+            deg_c[cols[k]] += 1
+    # a column all of whose rows have no other pair is a star (likewise a row)
+    col_star = np.ones(n_cols, np.bool_)
+    row_star = np.ones(n_rows, np.bool_)
+    for k in range(p):
+        if cost[k] < 0:
+            if deg_r[rows[k]] > 1:
+                col_star[cols[k]] = False
+            if deg_c[cols[k]] > 1:
+                row_star[rows[k]] = False
+    best_c = np.full(n_cols, -1, np.int64)  # cheapest pair of each star, first on ties
+    best_r = np.full(n_rows, -1, np.int64)
+    parent = np.arange(n_rows + n_cols)
+    n_general = 0
+    for k in range(p):
+        if cost[k] >= 0:
+            continue
+        r, c = rows[k], cols[k]
+        if col_star[c]:
+            if best_c[c] < 0 or cost[k] < cost[best_c[c]]:
+                best_c[c] = k
+        elif row_star[r]:
+            if best_r[r] < 0 or cost[k] < cost[best_r[r]]:
+                best_r[r] = k
+        else:
+            n_general += 1
+            a, b = _find(parent, r), _find(parent, n_rows + c)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    for c in range(n_cols):
+        if best_c[c] >= 0:
+            chosen[best_c[c]] = True
+    for r in range(n_rows):
+        if best_r[r] >= 0:
+            chosen[best_r[r]] = True
+    general = np.empty(n_general, np.int64)
+    label = np.empty(n_general, np.int64)
+    q = 0
+    for k in range(p):
+        if cost[k] < 0 and not col_star[cols[k]] and not row_star[rows[k]]:
+            general[q] = k
+            label[q] = _find(parent, rows[k])
+            q += 1
+    order = np.argsort(label, kind="mergesort")
+    return chosen, general[order], label[order]
+
+
+def assign_stars(
+    rows: NDArray[np.int64], cols: NDArray[np.int64], cost: F64, n_rows: int, n_cols: int
+) -> tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64]]:
+    """The first pass of `association.assign_sparse`: (chosen (p,) with the cheapest pair of
+    every star cluster taken, the pairs of the other clusters grouped by cluster (indices
+    into the pairs, increasing within a cluster), their cluster labels)."""
+    return _stars(rows, cols, np.ascontiguousarray(cost, dtype=np.float64), n_rows, n_cols)

@@ -19,6 +19,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
+from iads.tracking import _jit
 from iads.tracking.kalman import inv_sym
 
 __all__ = ["assign_sparse", "candidate_pairs", "clusters", "gate_position"]
@@ -134,6 +135,12 @@ def assign_sparse(
     `scipy.optimize.linear_sum_assignment` (Crouse 2016, shortest augmenting path), one
     small dense problem per cluster. Returns a boolean mask over the pairs.
     """
+    if _jit.ENABLED:
+        chosen, general, label = _jit.assign_stars(rows, cols, cost, n_rows, n_cols)
+        if general.size:
+            bounds = np.flatnonzero(label[1:] != label[:-1]) + 1
+            _assign_clusters(rows, cols, cost, np.split(general, bounds), chosen)
+        return chosen
     chosen = np.zeros(rows.size, dtype=bool)
     neg = cost < 0
     idx = np.flatnonzero(neg)
@@ -161,14 +168,19 @@ def assign_sparse(
         lab = clusters(r[g], c[g], n_rows, n_cols)
         order = np.argsort(lab, kind="stable")
         bounds = np.flatnonzero(np.diff(lab[order])) + 1
-        for part in np.split(g[order], bounds):
-            ur, lr = np.unique(r[part], return_inverse=True)
-            uc, lc = np.unique(c[part], return_inverse=True)
-            M = np.zeros((ur.size, uc.size))
-            M[lr, lc] = w[part]
-            ai, aj = linear_sum_assignment(M)
-            take = M[ai, aj] < 0
-            key = np.full((ur.size, uc.size), -1, np.int64)
-            key[lr, lc] = part
-            chosen[idx[key[ai[take], aj[take]]]] = True
+        _assign_clusters(rows, cols, cost, np.split(idx[g[order]], bounds), chosen)
     return chosen
+
+
+def _assign_clusters(rows, cols, cost, parts, chosen) -> None:
+    """Dense optimal assignment of each cluster (pair indices, increasing), into chosen."""
+    for part in parts:
+        ur, lr = np.unique(rows[part], return_inverse=True)
+        uc, lc = np.unique(cols[part], return_inverse=True)
+        M = np.zeros((ur.size, uc.size))
+        M[lr, lc] = cost[part]
+        ai, aj = linear_sum_assignment(M)
+        take = M[ai, aj] < 0
+        key = np.full((ur.size, uc.size), -1, np.int64)
+        key[lr, lc] = part
+        chosen[key[ai[take], aj[take]]] = True
