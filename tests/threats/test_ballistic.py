@@ -156,6 +156,14 @@ def test_us1976_upper_density_is_continuous_and_decreasing():
     assert density_kgpm3(np.array([100e3]))[0] == pytest.approx(5.6044e-7, rel=1e-4)
 
 
+def test_compiled_density_equals_the_numpy_model():
+    from iads.threats._ballistic_jit import _density
+
+    z = np.concatenate([np.linspace(-2e3, 1.2e6, 3001), [11e3, 20e3, 32e3, 47e3, 51e3, 71e3, 86e3]])
+    got = np.array([_density(float(x)) for x in z])
+    np.testing.assert_allclose(got, density_kgpm3(z), rtol=1e-12, atol=0.0)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "name"),
     [
