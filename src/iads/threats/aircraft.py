@@ -2,7 +2,7 @@
 aircraft, cruise missiles, drones and loitering munitions.
 
 Each spec validates its parameters once and reduces to a ``RouteParams``; all routed
-kinds share one batch kernel, so a mixed raid is integrated in a single vectorized pass.
+kinds share one batch kernel, so a mixed raid is integrated in a single kernel call.
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
 """Kernel of routed flight (aircraft, cruise missiles, drones): turn-, climb- and
-speed-limited path following of waypoint legs, integrated in time over all threats at once.
+speed-limited path following of waypoint legs, integrated in time.
 
-Per threat the state is (geodetic lat, lon, h, heading psi, active leg j, ground distance
-flown s, diving flag). Guidance, vectorized over threats:
+``fly_routed`` runs the compiled integration of ``_routed_jit`` (each threat over its
+active window); ``fly_routed_reference`` is the same model in numpy, vectorized over
+threats at every step (``_guidance``, ``_advance``), kept as the reference it is tested
+against. Per threat the state is (geodetic lat, lon, h, heading psi, active leg j, ground
+distance flown s, diving flag). Guidance:
 
 * lateral: follow the great circle of the active leg (on the navigation sphere, see
   ``_nav``) with a look-ahead cross-track law, psi_cmd = psi_leg + atan((xt - y_w)/L1)
