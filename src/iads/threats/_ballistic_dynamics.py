@@ -1,4 +1,5 @@
-"""Equations of motion of ballistic missiles and their fixed-step RK4 integration (private).
+"""Equations of motion of ballistic missiles and their fixed-step RK4 integration (private;
+the numpy reference of the compiled ``_ballistic_jit``, which must agree with it).
 
 State: earth-fixed (ECEF) position r and velocity v. Forces per unit mass, vectorized over
 missiles (flags per missile select the earth model):

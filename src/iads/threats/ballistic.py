@@ -1,7 +1,9 @@
 """Ballistic missiles: boost, free flight and re-entry, aimed at a ground point.
 
 The flight itself is in ``_ballistic_dynamics`` (ECEF, rotating-earth terms, WGS-84 point
-mass + J2 gravity, US 1976 drag, fixed-step RK4 over all missiles at once). This module
+mass + J2 gravity, US 1976 drag, fixed-step RK4 over all missiles at once: the numpy
+reference) and its compiled copy ``_ballistic_jit`` (per missile, used by ``fly_ballistic``;
+``fly_ballistic_reference`` uses the numpy one, aiming included). This module
 holds the spec and the aiming: the launch azimuth starts at the great-circle bearing to the
 target and is iterated (fixed point on the impact bearing error, which absorbs earth
 rotation); the range is solved with a safeguarded secant iteration vectorized over
