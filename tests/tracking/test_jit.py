@@ -147,3 +147,33 @@ def test_assign_sparse_same_with_and_without_kernels(monkeypatch, seed):
         monkeypatch.setattr(_jit, "ENABLED", enabled)
         out[enabled] = assign_sparse(rows, cols, cost, n_rows, n_cols)
     np.testing.assert_array_equal(out[True], out[False])
+
+
+def test_every_track_field_same_with_and_without_kernels(monkeypatch):
+    from iads.tracking import empty_tracks, tracker_step
+
+    sc = simulate_cv(np.random.default_rng(4), 60, n_scans=10, clutter_per_scan=15)
+    cfg = TrackerConfig(
+        process_noise=0.05, init_velocity_sigma_mps=50, confirm_m=3, confirm_n=4,
+        delete_misses=2, max_position_variance_m2=3e4,
+    )  # fmt: skip
+    runs = {}
+    for enabled in (True, False):
+        monkeypatch.setattr(_jit, "ENABLED", enabled)
+        tracks, states = empty_tracks(cfg), []
+        for s in sc.scans:
+            tracks, ev = tracker_step(tracks, cfg, s.t_s, s.z, s.R)
+            states.append((tracks, ev))
+        runs[enabled] = states
+    reasons = set()
+    for (a, ea), (b, eb) in zip(runs[True], runs[False], strict=True):
+        for f, v in vars(b).items():
+            w = getattr(a, f)
+            if isinstance(v, np.ndarray) and v.dtype.kind == "f":
+                np.testing.assert_allclose(w, v, rtol=1e-9, atol=1e-9, err_msg=f)
+            else:
+                np.testing.assert_array_equal(w, v, err_msg=f)
+        for f in ("confirmed_ids", "deleted_ids", "deleted_reason"):
+            np.testing.assert_array_equal(getattr(ea, f), getattr(eb, f))
+        reasons.update(eb.deleted_reason.tolist())
+    assert reasons == {0, 1, 2}  # every delete reason occurred

@@ -388,3 +388,65 @@ def assign_stars(
     every star cluster taken, the pairs of the other clusters grouped by cluster (indices
     into the pairs, increasing within a cluster), their cluster labels)."""
     return _stars(rows, cols, np.ascontiguousarray(cost, dtype=np.float64), n_rows, n_cols)
+
+
+@njit(cache=True)
+def _end_scan(status, hits, misses, age, history, last_t, conf_t, P, hit, nb, t_s, N, M, K, vmax):
+    n = status.shape[0]
+    status, hits, misses, age = status.copy(), hits.copy(), misses.copy(), age.copy()
+    history, last_t, conf_t = history.copy(), last_t.copy(), conf_t.copy()
+    quality = np.empty(n)
+    confirm = np.zeros(n, np.bool_)
+    reason = np.full(n, -1, np.int8)
+    window = np.uint32((1 << N) - 1)
+    for i in range(n):
+        if i < nb:  # book the scan
+            age[i] += 1
+            if hit[i]:
+                hits[i] += 1
+                misses[i] = 0
+                history[i] = (history[i] << np.uint32(1)) | np.uint32(1)
+                last_t[i] = t_s
+            else:
+                misses[i] += 1
+                history[i] = history[i] << np.uint32(1)
+        v = history[i] & window
+        bits = 0
+        while v:
+            bits += 1
+            v &= v - np.uint32(1)
+        quality[i] = bits / min(age[i], N)
+        tentative = status[i] == 0
+        if tentative and hits[i] >= M:
+            confirm[i] = True
+            status[i] = 1
+            conf_t[i] = t_s
+        if P[i, 0, 0] + P[i, 1, 1] + P[i, 2, 2] > vmax:
+            reason[i] = 1  # DeleteReason.COVARIANCE
+        elif misses[i] >= K:
+            reason[i] = 0  # MISSES
+        elif tentative and not confirm[i] and hits[i] + (N - age[i]) < M:
+            reason[i] = 2  # NOT_CONFIRMED
+    return status, hits, misses, age, history, last_t, conf_t, quality, confirm, reason
+
+
+def end_scan_arrays(tracks, hit, n_booked, t_s, N, M, K, vmax):
+    """Compiled booking, quality, confirmation and delete reasons of
+    `management.end_scan` (reason -1: the track lives)."""
+    return _end_scan(
+        tracks.status,
+        tracks.hits,
+        tracks.misses,
+        tracks.age,
+        tracks.history,
+        tracks.last_update_t_s,
+        tracks.confirmed_t_s,
+        tracks.P,
+        hit,
+        n_booked,
+        float(t_s),
+        N,
+        M,
+        K,
+        float(vmax),
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from iads.tracking import _jit
 from iads.tracking.base import DeleteReason, TrackerConfig, TrackSet, TrackStatus
 
 __all__ = ["end_scan", "initial_covariance", "initiate"]
@@ -93,6 +94,8 @@ def end_scan(
     hit (n,) says which tracks were updated; only the first n_booked rows (the tracks that
     existed before the scan) are booked, tracks initiated in this scan keep their own
     counters. Returns (surviving tracks, confirmed ids, deleted ids, delete reasons)."""
+    if _jit.ENABLED and tracks.P.flags.c_contiguous:
+        return _end_scan_jit(tracks, config, hit, n_booked, t_s)
     nb = n_booked
     h = hit.copy()
     h[nb:] = False
@@ -133,6 +136,33 @@ def end_scan(
         _COVARIANCE,
         np.where(missed, _MISSES, _NOT_CONFIRMED),
     ).astype(np.int8)
+    return out.take(~dead), tracks.ids[confirm & ~dead], tracks.ids[dead], reason[dead]
+
+
+def _end_scan_jit(tracks, config, hit, n_booked, t_s):
+    st, hits, misses, age, history, last_t, conf_t, quality, confirm, reason = _jit.end_scan_arrays(
+        tracks,
+        hit,
+        n_booked,
+        t_s,
+        config.confirm_n,
+        config.confirm_m,
+        config.delete_misses,
+        config.max_position_variance_m2,
+    )
+    out = tracks.replace(
+        age=age,
+        hits=hits,
+        misses=misses,
+        history=history,
+        last_update_t_s=last_t,
+        status=st,
+        confirmed_t_s=conf_t,
+        quality=quality,
+    )
+    dead = reason >= 0
+    if not dead.any():
+        return out, tracks.ids[confirm], _NO_IDS, _NO_REASONS
     return out.take(~dead), tracks.ids[confirm & ~dead], tracks.ids[dead], reason[dead]
 
 
