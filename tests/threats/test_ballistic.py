@@ -216,12 +216,13 @@ def test_compiled_kernel_equals_the_numpy_reference():
 
 def test_velocity_is_the_derivative_of_position_up_to_impact():
     # Samples inside the last integration step before impact must lie on the same arc as
-    # the impact point (they once used the impact state as the end of a full step: the
-    # speed dipped by 25 m/s within 0.5 s). Central differences of 0.05 s samples vs
-    # velocity, and the acceleration between samples.
-    spec = BallisticFlight([32.0, 35.0, 0.0], [32.5, 35.6, 0.0], burn_time_s=10.0)
+    # the impact point (they once used the impact state as the end of a full step: speed
+    # off by tens of m/s). Central differences of 0.05 s samples vs velocity, and the
+    # acceleration between samples.
+    spec = BallisticFlight([32.0, 35.0, 0.0], burnout_speed_mps=900.0, burn_time_s=10.0,
+                           elevation_deg=50.0, azimuth_deg=60.0)  # fmt: skip
     for fly_ in (fly, _fly_reference):
-        truth = fly_([spec], 400.0, 0.05)
+        truth = fly_([spec], 200.0, 0.05)
         t_end = truth.end_t_s[0]
         assert np.isfinite(t_end)
         k = np.flatnonzero((truth.t_s > t_end - 1.0) & (truth.t_s < t_end - 0.05))
@@ -229,9 +230,9 @@ def test_velocity_is_the_derivative_of_position_up_to_impact():
         fd = (truth.pos_ecef_m[k + 1, 0] - truth.pos_ecef_m[k - 1, 0]) / 0.1
         err = np.linalg.norm(fd - truth.vel_ecef_mps[k, 0], axis=1)
         assert np.max(err) < 0.01  # central-difference error of the smooth arc ~2e-4 m/s
-        # Acceleration below gravity plus sea-level drag (~23 m/s^2 at 440 m/s, beta 5000).
+        # Acceleration below gravity plus sea-level drag (~10 m/s^2 at 320 m/s, beta 5000).
         acc = np.linalg.norm(np.diff(truth.vel_ecef_mps[k, 0], axis=0), axis=1) / 0.05
-        assert np.max(acc) < 40.0
+        assert np.max(acc) < 25.0
 
 
 def _fly_reference(specs, duration_s, dt_sample_s):
