@@ -29,11 +29,11 @@ from ._problem import survival_of_counts
 __all__ = ["exact"]
 
 _RTOL = 1e-9
+_N_DIVES = 3  # LP dives at the top level (each ~ a few small LPs)
 
 
-def exact(values, q, counts, *, deadline=None, rng=None):
+def exact(values, q, counts, *, deadline=None, rng=None, n_dives=_N_DIVES, nested=False):
     """Return (x, lower_bound, optimal) for shot counts x (n_types, n_targets)."""
-    t_start = time.perf_counter()
     x = heuristic(values, q, counts, rng=rng)
     ub = float(survival_of_counts(values, q, x).sum())
     if ub <= 0.0:
@@ -48,44 +48,57 @@ def exact(values, q, counts, *, deadline=None, rng=None):
         x, ub = xz, obj
     if ub - lb <= _RTOL * ub:
         return x, lb, True
-    # LP dive: keep the targets whose LP column is integral, solve the rest exactly
-    xd = _dive(values, q, counts, z_cols, deadline, t_start)
-    if xd is not None:
+    # LP dives: keep the targets whose LP column is integral plus one fractional column,
+    # solve the rest by this method (nested: no branch and bound); each dive fixes another
+    # fractional column first
+    for pick in range(n_dives):
+        if deadline is not None and time.perf_counter() > deadline:
+            break
+        xd = _dive(values, q, counts, z_cols, deadline, pick)
+        if xd is None:
+            break
         obj = float(survival_of_counts(values, q, xd).sum())
         if obj < ub:
             x, ub = xd, obj
         if ub - lb <= _RTOL * ub:
             return x, lb, True
+    if nested:
+        return x, max(lb, 0.0), False
     bb = _BranchAndBound(values, q, counts, lam, x, ub, deadline)
     bb.run()
     # a complete search proves the incumbent optimal
     return bb.x_best, (bb.ub if bb.complete else max(lb, 0.0)), bb.complete
 
 
-def _dive(values, q, counts, z_cols, deadline, t_start):
-    """Fix the targets whose LP solution is one column (z = 1) and solve the residual
-    problem (the other targets, the shots left) with ``exact``; None if nothing to fix.
-
-    The residual search gets as much time as was spent so far (at least 0.5 s), within
-    ``deadline``; the result is a feasible assignment, not a proof.
+def _dive(values, q, counts, z_cols, deadline, pick):
+    """Fix the targets whose LP solution is one column (z = 1) and the ``pick``-th largest
+    fractional column that fits the counts, solve the residual problem (the other targets,
+    the shots left) with a nested ``exact`` (heuristic, LP, rounding, dives; no branch and
+    bound); None when no such column is left. A feasible assignment, not a proof.
     """
     n_types, n_targets = q.shape
     x = np.zeros((n_types, n_targets), dtype=np.int64)
     fixed = np.zeros(n_targets, dtype=bool)
-    for z, j, shots in z_cols:
+    frac = []
+    for z, j, shots in sorted(z_cols, key=lambda c: -c[0]):
+        col = np.bincount(np.asarray(shots, dtype=np.int64), minlength=n_types)
         if z > 1.0 - 1e-6:
             fixed[j] = True
-            for i in shots:
-                x[i, j] += 1
-    free = np.flatnonzero(~fixed)
-    left = counts - x.sum(axis=1)
-    if free.size in (0, n_targets) or np.any(left < 0):
+            x[:, j] = col
+        else:
+            frac.append((j, col))
+    frac = [(j, col) for j, col in frac if not fixed[j] and np.all(x.sum(axis=1) + col <= counts)]
+    if pick >= len(frac):
         return None
-    now = time.perf_counter()
-    sub_deadline = now + max(0.5, now - t_start)
-    if deadline is not None:
-        sub_deadline = min(sub_deadline, deadline)
-    x_free, _, _ = exact(values[free], q[:, free], left, deadline=sub_deadline)
+    j, col = frac[pick]
+    fixed[j] = True
+    x[:, j] = col
+    free = np.flatnonzero(~fixed)
+    if free.size == 0:
+        return x
+    left = counts - x.sum(axis=1)
+    x_free, _, _ = exact(values[free], q[:, free], left, deadline=deadline, n_dives=1,
+                         nested=True)
     x[:, free] = x_free
     return improve(values, q, x)
 
@@ -150,8 +163,9 @@ class _BranchAndBound:
                 self.ub, self.x_best = obj, x.copy()
                 self.eps = _RTOL * obj
             return
-        if self.deadline is not None and (self.n_nodes & 63) == 0 \
-                and time.perf_counter() > self.deadline:
+        # checked at every node: a node costs a vector op over the targets, far more than
+        # the clock read
+        if self.deadline is not None and time.perf_counter() > self.deadline:
             self.complete = False
             return
         i = self.shots[k]

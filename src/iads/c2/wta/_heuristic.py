@@ -145,21 +145,25 @@ def _retype(values, q, x, s, tol):
     """
     improved = False
     for i in np.flatnonzero(x.sum(axis=1) > 1):
-        cols = np.flatnonzero(x[i])
-        old = s[cols].sum()
         xi = x[i].copy()
+        cols = np.flatnonzero(xi)
         x[i] = 0
-        base = survival_of_counts(values, q, x)
+        base = s.copy()  # surviving values without the shots of type i
+        qc = q[i, cols]
+        ok = qc > 0.0
+        base[cols[ok]] = s[cols[ok]] / qc[ok] ** xi[cols[ok]]
+        if not ok.all():  # a p = 1 shot: recompute those products without it
+            c0 = cols[~ok]
+            base[c0] = survival_of_counts(values[c0], q[:, c0], x[:, c0])
         new_i = greedy(base, q[i : i + 1], np.array([xi.sum()]))[0]
-        new = survival_of_counts(base, q[i : i + 1], new_i[None, :])
         touched = np.flatnonzero(new_i | xi)
-        if new[touched].sum() < s[touched].sum() - tol:
+        new = base[touched] * q[i, touched] ** new_i[touched]
+        if new.sum() < s[touched].sum() - tol:
             x[i] = new_i
-            s[:] = survival_of_counts(values, q, x)
+            s[touched] = survival_of_counts(values[touched], q[:, touched], x[:, touched])
             improved = True
         else:
             x[i] = xi
-        del old
     return improved
 
 
