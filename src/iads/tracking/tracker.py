@@ -167,12 +167,15 @@ def tracker_step(
             raise ParameterError(
                 "sensor_id", f"shape {sid.shape}", f"shape ({meas.m},)", "tracker_step"
             )
-        order = np.argsort(sid, kind="stable")
-        groups = np.split(order, np.flatnonzero(np.diff(sid[order])) + 1)
+        if meas.m and np.all(sid == sid[0]):  # one sensor: no sort
+            groups = [np.arange(meas.m)]
+        else:
+            order = np.argsort(sid, kind="stable")
+            groups = np.split(order, np.flatnonzero(np.diff(sid[order])) + 1)
     pair_t, pair_m, pair_w = [], [], []
     first_new = tracks.next_id
     for g in groups:  # a loop over sensors, not over tracks
-        mb = meas.take(g)
+        mb = meas if len(groups) == 1 else meas.take(g)
         tracks, upd, pr, pc, pw, used = _associate(tracks, config, mb)
         hit[upd[upd < n0]] = True
         free = ~used
@@ -183,7 +186,8 @@ def tracker_step(
             pos, Rpos = mb.take(free).positions()
             new = initiate(config, float(t_s), pos, Rpos, tracks.next_id, tracks.mode_p.shape[1])
             tracks = tracks.concat(new)
-    hit = np.concatenate([hit, np.zeros(tracks.n - n0, bool)])
+    if tracks.n > n0:
+        hit = np.concatenate([hit, np.zeros(tracks.n - n0, bool)])
     tracks, confirmed, deleted, reason = end_scan(tracks, config, hit, n0, float(t_s))
     events = TrackEvents(
         t_s=float(t_s),
