@@ -100,20 +100,12 @@ def track_scans(
         )
         if events is not None:
             events.append(ev)
-        keep = tracks.confirmed if confirmed_only else np.ones(tracks.n, bool)
-        tr = tracks.take(keep)
-        parts.append(
-            (
-                np.full(tr.n, float(scan.t_s)),
-                tr.ids,
-                tr.status,
-                tr.x,
-                tr.P,
-                tr.hits,
-                tr.misses,
-                tr.quality,
-            )
-        )
+        cols = (tracks.ids, tracks.status, tracks.x, tracks.P, tracks.hits)
+        cols += (tracks.misses, tracks.quality)
+        if confirmed_only:  # only the columns of the table are copied
+            keep = tracks.confirmed
+            cols = tuple(c[keep] for c in cols)
+        parts.append((np.full(cols[0].size, float(scan.t_s)), *cols))
     if parts:
         t, ids, st, x, P, hits, misses, q = (np.concatenate(c) for c in zip(*parts, strict=True))
     else:
