@@ -169,6 +169,7 @@ def test_every_track_field_same_with_and_without_kernels(monkeypatch):
     for (a, ea), (b, eb) in zip(runs[True], runs[False], strict=True):
         for f, v in vars(b).items():
             w = getattr(a, f)
+            assert np.shape(w) == np.shape(v) and np.asarray(w).dtype == np.asarray(v).dtype, f
             if isinstance(v, np.ndarray) and v.dtype.kind == "f":
                 np.testing.assert_allclose(w, v, rtol=1e-9, atol=1e-9, err_msg=f)
             else:

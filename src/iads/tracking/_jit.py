@@ -450,3 +450,58 @@ def end_scan_arrays(tracks, hit, n_booked, t_s, N, M, K, vmax):
         K,
         float(vmax),
     )
+
+
+@njit(cache=True)
+def _append(ids, x, P, status, hits, misses, age, history, quality, t, last_t, init_t, conf_t,
+            pos, R_pos, prior_var, t_s, next_id):  # fmt: skip
+    n, d = x.shape
+    m = pos.shape[0]
+    N = n + m
+    ids2, x2, P2 = np.empty(N, np.int64), np.zeros((N, d)), np.zeros((N, d, d))
+    st2, h2, mi2, a2 = (
+        np.empty(N, np.int8),
+        np.empty(N, np.int32),
+        np.empty(N, np.int32),
+        np.empty(N, np.int32),
+    )
+    hi2, q2, t2 = np.empty(N, np.uint32), np.empty(N), np.empty(N)
+    lt2, it2, ct2 = np.empty(N), np.empty(N), np.empty(N)
+    ids2[:n], x2[:n], P2[:n] = ids, x, P
+    st2[:n], h2[:n], mi2[:n], a2[:n], hi2[:n] = status, hits, misses, age, history
+    q2[:n], t2[:n], lt2[:n], it2[:n], ct2[:n] = quality, t, last_t, init_t, conf_t
+    for k in range(m):  # the new tentative tracks (as management.initiate)
+        i = n + k
+        ids2[i] = next_id + k
+        for a in range(3):
+            x2[i, a] = pos[k, a]
+            for b in range(3):
+                P2[i, a, b] = R_pos[k, a, b]
+        for a in range(3, d):
+            P2[i, a, a] = prior_var[a]
+        st2[i], h2[i], mi2[i], a2[i], hi2[i] = 0, 1, 0, 1, 1
+        q2[i], t2[i], lt2[i], it2[i], ct2[i] = 1.0, t_s, t_s, t_s, np.nan
+    return ids2, x2, P2, st2, h2, mi2, a2, hi2, q2, t2, lt2, it2, ct2
+
+
+def append_tracks(tracks, pos_m: F64, R_pos: F64, prior_var: F64, t_s: float):
+    """`tracks.concat(management.initiate(...))` for a single-model tracker in one pass:
+    tentative tracks at pos_m (m, 3) with covariance R_pos (m, 3, 3) on the position and
+    the prior variances prior_var[3:] (d,) on the diagonal of the other components."""
+    n, m = tracks.n, pos_m.shape[0]
+    f = _append(
+        tracks.ids, tracks.x, tracks.P, tracks.status, tracks.hits, tracks.misses, tracks.age,
+        tracks.history, tracks.quality, tracks.t_s, tracks.last_update_t_s,
+        tracks.initiated_t_s, tracks.confirmed_t_s, np.ascontiguousarray(pos_m),
+        np.ascontiguousarray(R_pos), prior_var, float(t_s), tracks.next_id,
+    )  # fmt: skip
+    d = tracks.x.shape[1]
+    names = ("ids", "x", "P", "status", "hits", "misses", "age", "history", "quality", "t_s")
+    names += ("last_update_t_s", "initiated_t_s", "confirmed_t_s")
+    return tracks.replace(
+        **dict(zip(names, f, strict=True)),
+        mode_p=np.empty((n + m, 0)),
+        mode_x=np.empty((n + m, 0, d)),
+        mode_P=np.empty((n + m, 0, d, d)),
+        next_id=tracks.next_id + m,
+    )

@@ -14,6 +14,8 @@ One step, as Stone Soup's `MultiTargetTracker` reads, but over arrays:
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -22,12 +24,21 @@ from iads.tracking import _jit
 from iads.tracking.association import assign_sparse
 from iads.tracking.base import TrackerConfig, TrackEvents, TrackSet, TrackStatus, _chi2_ppf
 from iads.tracking.filters import MeasurementBatch, gate, predict, update_pairs
-from iads.tracking.management import end_scan, initiate
+from iads.tracking.management import end_scan, initial_covariance, initiate
 
 __all__ = ["Tracker", "empty_tracks", "tracker_step"]
 
 
 _CONFIRMED = int(TrackStatus.CONFIRMED)
+
+
+@functools.lru_cache(maxsize=32)
+def _prior_var(config: TrackerConfig) -> NDArray[np.float64]:
+    """(d,) diagonal of the single-point initiation prior (position entries unused);
+    read-only, cached per config."""
+    v = np.diagonal(initial_covariance(config, np.zeros((1, 3, 3)))[0]).copy()
+    v.flags.writeable = False
+    return v
 
 
 def empty_tracks(config: TrackerConfig) -> TrackSet:
@@ -184,8 +195,12 @@ def tracker_step(
         pair_w.append(pw)
         if free.any():
             pos, Rpos = mb.take(free).positions()
-            new = initiate(config, float(t_s), pos, Rpos, tracks.next_id, tracks.mode_p.shape[1])
-            tracks = tracks.concat(new)
+            if _jit.ENABLED and config.motion != "imm" and tracks.P.flags.c_contiguous:
+                tracks = _jit.append_tracks(tracks, pos, Rpos, _prior_var(config), float(t_s))
+            else:
+                n_modes = tracks.mode_p.shape[1]
+                new = initiate(config, float(t_s), pos, Rpos, tracks.next_id, n_modes)
+                tracks = tracks.concat(new)
     if tracks.n > n0:
         hit = np.concatenate([hit, np.zeros(tracks.n - n0, bool)])
     tracks, confirmed, deleted, reason = end_scan(tracks, config, hit, n0, float(t_s))
