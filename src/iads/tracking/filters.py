@@ -59,10 +59,10 @@ class MeasurementBatch:
 
 
 def _dt(tracks: TrackSet, t_s: float) -> float | NDArray[np.float64]:
-    dt = t_s - tracks.t_s
-    if dt.size and np.all(dt == dt[0]):
-        return float(dt[0])  # one shared F and Q: the common case of a tracker fed scan by scan
-    return dt
+    t = tracks.t_s
+    if t.size and (t == t[0]).all():
+        return t_s - float(t[0])  # one shared F and Q: a tracker fed scan by scan
+    return t_s - t
 
 
 def predict(tracks: TrackSet, config: TrackerConfig, t_s: float) -> TrackSet:

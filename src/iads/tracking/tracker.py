@@ -62,7 +62,7 @@ def _measurements(
     m, k = z.shape
     if R.shape != (m, k, k):
         raise ParameterError("R", f"array of shape {R.shape}", f"an array of shape {(m, k, k)}", f)
-    if not (np.all(np.isfinite(z)) and np.all(np.isfinite(R))):
+    if not (np.isfinite(z).all() and np.isfinite(R).all()):
         raise ParameterError("z, R", "non-finite values", "finite measurements", f)
     if config.measurement == "radar":
         if sensor_xyz_m is None:
