@@ -18,6 +18,9 @@ through ``scipy.optimize.linprog``.
 from __future__ import annotations
 
 import time
+from functools import lru_cache
+from itertools import combinations_with_replacement
+from math import comb
 
 import numpy as np
 from scipy.optimize import linprog
@@ -180,7 +183,20 @@ def price(values, q, counts, lam, pairs, triples=True, k_best=1, qq_t=None):
                     cands.append((int(j), (int(ta[kj]), int(tb[kj]), int(tc[kj])), float(vj)))
         if not triples:
             h = np.minimum(h, lb3)
-        h = np.minimum(h, lb4)  # four shots or more: a lower bound, no column
+            h = np.minimum(h, lb4)  # four shots or more: a lower bound, no column
+        else:  # four shots or more: exact when few multisets exist, else the bound
+            rest = np.full(n_targets, tail)
+            for r, k in enumerate(range(4, k_top + 1), start=1):
+                combos = _combos(live.size, k)
+                if combos is None:
+                    rest = np.minimum(rest, lb[r])
+                    continue
+                for j in np.flatnonzero(lb[r] < h):
+                    t = _best_multiset(values[j], q[:, j], counts, lam, live[combos])
+                    if t is not None and t[0] < h[j]:
+                        h[j] = t[0]
+                        cands.append((int(j), t[1], t[0]))
+            h = np.minimum(h, rest)
     return h, cands
 
 
@@ -198,6 +214,31 @@ def _top(val, k_best, shots_of, axis=0):
         for j in range(val.shape[1]):
             out.append((j, shots_of(idx[r, j]), float(val[idx[r, j], j])))
     return out
+
+
+_MAX_MULTISETS = 20_000  # exact pricing of a multiset size when it has at most this many
+
+
+@lru_cache(maxsize=64)
+def _combos(m, k):
+    """All multisets of size k of range(m) as a (n, k) array, or None when too many."""
+    if comb(m + k - 1, k) > _MAX_MULTISETS:
+        return None
+    return np.array(list(combinations_with_replacement(range(m), k)), dtype=np.int64)
+
+
+def _best_multiset(v, qj, counts, lam, sets):
+    """Exact min of v prod q + sum lambda over the multisets ``sets`` (n, k) of types
+    that counts allow: (value, multiset) or None."""
+    use = np.zeros((sets.shape[0], counts.size), dtype=np.int64)
+    np.add.at(use, (np.repeat(np.arange(sets.shape[0]), sets.shape[1]), sets.ravel()), 1)
+    ok = np.all(use <= counts, axis=1)
+    if not ok.any():
+        return None
+    sets = sets[ok]
+    val = v * np.prod(qj[sets], axis=1) + lam[sets].sum(axis=1)
+    m = int(np.argmin(val))
+    return float(val[m]), tuple(int(t) for t in sets[m])
 
 
 def _triples_first(counts, n_targets):
