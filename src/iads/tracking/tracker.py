@@ -101,8 +101,10 @@ def _associate(tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch):
     G = _chi2_ppf(config.gate_probability, meas.z.shape[1])
     conf = tracks.status[rows] == _CONFIRMED
     if config.association == "gnn":
-        chosen = conf & assign_sparse(rows, cols, np.where(conf, d2 - G, 0.0), tracks.n, meas.m)
-        used[cols[chosen]] = True
+        chosen = np.zeros(rows.size, bool)
+        if conf.any():
+            chosen = conf & assign_sparse(rows, cols, np.where(conf, d2 - G, 0.0), tracks.n, meas.m)
+            used[cols[chosen]] = True
         jrows, jcols, jw = none, none, np.zeros(0)
     else:
         from iads.tracking.jpda import jpda_update
@@ -114,7 +116,8 @@ def _associate(tracks: TrackSet, config: TrackerConfig, meas: MeasurementBatch):
         used[jcols] = True  # a measurement in a confirmed track's gate starts no track
         chosen = np.zeros(rows.size, bool)
     tent = ~conf & ~used[cols]
-    chosen |= tent & assign_sparse(rows, cols, np.where(tent, d2 - G, 0.0), tracks.n, meas.m)
+    if tent.any():
+        chosen |= tent & assign_sparse(rows, cols, np.where(tent, d2 - G, 0.0), tracks.n, meas.m)
     r, c = rows[chosen], cols[chosen]
     used[c] = True
     if r.size and Sinv is not None and config.motion != "imm" and _jit.ENABLED:
