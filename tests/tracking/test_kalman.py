@@ -132,3 +132,13 @@ def test_kf_equals_stonesoup():
         np.testing.assert_allclose(
             Pb[0], np.asarray(ss.covar, float)[np.ix_(inv, inv)], rtol=1e-9, atol=1e-9
         )
+
+
+def test_cached_cv_pair_equals_the_general_builders():
+    from iads.tracking.models import process_noise, transition_and_noise, transition_matrix
+
+    for dt in np.random.default_rng(6).uniform(0.0, 40.0, 200):
+        F, Q = transition_and_noise("cv", dt, 2.5)
+        np.testing.assert_array_equal(F, transition_matrix("cv", dt))
+        np.testing.assert_array_equal(Q, process_noise("cv", dt, 2.5))
+        assert not (F.flags.writeable or Q.flags.writeable)

@@ -52,11 +52,35 @@ def _cached(kind: str, motion: str, dt_s: float, q: float, q_turn: float) -> NDA
     return out
 
 
+_AX = np.arange(3)
+
+
+@functools.lru_cache(maxsize=256)
+def _cv_cached(dt_s: float, q: float) -> tuple[NDArray, NDArray]:
+    """CV (F, Q) for a scalar step by entries: the values of `transition_matrix` and
+    `process_noise` (powers taken on an array, as there), at a fraction of their cost, which
+    matters when radars scan asynchronously and every step brings a new dt."""
+    t = np.array([dt_s])
+    a, b = float((q * (t**3 / 3))[0]), float((q * (t**2 / 2))[0])
+    F = np.eye(6)
+    F[_AX, _AX + 3] = dt_s
+    Q = np.zeros((6, 6))
+    Q[_AX, _AX] = a
+    Q[_AX, _AX + 3] = b
+    Q[_AX + 3, _AX] = b
+    Q[_AX + 3, _AX + 3] = q * dt_s
+    F.flags.writeable = False
+    Q.flags.writeable = False
+    return F, Q
+
+
 def transition_and_noise(
     motion: str, dt_s: float, q: float, q_turn: float = 0.0
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """(F, Q) for a scalar time step, cached (a tracker fed at a fixed rate asks for the same
     pair every scan). The arrays are read-only."""
+    if motion == "cv":
+        return _cv_cached(float(dt_s), float(q))
     return (
         _cached("F", motion, float(dt_s), 0.0, 0.0),
         _cached("Q", motion, float(dt_s), float(q), float(q_turn)),
