@@ -116,3 +116,18 @@ def test_heuristic_is_optimal_among_one_shot_per_target(seed):
     assert obj <= lsa * (1 + 1e-12)
     if np.all(x.sum(axis=0) == 1):  # the neighbourhood holds every one-per-target move
         assert obj == pytest.approx(lsa, rel=1e-12)
+
+
+def test_time_limited_exact_is_honest():
+    """A time limit that stops the search gives a feasible assignment, a valid bound and
+    optimal=True only with bound and objective equal."""
+    rng = np.random.default_rng(11)
+    values = rng.integers(1, 100, 40).astype(float)
+    pk = rng.uniform(0.0, 1.0, (20, 40))
+    counts = np.full(20, 3)
+    res = solve(values, pk, "exact", counts=counts, time_limit_s=0.05)
+    assert res.lower_bound <= res.objective * (1 + 1e-12)
+    assert np.all(np.bincount(np.repeat(np.arange(20), counts)[res.assignment >= 0],
+                              minlength=20) <= counts)
+    if res.optimal:
+        assert res.objective - res.lower_bound <= 1e-9 * res.objective

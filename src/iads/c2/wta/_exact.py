@@ -29,11 +29,16 @@ from ._problem import survival_of_counts
 __all__ = ["exact"]
 
 _RTOL = 1e-9
+_MAX_DEPTH = 40  # nested dives (each fixes at least one target)
 _N_DIVES = 3  # LP dives at the top level (each ~ a few small LPs)
 
 
-def exact(values, q, counts, *, deadline=None, rng=None, n_dives=_N_DIVES, nested=False):
-    """Return (x, lower_bound, optimal) for shot counts x (n_types, n_targets)."""
+def exact(values, q, counts, *, deadline=None, rng=None, n_dives=_N_DIVES, nested=0):
+    """Return (x, lower_bound, optimal) for shot counts x (n_types, n_targets).
+
+    ``nested`` > 0: called by a dive at that depth (no branch and bound; no further dive
+    beyond ``_MAX_DEPTH``, which bounds the recursion).
+    """
     x = heuristic(values, q, counts, rng=rng)
     ub = float(survival_of_counts(values, q, x).sum())
     if ub <= 0.0:
@@ -51,10 +56,10 @@ def exact(values, q, counts, *, deadline=None, rng=None, n_dives=_N_DIVES, neste
     # LP dives: keep the targets whose LP column is integral plus one fractional column,
     # solve the rest by this method (nested: no branch and bound); each dive fixes another
     # fractional column first
-    for pick in range(n_dives):
+    for pick in range(n_dives if nested < _MAX_DEPTH else 0):
         if deadline is not None and time.perf_counter() > deadline:
             break
-        xd = _dive(values, q, counts, z_cols, deadline, pick)
+        xd = _dive(values, q, counts, z_cols, deadline, pick, nested)
         if xd is None:
             break
         obj = float(survival_of_counts(values, q, xd).sum())
@@ -70,7 +75,7 @@ def exact(values, q, counts, *, deadline=None, rng=None, n_dives=_N_DIVES, neste
     return bb.x_best, (bb.ub if bb.complete else max(lb, 0.0)), bb.complete
 
 
-def _dive(values, q, counts, z_cols, deadline, pick):
+def _dive(values, q, counts, z_cols, deadline, pick, depth=0):
     """Fix the targets whose LP solution is one column (z = 1) and the ``pick``-th largest
     fractional column that fits the counts, solve the residual problem (the other targets,
     the shots left) with a nested ``exact`` (heuristic, LP, rounding, dives; no branch and
@@ -98,7 +103,7 @@ def _dive(values, q, counts, z_cols, deadline, pick):
         return x
     left = counts - x.sum(axis=1)
     x_free, _, _ = exact(values[free], q[:, free], left, deadline=deadline, n_dives=1,
-                         nested=True)
+                         nested=depth + 1)
     x[:, free] = x_free
     return improve(values, q, x)
 
