@@ -179,3 +179,17 @@ def test_tracker_on_radar_measurements(nonlinear):
     order = np.argsort(t.x[:, 0])[::-1]
     err = np.linalg.norm(t.x[order, :3] - truth[:, :3], axis=1)
     assert np.all(err < 150.0)  # cross-range sigma at 36 km is 36e3 * 0.004 = 144 m per axis
+
+
+@pytest.mark.parametrize("nonlinear", ["ekf", "ukf"])
+def test_radar_scan_without_any_update(nonlinear):
+    # a track exists but the scan's only measurement is far outside its gate: no update
+    # (the UKF once failed on the empty batch), one new track
+    tr = Tracker(TrackerConfig(measurement="radar", nonlinear=nonlinear))
+    z1 = np.array([[20e3, 0.3, 0.05]])
+    z2 = np.array([[60e3, 2.5, 0.02]])
+    tr.step(0.0, z1, R_RADAR[None], sensor_xyz_m=SENSOR)
+    ev = tr.step(1.0, z2, R_RADAR[None], sensor_xyz_m=SENSOR)
+    assert ev.assoc_track_ids.size == 0
+    assert ev.initiated_ids.tolist() == [2]
+    assert tr.tracks.n == 2
