@@ -6,6 +6,8 @@
    Two incumbents from the LP solution: its rounding, and a dive that keeps the targets
    whose LP column is integral and solves the residual problem (the fractional targets and
    the shots left) by this same method under a time share (a heuristic, no proof).
+   From 100 targets on, a large neighbourhood search follows: the LP-fractional targets plus
+   a block of others are re-solved by the same nested method with the shots they hold.
 3. Otherwise a depth-first branch and bound assigns the shots one by one (types in order of
    decreasing price, copies of one type in non-decreasing target order to break symmetry),
    bounding each node by the Lagrangian with the root prices (``_bound``): for residual
@@ -30,6 +32,8 @@ __all__ = ["exact"]
 
 _RTOL = 1e-9
 _MAX_DEPTH = 40  # nested dives (each fixes at least one target)
+_LNS_MIN_TARGETS = 100  # below, the branch and bound gets all the time left
+_N_LNS = 20  # rounds of the large neighbourhood search without a deadline
 _N_DIVES = 3  # LP dives at the top level (each ~ a few small LPs)
 
 
@@ -69,10 +73,51 @@ def exact(values, q, counts, *, deadline=None, rng=None, n_dives=_N_DIVES, neste
             return x, lb, True
     if nested:
         return x, max(lb, 0.0), False
+    if q.shape[1] >= _LNS_MIN_TARGETS:
+        x, ub = _lns(values, q, x, ub, z_cols, deadline, rng)
+        if ub - lb <= _RTOL * ub:
+            return x, lb, True
     bb = _BranchAndBound(values, q, counts, lam, x, ub, deadline)
     bb.run()
     # a complete search proves the incumbent optimal
     return bb.x_best, (bb.ub if bb.complete else max(lb, 0.0)), bb.complete
+
+
+def _lns(values, q, x, ub, z_cols, deadline, rng):
+    """Large neighbourhood search around the incumbent x: free the targets where the LP is
+    fractional plus a block of others, re-solve those targets with the shots they hold by a
+    nested ``exact`` (LP and dives), keep improvements. ``_N_LNS`` rounds without a
+    deadline, else until half the time left before ``deadline``. Blocks: random with
+    ``rng``, else interleaved slices of the other targets ordered by surviving value.
+    Returns (x, objective).
+    """
+    n_targets = q.shape[1]
+    frac = np.unique([j for z, j, _ in z_cols if z < 1.0 - 1e-6]).astype(np.int64)
+    others = np.setdiff1d(np.arange(n_targets), frac)
+    n_free = min(others.size, max(10, n_targets // 7))
+    if frac.size == 0 or n_free == 0:
+        return x, ub
+    now = time.perf_counter()
+    stop = None if deadline is None else now + 0.5 * (deadline - now)
+    s = survival_of_counts(values, q, x)
+    ranked = others[np.argsort(-s[others], kind="stable")]
+    n_blocks = max(1, others.size // n_free)
+    for k in range(_N_LNS if stop is None else 1 << 30):
+        if stop is not None and time.perf_counter() > stop:
+            break
+        block = rng.choice(others, n_free, replace=False) if rng is not None \
+            else ranked[k % n_blocks :: n_blocks][:n_free]
+        free = np.union1d(frac, block)
+        x_free, _, _ = exact(values[free], q[:, free], x[:, free].sum(axis=1),
+                             deadline=stop, n_dives=1, nested=1)
+        new = float(survival_of_counts(values[free], q[:, free], x_free).sum())
+        if new < float(s[free].sum()) - _RTOL * ub:
+            x = x.copy()
+            x[:, free] = x_free
+            x = improve(values, q, x)
+            s = survival_of_counts(values, q, x)
+            ub = float(s.sum())
+    return x, ub
 
 
 def _dive(values, q, counts, z_cols, deadline, pick, depth=0):
