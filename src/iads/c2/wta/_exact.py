@@ -84,8 +84,8 @@ def exact(values, q, counts, *, deadline=None, rng=None, n_dives=_N_DIVES, neste
 
 
 def _lns(values, q, x, ub, z_cols, deadline, rng):
-    """Large neighbourhood search around the incumbent x: free the targets where the LP is
-    fractional plus a block of others, re-solve those targets with the shots they hold by a
+    """Large neighbourhood search (Shaw 1998, CP-98) around the incumbent x: free the LP-
+    fractional targets plus a block of others, re-solve them with the shots they hold by a
     nested ``exact`` (LP and dives), keep improvements. ``_N_LNS`` rounds without a
     deadline, else until half the time left before ``deadline``. Blocks: random with
     ``rng``, else interleaved slices of the other targets ordered by surviving value.
