@@ -181,3 +181,25 @@ def test_best_assoc_on_jpda_events():
             assert (
                 e.assoc_weight[(e.assoc_track_ids == i) & (e.assoc_meas_index == j)][0] == w.max()
             )
+
+
+def test_unobserved_tracks_are_not_missed():
+    """A scan that did not look at a track neither updates it nor counts a miss."""
+    import numpy as np
+
+    from iads.tracking import TrackerConfig, empty_tracks, tracker_step
+
+    cfg = TrackerConfig(confirm_m=1, confirm_n=1, delete_misses=1)
+    z = np.array([[0.0, 0.0, 0.0], [1e6, 0.0, 0.0]])
+    R = np.repeat(np.eye(3)[None] * 100.0, 2, axis=0)
+    tracks, _ = tracker_step(empty_tracks(cfg), cfg, 0.0, z, R)
+    assert tracks.n == 2
+    # Next scan sees nothing; only track 0 was looked at: it is deleted, track 1 stays.
+    after, ev = tracker_step(tracks, cfg, 1.0, np.empty((0, 3)), np.empty((0, 3, 3)),
+                             observed=np.array([True, False]))
+    assert list(ev.deleted_ids) == [tracks.ids[0]]
+    assert list(after.ids) == [tracks.ids[1]]
+    assert after.misses[0] == tracks.misses[1] and after.t_s[0] == tracks.t_s[1]
+    # Without the mask both are missed and deleted.
+    after, ev = tracker_step(tracks, cfg, 1.0, np.empty((0, 3)), np.empty((0, 3, 3)))
+    assert after.n == 0

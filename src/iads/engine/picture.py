@@ -18,6 +18,7 @@ from iads.c2.magazine import Magazines
 from iads.c2.network import TrackFusion
 from iads.engine.state import Picture, RunState
 from iads.sensors.radar import Detections
+from iads.sensors.stage import looked_at
 from iads.tracking import tracker_step
 
 __all__ = ["setup_pictures", "update_pictures"]
@@ -73,6 +74,9 @@ def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.i
         )
         if mine.size == 0 and pic.tracks.n == 0:
             continue
+        # Only the tracks these radars looked at in this window can be missed by them.
+        scanned = due[np.isin(b.radars.unit[due], units_of)]
+        observed = looked_at(b.radars, scanned, t_s, pic.at(t_s)[0])
         pic.tracks, ev = tracker_step(
             pic.tracks,
             pic.config,
@@ -80,11 +84,13 @@ def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.i
             det.z_ecef_m[mine],
             det.r_ecef_m2[mine],
             sensor_id=det.radar[mine],
+            observed=observed,
         )
         updated.update(int(v) for v in units_of)
         pic.ensure(pic.tracks.next_id)
-        if ev.assoc_track_ids.size:
-            pic.truth[ev.assoc_track_ids] = det.threat[mine][ev.assoc_meas_index]
+        ids, meas = ev.best_assoc()  # under JPDA a track has several weighted pairs
+        if ids.size:
+            pic.truth[ids] = det.threat[mine][meas]
         for kind, ids in (
             ("track_start", ev.initiated_ids),
             ("track_confirmed", ev.confirmed_ids),

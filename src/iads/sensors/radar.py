@@ -69,6 +69,7 @@ class RadarArrays:
     last_t_s: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
     last_track_t_s: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
     next_fa_t_s: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
+    win0_s: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         n = len(self.keys)
@@ -80,6 +81,8 @@ class RadarArrays:
             self.last_track_t_s = np.full(n, -np.inf)
         if self.next_fa_t_s is None:
             self.next_fa_t_s = np.full(n, np.nan)  # drawn at the radar's first processing
+        if self.win0_s is None:
+            self.win0_s = np.zeros(n)  # start of the window of the last processing
 
     @property
     def n(self) -> int:

@@ -28,6 +28,8 @@ from numpy.typing import NDArray
 
 from iads.engine.events import EVENT_KINDS
 from iads.engine.state import FLYING, RunState
+from iads.geo.horizon import K_STANDARD
+from iads.geo.wgs84 import MEAN_RADIUS_M
 from iads.sensors.chain import evaluate_pairs, truth_at
 from iads.sensors.geometry import target_geodetic
 from iads.sensors.radar import Detections, RadarArrays, measure, merge_unresolved, scans_due
@@ -52,6 +54,7 @@ def sense(
     if due.size == 0:
         return Detections.empty(t_s), due
     win0 = ra.last_t_s[due].copy()
+    ra.win0_s[due] = win0
     ra.last_t_s[due] = t_s
     act = np.flatnonzero(active)
     ridx, tidx, tp = _search_dwells(ra, due, win0, t_s, pos_ecef_m, act)
@@ -108,6 +111,38 @@ def _search_dwells(ra: RadarArrays, due, win0, t_s, pos, act):
     tp = t_s - lag
     w, m = np.nonzero(tp > win0[:, None])
     return due[w], act[m], tp[w, m]
+
+
+def looked_at(
+    ra: RadarArrays, radars: NDArray[np.int64], t_s: float, pos_ecef_m: NDArray[np.float64]
+) -> NDArray[np.bool_]:
+    """Which of the points ``pos_ecef_m`` (m, 3) (track estimates) the radars ``radars``
+    (processed at ``t_s``) looked at in their last window: inside the instrumented range
+    and the 4/3-earth horizon, and either swept by the search beam in the window or
+    covered by the track dwells the radar ran at ``t_s``. A tracker counts a missed
+    update only for such tracks. Shape (m,)."""
+    m = pos_ecef_m.shape[0]
+    if radars.size == 0 or m == 0:
+        return np.zeros(m, bool)
+    d = pos_ecef_m[None, :, :] - ra.pos_ecef_m[radars][:, None, :]  # (w, m, 3)
+    enu = np.einsum("wij,wmj->wmi", ra.rot_enu[radars], d)
+    rng_m = np.linalg.norm(enu, axis=-1)
+    r_e = MEAN_RADIUS_M
+    base = r_e + ra.height_m[radars, None]
+    h_t = np.sqrt(enu[..., 0] ** 2 + enu[..., 1] ** 2 + (base + enu[..., 2]) ** 2) - r_e
+    # 4/3-earth radar horizon (Skolnik, Introduction to Radar Systems, 3rd ed., §8.4).
+    k_r = 2.0 * K_STANDARD * r_e
+    horizon = np.sqrt(k_r * np.maximum(ra.height_m[radars, None], 0.0)) + np.sqrt(
+        k_r * np.maximum(h_t, 0.0))
+    inside = (rng_m <= ra.max_range_m[radars, None]) & (rng_m <= horizon)
+    az = np.arctan2(enu[..., 0], enu[..., 1])
+    omega = _TWO_PI / ra.sweep_s[radars]
+    beam = omega * (t_s - ra.sweep_phase_s[radars])
+    lag = np.mod(beam[:, None] - az, _TWO_PI) / omega[:, None]
+    swept = (t_s - lag > ra.win0_s[radars, None]) | (
+        ra.sweep_s[radars, None] <= t_s - ra.win0_s[radars, None])
+    tracked = (ra.track_s[radars] < np.inf) & (ra.last_track_t_s[radars] == t_s)
+    return np.any(inside & (swept | tracked[:, None]), axis=0)
 
 
 def tracked_targets(rs: RunState, u: int, active: NDArray[np.bool_], cap: int) -> NDArray:

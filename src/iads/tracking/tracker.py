@@ -149,6 +149,7 @@ def tracker_step(
     sensor_id: ArrayLike | None = None,
     sensor_xyz_m: ArrayLike | None = None,
     rot: ArrayLike | None = None,
+    observed: ArrayLike | None = None,
 ) -> tuple[TrackSet, TrackEvents]:
     """One scan of the multi-target tracker.
 
@@ -161,10 +162,26 @@ def tracker_step(
     sensor_id (m,): which sensor made each measurement; each sensor's measurements are
     associated in turn so that two radars seeing one target update one track.
     rng: unused (the tracker is deterministic); accepted for the common stage signature.
+    observed (n,) bool: which tracks the scan looked at (default: all). The others take no
+    part in the scan: not associated, no missed update counted, returned unchanged (a track
+    beyond a short-range radar's reach is not "missed" by its scan).
 
-    Returns the new TrackSet (deleted tracks removed) and the TrackEvents of the scan.
+    Returns the new TrackSet (deleted tracks removed, in id order) and the TrackEvents.
     """
     del rng
+    if observed is not None:
+        obs = np.asarray(observed, dtype=bool)
+        if obs.shape != (tracks.n,):
+            raise ParameterError(
+                "observed", f"shape {obs.shape}", f"shape ({tracks.n},)", "tracker_step"
+            )
+        if not obs.all():
+            seen, events = tracker_step(
+                tracks.take(obs), config, t_s, z, R,
+                sensor_id=sensor_id, sensor_xyz_m=sensor_xyz_m, rot=rot,
+            )  # fmt: skip
+            merged = seen.concat(tracks.take(~obs))
+            return merged.take(np.argsort(merged.ids, kind="stable")), events
     meas = _measurements(config, z, R, sensor_xyz_m, rot)
     if tracks.n and float(t_s) < float(tracks.t_s.max()):
         raise ParameterError(
