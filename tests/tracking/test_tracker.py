@@ -184,7 +184,7 @@ def test_best_assoc_on_jpda_events():
 
 
 def test_unobserved_tracks_are_not_missed():
-    """A scan that did not look at a track neither updates it nor counts a miss."""
+    """A scan that did not look at a track does not count it as missed."""
     import numpy as np
 
     from iads.tracking import TrackerConfig, empty_tracks, tracker_step
@@ -199,7 +199,10 @@ def test_unobserved_tracks_are_not_missed():
                              observed=np.array([True, False]))
     assert list(ev.deleted_ids) == [tracks.ids[0]]
     assert list(after.ids) == [tracks.ids[1]]
-    assert after.misses[0] == tracks.misses[1] and after.t_s[0] == tracks.t_s[1]
+    assert after.misses[0] == tracks.misses[1] and after.age[0] == tracks.age[1]
+    # An unobserved track can still be updated by a measurement that falls on it.
+    after, ev = tracker_step(tracks, cfg, 1.0, z[1:], R[1:], observed=np.array([True, False]))
+    assert list(after.ids) == [tracks.ids[1]] and after.hits[0] == tracks.hits[1] + 1
     # Without the mask both are missed and deleted.
     after, ev = tracker_step(tracks, cfg, 1.0, np.empty((0, 3)), np.empty((0, 3, 3)))
     assert after.n == 0

@@ -91,6 +91,15 @@ def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.i
         ids, meas = ev.best_assoc()  # under JPDA a track has several weighted pairs
         if ids.size:
             pic.truth[ids] = det.threat[mine][meas]
+        if ev.initiated_ids.size and mine.size:
+            # A new track starts at its measurement: the nearest one is its origin.
+            rows = np.searchsorted(pic.tracks.ids, ev.initiated_ids)
+            ok = rows < pic.tracks.n
+            rows, new = rows[ok], ev.initiated_ids[ok]
+            ok = pic.tracks.ids[rows] == new
+            d = np.linalg.norm(pic.tracks.position[rows[ok]][:, None, :]
+                               - det.z_ecef_m[mine][None, :, :], axis=-1)
+            pic.truth[new[ok]] = det.threat[mine][np.argmin(d, axis=1)]
         for kind, ids in (
             ("track_start", ev.initiated_ids),
             ("track_confirmed", ev.confirmed_ids),

@@ -162,26 +162,20 @@ def tracker_step(
     sensor_id (m,): which sensor made each measurement; each sensor's measurements are
     associated in turn so that two radars seeing one target update one track.
     rng: unused (the tracker is deterministic); accepted for the common stage signature.
-    observed (n,) bool: which tracks the scan looked at (default: all). The others take no
-    part in the scan: not associated, no missed update counted, returned unchanged (a track
-    beyond a short-range radar's reach is not "missed" by its scan).
+    observed (n,) bool: which tracks the scan looked at (default: all). A track it did not
+    look at may still be updated by a measurement, but is not counted as missed when it is
+    not (a track beyond a short-range radar's reach is not "missed" by its scan).
 
     Returns the new TrackSet (deleted tracks removed, in id order) and the TrackEvents.
     """
     del rng
+    obs = None
     if observed is not None:
         obs = np.asarray(observed, dtype=bool)
         if obs.shape != (tracks.n,):
             raise ParameterError(
                 "observed", f"shape {obs.shape}", f"shape ({tracks.n},)", "tracker_step"
             )
-        if not obs.all():
-            seen, events = tracker_step(
-                tracks.take(obs), config, t_s, z, R,
-                sensor_id=sensor_id, sensor_xyz_m=sensor_xyz_m, rot=rot,
-            )  # fmt: skip
-            merged = seen.concat(tracks.take(~obs))
-            return merged.take(np.argsort(merged.ids, kind="stable")), events
     meas = _measurements(config, z, R, sensor_xyz_m, rot)
     if tracks.n and float(t_s) < float(tracks.t_s.max()):
         raise ParameterError(
@@ -223,7 +217,18 @@ def tracker_step(
                 tracks = tracks.concat(new)
     if tracks.n > n0:
         hit = np.concatenate([hit, np.zeros(tracks.n - n0, bool)])
-    tracks, confirmed, deleted, reason = end_scan(tracks, config, hit, n0, float(t_s))
+    n_book = n0
+    if obs is not None and not obs.all():
+        # Book the scan (hit or miss) only for the tracks it looked at or updated: put them
+        # first, since end_scan books the first n_book rows and leaves the rest as they are.
+        booked = obs | hit[:n0]
+        perm = np.concatenate(
+            [np.flatnonzero(booked), np.flatnonzero(~booked), np.arange(n0, tracks.n)]
+        )
+        tracks, hit, n_book = tracks.take(perm), hit[perm], int(booked.sum())
+    tracks, confirmed, deleted, reason = end_scan(tracks, config, hit, n_book, float(t_s))
+    if n_book != n0:
+        tracks = tracks.take(np.argsort(tracks.ids, kind="stable"))
     events = TrackEvents(
         t_s=float(t_s),
         initiated_ids=np.arange(first_new, tracks.next_id, dtype=np.int64),
