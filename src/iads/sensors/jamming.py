@@ -26,7 +26,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from iads.errors import ParameterError
-from iads.sensors.radar_equation import max_detection_range_m, noise_power_w
+from iads.sensors.radar_equation import (
+    _positive,  # one argument check for both
+    max_detection_range_m,
+    noise_power_w,
+)
 from iads.units import T0_K
 
 __all__ = [
@@ -40,13 +44,6 @@ __all__ = [
 
 _FOUR_PI_SQUARED = (4.0 * np.pi) ** 2
 
-
-def _positive(name: str, value: ArrayLike, func: str, allow_zero: bool = False) -> NDArray:
-    arr = np.asarray(value, dtype=float)
-    ok = (arr >= 0.0) if allow_zero else (arr > 0.0)
-    if not np.all(ok & np.isfinite(arr)):
-        raise ParameterError(name, value, f"finite values {'>=' if allow_zero else '>'} 0", func)
-    return arr
 
 
 def _finite(name: str, value: ArrayLike, func: str) -> NDArray:
