@@ -27,15 +27,6 @@ __all__ = ["STREAMS", "Built", "build", "streams"]
 #: The named random streams of a run, each spawned from the scenario seed in this order.
 STREAMS = ("build", "sensors", "tracking", "c2", "weapons")
 
-RADAR_DEFAULTS = {
-    "ref_pd": 0.5,
-    "pfa": 1e-6,
-    "min_elevation_deg": 0.0,
-    "max_elevation_deg": 85.0,
-    "antenna_height_m": 0.0,
-}
-
-
 def streams(seed: int) -> dict[str, np.random.Generator]:
     """One independent Generator per stage, spawned from ``seed`` (numpy SeedSequence)."""
     children = np.random.SeedSequence(seed).spawn(len(STREAMS))
@@ -98,7 +89,6 @@ class Built:
     scenario: Scenario
     catalog: Catalog
     radars: RadarArrays
-    ref_snr_db: NDArray[np.float64]  # (r, 5) per Swerling case
     units: Units
     missiles: MissileArrays
     threats: Threats
@@ -221,8 +211,10 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         reload_s=reload_s,
     )
     bank = PdBank()
-    radars, ref_snr, radar_assumed = _radars(
-        radar_rows, rng["build"], sc.settings.time_step_s, bank, bool(sc.jammers)
+    # The stages read the SNR from radars.snr1_db (scaled to 1 m and 1 m² per Swerling
+    # case); the per-radar reference SNR also returned is not kept twice.
+    radars, _, radar_assumed = radar_arrays(
+        radar_rows, rng["build"], sc.settings.time_step_s, bank, need_jamming=bool(sc.jammers)
     )
 
     assets = sc.assets
@@ -238,7 +230,6 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         scenario=sc,
         catalog=cat,
         radars=radars,
-        ref_snr_db=ref_snr,
         units=units,
         missiles=missiles,
         threats=threats,
@@ -258,12 +249,6 @@ def _salvo(d: Any, klass: str) -> int:
     overrides ``salvo``; shoot-shoot-look fires at least two."""
     n = d.doctrine.salvo_by_class.get(klass, d.doctrine.salvo)
     return max(int(n), 2 if d.doctrine.policy == "shoot-shoot-look" else 1)
-
-
-def _radars(rows: list[dict[str, Any]], rng: np.random.Generator, dt_s: float, bank: PdBank,
-            jamming: bool):
-    """Radar arrays, reference SNR (r, 5) and the sensing defaults used (iads.sensors.setup)."""
-    return radar_arrays(rows, rng, dt_s, bank, need_jamming=jamming)
 
 
 def _threats(
