@@ -284,6 +284,22 @@ def required_snr_db(
     return (0.5 * (lo + hi)).reshape(pd_a.shape)
 
 
+def _approx_args(
+    pd: ArrayLike, pfa: ArrayLike, n_pulses: ArrayLike, func: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """The checked array arguments of the closed-form approximations (Albersheim,
+    Shnidman): 0 < pd < 1, 0 < pfa < 1, n_pulses integers >= 1."""
+    pd_a, pfa_a = np.asarray(pd, dtype=float), np.asarray(pfa, dtype=float)
+    n_a = np.asarray(n_pulses, dtype=float)
+    if not np.all((pd_a > 0) & (pd_a < 1)):
+        raise ParameterError("pd", pd, "values in (0, 1)", func)
+    if not np.all((pfa_a > 0) & (pfa_a < 1)):
+        raise ParameterError("pfa", pfa, "values in (0, 1)", func)
+    if not np.all((n_a >= 1) & (n_a == np.round(n_a))):
+        raise ParameterError("n_pulses", n_pulses, "integers >= 1", func)
+    return pd_a, pfa_a, n_a
+
+
 def albersheim_snr_db(
     pd: ArrayLike, pfa: ArrayLike, n_pulses: ArrayLike = 1
 ) -> NDArray[np.float64]:
@@ -296,14 +312,7 @@ def albersheim_snr_db(
     outside that range it is an extrapolation. All arguments broadcast.
     """
     func = "albersheim_snr_db"
-    pd_a, pfa_a = np.asarray(pd, dtype=float), np.asarray(pfa, dtype=float)
-    n_a = np.asarray(n_pulses, dtype=float)
-    if not np.all((pd_a > 0) & (pd_a < 1)):
-        raise ParameterError("pd", pd, "values in (0, 1)", func)
-    if not np.all((pfa_a > 0) & (pfa_a < 1)):
-        raise ParameterError("pfa", pfa, "values in (0, 1)", func)
-    if not np.all((n_a >= 1) & (n_a == np.round(n_a))):
-        raise ParameterError("n_pulses", n_pulses, "integers >= 1", func)
+    pd_a, pfa_a, n_a = _approx_args(pd, pfa, n_pulses, func)
     a = np.log(0.62 / pfa_a)
     b = np.log(pd_a / (1.0 - pd_a))
     return -5.0 * np.log10(n_a) + (6.2 + 4.54 / np.sqrt(n_a + 0.44)) * np.log10(
@@ -323,14 +332,7 @@ def shnidman_snr_db(
     """
     func = "shnidman_snr_db"
     _check_common(0.5, swerling, 1, func)
-    pd_a, pfa_a = np.asarray(pd, dtype=float), np.asarray(pfa, dtype=float)
-    n_a = np.asarray(n_pulses, dtype=float)
-    if not np.all((pd_a > 0) & (pd_a < 1)):
-        raise ParameterError("pd", pd, "values in (0, 1)", func)
-    if not np.all((pfa_a > 0) & (pfa_a < 1)):
-        raise ParameterError("pfa", pfa, "values in (0, 1)", func)
-    if not np.all((n_a >= 1) & (n_a == np.round(n_a))):
-        raise ParameterError("n_pulses", n_pulses, "integers >= 1", func)
+    pd_a, pfa_a, n_a = _approx_args(pd, pfa, n_pulses, func)
     # Shnidman (2002) switches alpha at N < 40; MathWorks' shnidman at N <= 40. We follow
     # MathWorks so that its published outputs are reproduced exactly (they differ at N = 40).
     alpha = np.where(n_a <= 40, 0.0, 0.25)
