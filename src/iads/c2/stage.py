@@ -23,8 +23,7 @@ import numpy as np
 from iads.c2.engage import assign_engagements
 from iads.c2.iff import HOSTILE, declare
 from iads.c2.threat import threat_values
-from iads.engine.picture import setup_pictures
-from iads.engine.state import Picture, RunState, lla
+from iads.state.run import Picture, RunState, lla
 from iads.weapons.envelope import acquisition_probability, engagement_options
 from iads.weapons.flyout import MAX_FLIGHT_MARGIN, SEEKER_BASKET_M
 
@@ -32,8 +31,8 @@ __all__ = ["battle_management"]
 
 
 def battle_management(rs: RunState, t_s: float) -> None:
-    """Decide and log this step's launches for every decision group."""
-    setup_pictures(rs)
+    """Decide and log this step's launches for every decision group (the engine has set up
+    the decision pictures and magazines before the first step)."""
     b = rs.built
     inflight = rs.interceptors.in_flight()
     ready = rs.magazines.ready(t_s, rs.stock.shape)
@@ -51,7 +50,7 @@ def _identify(rs: RunState, pic: Picture, ids: np.ndarray) -> None:
         return
     th = rs.built.threats
     j = pic.truth[new]
-    ident, p_h = declare(th.friendly[j], th.transponder[j], pic.iff, rs.built.rng["c2"])
+    ident, p_h = declare(th.friendly[j], th.transponder[j], pic.iff, rs.rng["c2"])
     pic.ident[new] = ident
     pic.p_hostile[new] = p_h
 

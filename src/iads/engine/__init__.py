@@ -10,11 +10,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from iads.engine.build import STREAMS, Built, build, streams
-from iads.engine.events import EVENT_KINDS, EVENT_SCHEMA, EventLog
+from iads.engine.build import build
 from iads.engine.loop import simulate_built
 from iads.engine.result import Result
 from iads.scenario.loader import LoadedScenario
+from iads.state import EVENT_KINDS, EVENT_SCHEMA, STREAMS, Built, EventLog, streams
 
 __all__ = [
     "EVENT_KINDS",

@@ -1,10 +1,10 @@
 """Building a run: from a validated scenario and its catalog to the arrays the stages work
 on (radars, units, missile types, threats), their flight specs and the random streams.
-Degrees and catalog figures are converted to SI here, once."""
+Degrees and catalog figures are converted to SI here, once; the arrays are frozen
+(read-only) so that nothing a run does can change what it was built from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,90 +16,14 @@ from iads.engine.flights import expand_flights
 from iads.geo import geodetic_to_ecef
 from iads.scenario.loader import LoadedScenario
 from iads.scenario.schema import Scenario
-from iads.sensors.chain import PdBank, SensingWorld
-from iads.sensors.radar import RadarArrays
+from iads.sensors.chain import PdBank
 from iads.sensors.setup import radar_arrays, sensing_world
-from iads.threats import FlightSpec
+from iads.state.built import STREAMS, Built, Threats, Units, freeze_arrays, streams
 from iads.weapons.envelope import MissileArrays
 
-__all__ = ["STREAMS", "Built", "build", "streams"]
-
-#: The named random streams of a run, each spawned from the scenario seed in this order.
-STREAMS = ("build", "sensors", "tracking", "c2", "weapons")
-
-def streams(seed: int) -> dict[str, np.random.Generator]:
-    """One independent Generator per stage, spawned from ``seed`` (numpy SeedSequence)."""
-    children = np.random.SeedSequence(seed).spawn(len(STREAMS))
-    return {name: np.random.default_rng(s) for name, s in zip(STREAMS, children, strict=True)}
-
-
-@dataclass
-class Units:
-    """Defense units (fire units), one row each (shape (u,))."""
-
-    names: tuple[str, ...]
-    systems: tuple[str, ...]
-    pos_ecef_m: NDArray[np.float64]  # (u, 3)
-    lat_deg: NDArray[np.float64]
-    lon_deg: NDArray[np.float64]
-    stock0: NDArray[np.int64]  # (u, m) initial missiles per type (on launchers + reloads)
-    fire_channels: NDArray[np.int64]
-    reaction_s: NDArray[np.float64]
-    salvo: NDArray[np.int64]
-    reserve: NDArray[np.int64]
-    max_engagements: NDArray[np.int64]
-    look: NDArray[np.bool_]  # True: shoot-look-shoot
-    salvo_by_class: NDArray[np.int64]  # (u, n_threat_classes) missiles per engagement
-    hold_fire: NDArray[np.bool_]  # (u,) weapons hold: track, never fire
-    iff: NDArray[np.bool_]  # (u,) can interrogate the friendly transponders
-    network: NDArray[np.int64]  # (u,) index into Built.network_names, -1: autonomous
-    n_launchers: NDArray[np.int64]  # (u, m) launchers per missile type
-    per_launcher: NDArray[np.int64]  # (u, m) missiles one launcher holds
-    reload_s: NDArray[np.float64]  # (u, m) time to reload an empty launcher [s]
-
-    @property
-    def n(self) -> int:
-        return len(self.names)
-
-
-@dataclass
-class Threats:
-    """Threats, one row each (shape (n,)); the truth itself is flown by iads.threats."""
-
-    names: tuple[str, ...]
-    type_key: tuple[str, ...]
-    klass: NDArray[np.int64]  # index into THREAT_CLASSES
-    rcs_m2: NDArray[np.float64]
-    swerling: NDArray[np.int64]
-    target_asset: NDArray[np.int64]  # -1: none
-    cost_usd: NDArray[np.float64]  # NaN where not public
-    specs: list[FlightSpec]
-    friendly: NDArray[np.bool_]  # (n,) friendly aircraft flown among the threats
-    transponder: NDArray[np.bool_]  # (n,) answers IFF (friendlies only; False for threats)
-
-    @property
-    def n(self) -> int:
-        return len(self.names)
-
-
-@dataclass
-class Built:
-    """Everything a run needs, as arrays."""
-
-    scenario: Scenario
-    catalog: Catalog
-    radars: RadarArrays
-    units: Units
-    missiles: MissileArrays
-    threats: Threats
-    asset_names: tuple[str, ...]
-    asset_ecef_m: NDArray[np.float64]  # (a, 3)
-    asset_value: NDArray[np.float64]
-    assumptions: list[dict[str, Any]]
-    rng: dict[str, np.random.Generator]
-    network_names: tuple[str, ...] = ()
-    network_fusion: tuple[str, ...] = ()  # per network: "measurement" or "track"
-    sensing: SensingWorld | None = None  # target RCS, terrain, jammers, Pd tables
+# Built, Threats, Units and the streams live in iads.state (below every stage); they are
+# re-exported here, where a run is built.
+__all__ = ["STREAMS", "Built", "Threats", "Units", "build", "streams"]
 
 
 def _v(fig: Figure | None, default: float = np.nan) -> float:
@@ -111,22 +35,70 @@ def _ecef(lat: Any, lon: Any, alt: Any) -> NDArray[np.float64]:
 
 
 def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
-    """Arrays for a run of ``loaded`` (``seed`` overrides the scenario's)."""
+    """Arrays for a run of ``loaded`` (``seed`` overrides the scenario's), read-only."""
     sc, cat = loaded.scenario, loaded.catalog
-    rng = streams(sc.settings.seed if seed is None else seed)
+    seed = sc.settings.seed if seed is None else seed
+    rng_build = streams(seed)["build"]
     defenders = [d for d in sc.defenders if d.enabled]
-    used: list[tuple[str, str]] = []
+    mkeys = _missile_types(defenders, cat)
+    used = _entries_used(defenders, cat, mkeys)
+    bank = PdBank()
+    radars, _, radar_assumed = radar_arrays(
+        _radar_rows(defenders, cat), rng_build, sc.settings.time_step_s, bank,
+        need_jamming=bool(sc.jammers),
+    )  # fmt: skip
+    asset_names, asset_ecef, asset_value = _assets(sc)
+    threats = _threats(sc, cat, list(asset_names), used, rng_build)
+    sensing = sensing_world(sc, loaded.source, radars, threats.names, threats.type_key, cat, bank)
+    parts = (radars, _units(sc, cat, defenders, mkeys), _missile_arrays(cat, mkeys), threats)
+    for part in (*parts, sensing):
+        freeze_arrays(part)
+    for arr in (asset_ecef, asset_value):
+        arr.flags.writeable = False
+    return Built(
+        scenario=sc,
+        catalog=cat,
+        radars=radars,
+        units=parts[1],
+        missiles=parts[2],
+        threats=threats,
+        asset_names=asset_names,
+        asset_ecef_m=asset_ecef,
+        asset_value=asset_value,
+        assumptions=tuple(assumed_figures(cat, used) + radar_assumed),
+        seed=seed,
+        network_names=tuple(net.name for net in sc.networks),
+        network_fusion=tuple(net.fusion for net in sc.networks),
+        sensing=sensing,
+    )
 
-    # Missile types: every type carried by an enabled unit, in first-seen order.
+
+def _missile_types(defenders: list[Any], cat: Catalog) -> list[str]:
+    """Every missile type carried by the enabled units, in first-seen order."""
     mkeys: list[str] = []
     for d in defenders:
         for g in cat.systems[d.system].launchers:
             mk = cat.launchers[g.launcher].missile
             if mk not in mkeys:
                 mkeys.append(mk)
+    return mkeys
+
+
+def _entries_used(defenders: list[Any], cat: Catalog, mkeys: list[str]) -> list[tuple[str, str]]:
+    """The catalog entries a run uses, as (section, key): missiles, then per unit its
+    system, launchers and radars (threats are added by ``_threats``)."""
+    used = [("missiles", k) for k in mkeys]
+    for d in defenders:
+        system = cat.systems[d.system]
+        used += [("systems", d.system)] + [("launchers", g.launcher) for g in system.launchers]
+        used += [("radars", rk) for rk in system.radars]
+    return used
+
+
+def _missile_arrays(cat: Catalog, mkeys: list[str]) -> MissileArrays:
+    """One row per missile type: envelope, speed, Pk per threat class, cost."""
     ms = [cat.missiles[k] for k in mkeys]
-    used += [("missiles", k) for k in mkeys]
-    missiles = MissileArrays(
+    return MissileArrays(
         keys=tuple(mkeys),
         min_range_m=np.array([_v(m.min_range_m) for m in ms]),
         max_range_m=np.array([_v(m.max_range_m) for m in ms]),
@@ -140,16 +112,27 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         cost_usd=np.array([_v(m.unit_cost_usd) for m in ms]),
     )
 
-    # Units and their radars.
+
+def _radar_rows(defenders: list[Any], cat: Catalog) -> list[dict[str, Any]]:
+    """One row per radar of the enabled units: catalog key, unit index, entry, site."""
+    return [
+        {"key": rk, "unit": u, "entry": cat.radars[rk], "pos": d.position}
+        for u, d in enumerate(defenders)
+        for rk in cat.systems[d.system].radars
+    ]
+
+
+def _launcher_loads(
+    defenders: list[Any], cat: Catalog, mkeys: list[str]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Per (unit, missile type): initial missiles (launchers times missiles per launcher,
+    or the scenario's ``loadout``), launchers, missiles per launcher, reload time [s]."""
     stock0 = np.zeros((len(defenders), len(mkeys)), dtype=np.int64)
     n_launchers = np.zeros_like(stock0)
     per_launcher = np.zeros_like(stock0)
     reload_s = np.full(stock0.shape, np.inf)
-    radar_rows: list[dict[str, Any]] = []
     for u, d in enumerate(defenders):
-        system = cat.systems[d.system]
-        used += [("systems", d.system)] + [("launchers", g.launcher) for g in system.launchers]
-        for g in system.launchers:
+        for g in cat.systems[d.system].launchers:
             ln = cat.launchers[g.launcher]
             mi = mkeys.index(ln.missile)
             stock0[u, mi] += int(round(g.count.value * ln.missiles_per_launcher.value))
@@ -162,17 +145,19 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
             stock0[u, :] = 0
             for k, n in d.loadout.items():
                 stock0[u, mkeys.index(k)] = n
-        for rk in system.radars:
-            used.append(("radars", rk))
-            radar_rows.append({"key": rk, "unit": u, "entry": cat.radars[rk], "pos": d.position})
+    return stock0, n_launchers, per_launcher, reload_s
+
+
+def _units(sc: Scenario, cat: Catalog, defenders: list[Any], mkeys: list[str]) -> Units:
+    """One row per enabled defender: site, magazines, fire channels, doctrine, network."""
+    stock0, n_launchers, per_launcher, reload_s = _launcher_loads(defenders, cat, mkeys)
     lat_u = np.array([d.position.lat for d in defenders])
     lon_u = np.array([d.position.lon for d in defenders])
-    units = Units(
+    alt_u = np.array([d.position.alt_m for d in defenders])
+    return Units(
         names=tuple(d.name for d in defenders),
         systems=tuple(d.system for d in defenders),
-        pos_ecef_m=_ecef(lat_u, lon_u, np.array([d.position.alt_m for d in defenders])).reshape(
-            -1, 3
-        ),
+        pos_ecef_m=_ecef(lat_u, lon_u, alt_u).reshape(-1, 3),
         lat_deg=lat_u,
         lon_deg=lon_u,
         stock0=stock0,
@@ -210,38 +195,17 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         per_launcher=per_launcher,
         reload_s=reload_s,
     )
-    bank = PdBank()
-    # The stages read the SNR from radars.snr1_db (scaled to 1 m and 1 m² per Swerling
-    # case); the per-radar reference SNR also returned is not kept twice.
-    radars, _, radar_assumed = radar_arrays(
-        radar_rows, rng["build"], sc.settings.time_step_s, bank, need_jamming=bool(sc.jammers)
-    )
 
+
+def _assets(sc: Scenario) -> tuple[tuple[str, ...], NDArray[np.float64], NDArray[np.float64]]:
+    """Defended assets: names, ECEF positions (a, 3) [m], values."""
     assets = sc.assets
-    asset_ecef = _ecef(
+    ecef = _ecef(
         np.array([a.position.lat for a in assets]),
         np.array([a.position.lon for a in assets]),
         np.array([a.position.alt_m for a in assets]),
     ).reshape(-1, 3)
-    threats = _threats(sc, cat, [a.name for a in assets], used, rng["build"])
-    sensing = sensing_world(sc, loaded.source, radars, threats.names, threats.type_key, cat, bank)
-
-    return Built(
-        scenario=sc,
-        catalog=cat,
-        radars=radars,
-        units=units,
-        missiles=missiles,
-        threats=threats,
-        asset_names=tuple(a.name for a in assets),
-        asset_ecef_m=asset_ecef,
-        asset_value=np.array([a.value for a in assets]),
-        assumptions=assumed_figures(cat, used) + radar_assumed,
-        rng=rng,
-        network_names=tuple(net.name for net in sc.networks),
-        network_fusion=tuple(net.fusion for net in sc.networks),
-        sensing=sensing,
-    )
+    return tuple(a.name for a in assets), ecef, np.array([a.value for a in assets])
 
 
 def _salvo(d: Any, klass: str) -> int:
@@ -280,7 +244,7 @@ def _threats(
         swerling=np.array(sw, dtype=np.int64),
         target_asset=np.array(tgt, dtype=np.int64),
         cost_usd=np.array(cost, dtype=float),
-        specs=specs,
+        specs=tuple(specs),
         friendly=np.array(friendly, dtype=bool),
         transponder=np.array(transponder, dtype=bool),
     )

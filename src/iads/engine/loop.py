@@ -4,7 +4,9 @@
 
 Each stage is a function in its own package (``iads.sensors.stage``,
 ``iads.engine.picture``, ``iads.c2.stage``, ``iads.weapons.stage``) that reads the run
-state as it was at the start of its turn and writes only its own part. Intercepts are
+state as it was at the start of its turn and writes only its own part (the contract:
+``iads.state.stage``). The loop makes a fresh ``RunState`` for every call and never writes
+into ``Built``, so one ``Built`` simulated twice gives the same event log. Intercepts are
 resolved at their exact time inside a step, leakers at the exact time they reach the end
 of their route. Steps in which no stage has work are skipped (their results would be
 empty), which changes nothing but the time spent.
@@ -18,16 +20,30 @@ from collections.abc import Callable
 import numpy as np
 
 from iads.c2.stage import battle_management
-from iads.engine.build import Built
-from iads.engine.events import EventLog
-from iads.engine.picture import setup_pictures, update_pictures
-from iads.engine.state import FLYING, LEAKED, NOT_LAUNCHED, Picture, RunState, lla
+from iads.engine.picture import new_picture, setup_pictures, update_pictures
+from iads.sensors.radar import next_scan_t_s
 from iads.sensors.stage import sense
+from iads.state import (
+    FLYING,
+    LEAKED,
+    NOT_LAUNCHED,
+    Built,
+    EventLog,
+    RadarSchedule,
+    RunState,
+    Stages,
+    lla,
+    streams,
+)
 from iads.threats import fly
 from iads.tracking import TrackerConfig
+from iads.weapons.flyout import Interceptors
 from iads.weapons.stage import flyout
 
-__all__ = ["DEFAULT_TRACKER", "simulate_built"]
+__all__ = ["DEFAULT_TRACKER", "STAGES", "simulate_built"]
+
+#: The built-in stages, in the order the loop runs them.
+STAGES = Stages(sense=sense, track=update_pictures, decide=battle_management, fly=flyout)
 
 #: Tracker used by every unit (first-order: CV Kalman filter on converted measurements,
 #: GNN association, 2-of-3 confirmation). Process noise 50 m²/s³ follows manoeuvring
@@ -47,9 +63,11 @@ def simulate_built(
     *,
     progress: Callable[[float], None] | None = None,
     tracker: TrackerConfig = DEFAULT_TRACKER,
+    stages: Stages = STAGES,
 ) -> tuple[EventLog, RunState]:
-    """Run the loop over ``b``; returns the event log and the final run state. Each unit
-    tracks with its scenario ``tracker`` settings, or ``tracker`` when it has none."""
+    """Run the loop over ``b`` (read only); returns the event log and the final run state.
+    Each unit tracks with its scenario ``tracker`` settings, or ``tracker`` when it has
+    none. The stages' random streams are spawned afresh from ``b.seed``."""
     dt = b.scenario.settings.time_step_s
     duration = b.scenario.settings.duration_s
     truth = fly(b.threats.specs, duration, min(1.0, dt))
@@ -58,9 +76,12 @@ def simulate_built(
         built=b,
         truth=truth,
         log=EventLog(),
+        rng=streams(b.seed),
         status=np.where(truth.launch_t_s > duration, NOT_LAUNCHED, FLYING).astype(np.int8),
         stock=b.units.stock0.copy(),
-        pictures=[Picture.new(d.tracker or tracker) for d in b.scenario.defenders if d.enabled],
+        radar_schedule=RadarSchedule.new(b.radars.n),
+        pictures=[new_picture(d.tracker or tracker) for d in b.scenario.defenders if d.enabled],
+        interceptors=Interceptors(),
     )
     setup_pictures(rs)
     _log_launches(rs, duration)
@@ -77,12 +98,12 @@ def simulate_built(
             end_ptr += 1
         active &= rs.status == FLYING
         # 2. sensing, 3. tracking, 4. battle management
-        det, due = sense(rs, t, pos, active)
-        update_pictures(rs, t, det, due)
-        battle_management(rs, t)
+        det, due = stages.sense(rs, t, pos, active)
+        stages.track(rs, t, det, due)
+        stages.decide(rs, t)
         # 5. flyout: intercepts inside (t, t + dt]
         window = dt if k < n_steps else 0.0
-        t_end = flyout(rs, t, window)
+        t_end = stages.fly(rs, t, window)
         k_next = _next_step(rs, k, n_steps, dt, t_end)
         rs.interceptors.advance(rs.interceptors.in_flight(), min(k_next * dt, duration) - t)
         k = k_next
@@ -139,7 +160,7 @@ def _next_step(rs: RunState, k: int, n_steps: int, dt: float, t_end: np.ndarray)
     launcher that finishes reloading."""
     b = rs.built
     t = k * dt
-    cand = [np.ceil((b.radars.phase_s + b.radars.n_scans_done * b.radars.revisit_s) / dt - 1e-9)]
+    cand = [np.ceil(next_scan_t_s(b.radars, rs.radar_schedule) / dt - 1e-9)]
     if t_end.size:
         cand.append(np.ceil(t_end / dt - 1e-9) - 1.0)
     for u, pic in enumerate(rs.decision or rs.pictures):

@@ -16,12 +16,17 @@ from numpy.typing import NDArray
 
 from iads.c2.magazine import Magazines
 from iads.c2.network import TrackFusion
-from iads.engine.state import Picture, RunState
 from iads.sensors.radar import Detections
 from iads.sensors.stage import looked_at
-from iads.tracking import tracker_step
+from iads.state.run import Picture, RunState
+from iads.tracking import TrackerConfig, empty_tracks, tracker_step
 
-__all__ = ["setup_pictures", "update_pictures"]
+__all__ = ["new_picture", "setup_pictures", "update_pictures"]
+
+
+def new_picture(config: TrackerConfig) -> Picture:
+    """An empty air picture tracking with ``config``."""
+    return Picture(config, empty_tracks(config))
 
 
 def setup_pictures(rs: RunState) -> None:
@@ -42,7 +47,7 @@ def setup_pictures(rs: RunState) -> None:
                 rs.pictures[u] = shared
                 rs.decision[u] = shared
         else:
-            tf = TrackFusion(members, Picture.new(rs.pictures[members[0]].config))
+            tf = TrackFusion(members, new_picture(rs.pictures[members[0]].config))
             rs.fusions.append(tf)
             for u in members:
                 rs.decision[u] = tf.picture
@@ -76,7 +81,7 @@ def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.i
             continue
         # Only the tracks these radars looked at in this window can be missed by them.
         scanned = due[np.isin(b.radars.unit[due], units_of)]
-        observed = looked_at(b.radars, scanned, t_s, pic.at(t_s)[0])
+        observed = looked_at(b.radars, rs.radar_schedule, scanned, t_s, pic.at(t_s)[0])
         pic.tracks, ev = tracker_step(
             pic.tracks,
             pic.config,

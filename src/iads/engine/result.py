@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from iads.engine.build import Built
+from iads.state import Built
 from iads.threats import Truth
 
 __all__ = ["Result"]
@@ -227,7 +227,7 @@ class Result:
                 for i in ids[hostile]
             ],
             "exposure": exposure_summary(self.events, b, self.truth),
-            "assumed_figures": b.assumptions + FLYOUT_ASSUMPTIONS + C2_ASSUMPTIONS,
+            "assumed_figures": list(b.assumptions) + FLYOUT_ASSUMPTIONS + C2_ASSUMPTIONS,
             "events": self.events.num_rows,
         }
 

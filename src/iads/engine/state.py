@@ -1,95 +1,24 @@
-"""The mutable state of one run, shared by the stages: the threats' truth and status, the
-air picture of each fire unit, magazines, interceptors in flight, and the event log.
+"""The run state, re-exported from its home ``iads.state.run`` (below every stage, so that
+stages need not import the engine)."""
 
-Stages read it as it was at the start of their turn and write only their own part:
-sensing writes nothing here (it returns detections), tracking writes ``pictures``, battle
-management writes ``stock`` and launches into ``interceptors``, flyout ends interceptors
-and sets ``status`` of the threats it kills.
-"""
+from iads.state.run import (
+    FLYING,
+    KILLED,
+    LEAKED,
+    NOT_LAUNCHED,
+    Picture,
+    RadarSchedule,
+    RunState,
+    lla,
+)
 
-from __future__ import annotations
-
-from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
-from numpy.typing import NDArray
-
-from iads.engine.build import Built
-from iads.engine.events import EventLog
-from iads.geo import ecef_to_geodetic_rad
-from iads.threats import Truth
-from iads.tracking import TrackerConfig, TrackSet, empty_tracks
-from iads.weapons.flyout import Interceptors
-
-__all__ = ["FLYING", "KILLED", "LEAKED", "NOT_LAUNCHED", "Picture", "RunState", "lla"]
-
-# Threat status codes (per threat, int8)
-FLYING, KILLED, LEAKED, NOT_LAUNCHED = 0, 1, 2, 3
-
-
-def lla(ecef: NDArray[np.float64]) -> tuple[NDArray, NDArray, NDArray]:
-    """ECEF (..., 3) [m] -> latitude [deg], longitude [deg], height [m] (for the event log)."""
-    lat, lon, h = ecef_to_geodetic_rad(ecef[..., 0], ecef[..., 1], ecef[..., 2])
-    return np.rad2deg(lat), np.rad2deg(lon), h
-
-
-@dataclass
-class Picture:
-    """The air picture of one fire unit: its tracks and, per track id, the bookkeeping the
-    stages attach to it (arrays indexed by track id, grown as ids are issued)."""
-
-    config: TrackerConfig
-    tracks: TrackSet
-    truth: NDArray[np.int64] = field(default_factory=lambda: np.full(64, -1, np.int64))
-    shots: NDArray[np.int64] = field(default_factory=lambda: np.zeros(64, np.int64))
-    dead: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(64, bool))
-    # Identification (iads.c2.iff): 0 not yet declared, 1 hostile, 2 friend; and the
-    # probability that a track declared hostile is hostile.
-    ident: NDArray[np.int8] = field(default_factory=lambda: np.zeros(64, np.int8))
-    p_hostile: NDArray[np.float64] = field(default_factory=lambda: np.zeros(64))
-    iff: bool = True  # whether the picture's units can interrogate friendly transponders
-
-    @classmethod
-    def new(cls, config: TrackerConfig) -> Picture:
-        return cls(config, empty_tracks(config))
-
-    def ensure(self, next_id: int) -> None:
-        """Grow the per-track-id arrays to hold ids below ``next_id``."""
-        if next_id > self.truth.size:
-            n = max(2 * self.truth.size, next_id)
-            for name, fill in (
-                ("truth", -1),
-                ("shots", 0),
-                ("dead", False),
-                ("ident", 0),
-                ("p_hostile", 0.0),
-            ):
-                old = getattr(self, name)
-                new = np.full(n, fill, dtype=old.dtype)
-                new[: old.size] = old
-                setattr(self, name, new)
-
-    def at(self, t_s: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Track positions and velocities (n, 3) extrapolated at constant velocity from
-        the time of their last scan to ``t_s``."""
-        tr = self.tracks
-        vel = tr.velocity
-        return tr.position + vel * (t_s - tr.t_s)[:, None], vel
-
-
-@dataclass
-class RunState:
-    """Everything that changes during one run."""
-
-    built: Built
-    truth: Truth
-    log: EventLog
-    status: NDArray[np.int8]  # (n_threats,) FLYING / KILLED / LEAKED / ...
-    stock: NDArray[np.int64]  # (units, missile types) ready missiles
-    pictures: list[Picture]  # one per fire unit (one shared object per measurement network)
-    interceptors: Interceptors = field(default_factory=Interceptors)
-    # Set up by iads.engine.picture.setup_pictures on first use:
-    decision: list[Picture] = field(default_factory=list)  # per unit: picture it fires on
-    fusions: list[Any] = field(default_factory=list)  # iads.c2.network.TrackFusion per network
-    magazines: Any = None  # iads.c2.magazine.Magazines
+__all__ = [
+    "FLYING",
+    "KILLED",
+    "LEAKED",
+    "NOT_LAUNCHED",
+    "Picture",
+    "RadarSchedule",
+    "RunState",
+    "lla",
+]

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from iads.engine.events import EVENT_KINDS
 from iads.sensors.chain import truth_at
+from iads.state.events import EVENT_KINDS
 
 __all__ = ["exposure_summary"]
 

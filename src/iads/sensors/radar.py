@@ -3,8 +3,8 @@ range, azimuth, elevation (and range rate) with Gaussian errors converted to ECE
 their covariance, and the merging of targets a radar cannot resolve.
 
 ``RadarArrays`` holds one row per radar (shape (r,) unless stated); it is built once by
-``iads.engine.build`` and its scheduling columns (``n_scans_done``, ``last_t_s``,
-``last_track_t_s``) advance as the sensing stage runs.
+``iads.engine.build`` and read-only afterwards: where each radar's scanning stands is the
+run's ``iads.state.RadarSchedule``.
 """
 
 from __future__ import annotations
@@ -16,19 +16,21 @@ from numpy.typing import NDArray
 
 from iads.geo import enu_rotation_rad
 from iads.sensors.detection import required_snr_db
+from iads.state.run import RadarSchedule
 
 __all__ = [
     "Detections",
     "RadarArrays",
     "measure",
     "merge_unresolved",
+    "next_scan_t_s",
     "reference_snr_db",
     "rotations",
     "scans_due",
 ]
 
 
-@dataclass
+@dataclass(frozen=True)
 class RadarArrays:
     """All radars of a scenario. Angles in rad, SNR in dB, everything else SI."""
 
@@ -65,24 +67,6 @@ class RadarArrays:
     noise_w: NDArray[np.float64]  # k T0 F B
     bandwidth_hz: NDArray[np.float64]
     fa_per_sweep: NDArray[np.float64]  # mean false alarms reported per sweep
-    n_scans_done: NDArray[np.int64] = field(default=None)  # type: ignore[assignment]
-    last_t_s: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
-    last_track_t_s: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
-    next_fa_t_s: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
-    win0_s: NDArray[np.float64] = field(default=None)  # type: ignore[assignment]
-
-    def __post_init__(self) -> None:
-        n = len(self.keys)
-        if self.n_scans_done is None:
-            self.n_scans_done = np.zeros(n, dtype=np.int64)
-        if self.last_t_s is None:
-            self.last_t_s = np.zeros(n)
-        if self.last_track_t_s is None:
-            self.last_track_t_s = np.full(n, -np.inf)
-        if self.next_fa_t_s is None:
-            self.next_fa_t_s = np.full(n, np.nan)  # drawn at the radar's first processing
-        if self.win0_s is None:
-            self.win0_s = np.zeros(n)  # start of the window of the last processing
 
     @property
     def n(self) -> int:
@@ -136,14 +120,18 @@ def reference_snr_db(ref_pd: NDArray, pfa: NDArray, swerling: int, n_pulses=1) -
     )
 
 
-def scans_due(radars: RadarArrays, t_s: float) -> NDArray[np.int64]:
+def next_scan_t_s(radars: RadarArrays, schedule: RadarSchedule) -> NDArray[np.float64]:
+    """Time [s] of each radar's next processing (r,): ``phase_s + n_scans_done revisit_s``."""
+    return radars.phase_s + schedule.n_scans_done * radars.revisit_s
+
+
+def scans_due(radars: RadarArrays, schedule: RadarSchedule, t_s: float) -> NDArray[np.int64]:
     """Indices of the radars whose processing is due at or before ``t_s`` (and mark them
-    done): ``phase_s + n_scans_done * revisit_s <= t_s``."""
-    next_t = radars.phase_s + radars.n_scans_done * radars.revisit_s
-    due = np.flatnonzero(next_t <= t_s + 1e-9)
+    done in ``schedule``): ``phase_s + n_scans_done * revisit_s <= t_s``."""
+    due = np.flatnonzero(next_scan_t_s(radars, schedule) <= t_s + 1e-9)
     if due.size:
         k = np.floor((t_s + 1e-9 - radars.phase_s[due]) / radars.revisit_s[due]).astype(np.int64)
-        radars.n_scans_done[due] = k + 1
+        schedule.n_scans_done[due] = k + 1
     return due
 
 

@@ -16,7 +16,7 @@ Scheduling (first-order):
   (the ``iads.sensors.clutter`` count over the resolution cells), each at the beam's
   azimuth at its time and uniform in range and elevation (uniform in cell space),
   reported with threat id -1.
-Draws, in this fixed order per call from ``rs.built.rng["sensors"]``: one uniform per
+Draws, in this fixed order per call from ``rs.rng["sensors"]``: one uniform per
 radar-target dwell (detection), four normals per report (measurement noise), then for
 the false alarms the exponential gaps and three uniforms each.
 """
@@ -26,13 +26,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from iads.engine.events import EVENT_KINDS
-from iads.engine.state import FLYING, RunState
 from iads.geo.horizon import K_STANDARD
 from iads.geo.wgs84 import MEAN_RADIUS_M
 from iads.sensors.chain import evaluate_pairs, truth_at
 from iads.sensors.geometry import target_geodetic
 from iads.sensors.radar import Detections, RadarArrays, measure, merge_unresolved, scans_due
+from iads.state.events import EVENT_KINDS
+from iads.state.run import FLYING, RadarSchedule, RunState
 from iads.tracking.base import TrackStatus
 
 __all__ = ["sense", "tracked_targets"]
@@ -50,12 +50,13 @@ def sense(
     ``pos_ecef_m`` (n, 3) threat positions at ``t_s``; ``active`` (n,) threats flying."""
     b = rs.built
     ra = b.radars
-    due = scans_due(ra, t_s)
+    sched = rs.radar_schedule
+    due = scans_due(ra, sched, t_s)
     if due.size == 0:
         return Detections.empty(t_s), due
-    win0 = ra.last_t_s[due].copy()
-    ra.win0_s[due] = win0
-    ra.last_t_s[due] = t_s
+    win0 = sched.last_t_s[due].copy()
+    sched.win0_s[due] = win0
+    sched.last_t_s[due] = t_s
     act = np.flatnonzero(active)
     ridx, tidx, tp = _search_dwells(ra, due, win0, t_s, pos_ecef_m, act)
     r2, t2 = _track_dwells(rs, due, t_s, active)
@@ -67,7 +68,7 @@ def sense(
             ridx, tidx, tp = ridx[keep], tidx[keep], tp[keep]
         ridx, tidx = np.concatenate([ridx, r2]), np.concatenate([tidx, t2])
         tp = np.concatenate([tp, np.full(r2.size, t_s)])
-    rng = b.rng["sensors"]
+    rng = rs.rng["sensors"]
     parts = []
     if ridx.size:
         tr = rs.truth
@@ -75,7 +76,7 @@ def sense(
         ridx, tidx, tp = ridx[ok], tidx[ok], tp[ok]
     if ridx.size:
         parts.append(_detect(rs, ridx, tidx, tp, rng))
-    fa = _false_alarms(ra, due, t_s, rng)
+    fa = _false_alarms(ra, sched, due, t_s, rng)
     if fa is not None:
         parts.append(fa)
     if not parts:
@@ -114,7 +115,11 @@ def _search_dwells(ra: RadarArrays, due, win0, t_s, pos, act):
 
 
 def looked_at(
-    ra: RadarArrays, radars: NDArray[np.int64], t_s: float, pos_ecef_m: NDArray[np.float64]
+    ra: RadarArrays,
+    sched: RadarSchedule,
+    radars: NDArray[np.int64],
+    t_s: float,
+    pos_ecef_m: NDArray[np.float64],
 ) -> NDArray[np.bool_]:
     """Which of the points ``pos_ecef_m`` (m, 3) (track estimates) the radars ``radars``
     (processed at ``t_s``) looked at in their last window: inside the instrumented range
@@ -139,9 +144,9 @@ def looked_at(
     omega = _TWO_PI / ra.sweep_s[radars]
     beam = omega * (t_s - ra.sweep_phase_s[radars])
     lag = np.mod(beam[:, None] - az, _TWO_PI) / omega[:, None]
-    swept = (t_s - lag > ra.win0_s[radars, None]) | (
-        ra.sweep_s[radars, None] <= t_s - ra.win0_s[radars, None])
-    tracked = (ra.track_s[radars] < np.inf) & (ra.last_track_t_s[radars] == t_s)
+    swept = (t_s - lag > sched.win0_s[radars, None]) | (
+        ra.sweep_s[radars, None] <= t_s - sched.win0_s[radars, None])
+    tracked = (ra.track_s[radars] < np.inf) & (sched.last_track_t_s[radars] == t_s)
     return np.any(inside & (swept | tracked[:, None]), axis=0)
 
 
@@ -164,11 +169,12 @@ def tracked_targets(rs: RunState, u: int, active: NDArray[np.bool_], cap: int) -
 
 
 def _track_dwells(rs: RunState, due, t_s, active):
-    ra = rs.built.radars
-    go = due[(ra.track_s[due] < np.inf) & (t_s - ra.last_track_t_s[due] >= ra.track_s[due] - 1e-9)]
+    ra, sched = rs.built.radars, rs.radar_schedule
+    last = sched.last_track_t_s
+    go = due[(ra.track_s[due] < np.inf) & (t_s - last[due] >= ra.track_s[due] - 1e-9)]
     rr, tt = [], []
     for r in go:  # a loop over multifunction radars, not over targets
-        ra.last_track_t_s[r] = t_s
+        last[r] = t_s
         th = tracked_targets(rs, int(ra.unit[r]), active, int(ra.n_tracked[r]))
         rr.append(np.full(th.size, r, np.int64))
         tt.append(th)
@@ -208,18 +214,18 @@ def _detect(rs: RunState, ridx, tidx, tp, rng: np.random.Generator) -> Detection
     return Detections(float(tm.max()), r, t, z, cov, rg, tm, rrm)
 
 
-def _false_alarms(ra: RadarArrays, due, t_s, rng: np.random.Generator):
+def _false_alarms(ra: RadarArrays, sched: RadarSchedule, due, t_s, rng: np.random.Generator):
     """False alarms of the due radars up to ``t_s``: a Poisson process in time of rate
     ``fa_per_sweep / sweep_s`` per radar (exponential gaps), each at the beam's azimuth
     at its time, uniform in range and elevation."""
-    nf = ra.next_fa_t_s[due]
+    nf = sched.next_fa_t_s[due]
     scale = ra.sweep_s[due] / np.maximum(ra.fa_per_sweep[due], 1e-300)
     new = np.isnan(nf)
     if new.any():  # first processing: the first false alarm after t_s
         nf[new] = t_s + rng.exponential(scale[new])
     hit = nf <= t_s
     if not hit.any():
-        ra.next_fa_t_s[due] = nf
+        sched.next_fa_t_s[due] = nf
         return None
     rows, times = [], []
     while hit.any():  # a loop over false alarms of one step (rarely more than one)
@@ -227,7 +233,7 @@ def _false_alarms(ra: RadarArrays, due, t_s, rng: np.random.Generator):
         times.append(nf[hit])
         nf[hit] += rng.exponential(scale[hit])
         hit = nf <= t_s
-    ra.next_fa_t_s[due] = nf
+    sched.next_fa_t_s[due] = nf
     r, tm = np.concatenate(rows), np.concatenate(times)
     n_fa = r.size
     u = rng.random((3, n_fa))

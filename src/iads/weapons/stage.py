@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from iads.engine.state import FLYING, KILLED, RunState, lla
+from iads.state.run import FLYING, KILLED, RunState, lla
 from iads.weapons.flyout import resolve_intercept
 
 __all__ = ["flyout"]
@@ -74,7 +74,7 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
     aim = icp.aim_ecef_m[i]
     pos, _, active = rs.truth.state_at(t_hit)
     m = int(icp.mtype[i])
-    draw = b.rng["weapons"].random()  # drawn for every resolution, so streams stay aligned
+    draw = rs.rng["weapons"].random()  # drawn for every resolution, so streams stay aligned
     j, killed, dist = resolve_intercept(
         aim, pos, active & (rs.status == FLYING), b.missiles.pk[m, b.threats.klass], draw
     )
