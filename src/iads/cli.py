@@ -108,7 +108,7 @@ def validate(
 
     loaded = load_scenario(file, _catalog(catalog))
     sc = loaded.scenario
-    from iads.engine.flights import entity_count
+    from iads.scenario.schema import entity_count
 
     n_threats, n_friendly = entity_count(sc)
     out.print(

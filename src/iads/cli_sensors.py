@@ -29,8 +29,9 @@ def coverage_cmd(
     """Pd of every radar and of the network over a lon/lat grid at one altitude and RCS;
     writes coverage.png and coverage.parquet."""
     from iads.engine import build
+    from iads.report.map_coverage import plot_coverage
     from iads.scenario import load_scenario
-    from iads.sensors.coverage import coverage, plot_coverage, write_coverage
+    from iads.sensors.coverage import coverage, write_coverage
 
     loaded = load_scenario(scenario, _catalog(catalog))
     built = build(loaded)

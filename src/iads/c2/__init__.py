@@ -2,16 +2,64 @@
 the fire decision by weapon-target assignment (``engage`` over ``iads.c2.wta``), doctrine
 and magazines (``magazine``), networks and their fused pictures (``network``)."""
 
-from iads.c2.engage import Assignment, assign_engagements
-from iads.c2.magazine import Magazines
-from iads.c2.network import TrackFusion
-from iads.c2.threat import threat_priority, threat_values
+from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from iads._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from iads.c2.engage import Assignment, assign_engagements
+    from iads.c2.iff import (
+        ASSUMPTIONS,
+        P_FRIEND_HOSTILE_IFF,
+        P_FRIEND_HOSTILE_NO_IFF,
+        P_HOSTILE_FRIEND,
+        declare,
+    )
+    from iads.c2.magazine import Magazines
+    from iads.c2.network import GATE_D2, TrackFusion
+    from iads.c2.threat import CLASS_WEIGHT, UNAIMED_FRACTION, threat_priority, threat_values
+    from iads.c2.wta import METHODS, WTAResult, solve, surviving_value
+
+_EXPORTS = {
+    "Assignment": "iads.c2.engage",
+    "assign_engagements": "iads.c2.engage",
+    "ASSUMPTIONS": "iads.c2.iff",
+    "P_FRIEND_HOSTILE_IFF": "iads.c2.iff",
+    "P_FRIEND_HOSTILE_NO_IFF": "iads.c2.iff",
+    "P_HOSTILE_FRIEND": "iads.c2.iff",
+    "declare": "iads.c2.iff",
+    "Magazines": "iads.c2.magazine",
+    "GATE_D2": "iads.c2.network",
+    "TrackFusion": "iads.c2.network",
+    "CLASS_WEIGHT": "iads.c2.threat",
+    "UNAIMED_FRACTION": "iads.c2.threat",
+    "threat_priority": "iads.c2.threat",
+    "threat_values": "iads.c2.threat",
+    "METHODS": "iads.c2.wta",
+    "WTAResult": "iads.c2.wta",
+    "solve": "iads.c2.wta",
+    "surviving_value": "iads.c2.wta",
+}
 __all__ = [
+    "ASSUMPTIONS",
+    "CLASS_WEIGHT",
+    "GATE_D2",
+    "METHODS",
+    "P_FRIEND_HOSTILE_IFF",
+    "P_FRIEND_HOSTILE_NO_IFF",
+    "P_HOSTILE_FRIEND",
+    "UNAIMED_FRACTION",
     "Assignment",
     "Magazines",
     "TrackFusion",
+    "WTAResult",
     "assign_engagements",
+    "declare",
+    "solve",
+    "surviving_value",
     "threat_priority",
     "threat_values",
 ]
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from iads.catalog.schema import Catalog, ThreatEntry
 from iads.geo import destination_point, initial_bearing_deg
-from iads.scenario.schema import FriendlyGroup, Raid, Scenario, ThreatGroup
+from iads.scenario.schema import FriendlyGroup, Raid, Scenario, ThreatGroup, entity_count
 from iads.threats import (
     AircraftFlight,
     BallisticFlight,
@@ -53,14 +53,6 @@ class FlightRow:
     friendly: bool
     transponder: bool
     spec: FlightSpec
-
-
-def entity_count(sc: Scenario) -> tuple[int, int]:
-    """(threats, friendly aircraft) the scenario will fly."""
-    n = sum(
-        sum(g.count for g in e.raid.groups) if isinstance(e, Raid) else e.count for e in sc.threats
-    )
-    return n, sum(g.count for g in sc.friendlies)
 
 
 def _route(

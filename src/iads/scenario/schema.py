@@ -29,6 +29,7 @@ __all__ = [
     "RaidGroup",
     "RaidSpec",
     "Scenario",
+    "entity_count",
     "Settings",
     "Terrain",
     "ThreatGroup",
@@ -315,3 +316,11 @@ class Scenario(_Strict):
     networks: list[Network] = Field(default_factory=list)
     terrain: Terrain | None = None
     jammers: list[Jammer] = Field(default_factory=list)
+
+
+def entity_count(sc: Scenario) -> tuple[int, int]:
+    """(threats, friendly aircraft) the scenario will fly."""
+    n = sum(
+        sum(g.count for g in e.raid.groups) if isinstance(e, Raid) else e.count for e in sc.threats
+    )
+    return n, sum(g.count for g in sc.friendlies)

@@ -20,7 +20,7 @@ from iads.errors import ParameterError
 from iads.geo import geodetic_to_ecef
 from iads.sensors.chain import SensingWorld, evaluate_pairs
 
-__all__ = ["Coverage", "coverage", "default_extent", "plot_coverage", "write_coverage"]
+__all__ = ["Coverage", "coverage", "default_extent", "write_coverage"]
 
 _CHUNK = 400_000  # grid points per radar evaluated at once (bounds memory, ~100 MB)
 
@@ -117,36 +117,4 @@ def write_coverage(cov: Coverage, path: str | Path) -> Path:
     )
     path = Path(path)
     pq.write_table(table, path)
-    return path
-
-
-def plot_coverage(cov: Coverage, built, path: str | Path, title: str | None = None) -> Path:
-    """PNG map of the network Pd over the offline basemap, with each radar's Pd = 0.5
-    contour and its site."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from iads.report.basemap import draw_basemap
-
-    fig, ax = plt.subplots(figsize=(9, 7.5))
-    extent = (cov.lon_deg[0], cov.lon_deg[-1], cov.lat_deg[0], cov.lat_deg[-1])
-    draw_basemap(ax, extent[:2], extent[2:])
-    masked = np.ma.masked_less(cov.network, 1e-3)
-    im = ax.pcolormesh(cov.lon_deg, cov.lat_deg, masked, cmap="viridis", vmin=0, vmax=1,
-                       alpha=0.65, shading="auto", zorder=0.5)  # fmt: skip
-    colors = plt.cm.tab10(np.arange(len(cov.radar_keys)) % 10)
-    for i, key in enumerate(cov.radar_keys):
-        if np.nanmax(cov.pd[i]) > 0.5 > np.nanmin(cov.pd[i]):
-            ax.contour(cov.lon_deg, cov.lat_deg, cov.pd[i], levels=[0.5], colors=[colors[i]],
-                       linewidths=1.0, zorder=2)  # fmt: skip
-        ax.plot(np.rad2deg(built.radars.lon_rad[i]), np.rad2deg(built.radars.lat_rad[i]), "^",
-                color=colors[i], label=key, zorder=3)  # fmt: skip
-    fig.colorbar(im, ax=ax, shrink=0.8, label="network Pd (one dwell per radar)")
-    ax.legend(loc="lower left", fontsize=8, title="radar (Pd = 0.5 contour)")
-    ax.set_title(title or f"Detection coverage: {cov.rcs_m2:g} m² at {cov.alt_m:g} m")
-    path = Path(path)
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    plt.close(fig)
     return path

@@ -5,14 +5,36 @@ dataclass per threat kind) and returns a ``Truth`` (ECEF positions/velocities sa
 uniform grid, launch and end times) whose ``state_at(t_s)`` interpolates any instant.
 """
 
-from iads.threats.aircraft import AircraftFlight, CruiseMissileFlight, DroneFlight
-from iads.threats.ballistic import BallisticFlight
-from iads.threats.export import TRUTH_SCHEMA, truth_table
-from iads.threats.flight import FlightSpec, fly
-from iads.threats.raid import RaidSpec, ThreatGroup, generate_raid
-from iads.threats.truth import Truth
-from iads.threats.waypoint import WaypointFlight
+from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from iads._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from iads.threats.aircraft import AircraftFlight, CruiseMissileFlight, DroneFlight
+    from iads.threats.ballistic import BallisticFlight
+    from iads.threats.export import TRUTH_SCHEMA, truth_table
+    from iads.threats.flight import FlightSpec, fly
+    from iads.threats.raid import RaidSpec, ThreatGroup, generate_raid
+    from iads.threats.truth import Truth
+    from iads.threats.waypoint import WaypointFlight
+
+_EXPORTS = {
+    "AircraftFlight": "iads.threats.aircraft",
+    "CruiseMissileFlight": "iads.threats.aircraft",
+    "DroneFlight": "iads.threats.aircraft",
+    "BallisticFlight": "iads.threats.ballistic",
+    "TRUTH_SCHEMA": "iads.threats.export",
+    "truth_table": "iads.threats.export",
+    "FlightSpec": "iads.threats.flight",
+    "fly": "iads.threats.flight",
+    "RaidSpec": "iads.threats.raid",
+    "ThreatGroup": "iads.threats.raid",
+    "generate_raid": "iads.threats.raid",
+    "Truth": "iads.threats.truth",
+    "WaypointFlight": "iads.threats.waypoint",
+}
 __all__ = [
     "TRUTH_SCHEMA",
     "AircraftFlight",
@@ -28,3 +50,4 @@ __all__ = [
     "generate_raid",
     "truth_table",
 ]
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -17,7 +17,6 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from scipy.stats import chi2
 
 from iads.errors import ParameterError
 
@@ -126,6 +125,8 @@ class TrackerConfig(BaseModel):
 
 @functools.lru_cache(maxsize=64)
 def _chi2_ppf(p: float, dof: int) -> float:
+    from scipy.stats import chi2  # here, not at the top: scenario validation imports this module
+
     return float(chi2.ppf(p, dof))
 
 
