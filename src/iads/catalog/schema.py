@@ -126,6 +126,15 @@ class RadarEntry(_Strict):
     search_revisit_s: Figure | None = None
     notes: str | None = None
 
+    @model_validator(mode="after")
+    def _positive_cells(self) -> RadarEntry:
+        # Resolution cells divide the search volume: a zero or negative one has no meaning.
+        for name in ("beamwidth_az_deg", "beamwidth_el_deg", "range_resolution_m"):
+            f = getattr(self, name)
+            if f is not None and not f.value > 0:
+                raise ValueError(f"'{name}' must be > 0; got {f.value}")
+        return self
+
 
 class MissileEntry(_Strict):
     """An interceptor: its engagement envelope, kinematics, Pk by threat class, cost."""

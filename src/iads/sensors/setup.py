@@ -22,7 +22,13 @@ from iads.sensors.radar_equation import noise_power_w, snr_db
 from iads.sensors.terrain import load_terrain
 from iads.units import C_MPS
 
-__all__ = ["DEFAULTS", "radar_arrays", "sensing_world"]
+__all__ = [
+    "BEAMWIDTHS_PER_SIGMA",
+    "DEFAULTS",
+    "RANGE_CELLS_PER_SIGMA",
+    "radar_arrays",
+    "sensing_world",
+]
 
 #: Figures used when a catalog radar entry does not give them: (value, rationale). Each
 #: one actually used by a run is listed among the run's assumed figures.
@@ -34,6 +40,7 @@ DEFAULTS: dict[str, tuple[float, str]] = {
     "antenna_height_m": (0.0, "antenna at the site's height"),
     "n_pulses": (1.0, "one (coherently integrated) pulse train per dwell"),
     "search_revisit_s": (5.0, "phased-array search frame of a few seconds"),
+    "n_tracked": (1e9, "no limit on the targets given track dwells per update"),
     "gain_db": (35.0, "typical gain of a surface-to-air radar antenna (1-2 degree beam)"),
     "noise_figure_db": (3.0, "typical receiver noise figure"),
     "bandwidth_hz": (1e6, "1 MHz noise bandwidth (1 us pulse, matched filter)"),
@@ -41,14 +48,48 @@ DEFAULTS: dict[str, tuple[float, str]] = {
     "sidelobe_level_db": (-30.0, "mean sidelobe level of a low-sidelobe antenna"),
     "frequency_hz": (3e9, "S band assumed when the band is not given"),
 }
+#: Resolution from the accuracy when a catalog radar gives no resolution figures, as the
+#: catalog's own rationales relate them: (multiple of the accuracy, rationale).
+RANGE_CELLS_PER_SIGMA = (3.0, "range accuracy about 1/3 of a range cell")
+BEAMWIDTHS_PER_SIGMA: dict[str, tuple[float, str]] = {
+    "multifunction": (20.0, "monopulse angle accuracy about 1/20 of the beamwidth"),
+    "fire_control": (20.0, "monopulse angle accuracy about 1/20 of the beamwidth"),
+    "surveillance": (5.0, "search-radar angle accuracy about 1/5 of the beamwidth"),
+    "low_altitude": (5.0, "search-radar angle accuracy about 1/5 of the beamwidth"),
+}
 # Nominal band centres (IEEE Std 521-2019 letter bands).
 _BANDS = {"VHF": 0.2e9, "UHF": 0.45e9, "L": 1.5e9, "S": 3e9, "C": 6e9, "X": 10e9, "KU": 15e9}
 _ROTATING = ("surveillance", "low_altitude")
 
+Columns = dict[str, NDArray[Any]]
 
-def _fig(entry: Any, name: str) -> float | None:
-    f = getattr(entry, name, None)
-    return None if f is None else float(f.value)
+
+class _Figures:
+    """The figures of one catalog radar: the catalog's value, or a default that is then
+    recorded (when the run needs it) among the assumed figures ``used``."""
+
+    def __init__(self, key: str, entry: Any, used: list[dict[str, Any]]) -> None:
+        self.key, self.entry, self._used = key, entry, used
+
+    def given(self, name: str) -> float | None:
+        """The catalog's value of ``name``, None when the entry does not give it."""
+        f = getattr(self.entry, name, None)
+        return None if f is None else float(f.value)
+
+    def assume(self, name: str, value: float, why: str) -> float:
+        """Record ``value`` as assumed for ``name`` and return it."""
+        self._used.append({"entry": f"radars.{self.key}", "field": name, "value": value,
+                           "rationale": f"iads.sensors default: {why}"})  # fmt: skip
+        return value
+
+    def get(self, name: str, *, needed: bool = True) -> float:
+        """The catalog's value of ``name``, else its ``DEFAULTS`` value (recorded as
+        assumed when ``needed``: when the run uses it)."""
+        v = self.given(name)
+        if v is not None:
+            return v
+        value, why = DEFAULTS[name]
+        return self.assume(name, value, why) if needed else value
 
 
 def radar_arrays(
@@ -62,142 +103,195 @@ def radar_arrays(
     ``pos`` (scenario Position)); ``rng`` draws one sweep phase per radar; ``dt_s`` the
     engine step. Returns the arrays, the reference SNR (r, 5) and the assumed defaults
     used (dicts like ``iads.catalog.loader.assumed_figures``)."""
+    phase_fraction = rng.random(len(rows))
     used: list[dict[str, Any]] = []
-
-    def get(i: int, name: str, *, needed: bool = True) -> float:
-        v = _fig(rows[i]["entry"], name)
-        if v is not None:
-            return v
-        value, why = DEFAULTS[name]
-        if needed:
-            used.append({"entry": f"radars.{rows[i]['key']}", "field": name, "value": value,
-                         "rationale": f"iads.sensors default: {why}"})  # fmt: skip
-        return value
-
-    n = len(rows)
-    e = [row["entry"] for row in rows]
-    rng_phase = rng.random(n)
-    cols: dict[str, list[float]] = {k: [] for k in (
-        "lat", "lon", "h", "snr1", "pfa", "npulse", "maxr", "minel", "maxel", "rot", "sweep",
-        "track", "ntr", "sr", "sa", "srr", "res", "baz", "bel", "lam", "gain", "sll",
-        "noise", "bw", "fa", "refpd", "refr", "refs",
-    )}  # fmt: skip
-    snr_eq: list[float] = []
-    for i, row in enumerate(rows):
-        ent = e[i]
-        c = cols
-        c["lat"].append(row["pos"].lat)
-        c["lon"].append(row["pos"].lon)
-        c["h"].append(row["pos"].alt_m + get(i, "antenna_height_m"))
-        c["pfa"].append(get(i, "pfa"))
-        c["npulse"].append(int(get(i, "n_pulses")))
-        c["maxr"].append(float(ent.instrumented_range_m.value))
-        c["minel"].append(math.radians(get(i, "min_elevation_deg")))
-        c["maxel"].append(math.radians(get(i, "max_elevation_deg")))
-        rot = ent.role in _ROTATING
-        revisit = float(ent.revisit_s.value)
-        c["rot"].append(rot)
-        c["sweep"].append(revisit if rot else get(i, "search_revisit_s"))
-        c["track"].append(math.inf if rot else revisit)
-        c["ntr"].append(int(_fig(ent, "n_tracked") or 10**9))
-        c["sr"].append(float(ent.range_sigma_m.value))
-        c["sa"].append(math.radians(float(ent.angle_sigma_deg.value)))
-        c["srr"].append(_fig(ent, "range_rate_sigma_mps") or math.nan)
-        # Resolution from the accuracies, as the catalog's rationales state them: range
-        # accuracy ~1/3 of a range cell, angle accuracy ~1/5 of a beamwidth.
-        res = _fig(ent, "range_resolution_m")
-        c["res"].append(res if res is not None else 3.0 * c["sr"][-1])
-        baz = _fig(ent, "beamwidth_az_deg")
-        c["baz"].append(math.radians(baz) if baz is not None else 5.0 * c["sa"][-1])
-        bel = _fig(ent, "beamwidth_el_deg")
-        c["bel"].append(math.radians(bel) if bel is not None else c["baz"][-1])
-        c["refpd"].append(get(i, "ref_pd"))
-        c["refr"].append(float(ent.ref_range_m.value))
-        c["refs"].append(float(ent.ref_rcs_m2.value))
-        full = _fig(ent, "peak_power_w") is not None and _fig(ent, "gain_db") is not None
-        jam = need_jamming or full
-        freq = _fig(ent, "frequency_hz")
-        if freq is None:
-            band = (ent.band or "").upper().split()[0] if ent.band else ""
-            freq = _BANDS.get(band) or get(i, "frequency_hz", needed=jam)
-        c["lam"].append(C_MPS / freq)
-        c["gain"].append(get(i, "gain_db", needed=jam))
-        c["sll"].append(get(i, "sidelobe_level_db", needed=need_jamming))
-        tau = _fig(ent, "pulse_width_s")
-        bw = _fig(ent, "bandwidth_hz") or (1.0 / tau if tau else get(i, "bandwidth_hz",
-                                                                        needed=jam))  # fmt: skip
-        c["bw"].append(bw)
-        nf = get(i, "noise_figure_db", needed=jam)
-        c["noise"].append(float(noise_power_w(nf, bandwidth_hz=bw)))
-        if full:
-            snr_eq.append(float(snr_db(
-                _fig(ent, "peak_power_w"), c["gain"][-1], c["gain"][-1], c["lam"][-1], 1.0,
-                1.0, nf, bandwidth_hz=bw, losses_db=get(i, "losses_db"),
-            )))  # fmt: skip
-        else:
-            snr_eq.append(math.nan)
-        # False alarms per sweep over the searched box. Elevation cells count only when
-        # the catalog gives an elevation beamwidth (else one fan beam in elevation); a
-        # phased array confirms each search detection with a second dwell, so only Pfa^2
-        # of its cells report one.
-        el_ext = c["maxel"][-1] - c["minel"][-1] if bel is not None else 0.0
-        cells = float(n_resolution_cells(0.0, c["maxr"][-1], c["res"][-1], 2 * math.pi,
-                                         c["baz"][-1], el_ext, c["bel"][-1]))  # fmt: skip
-        c["fa"].append(cells * c["pfa"][-1] * (1.0 if rot else c["pfa"][-1]))
-    a = {k: np.array(v, dtype=float) for k, v in cols.items()}
-    npulse = a["npulse"].astype(np.int64)
-    ref = np.stack(
-        [reference_snr_db(a["refpd"], a["pfa"], sw, npulse) for sw in range(5)], axis=-1
-    ).reshape(n, 5)
-    # SNR at 1 m against 1 m^2: radar equation when given, else scaled from the reference.
-    eq = np.array(snr_eq).reshape(n, 1)
-    from_ref = ref + 40.0 * np.log10(a["refr"])[:, None] - 10.0 * np.log10(a["refs"])[:, None]
-    snr1 = np.where(np.isnan(eq), from_ref, eq)
-    table = np.array(
-        [[bank.index(a["pfa"][i], sw, int(npulse[i])) for sw in range(5)] for i in range(n)],
-        dtype=np.int64,
-    ).reshape(n, 5)
-    sweep, track = a["sweep"], a["track"]
-    # Processing period: the sweep cut into engine steps; no longer than the track period.
-    proc = np.minimum(sweep / np.maximum(np.ceil(sweep / dt_s - 1e-9), 1.0), track)
-    sweep_phase = rng_phase * sweep
-    lat_r, lon_r = np.deg2rad(a["lat"]), np.deg2rad(a["lon"])
+    figs = [_Figures(row["key"], row["entry"], used) for row in rows]
+    site = _site_columns(rows, figs)
+    coverage = _coverage_columns(figs)
+    scan = _scan_columns(figs, dt_s, phase_fraction)
+    accuracy = _accuracy_columns(figs)
+    rf = _rf_columns(figs, need_jamming)
+    full_equation = rf.pop("snr_equation_db")
+    coverage["fa_per_sweep"] = _false_alarms_per_sweep(figs, coverage, scan, accuracy)
+    snr1_db, ref_snr_db, table = _snr_tables(coverage, full_equation, bank)
+    for k in ("ref_pd", "ref_range_m", "ref_rcs_m2"):
+        coverage.pop(k)
+    order = {f"radars.{row['key']}": i for i, row in reversed(list(enumerate(rows)))}
+    used.sort(key=lambda u: order[u["entry"]])  # radar by radar, in row order
     radars = RadarArrays(
         keys=tuple(row["key"] for row in rows),
         unit=np.array([row["unit"] for row in rows], dtype=np.int64),
-        pos_ecef_m=np.stack(geodetic_to_ecef(a["lat"], a["lon"], a["h"]), -1).reshape(-1, 3),
-        lat_rad=lat_r,
-        lon_rad=lon_r,
-        height_m=a["h"],
-        rot_enu=rotations(lat_r, lon_r).reshape(-1, 3, 3),
-        snr1_db=snr1,
-        pfa=a["pfa"],
-        n_pulses=npulse,
+        snr1_db=snr1_db,
         table=table,
-        max_range_m=a["maxr"],
-        min_el_rad=a["minel"],
-        max_el_rad=a["maxel"],
-        rotating=a["rot"].astype(bool),
-        sweep_s=sweep,
-        sweep_phase_s=sweep_phase,
-        track_s=track,
-        n_tracked=a["ntr"].astype(np.int64),
-        revisit_s=proc,
-        phase_s=np.mod(sweep_phase, proc) if n else proc,
-        sigma_range_m=a["sr"],
-        sigma_angle_rad=a["sa"],
-        sigma_rr_mps=a["srr"],
-        range_res_m=a["res"],
-        beam_az_rad=a["baz"],
-        beam_el_rad=a["bel"],
-        wavelength_m=a["lam"],
-        gain_db=a["gain"],
-        sidelobe_db=a["sll"],
-        noise_w=a["noise"],
-        bandwidth_hz=a["bw"],
-        fa_per_sweep=a["fa"],
-    )
-    return radars, ref, used
+        **site, **coverage, **scan, **accuracy, **rf,
+    )  # fmt: skip
+    return radars, ref_snr_db, used
+
+
+def _site_columns(rows: list[dict[str, Any]], figs: list[_Figures]) -> Columns:
+    """Antenna position: geodetic (rad), height above the ellipsoid, ECEF, ENU rotation."""
+    lat = np.array([row["pos"].lat for row in rows], dtype=float)
+    lon = np.array([row["pos"].lon for row in rows], dtype=float)
+    h = np.array([row["pos"].alt_m + f.get("antenna_height_m")
+                  for row, f in zip(rows, figs, strict=True)], dtype=float)  # fmt: skip
+    lat_r, lon_r = np.deg2rad(lat), np.deg2rad(lon)
+    return {
+        "pos_ecef_m": np.stack(geodetic_to_ecef(lat, lon, h), -1).reshape(-1, 3),
+        "lat_rad": lat_r,
+        "lon_rad": lon_r,
+        "height_m": h,
+        "rot_enu": rotations(lat_r, lon_r).reshape(-1, 3, 3),
+    }
+
+
+def _coverage_columns(figs: list[_Figures]) -> Columns:
+    """Detection reference (range, RCS, Pd), Pfa, pulses, instrumented range, elevations."""
+    return {
+        "pfa": np.array([f.get("pfa") for f in figs], dtype=float),
+        "n_pulses": np.array([int(f.get("n_pulses")) for f in figs], dtype=np.int64),
+        "ref_pd": np.array([f.get("ref_pd") for f in figs], dtype=float),
+        "ref_range_m": np.array([float(f.entry.ref_range_m.value) for f in figs], dtype=float),
+        "ref_rcs_m2": np.array([float(f.entry.ref_rcs_m2.value) for f in figs], dtype=float),
+        "max_range_m": np.array([float(f.entry.instrumented_range_m.value) for f in figs],
+                                dtype=float),  # fmt: skip
+        "min_el_rad": np.deg2rad([f.get("min_elevation_deg") for f in figs]).astype(float),
+        "max_el_rad": np.deg2rad([f.get("max_elevation_deg") for f in figs]).astype(float),
+    }
+
+
+def _scan_columns(figs: list[_Figures], dt_s: float, phase_fraction: NDArray) -> Columns:
+    """Search sweep and track-dwell periods and the stage's processing schedule. A
+    rotating radar's ``revisit_s`` is its rotation; a phased array's is its track update,
+    its search frame ``search_revisit_s``."""
+    rotating = np.array([f.entry.role in _ROTATING for f in figs], dtype=bool)
+    revisit = np.array([float(f.entry.revisit_s.value) for f in figs], dtype=float)
+    rows = list(zip(figs, revisit, rotating, strict=True))
+    sweep = np.array([r if rot else f.get("search_revisit_s") for f, r, rot in rows], dtype=float)
+    track = np.where(rotating, np.inf, revisit)
+    # Track dwells (phased arrays only): at most n_tracked targets per update.
+    n_tracked = np.array([0 if rot else int(f.get("n_tracked")) for f, _, rot in rows],
+                         dtype=np.int64)  # fmt: skip
+    # Processing period: the sweep cut into engine steps; no longer than the track period.
+    proc = np.minimum(sweep / np.maximum(np.ceil(sweep / dt_s - 1e-9), 1.0), track)
+    sweep_phase = phase_fraction * sweep
+    return {
+        "rotating": rotating,
+        "sweep_s": sweep,
+        "sweep_phase_s": sweep_phase,
+        "track_s": track,
+        "n_tracked": n_tracked,
+        "revisit_s": proc,
+        "phase_s": np.mod(sweep_phase, proc) if len(figs) else proc,
+    }
+
+
+def _accuracy_columns(figs: list[_Figures]) -> Columns:
+    """Measurement accuracies and resolution cells. Beamwidths and range resolution come
+    from the catalog; a radar without them gets them from its accuracies by the ratios the
+    catalog's rationales state (``RANGE_CELLS_PER_SIGMA``, ``BEAMWIDTHS_PER_SIGMA``),
+    recorded as assumed figures."""
+    cols: dict[str, list[float]] = {k: [] for k in ("sigma_range_m", "sigma_angle_rad",
+        "sigma_rr_mps", "range_res_m", "beam_az_rad", "beam_el_rad")}  # fmt: skip
+    for f in figs:
+        sigma_r = float(f.entry.range_sigma_m.value)
+        sigma_a_deg = float(f.entry.angle_sigma_deg.value)
+        sigma_rr = f.given("range_rate_sigma_mps")
+        res = f.given("range_resolution_m")
+        if res is None:
+            k, why = RANGE_CELLS_PER_SIGMA
+            res = f.assume("range_resolution_m", k * sigma_r, f"{k:g} x range_sigma_m ({why})")
+        baz = f.given("beamwidth_az_deg")
+        if baz is None:
+            k, why = BEAMWIDTHS_PER_SIGMA[f.entry.role]
+            baz = f.assume("beamwidth_az_deg", k * sigma_a_deg,
+                           f"{k:g} x angle_sigma_deg ({why})")  # fmt: skip
+        bel = f.given("beamwidth_el_deg")
+        if bel is None:
+            why = "the azimuth beamwidth; one fan beam in the false-alarm cell count"
+            bel = f.assume("beamwidth_el_deg", baz, why)
+        cols["sigma_range_m"].append(sigma_r)
+        cols["sigma_angle_rad"].append(math.radians(sigma_a_deg))
+        cols["sigma_rr_mps"].append(math.nan if sigma_rr is None else sigma_rr)  # NaN: none
+        cols["range_res_m"].append(res)
+        cols["beam_az_rad"].append(math.radians(baz))
+        cols["beam_el_rad"].append(math.radians(bel))
+    return {k: np.array(v, dtype=float) for k, v in cols.items()}
+
+
+def _rf_columns(figs: list[_Figures], need_jamming: bool) -> Columns:
+    """Wavelength, antenna gain and sidelobes, receiver noise and bandwidth, and the SNR
+    at 1 m against 1 m² from the full radar equation where power and gain are given
+    (``snr_equation_db``, NaN elsewhere). Defaults are recorded only when used: for the
+    radar equation or jamming."""
+    cols: dict[str, list[float]] = {k: [] for k in ("wavelength_m", "gain_db", "sidelobe_db",
+        "noise_w", "bandwidth_hz", "snr_equation_db")}  # fmt: skip
+    for f in figs:
+        power = f.given("peak_power_w")
+        full = power is not None and f.given("gain_db") is not None
+        needed = need_jamming or full
+        freq = f.given("frequency_hz")
+        if freq is None:
+            band = f.entry.band.upper().split()[0] if f.entry.band else ""
+            freq = _BANDS[band] if band in _BANDS else f.get("frequency_hz", needed=needed)
+        gain = f.get("gain_db", needed=needed)
+        bw = f.given("bandwidth_hz")
+        if bw is None:
+            tau = f.given("pulse_width_s")
+            bw = 1.0 / tau if tau is not None else f.get("bandwidth_hz", needed=needed)
+        nf = f.get("noise_figure_db", needed=needed)
+        lam = C_MPS / freq
+        cols["wavelength_m"].append(lam)
+        cols["gain_db"].append(gain)
+        cols["sidelobe_db"].append(f.get("sidelobe_level_db", needed=need_jamming))
+        cols["bandwidth_hz"].append(bw)
+        cols["noise_w"].append(float(noise_power_w(nf, bandwidth_hz=bw)))
+        cols["snr_equation_db"].append(float(snr_db(
+            power, gain, gain, lam, 1.0, 1.0, nf, bandwidth_hz=bw, losses_db=f.get("losses_db"),
+        )) if full else math.nan)  # fmt: skip
+    return {k: np.array(v, dtype=float) for k, v in cols.items()}
+
+
+def _false_alarms_per_sweep(
+    figs: list[_Figures], coverage: Columns, scan: Columns, accuracy: Columns
+) -> NDArray[np.float64]:
+    """Mean false alarms per sweep over the searched box: resolution cells times Pfa.
+    Elevation cells count only when the catalog gives an elevation beamwidth (else one
+    fan beam in elevation); a phased array confirms each search detection with a second
+    dwell, so only Pfa^2 of its cells report one."""
+    fa = np.empty(len(figs))
+    for i, f in enumerate(figs):
+        el_extent = (coverage["max_el_rad"][i] - coverage["min_el_rad"][i]
+                     if f.given("beamwidth_el_deg") is not None else 0.0)  # fmt: skip
+        cells = float(n_resolution_cells(
+            0.0, coverage["max_range_m"][i], accuracy["range_res_m"][i], 2 * math.pi,
+            accuracy["beam_az_rad"][i], el_extent, accuracy["beam_el_rad"][i],
+        ))  # fmt: skip
+        pfa = coverage["pfa"][i]
+        fa[i] = cells * pfa * (1.0 if scan["rotating"][i] else pfa)
+    return fa
+
+
+def _snr_tables(
+    coverage: Columns, snr_equation_db: NDArray[np.float64], bank: PdBank
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """SNR at 1 m against 1 m² per Swerling case (r, 5): the radar equation where given,
+    else scaled from the reference detection (SNR giving ``ref_pd`` at ``ref_range_m``
+    against ``ref_rcs_m2``, R^4 law); that reference SNR (r, 5); the Pd table index of
+    each (radar, Swerling case) in ``bank`` (r, 5)."""
+    n = coverage["pfa"].size
+    pfa, n_pulses = coverage["pfa"], coverage["n_pulses"]
+    ref = np.stack(
+        [reference_snr_db(coverage["ref_pd"], pfa, sw, n_pulses) for sw in range(5)], axis=-1
+    ).reshape(n, 5)
+    from_ref = (ref + 40.0 * np.log10(coverage["ref_range_m"])[:, None]
+                - 10.0 * np.log10(coverage["ref_rcs_m2"])[:, None])  # fmt: skip
+    eq = snr_equation_db.reshape(n, 1)
+    snr1 = np.where(np.isnan(eq), from_ref, eq)
+    table = np.array(
+        [[bank.index(pfa[i], sw, int(n_pulses[i])) for sw in range(5)] for i in range(n)],
+        dtype=np.int64,
+    ).reshape(n, 5)
+    return snr1, ref, table
 
 
 def sensing_world(
