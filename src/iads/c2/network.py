@@ -39,7 +39,7 @@ class TrackFusion:
 
     def __init__(self, members: list[int], picture: Any) -> None:
         self.members = members  # unit indices; their own pictures are the inputs
-        self.picture = picture  # an iads.engine.state.Picture
+        self.picture = picture  # an iads.state.Picture
         self.fid: dict[tuple[int, int], int] = {}  # (member slot, member track id) -> id
         self.next_id = 1
 

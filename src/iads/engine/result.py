@@ -22,7 +22,7 @@ __all__ = ["Result"]
 
 @dataclass
 class Result:
-    """One replication: ``events`` (pyarrow table, :data:`iads.engine.events.EVENT_SCHEMA`),
+    """One replication: ``events`` (pyarrow table, :data:`iads.state.events.EVENT_SCHEMA`),
     ``truth`` (the threats' sampled trajectories) and what built them."""
 
     built: Built
