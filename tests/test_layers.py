@@ -38,3 +38,17 @@ def test_stage_module_imports_alone(module: str) -> None:
     out = subprocess.run([sys.executable, "-c", f"import {module}"], env=_env(),
                          capture_output=True, text=True)  # fmt: skip
     assert out.returncode == 0, out.stderr
+
+
+def test_every_package_has_a_layer() -> None:
+    """A new package or top-level module must be placed in the layers, else the
+    contract says nothing about it."""
+    import pkgutil
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = config["tool"]["importlinter"]["contracts"]
+    layers = [layer.replace("|", ":").split(":") for layer in contract["layers"]]
+    layered = {m.strip() for layer in layers for m in layer}
+    modules = {f"iads.{m.name}" for m in pkgutil.iter_modules([str(SRC / "iads")])}
+    assert modules - layered == set()
