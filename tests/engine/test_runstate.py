@@ -40,3 +40,21 @@ def test_built_arrays_are_read_only(built) -> None:
         built.units.stock0[0, 0] = 99
     with pytest.raises(AttributeError):
         built.seed = 3  # type: ignore[misc]
+
+
+def test_builtin_stages_follow_the_stage_contract() -> None:
+    """Each built-in stage takes the run state first and as many positional parameters as
+    its Protocol in iads.state.stage (the loop calls them positionally)."""
+    import dataclasses
+    import inspect
+
+    from iads.engine.loop import STAGES
+    from iads.state import stage as contract
+
+    protocols = {"sense": contract.SenseStage, "track": contract.TrackStage,
+                 "decide": contract.DecideStage, "fly": contract.FlyStage}  # fmt: skip
+    for f in dataclasses.fields(STAGES):
+        want = list(inspect.signature(protocols[f.name].__call__).parameters)[1:]  # no self
+        got = list(inspect.signature(getattr(STAGES, f.name)).parameters)
+        assert len(got) == len(want), f.name
+        assert got[0] == "rs", f.name
