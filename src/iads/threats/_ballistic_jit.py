@@ -16,6 +16,7 @@ import numpy as np
 from numba import njit
 
 from iads.geo.wgs84 import A_M, B_M, GM_M3PS2, MEAN_RADIUS_M
+from iads.threats._ballistic_dynamics import PITCH_GAIN, PROP_FRAC, SPEED_NORM, T_GO_MIN_S
 from iads.threats.atmosphere import (
     _GMR,
     _H_B,
@@ -32,8 +33,9 @@ from iads.threats.atmosphere import (
 
 # Columns of the per-missile parameter matrix ``par`` (m, N_PAR) of ``fly``.
 P_SPH, P_OMEGA, P_J2, P_INV_BETA, P_GAMMA, P_ACCEL, P_T_BURN, P_H_TARGET = range(8)
-P_UP, P_AHEAD = 8, 11  # three columns each (ECEF unit vectors)
-N_PAR = 14
+P_T_VERT = 8
+P_PLANE = 9  # three columns (ECEF unit vector)
+N_PAR = 12
 
 _K_J2 = A_M**2  # as in _ballistic_dynamics.gravity
 _AB, _A2, _B2 = A_M * B_M, A_M**2, B_M**2
@@ -83,16 +85,6 @@ def _accel(r, v, tau, pr, out):
     fxy = f * (1.0 + k * (1.0 - 5.0 * z2))
     fz = f * (1.0 + k * (3.0 - 5.0 * z2))
     a0, a1, a2 = fxy * x, fxy * y, fz * z
-    t_burn = pr[P_T_BURN]
-    if tau < t_burn:
-        frac = min(max(tau / t_burn, 0.0), 1.0)
-        theta = 0.5 * np.pi - (0.5 * np.pi - pr[P_GAMMA]) * frac
-        ct, st = math.cos(theta), math.sin(theta)
-        d0 = ct * pr[P_AHEAD] + st * pr[P_UP]
-        d1 = ct * pr[P_AHEAD + 1] + st * pr[P_UP + 1]
-        d2 = ct * pr[P_AHEAD + 2] + st * pr[P_UP + 2]
-        a_t = pr[P_ACCEL] - (a0 * d0 + a1 * d1 + a2 * d2)
-        a0, a1, a2 = a0 + a_t * d0, a1 + a_t * d1, a2 + a_t * d2
     inv_beta = pr[P_INV_BETA]
     if inv_beta != 0.0:  # the reference subtracts an exact 0 otherwise
         rho = _density(_height(x, y, z, pr[P_SPH] != 0.0))
@@ -103,6 +95,28 @@ def _accel(r, v, tau, pr, out):
     out[0] = a0 + (2.0 * w * v[1] + w * w * x)
     out[1] = a1 + (-2.0 * w * v[0] + w * w * y)
     out[2] = a2
+    t_burn = pr[P_T_BURN]
+    if tau < t_burn:  # the boost programme replaces the sum (``boost_acceleration``)
+        rh0, rh1, rh2 = x / rn, y / rn, z / rn
+        s = math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
+        if s > 0.0:
+            vh0, vh1, vh2 = v[0] / s, v[1] / s, v[2] / s
+        else:
+            vh0, vh1, vh2 = rh0, rh1, rh2
+        sg = min(max(rh0 * vh0 + rh1 * vh1 + rh2 * vh2, -1.0), 1.0)
+        a_n = 0.0
+        if not tau < pr[P_T_VERT]:
+            cg = math.sqrt(1.0 - sg * sg)
+            gdot = PITCH_GAIN * (pr[P_GAMMA] - math.asin(sg)) / max(t_burn - tau, T_GO_MIN_S)
+            a_n = s * (gdot - s * cg / rn)
+        p0, p1, p2 = pr[P_PLANE], pr[P_PLANE + 1], pr[P_PLANE + 2]
+        n0 = vh1 * p2 - vh2 * p1
+        n1 = vh2 * p0 - vh0 * p2
+        n2 = vh0 * p1 - vh1 * p0
+        acc = pr[P_ACCEL] * SPEED_NORM / (1.0 - PROP_FRAC * tau / t_burn)
+        out[0] = acc * vh0 + a_n * n0
+        out[1] = acc * vh1 + a_n * n1
+        out[2] = acc * vh2 + a_n * n2
 
 
 @njit(cache=True, error_model="numpy")
