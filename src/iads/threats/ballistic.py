@@ -42,7 +42,13 @@ from iads.threats._ballistic_dynamics import (
 )
 from iads.threats.flight import BatchResult
 
-__all__ = ["BallisticFlight", "fly_ballistic", "fly_ballistic_reference", "vacuum_range_angle"]
+__all__ = [
+    "BallisticFlight",
+    "fly_ballistic",
+    "fly_ballistic_reference",
+    "time_of_flight_s",
+    "vacuum_range_angle",
+]
 
 F64 = NDArray[np.float64]
 DT_INT_S = 0.5  # RK4 step [s]
@@ -337,6 +343,7 @@ def apogee_burnout(r1: F64, r2: F64, psi: F64, r_a: F64) -> tuple[F64, F64]:
     apoapsis radius ``r_a`` through radius ``r2`` a range angle ``psi`` further, apoapsis
     between the two (r = p / (1 + e cos(theta - w)), p = r_a (1 - e); bisection on the
     apse angle w). NaN where no such conic exists (r_a below r1 or r2)."""
+
     def ecc(w):
         return (r_a - r1) / (r1 * np.cos(w) + r_a)
 
@@ -345,6 +352,11 @@ def apogee_burnout(r1: F64, r2: F64, psi: F64, r_a: F64) -> tuple[F64, F64]:
         return r2 * (1.0 + e * np.cos(psi - w)) - r_a * (1.0 - e)
 
     lo, hi = np.full_like(psi, -np.pi + 1e-9), psi - np.pi - 1e-9
+    with np.errstate(all="ignore"):
+        return _apogee_bisect(f, ecc, lo, hi, r1, r2, r_a)
+
+
+def _apogee_bisect(f, ecc, lo, hi, r1, r2, r_a):
     f_lo = f(lo)
     ok = (r_a > r1) & (r_a > r2) & (np.sign(f_lo) != np.sign(f(hi)))
     for _ in range(60):
@@ -490,6 +502,13 @@ def _aim(st: _Setup, specs: Sequence[BallisticFlight]) -> tuple[F64, F64, F64, F
     gamma[idx], az[idx], v[idx] = g_i, az_i, v_i
     tof[idx] = fl.impact_tau
     return gamma, az, v, tof
+
+
+def time_of_flight_s(specs: Sequence[BallisticFlight]) -> F64:
+    """Time of flight [s] from launch to impact of each aimed missile (m,), as flown (the
+    aim's last shot: boost, drag, rotation included; inf for unaimed ones). The flight is
+    time-invariant in the earth-fixed frame, so it does not depend on the launch time."""
+    return _aim(_Setup(specs, True), specs)[3]
 
 
 def fly_ballistic(specs: Sequence[BallisticFlight], t_s: F64) -> BatchResult:
