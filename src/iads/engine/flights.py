@@ -136,6 +136,7 @@ def _spec(
             speed_mps=speed,
             launch_t_s=t0,
             terminal_dive_deg=30.0 if g.terminal == "dive" else None,
+            **({} if n_max is None else {"max_load_factor": n_max}),
         )
     # Ballistic: from the (laterally shifted) launch point to the target or last waypoint.
     route = _route(g, i, target, 0.0, end_alt)
@@ -146,7 +147,16 @@ def _spec(
         trajectory=g.trajectory,
         burnout_speed_mps=g.burnout_speed_mps,
         burn_time_s=g.burn_time_s,
+        max_apogee_m=_apogee_cap(g.trajectory, entry),
     )
+
+
+def _apogee_cap(trajectory: str, entry: ThreatEntry) -> float | None:
+    """The catalog's apogee (``max_altitude_m``) caps a minimum-energy trajectory: a
+    quasi-ballistic missile (Iskander-class) flies depressed below it at long range."""
+    if trajectory != "minimum_energy" or entry.max_altitude_m is None:
+        return None
+    return float(entry.max_altitude_m.value)
 
 
 def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list[FlightRow]:
@@ -217,6 +227,10 @@ def _raid_rows(
                 else (None if kind == "ballistic" else float(entry.cruise_altitude_m.value)),
                 terminal=rg.terminal,
                 burn_time_s=rg.burn_time_s,
+                max_load_factor=float(entry.max_load_factor.value)
+                if entry.max_load_factor is not None and kind != "ballistic"
+                else None,
+                max_apogee_m=_apogee_cap("minimum_energy", entry) if kind == "ballistic" else None,
             )
         )
     spec = RaidSpec(

@@ -10,11 +10,13 @@ missiles (flags per missile select the earth model):
   a programme (``boost_acceleration``): speed growing as under a constant mass flow
   (rocket equation, propellant fraction ``PROP_FRAC``) to the burnout speed, a vertical
   rise for the first ``VERT_RISE_FRAC`` of the burn, then a pitch law closed on the
-  burnout flight-path angle, d(gamma)/dt = K (gamma_bo - gamma) / t_go (K = 2: the
-  pitch-over comes early, as in a gravity turn, and ends on the angle), in the launch
-  plane (the geocentric plane of the launch vertical and azimuth). The thrust is what the
-  programme needs against gravity, drag and the frame terms (propellant margin not
-  modelled), so burnout speed and flight-path angle are those the aim asks for;
+  burnout flight-path angle: the reference gamma_ref = gamma_bo + (pi/2 - gamma_bo)
+  (t_go / (t_burn - t_vert))^K (K = 2: the pitch-over comes early, as in a gravity turn,
+  and ends on the angle) tracked by d(gamma)/dt = d(gamma_ref)/dt + (gamma_ref - gamma) /
+  ``TAU_PITCH_S``, in the launch plane (the geocentric plane of the launch vertical and
+  azimuth). The thrust is what the programme needs against gravity, drag and the frame
+  terms (propellant margin not modelled), so burnout speed and flight-path angle are
+  those the aim asks for;
 * drag: -rho(h) |v| v / (2 beta), beta = m / (C_D A) the ballistic coefficient, rho from
   the U.S. Standard Atmosphere 1976 (``atmosphere``), v relative to the rotating air;
 * rotating frame: Coriolis -2 w x v and centrifugal -w x (w x r), w = (0, 0, omega_E)
@@ -39,7 +41,8 @@ F64 = NDArray[np.float64]
 J2_WGS84 = 1.08262998905e-3  # -sqrt(5) C20, NGA.STND.0036 (2014) Table 3.5 (EGM2008 C20)
 VERT_RISE_FRAC = 0.1  # vertical rise: this fraction of the burn time (assumed)
 T_GO_MIN_S = 1e-3  # floor of the time to go of the pitch law [s]
-PITCH_GAIN = 2.0  # K of the pitch law d(gamma)/dt = K (gamma_bo - gamma) / t_go
+PITCH_GAIN = 2.0  # K of the pitch reference gamma_bo + (pi/2 - gamma_bo) (t_go/span)^K
+TAU_PITCH_S = 1.0  # time constant of the pitch law's feedback on the reference [s]
 PROP_FRAC = 0.7  # propellant fraction of the speed programme (assumed, SRBM-like)
 SPEED_NORM = PROP_FRAC / np.log(1.0 / (1.0 - PROP_FRAC))  # makes the burn reach v_bo
 
@@ -89,8 +92,9 @@ def boost_acceleration(r: F64, v: F64, tau: float, ms: Missiles) -> F64:
     c = z / ln(1 / (1 - z)) (the rocket equation's speed at constant mass flow, scaled to
     reach the burnout speed). Normal to it, in the launch plane: zero during the vertical
     rise, then s (d(gamma)/dt - s cos(gamma) / |r|) with
-    d(gamma)/dt = K (gamma_bo - gamma) / t_go, gamma = asin(r_hat . v_hat) the geocentric
-    flight-path angle (the s cos(gamma) / |r| term is the turn of the local horizontal).
+    d(gamma)/dt = d(gamma_ref)/dt + (gamma_ref - gamma) / TAU_PITCH_S (module doc),
+    gamma = asin(r_hat . v_hat) the geocentric flight-path angle (the s cos(gamma) / |r|
+    term is the turn of the local horizontal).
     At zero speed the velocity direction is taken as the radial.
     """
     rn = np.linalg.norm(r, axis=-1)
@@ -99,8 +103,12 @@ def boost_acceleration(r: F64, v: F64, tau: float, ms: Missiles) -> F64:
     vh = np.where((s > 0.0)[:, None], v / np.where(s > 0.0, s, 1.0)[:, None], rh)
     sg = np.clip(np.sum(rh * vh, axis=-1), -1.0, 1.0)
     cg = np.sqrt(1.0 - sg * sg)
-    t_go = np.maximum(ms.t_burn - tau, T_GO_MIN_S)
-    gdot = PITCH_GAIN * (ms.gamma - np.arcsin(sg)) / t_go
+    t_go = np.maximum(ms.t_burn - tau, 0.0)
+    span = np.maximum(ms.t_burn - ms.t_vert, T_GO_MIN_S)
+    d90 = 0.5 * np.pi - ms.gamma
+    g_ref = ms.gamma + d90 * (t_go / span) ** PITCH_GAIN
+    gdot_ref = -d90 * PITCH_GAIN * t_go ** (PITCH_GAIN - 1.0) / span**PITCH_GAIN
+    gdot = gdot_ref + (g_ref - np.arcsin(sg)) / TAU_PITCH_S
     a_n = np.where(tau < ms.t_vert, 0.0, s * (gdot - s * cg / rn))
     n = np.cross(vh, ms.plane)
     t_b = np.where(ms.t_burn > 0.0, ms.t_burn, 1.0)
@@ -108,8 +116,10 @@ def boost_acceleration(r: F64, v: F64, tau: float, ms: Missiles) -> F64:
     return a_s[:, None] * vh + a_n[:, None] * n
 
 
-def acceleration(r: F64, v: F64, tau: float, ms: Missiles) -> F64:
-    """Total acceleration (m, 3) in the earth-fixed frame at time ``tau`` since launch."""
+def acceleration(r: F64, v: F64, tau: float, ms: Missiles, tau_step: float) -> F64:
+    """Total acceleration (m, 3) in the earth-fixed frame at time ``tau`` since launch;
+    the boost applies through the whole step that starts at ``tau_step`` before burnout
+    (burn times are whole steps, see ``ballistic``)."""
     g = gravity(r, ms.j2)
     a = g.copy()
     rho = density_kgpm3(height_m(r, ms.spherical))
@@ -119,8 +129,8 @@ def acceleration(r: F64, v: F64, tau: float, ms: Missiles) -> F64:
     # -2 w x v - w x (w x r) with w = (0, 0, w): components written out.
     a[:, 0] += 2.0 * w * v[:, 1] + w * w * r[:, 0]
     a[:, 1] += -2.0 * w * v[:, 0] + w * w * r[:, 1]
-    if tau < float(ms.t_burn.max(initial=0.0)):
-        burning = (tau < ms.t_burn)[:, None]
+    if tau_step < float(ms.t_burn.max(initial=0.0)):
+        burning = (tau_step < ms.t_burn)[:, None]
         a = np.where(burning, boost_acceleration(r, v, tau, ms), a)
     return a
 
@@ -158,15 +168,15 @@ def integrate(r0: F64, v0: F64, ms: Missiles, dt: float, tau_needed: F64) -> Flo
     h_old = height_m(r, ms.spherical)
     tau = 0.0
     while np.any(flying & (tau < tau_needed)):
-        k1v = acceleration(r, v, tau, ms)
+        k1v = acceleration(r, v, tau, ms, tau)
         k2r, k2v = (
             v + 0.5 * dt * k1v,
-            acceleration(r + 0.5 * dt * v, v + 0.5 * dt * k1v, tau + 0.5 * dt, ms),
+            acceleration(r + 0.5 * dt * v, v + 0.5 * dt * k1v, tau + 0.5 * dt, ms, tau),
         )
         k3r = v + 0.5 * dt * k2v
-        k3v = acceleration(r + 0.5 * dt * k2r, k3r, tau + 0.5 * dt, ms)
+        k3v = acceleration(r + 0.5 * dt * k2r, k3r, tau + 0.5 * dt, ms, tau)
         k4r = v + dt * k3v
-        k4v = acceleration(r + dt * k3r, k4r, tau + dt, ms)
+        k4v = acceleration(r + dt * k3r, k4r, tau + dt, ms, tau)
         r_new = r + dt / 6.0 * (v + 2.0 * k2r + 2.0 * k3r + k4r)
         v_new = v + dt / 6.0 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
         tau_new = tau + dt

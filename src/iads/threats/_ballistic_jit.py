@@ -16,7 +16,13 @@ import numpy as np
 from numba import njit
 
 from iads.geo.wgs84 import A_M, B_M, GM_M3PS2, MEAN_RADIUS_M
-from iads.threats._ballistic_dynamics import PITCH_GAIN, PROP_FRAC, SPEED_NORM, T_GO_MIN_S
+from iads.threats._ballistic_dynamics import (
+    PITCH_GAIN,
+    PROP_FRAC,
+    SPEED_NORM,
+    T_GO_MIN_S,
+    TAU_PITCH_S,
+)
 from iads.threats.atmosphere import (
     _GMR,
     _H_B,
@@ -74,7 +80,7 @@ def _height(x: float, y: float, z: float, sph: bool) -> float:
 
 
 @njit(cache=True, error_model="numpy")
-def _accel(r, v, tau, pr, out):
+def _accel(r, v, tau, pr, out, tau_step):
     """``_ballistic_dynamics.acceleration`` of one missile into ``out`` (3,)."""
     x, y, z = r[0], r[1], r[2]
     rn2 = x * x + y * y + z * z
@@ -96,7 +102,7 @@ def _accel(r, v, tau, pr, out):
     out[1] = a1 + (-2.0 * w * v[0] + w * w * y)
     out[2] = a2
     t_burn = pr[P_T_BURN]
-    if tau < t_burn:  # the boost programme replaces the sum (``boost_acceleration``)
+    if tau_step < t_burn:  # the boost programme replaces the sum (``boost_acceleration``)
         rh0, rh1, rh2 = x / rn, y / rn, z / rn
         s = math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
         if s > 0.0:
@@ -107,7 +113,12 @@ def _accel(r, v, tau, pr, out):
         a_n = 0.0
         if not tau < pr[P_T_VERT]:
             cg = math.sqrt(1.0 - sg * sg)
-            gdot = PITCH_GAIN * (pr[P_GAMMA] - math.asin(sg)) / max(t_burn - tau, T_GO_MIN_S)
+            t_go = max(t_burn - tau, 0.0)
+            span = max(t_burn - pr[P_T_VERT], T_GO_MIN_S)
+            d90 = 0.5 * np.pi - pr[P_GAMMA]
+            g_ref = pr[P_GAMMA] + d90 * (t_go / span) ** PITCH_GAIN
+            gdot_ref = -d90 * PITCH_GAIN * t_go ** (PITCH_GAIN - 1.0) / span**PITCH_GAIN
+            gdot = gdot_ref + (g_ref - math.asin(sg)) / TAU_PITCH_S
             a_n = s * (gdot - s * cg / rn)
         p0, p1, p2 = pr[P_PLANE], pr[P_PLANE + 1], pr[P_PLANE + 2]
         n0 = vh1 * p2 - vh2 * p1
@@ -161,19 +172,19 @@ def fly(r0, v0, par, dt, tau_needed, tau_samples):
         tau = 0.0
         n_steps = 0
         while tau < tau_needed[i]:
-            _accel(r, v, tau, pr, k1v)
+            _accel(r, v, tau, pr, k1v, tau)
             for c in range(3):
                 k2r[c] = v[c] + 0.5 * dt * k1v[c]
                 tmp[c] = r[c] + 0.5 * dt * v[c]
-            _accel(tmp, k2r, tau + 0.5 * dt, pr, k2v)
+            _accel(tmp, k2r, tau + 0.5 * dt, pr, k2v, tau)
             for c in range(3):
                 k3r[c] = v[c] + 0.5 * dt * k2v[c]
                 tmp[c] = r[c] + 0.5 * dt * k2r[c]
-            _accel(tmp, k3r, tau + 0.5 * dt, pr, k3v)
+            _accel(tmp, k3r, tau + 0.5 * dt, pr, k3v, tau)
             for c in range(3):
                 k4r[c] = v[c] + dt * k3v[c]
                 tmp[c] = r[c] + dt * k3r[c]
-            _accel(tmp, k4r, tau + dt, pr, k4v)
+            _accel(tmp, k4r, tau + dt, pr, k4v, tau)
             for c in range(3):
                 r_new[c] = r[c] + dt / 6.0 * (v[c] + 2.0 * k2r[c] + 2.0 * k3r[c] + k4r[c])
                 v_new[c] = v[c] + dt / 6.0 * (k1v[c] + 2.0 * k2v[c] + 2.0 * k3v[c] + k4v[c])

@@ -215,7 +215,10 @@ class _Setup:
         self.r0 = np.where(self.sph[:, None], pos_sph, pos_ell)
         self.u0 = _nav.unit_vector(self.lat, self.lon)
         self.launch = np.array([s.launch_t_s for s in specs])
-        self.t_burn = np.array([s.burn_time_s for s in specs])
+        # Burn times in whole integration steps (the boost is a smooth programme inside
+        # its steps; the step that would straddle burnout is not split).
+        tb = np.array([s.burn_time_s for s in specs])
+        self.t_burn = np.where(tb > 0.0, np.maximum(np.round(tb / DT_INT_S), 1.0) * DT_INT_S, 0.0)
         self.inv_beta = np.array([1.0 / s.ballistic_coefficient_kgpm2 for s in specs])
         self.omega = np.where(self.sph, 0.0, OMEGA_E_RADPS)
         self.j2 = np.where(self.sph, 0.0, J2_WGS84)
