@@ -156,3 +156,26 @@ def test_no_speed_spike_when_the_terminal_dive_begins(terminal):
         t = np.arange(truth.end_t_s[i] - 60.0, truth.end_t_s[i], 0.05)
         speed = np.array([np.linalg.norm(truth.state_at(float(x))[1][i]) for x in t])
         assert np.max(np.abs(speed / v - 1.0)) < 5e-3
+
+
+@pytest.mark.parametrize("key", sorted(builtin_catalog().threats))
+def test_every_catalog_kinematic_figure_is_flown_or_listed(key):
+    from iads.engine.flights import FLOWN_FIGURES, KINEMATIC_FIGURES, figures_not_flown
+
+    cat = builtin_catalog()
+    entry = cat.threats[key]
+    g = ThreatGroup(type=key, launch=Position(lat=32.0, lon=35.0),
+                    waypoints=[Waypoint(lat=32.5, lon=36.0)])  # fmt: skip
+    spec = _spec(g, entry, 0, None)
+    flown = FLOWN_FIGURES[entry.threat_class]
+    listed = {f["field"] for f in figures_not_flown(cat, [key])}
+    present = {f for f in KINEMATIC_FIGURES if getattr(entry, f) is not None}
+    assert listed == present - set(flown)
+    value = {f: float(getattr(entry, f).value) for f in present & set(flown)}
+    if entry.threat_class == "ballistic_missile":
+        assert spec.max_apogee_m == value["max_altitude_m"]
+        return
+    assert spec.speed_mps == value["cruise_speed_mps"]
+    assert spec.waypoints_lla[1, 2] == value["cruise_altitude_m"]
+    if "max_load_factor" in value:
+        assert spec.max_load_factor == value["max_load_factor"]

@@ -10,7 +10,9 @@ are expanded here, deterministically, from the ``build`` random stream.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,7 +33,7 @@ from iads.threats import (
 from iads.threats import ThreatGroup as RaidKindGroup
 from iads.units import mach_to_mps
 
-__all__ = ["FlightRow", "entity_count", "expand_flights"]
+__all__ = ["FlightRow", "entity_count", "expand_flights", "figures_not_flown"]
 
 _RAID_KIND = {
     "aircraft": "aircraft",
@@ -40,6 +42,61 @@ _RAID_KIND = {
     "drone": "drone",
     "ballistic_missile": "ballistic",
 }
+
+
+#: The kinematic figures of a catalog threat entry.
+KINEMATIC_FIGURES = (
+    "cruise_speed_mps",
+    "max_speed_mps",
+    "cruise_altitude_m",
+    "min_altitude_m",
+    "max_altitude_m",
+    "range_m",
+    "max_load_factor",
+)
+_AIR = ("cruise_speed_mps", "cruise_altitude_m", "max_load_factor")
+#: The figures ``_spec`` passes to the flight model of each threat class (speed and
+#: altitude as defaults a scenario may override; for ballistic missiles the apogee cap of
+#: a minimum-energy aim).
+FLOWN_FIGURES = {
+    "aircraft": _AIR,
+    "stealth_aircraft": _AIR,
+    "cruise_missile": _AIR,
+    "drone": _AIR,
+    "ballistic_missile": ("max_altitude_m",),
+}
+_WHY_NOT = {
+    "max_speed_mps": "flights hold their cruise speed (no dash)",
+    "min_altitude_m": "no terrain model: altitudes come from the scenario or the cruise figure",
+    "max_altitude_m": "no ceiling is enforced on routed flight",
+    "range_m": "routes are not checked against the range (no fuel model)",
+}
+_WHY_NOT_BALLISTIC = {
+    "cruise_speed_mps": "the burnout speed is solved by the aim",
+    "max_speed_mps": "the burnout speed is solved by the aim",
+    "cruise_altitude_m": "the apogee comes from the aim (max_altitude_m caps it)",
+    "min_altitude_m": "the trajectory comes from the aim",
+    "range_m": "targets are not checked against the range (no propellant model)",
+    "max_load_factor": "no manoeuvre after burnout",
+}
+
+
+def figures_not_flown(cat: Catalog, type_keys: Sequence[str]) -> list[dict[str, Any]]:
+    """The kinematic figures of the given threat types that no flight model uses, one dict
+    each (entry, field, value, why), for the run's summary."""
+    out = []
+    for key in dict.fromkeys(type_keys):
+        entry = cat.threats[key]
+        flown = FLOWN_FIGURES[entry.threat_class]
+        why = _WHY_NOT_BALLISTIC if entry.threat_class == "ballistic_missile" else _WHY_NOT
+        for name in KINEMATIC_FIGURES:
+            fig = getattr(entry, name)
+            if fig is not None and name not in flown:
+                out.append(
+                    {"entry": f"threats.{key}", "field": name, "value": fig.value,
+                     "why": why[name]}
+                )  # fmt: skip
+    return out
 
 
 @dataclass(frozen=True)
