@@ -11,6 +11,7 @@ import pytest
 
 from iads.catalog.loader import builtin_catalog
 from iads.engine.flights import _spec
+from iads.errors import ParameterError
 from iads.geo import destination_point
 from iads.scenario.schema import Position, ThreatGroup, Waypoint
 from iads.threats import BallisticFlight, CruiseMissileFlight, DroneFlight, fly
@@ -179,3 +180,27 @@ def test_every_catalog_kinematic_figure_is_flown_or_listed(key):
     assert spec.waypoints_lla[1, 2] == value["cruise_altitude_m"]
     if "max_load_factor" in value:
         assert spec.max_load_factor == value["max_load_factor"]
+
+
+def test_apogee_trajectory_reaches_the_requested_apogee():
+    # Vacuum sphere: the coast is the aim's conic, so the apogee is the requested one.
+    for h_a in (30e3, 60e3, 150e3):
+        *_, apogee, _ = _shot(300.0, 40.0, trajectory="apogee", apogee_m=h_a)
+        assert apogee == pytest.approx(h_a, rel=2e-3)
+    with pytest.raises(ParameterError, match="apogee_m"):
+        _shot(1500.0, 60.0, trajectory="apogee", apogee_m=30e3)  # below the burnout
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"trajectory": "apogee"}, "apogee_m"),
+        ({"apogee_m": 50e3}, "apogee_m"),
+        ({"trajectory": "apogee", "apogee_m": -1.0}, "apogee_m"),
+        ({"max_apogee_m": 0.0}, "max_apogee_m"),
+        ({"trajectory": "apogee", "apogee_m": 5e4, "burnout_speed_mps": 2e3}, "burnout_speed"),
+    ],
+)
+def test_bad_apogee_parameters_are_named(kwargs, name):
+    with pytest.raises(ParameterError, match=name):
+        BallisticFlight([20.0, 30.0, 0.0], [22.0, 31.0, 0.0], **kwargs)

@@ -405,17 +405,21 @@ def _vacuum_aim(st: _Setup, idx, specs) -> tuple[F64, F64]:
                 "farther than the boost phase carries the missile (shorten burn_time_s)", "fly",
             )  # fmt: skip
         g_me, v_me = min_energy_burnout(r1, r2, psi_ff)
-        use_ap = ap | (apoapsis_radius(r1, g_me, v_me) > r_cap)
-        g_ap, v_ap = apogee_burnout(r1, r2, psi_ff, np.where(use_ap, r_cap, 2.0 * r1))
-        bad = use_ap & ~np.isfinite(g_ap)
-        if np.any(bad):
-            k = int(idx[np.flatnonzero(bad)[0]])
-            raise ParameterError(
-                f"specs[{k}].apogee_m", specs[k].apogee_m or specs[k].max_apogee_m,
-                f"above the burnout height {float(r1[bad][0] - MEAN_RADIUS_M):.0f} m and "
-                "the target height", "fly",
-            )  # fmt: skip
+        # An apogee at or below the burnout point has no conic: held 1 km above it while
+        # the fixed point lowers the burnout (a depressed aim burns out lower).
+        r_lim = np.maximum(r1, r2) + 1e3
+        r_use = np.maximum(r_cap, r_lim)
+        use_ap = ap | (apoapsis_radius(r1, g_me, v_me) > r_use)
+        g_ap, v_ap = apogee_burnout(r1, r2, psi_ff, np.where(use_ap, r_use, 2.0 * r1))
         gamma, v = np.where(use_ap, g_ap, g_me), np.where(use_ap, v_ap, v_me)
+    bad = ap & (r_cap < r_lim)
+    if np.any(bad):
+        k = int(idx[np.flatnonzero(bad)[0]])
+        raise ParameterError(
+            f"specs[{k}].apogee_m", specs[k].apogee_m,
+            f"above the burnout height {float(r_lim[bad][0] - 1e3 - MEAN_RADIUS_M):.0f} m "
+            "and the target height", "fly",
+        )  # fmt: skip
     return gamma, v
 
 
