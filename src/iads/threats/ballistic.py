@@ -1,20 +1,23 @@
-"""Ballistic missiles: boost, free flight and re-entry, aimed at a ground point.
+"""Ballistic missiles: guided boost, free flight and re-entry, aimed at a ground point.
 
 The flight itself is in ``_ballistic_dynamics`` (ECEF, rotating-earth terms, WGS-84 point
-mass + J2 gravity, US 1976 drag, fixed-step RK4 over all missiles at once: the numpy
+mass + J2 gravity, US 1976 drag, a boost programme that ends at the burnout flight-path
+angle and speed it is given, fixed-step RK4 over all missiles at once: the numpy
 reference) and its compiled copy ``_ballistic_jit`` (per missile, used by ``fly_ballistic``;
-``fly_ballistic_reference`` uses the numpy one, aiming included). This module
-holds the spec and the aiming: the launch azimuth starts at the great-circle bearing to the
-target and is iterated (fixed point on the impact bearing error, which absorbs earth
-rotation); the range is solved with a safeguarded secant iteration vectorized over
-missiles, on the launch elevation (lofted / depressed, burnout speed given) or on the
-burnout speed at the minimum-energy elevation (minimum_energy). Initial guesses come from
-the vacuum spherical-earth closed forms of Bate, Mueller & White, Fundamentals of
-Astrodynamics (1971), sec. 6.2, with Q = v^2 r / mu:
+``fly_ballistic_reference`` uses the numpy one, aiming included). This module holds the
+spec and the aim, which solves the burnout state: the launch azimuth starts at the
+great-circle bearing to the target and is iterated (fixed point on the impact bearing
+error, which absorbs earth rotation); the range is solved by Illinois regula falsi,
+vectorized over missiles, on the burnout speed at the angle of the vacuum conic from the
+burnout point (minimum energy: Lambert's minimum-energy transfer; "apogee": the conic of
+the requested apoapsis; ``max_apogee_m`` caps a minimum-energy aim) or on the burnout
+angle for a given speed (lofted / depressed). Vacuum spherical-earth closed forms of
+Bate, Mueller & White, Fundamentals of Astrodynamics (1971), sec. 6.2, Q = v^2 r / mu:
 
 * free-flight range angle psi: tan(psi/2) = Q sin(g) cos(g) / (1 - Q cos^2 g)   (6.2-16)
 * flight-path angles reaching psi: sin(2 g + psi/2) = (2 - Q)/Q sin(psi/2)        (6.2-17)
 * minimum-energy angle g* = (pi - psi)/4 and Q* = 2 sin(psi/2)/(1 + sin(psi/2)) (6.2-20/21)
+  (``min_energy_burnout`` generalises them to burnout and impact radii that differ).
 """
 
 from __future__ import annotations
