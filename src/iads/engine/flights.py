@@ -10,7 +10,9 @@ are expanded here, deterministically, from the ``build`` random stream.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,7 +33,7 @@ from iads.threats import (
 from iads.threats import ThreatGroup as RaidKindGroup
 from iads.units import mach_to_mps
 
-__all__ = ["FlightRow", "entity_count", "expand_flights"]
+__all__ = ["FlightRow", "entity_count", "expand_flights", "figures_not_flown"]
 
 _RAID_KIND = {
     "aircraft": "aircraft",
@@ -40,6 +42,61 @@ _RAID_KIND = {
     "drone": "drone",
     "ballistic_missile": "ballistic",
 }
+
+
+#: The kinematic figures of a catalog threat entry.
+KINEMATIC_FIGURES = (
+    "cruise_speed_mps",
+    "max_speed_mps",
+    "cruise_altitude_m",
+    "min_altitude_m",
+    "max_altitude_m",
+    "range_m",
+    "max_load_factor",
+)
+_AIR = ("cruise_speed_mps", "cruise_altitude_m", "max_load_factor")
+#: The figures ``_spec`` passes to the flight model of each threat class (speed and
+#: altitude as defaults a scenario may override; for ballistic missiles the apogee cap of
+#: a minimum-energy aim).
+FLOWN_FIGURES = {
+    "aircraft": _AIR,
+    "stealth_aircraft": _AIR,
+    "cruise_missile": _AIR,
+    "drone": _AIR,
+    "ballistic_missile": ("max_altitude_m",),
+}
+_WHY_NOT = {
+    "max_speed_mps": "flights hold their cruise speed (no dash)",
+    "min_altitude_m": "no terrain model: altitudes come from the scenario or the cruise figure",
+    "max_altitude_m": "no ceiling is enforced on routed flight",
+    "range_m": "routes are not checked against the range (no fuel model)",
+}
+_WHY_NOT_BALLISTIC = {
+    "cruise_speed_mps": "the burnout speed is solved by the aim",
+    "max_speed_mps": "the burnout speed is solved by the aim",
+    "cruise_altitude_m": "the apogee comes from the aim (max_altitude_m caps it)",
+    "min_altitude_m": "the trajectory comes from the aim",
+    "range_m": "targets are not checked against the range (no propellant model)",
+    "max_load_factor": "no manoeuvre after burnout",
+}
+
+
+def figures_not_flown(cat: Catalog, type_keys: Sequence[str]) -> list[dict[str, Any]]:
+    """The kinematic figures of the given threat types that no flight model uses, one dict
+    each (entry, field, value, why), for the run's summary."""
+    out = []
+    for key in dict.fromkeys(type_keys):
+        entry = cat.threats[key]
+        flown = FLOWN_FIGURES[entry.threat_class]
+        why = _WHY_NOT_BALLISTIC if entry.threat_class == "ballistic_missile" else _WHY_NOT
+        for name in KINEMATIC_FIGURES:
+            fig = getattr(entry, name)
+            if fig is not None and name not in flown:
+                out.append(
+                    {"entry": f"threats.{key}", "field": name, "value": fig.value,
+                     "why": why[name]}
+                )  # fmt: skip
+    return out
 
 
 @dataclass(frozen=True)
@@ -128,6 +185,7 @@ def _spec(
             speed_mps=speed,
             launch_t_s=t0,
             terminal_dive_deg=30.0 if g.terminal == "dive" else None,
+            **({} if n_max is None else {"max_load_factor": n_max}),
         )
     # Ballistic: from the (laterally shifted) launch point to the target or last waypoint.
     route = _route(g, i, target, 0.0, end_alt)
@@ -138,7 +196,16 @@ def _spec(
         trajectory=g.trajectory,
         burnout_speed_mps=g.burnout_speed_mps,
         burn_time_s=g.burn_time_s,
+        max_apogee_m=_apogee_cap(g.trajectory, entry),
     )
+
+
+def _apogee_cap(trajectory: str, entry: ThreatEntry) -> float | None:
+    """The catalog's apogee (``max_altitude_m``) caps a minimum-energy trajectory: a
+    quasi-ballistic missile (Iskander-class) flies depressed below it at long range."""
+    if trajectory != "minimum_energy" or entry.max_altitude_m is None:
+        return None
+    return float(entry.max_altitude_m.value)
 
 
 def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list[FlightRow]:
@@ -209,6 +276,10 @@ def _raid_rows(
                 else (None if kind == "ballistic" else float(entry.cruise_altitude_m.value)),
                 terminal=rg.terminal,
                 burn_time_s=rg.burn_time_s,
+                max_load_factor=float(entry.max_load_factor.value)
+                if entry.max_load_factor is not None and kind != "ballistic"
+                else None,
+                max_apogee_m=_apogee_cap("minimum_energy", entry) if kind == "ballistic" else None,
             )
         )
     spec = RaidSpec(

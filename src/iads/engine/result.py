@@ -151,6 +151,7 @@ class Result:
             }
         from iads.c2.iff import ASSUMPTIONS as IFF_ASSUMPTIONS
         from iads.c2.threat import ASSUMPTIONS as THREAT_ASSUMPTIONS
+        from iads.engine.flights import figures_not_flown
         from iads.sensors.exposure import exposure_summary
         from iads.weapons.flyout import ASSUMPTIONS as FLYOUT_ASSUMPTIONS
 
@@ -228,6 +229,7 @@ class Result:
             ],
             "exposure": exposure_summary(self.events, b, self.truth),
             "assumed_figures": list(b.assumptions) + FLYOUT_ASSUMPTIONS + C2_ASSUMPTIONS,
+            "catalog_figures_not_flown": figures_not_flown(b.catalog, th.type_key),
             "events": self.events.num_rows,
         }
 

@@ -6,9 +6,17 @@ missiles (flags per missile select the earth model):
 
 * gravity: point mass -mu r / |r|^3, plus the J2 zonal term (Vallado, Fundamentals of
   Astrodynamics and Applications, 4th ed., 2013, eq. 8-30), WGS-84 mu, a and J2;
-* thrust during the burn: pitched linearly in time from the vertical to the launch
-  elevation at burnout (``thrust_direction``), magnitude dv/t_burn plus the gravity
-  component along the thrust (so the burnout speed is close to dv);
+* boost (guided, first-order): during the burn the total earth-fixed acceleration follows
+  a programme (``boost_acceleration``): speed growing as under a constant mass flow
+  (rocket equation, propellant fraction ``PROP_FRAC``) to the burnout speed, a vertical
+  rise for the first ``VERT_RISE_FRAC`` of the burn, then a pitch law closed on the
+  burnout flight-path angle: the reference gamma_ref = gamma_bo + (pi/2 - gamma_bo)
+  (t_go / (t_burn - t_vert))^K (K = 2: the pitch-over comes early, as in a gravity turn,
+  and ends on the angle) tracked by d(gamma)/dt = d(gamma_ref)/dt + (gamma_ref - gamma) /
+  ``TAU_PITCH_S``, in the launch plane (the geocentric plane of the launch vertical and
+  azimuth). The thrust is what the programme needs against gravity, drag and the frame
+  terms (propellant margin not modelled), so burnout speed and flight-path angle are
+  those the aim asks for;
 * drag: -rho(h) |v| v / (2 beta), beta = m / (C_D A) the ballistic coefficient, rho from
   the U.S. Standard Atmosphere 1976 (``atmosphere``), v relative to the rotating air;
 * rotating frame: Coriolis -2 w x v and centrifugal -w x (w x r), w = (0, 0, omega_E)
@@ -31,6 +39,12 @@ from iads.threats.atmosphere import density_kgpm3
 
 F64 = NDArray[np.float64]
 J2_WGS84 = 1.08262998905e-3  # -sqrt(5) C20, NGA.STND.0036 (2014) Table 3.5 (EGM2008 C20)
+VERT_RISE_FRAC = 0.1  # vertical rise: this fraction of the burn time (assumed)
+T_GO_MIN_S = 1e-3  # floor of the time to go of the pitch law [s]
+PITCH_GAIN = 2.0  # K of the pitch reference gamma_bo + (pi/2 - gamma_bo) (t_go/span)^K
+TAU_PITCH_S = 1.0  # time constant of the pitch law's feedback on the reference [s]
+PROP_FRAC = 0.7  # propellant fraction of the speed programme (assumed, SRBM-like)
+SPEED_NORM = PROP_FRAC / np.log(1.0 / (1.0 - PROP_FRAC))  # makes the burn reach v_bo
 
 
 @dataclass
@@ -41,11 +55,13 @@ class Missiles:
     omega: F64  # (m,) earth rotation rate used [rad/s] (0: non-rotating)
     j2: F64  # (m,) J2 coefficient used (0: point mass)
     inv_beta: F64  # (m,) 1 / ballistic coefficient [m^2/kg] (0: no drag)
-    up: F64  # (m, 3) launch-point vertical, earth-fixed
-    ahead: F64  # (m, 3) launch-point horizontal along the launch azimuth, earth-fixed
-    gamma: F64  # (m,) final pitch angle of the thrust (launch elevation) [rad]
-    accel_nom: F64  # (m,) nominal thrust acceleration dv / t_burn [m/s^2]
+    up: F64  # (m, 3) launch-point geocentric vertical (unit r0), earth-fixed
+    ahead: F64  # (m, 3) launch-point horizontal (normal to up) along the launch azimuth
+    plane: F64  # (m, 3) normal of the launch plane, up x ahead
+    gamma: F64  # (m,) burnout flight-path angle above the geocentric horizontal [rad]
+    accel_nom: F64  # (m,) speed rate of the burn, burnout speed / t_burn [m/s^2]
     t_burn: F64  # (m,) burn time [s] (0: impulsive, velocity given at launch)
+    t_vert: F64  # (m,) end of the vertical rise [s]
     h_target: F64  # (m,) height of the impact surface [m]
 
 
@@ -69,24 +85,43 @@ def gravity(r: F64, j2: F64) -> F64:
     return np.stack([fxy * r[:, 0], fxy * r[:, 1], fz * r[:, 2]], axis=-1)
 
 
-def thrust_direction(tau: float, ms: Missiles) -> F64:
-    """Unit thrust direction (m, 3): a linear-in-time pitch program from the vertical at
-    launch to the elevation ``gamma`` at burnout, in the launch azimuth plane (first-order
-    stand-in for a vertical rise and gravity turn)."""
-    frac = np.clip(tau / np.where(ms.t_burn > 0.0, ms.t_burn, 1.0), 0.0, 1.0)
-    theta = 0.5 * np.pi - (0.5 * np.pi - ms.gamma) * np.where(ms.t_burn > 0.0, frac, 1.0)
-    return np.cos(theta)[:, None] * ms.ahead + np.sin(theta)[:, None] * ms.up
+def boost_acceleration(r: F64, v: F64, tau: float, ms: Missiles) -> F64:
+    """Total earth-fixed acceleration (m, 3) of the boost programme at time ``tau``.
+
+    Along the velocity: ``accel_nom`` c / (1 - z tau / t_burn), z = ``PROP_FRAC``,
+    c = z / ln(1 / (1 - z)) (the rocket equation's speed at constant mass flow, scaled to
+    reach the burnout speed). Normal to it, in the launch plane: zero during the vertical
+    rise, then s (d(gamma)/dt - s cos(gamma) / |r|) with
+    d(gamma)/dt = d(gamma_ref)/dt + (gamma_ref - gamma) / TAU_PITCH_S (module doc),
+    gamma = asin(r_hat . v_hat) the geocentric flight-path angle (the s cos(gamma) / |r|
+    term is the turn of the local horizontal).
+    At zero speed the velocity direction is taken as the radial.
+    """
+    rn = np.linalg.norm(r, axis=-1)
+    rh = r / rn[:, None]
+    s = np.linalg.norm(v, axis=-1)
+    vh = np.where((s > 0.0)[:, None], v / np.where(s > 0.0, s, 1.0)[:, None], rh)
+    sg = np.clip(np.sum(rh * vh, axis=-1), -1.0, 1.0)
+    cg = np.sqrt(1.0 - sg * sg)
+    t_go = np.maximum(ms.t_burn - tau, 0.0)
+    span = np.maximum(ms.t_burn - ms.t_vert, T_GO_MIN_S)
+    d90 = 0.5 * np.pi - ms.gamma
+    g_ref = ms.gamma + d90 * (t_go / span) ** PITCH_GAIN
+    gdot_ref = -d90 * PITCH_GAIN * t_go ** (PITCH_GAIN - 1.0) / span**PITCH_GAIN
+    gdot = gdot_ref + (g_ref - np.arcsin(sg)) / TAU_PITCH_S
+    a_n = np.where(tau < ms.t_vert, 0.0, s * (gdot - s * cg / rn))
+    n = np.cross(vh, ms.plane)
+    t_b = np.where(ms.t_burn > 0.0, ms.t_burn, 1.0)
+    a_s = ms.accel_nom * SPEED_NORM / (1.0 - PROP_FRAC * tau / t_b)
+    return a_s[:, None] * vh + a_n[:, None] * n
 
 
-def acceleration(r: F64, v: F64, tau: float, ms: Missiles) -> F64:
-    """Total acceleration (m, 3) in the earth-fixed frame at time ``tau`` since launch."""
+def acceleration(r: F64, v: F64, tau: float, ms: Missiles, tau_step: float) -> F64:
+    """Total acceleration (m, 3) in the earth-fixed frame at time ``tau`` since launch;
+    the boost applies through the whole step that starts at ``tau_step`` before burnout
+    (burn times are whole steps, see ``ballistic``)."""
     g = gravity(r, ms.j2)
     a = g.copy()
-    if tau < float(ms.t_burn.max(initial=0.0)):
-        burning = (tau < ms.t_burn)[:, None]
-        d = thrust_direction(tau, ms)
-        a_t = ms.accel_nom - np.sum(g * d, axis=-1)
-        a += np.where(burning, a_t[:, None] * d, 0.0)
     rho = density_kgpm3(height_m(r, ms.spherical))
     speed = np.linalg.norm(v, axis=-1)
     a -= (0.5 * rho * speed * ms.inv_beta)[:, None] * v
@@ -94,6 +129,9 @@ def acceleration(r: F64, v: F64, tau: float, ms: Missiles) -> F64:
     # -2 w x v - w x (w x r) with w = (0, 0, w): components written out.
     a[:, 0] += 2.0 * w * v[:, 1] + w * w * r[:, 0]
     a[:, 1] += -2.0 * w * v[:, 0] + w * w * r[:, 1]
+    if tau_step < float(ms.t_burn.max(initial=0.0)):
+        burning = (tau_step < ms.t_burn)[:, None]
+        a = np.where(burning, boost_acceleration(r, v, tau, ms), a)
     return a
 
 
@@ -130,15 +168,15 @@ def integrate(r0: F64, v0: F64, ms: Missiles, dt: float, tau_needed: F64) -> Flo
     h_old = height_m(r, ms.spherical)
     tau = 0.0
     while np.any(flying & (tau < tau_needed)):
-        k1v = acceleration(r, v, tau, ms)
+        k1v = acceleration(r, v, tau, ms, tau)
         k2r, k2v = (
             v + 0.5 * dt * k1v,
-            acceleration(r + 0.5 * dt * v, v + 0.5 * dt * k1v, tau + 0.5 * dt, ms),
+            acceleration(r + 0.5 * dt * v, v + 0.5 * dt * k1v, tau + 0.5 * dt, ms, tau),
         )
         k3r = v + 0.5 * dt * k2v
-        k3v = acceleration(r + 0.5 * dt * k2r, k3r, tau + 0.5 * dt, ms)
+        k3v = acceleration(r + 0.5 * dt * k2r, k3r, tau + 0.5 * dt, ms, tau)
         k4r = v + dt * k3v
-        k4v = acceleration(r + dt * k3r, k4r, tau + dt, ms)
+        k4v = acceleration(r + dt * k3r, k4r, tau + dt, ms, tau)
         r_new = r + dt / 6.0 * (v + 2.0 * k2r + 2.0 * k3r + k4r)
         v_new = v + dt / 6.0 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
         tau_new = tau + dt

@@ -16,6 +16,13 @@ import numpy as np
 from numba import njit
 
 from iads.geo.wgs84 import A_M, B_M, GM_M3PS2, MEAN_RADIUS_M
+from iads.threats._ballistic_dynamics import (
+    PITCH_GAIN,
+    PROP_FRAC,
+    SPEED_NORM,
+    T_GO_MIN_S,
+    TAU_PITCH_S,
+)
 from iads.threats.atmosphere import (
     _GMR,
     _H_B,
@@ -32,8 +39,9 @@ from iads.threats.atmosphere import (
 
 # Columns of the per-missile parameter matrix ``par`` (m, N_PAR) of ``fly``.
 P_SPH, P_OMEGA, P_J2, P_INV_BETA, P_GAMMA, P_ACCEL, P_T_BURN, P_H_TARGET = range(8)
-P_UP, P_AHEAD = 8, 11  # three columns each (ECEF unit vectors)
-N_PAR = 14
+P_T_VERT = 8
+P_PLANE = 9  # three columns (ECEF unit vector)
+N_PAR = 12
 
 _K_J2 = A_M**2  # as in _ballistic_dynamics.gravity
 _AB, _A2, _B2 = A_M * B_M, A_M**2, B_M**2
@@ -72,7 +80,7 @@ def _height(x: float, y: float, z: float, sph: bool) -> float:
 
 
 @njit(cache=True, error_model="numpy")
-def _accel(r, v, tau, pr, out):
+def _accel(r, v, tau, pr, out, tau_step):
     """``_ballistic_dynamics.acceleration`` of one missile into ``out`` (3,)."""
     x, y, z = r[0], r[1], r[2]
     rn2 = x * x + y * y + z * z
@@ -83,16 +91,6 @@ def _accel(r, v, tau, pr, out):
     fxy = f * (1.0 + k * (1.0 - 5.0 * z2))
     fz = f * (1.0 + k * (3.0 - 5.0 * z2))
     a0, a1, a2 = fxy * x, fxy * y, fz * z
-    t_burn = pr[P_T_BURN]
-    if tau < t_burn:
-        frac = min(max(tau / t_burn, 0.0), 1.0)
-        theta = 0.5 * np.pi - (0.5 * np.pi - pr[P_GAMMA]) * frac
-        ct, st = math.cos(theta), math.sin(theta)
-        d0 = ct * pr[P_AHEAD] + st * pr[P_UP]
-        d1 = ct * pr[P_AHEAD + 1] + st * pr[P_UP + 1]
-        d2 = ct * pr[P_AHEAD + 2] + st * pr[P_UP + 2]
-        a_t = pr[P_ACCEL] - (a0 * d0 + a1 * d1 + a2 * d2)
-        a0, a1, a2 = a0 + a_t * d0, a1 + a_t * d1, a2 + a_t * d2
     inv_beta = pr[P_INV_BETA]
     if inv_beta != 0.0:  # the reference subtracts an exact 0 otherwise
         rho = _density(_height(x, y, z, pr[P_SPH] != 0.0))
@@ -103,6 +101,33 @@ def _accel(r, v, tau, pr, out):
     out[0] = a0 + (2.0 * w * v[1] + w * w * x)
     out[1] = a1 + (-2.0 * w * v[0] + w * w * y)
     out[2] = a2
+    t_burn = pr[P_T_BURN]
+    if tau_step < t_burn:  # the boost programme replaces the sum (``boost_acceleration``)
+        rh0, rh1, rh2 = x / rn, y / rn, z / rn
+        s = math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
+        if s > 0.0:
+            vh0, vh1, vh2 = v[0] / s, v[1] / s, v[2] / s
+        else:
+            vh0, vh1, vh2 = rh0, rh1, rh2
+        sg = min(max(rh0 * vh0 + rh1 * vh1 + rh2 * vh2, -1.0), 1.0)
+        a_n = 0.0
+        if not tau < pr[P_T_VERT]:
+            cg = math.sqrt(1.0 - sg * sg)
+            t_go = max(t_burn - tau, 0.0)
+            span = max(t_burn - pr[P_T_VERT], T_GO_MIN_S)
+            d90 = 0.5 * np.pi - pr[P_GAMMA]
+            g_ref = pr[P_GAMMA] + d90 * (t_go / span) ** PITCH_GAIN
+            gdot_ref = -d90 * PITCH_GAIN * t_go ** (PITCH_GAIN - 1.0) / span**PITCH_GAIN
+            gdot = gdot_ref + (g_ref - math.asin(sg)) / TAU_PITCH_S
+            a_n = s * (gdot - s * cg / rn)
+        p0, p1, p2 = pr[P_PLANE], pr[P_PLANE + 1], pr[P_PLANE + 2]
+        n0 = vh1 * p2 - vh2 * p1
+        n1 = vh2 * p0 - vh0 * p2
+        n2 = vh0 * p1 - vh1 * p0
+        acc = pr[P_ACCEL] * SPEED_NORM / (1.0 - PROP_FRAC * tau / t_burn)
+        out[0] = acc * vh0 + a_n * n0
+        out[1] = acc * vh1 + a_n * n1
+        out[2] = acc * vh2 + a_n * n2
 
 
 @njit(cache=True, error_model="numpy")
@@ -147,19 +172,19 @@ def fly(r0, v0, par, dt, tau_needed, tau_samples):
         tau = 0.0
         n_steps = 0
         while tau < tau_needed[i]:
-            _accel(r, v, tau, pr, k1v)
+            _accel(r, v, tau, pr, k1v, tau)
             for c in range(3):
                 k2r[c] = v[c] + 0.5 * dt * k1v[c]
                 tmp[c] = r[c] + 0.5 * dt * v[c]
-            _accel(tmp, k2r, tau + 0.5 * dt, pr, k2v)
+            _accel(tmp, k2r, tau + 0.5 * dt, pr, k2v, tau)
             for c in range(3):
                 k3r[c] = v[c] + 0.5 * dt * k2v[c]
                 tmp[c] = r[c] + 0.5 * dt * k2r[c]
-            _accel(tmp, k3r, tau + 0.5 * dt, pr, k3v)
+            _accel(tmp, k3r, tau + 0.5 * dt, pr, k3v, tau)
             for c in range(3):
                 k4r[c] = v[c] + dt * k3v[c]
                 tmp[c] = r[c] + dt * k3r[c]
-            _accel(tmp, k4r, tau + dt, pr, k4v)
+            _accel(tmp, k4r, tau + dt, pr, k4v, tau)
             for c in range(3):
                 r_new[c] = r[c] + dt / 6.0 * (v[c] + 2.0 * k2r[c] + 2.0 * k3r[c] + k4r[c])
                 v_new[c] = v[c] + dt / 6.0 * (k1v[c] + 2.0 * k2v[c] + 2.0 * k3v[c] + k4v[c])

@@ -70,10 +70,10 @@ def _advance(lat, lon, h, psi, sin_lat, psidot, hdot, vg, dt):
     return lat2, _wrap(lon2), h + dt * hdot, psi2
 
 
-# Columns of the per-threat parameter matrix ``par`` (m, 11) of ``integrate``.
+# Columns of the per-threat parameter matrix ``par`` (m, N_PAR) of ``integrate``.
 P_LAUNCH, P_V, P_G_LAT, P_CLIMB, P_A_VERT, P_WEAVE_A, P_WEAVE_K = 0, 1, 2, 3, 4, 5, 6
-P_TERMINAL, P_POPUP_H, P_POPUP_R, P_DIVE = 7, 8, 9, 10
-N_PAR = 11
+P_TERMINAL, P_POPUP_H, P_POPUP_R, P_DIVE, P_A_DIVE = 7, 8, 9, 10, 11
+N_PAR = 12
 
 
 @njit(cache=True, error_model="numpy")
@@ -99,15 +99,22 @@ def _guidance(u0, u1, u2, b, p, h, psi, s, diving, rem, hdot0, dt, last, h_t, h_
     popup = last and terminal == t_popup and rem <= pr[P_POPUP_R]
     h_c = pr[P_POPUP_H] if popup else h_leg
     los = 0.0
+    v = pr[P_V]
     if last and terminal != t_none:  # else los is unused (diving stays False)
         los = math.atan2(h - h_t, max(rem, 1e-3))
-        diving = diving or los >= pr[P_DIVE]
+        dive = pr[P_DIVE]
+        t_po = v * math.sin(dive) / pr[P_A_DIVE]
+        los_lead = math.atan2(
+            h - h_t - 0.5 * v * math.sin(dive) * t_po,
+            max(rem - 0.5 * v * (1.0 + math.cos(dive)) * t_po, 1e-3),
+        )
+        diving = diving or los >= dive or los_lead >= dive
     climb, a_dt = pr[P_CLIMB], pr[P_A_VERT] * dt
     hdot = _clip((h_c - h) / tau_h, -climb, climb)
     hdot = hdot0 + _clip(hdot - hdot0, -a_dt, a_dt)
-    v = pr[P_V]
     if diving:
-        hdot = -v * math.sin(los)
+        d_dt = pr[P_A_DIVE] * dt
+        hdot = hdot0 + _clip(-v * math.sin(max(los, pr[P_DIVE])) - hdot0, -d_dt, d_dt)
     vg = math.sqrt(max(v**2 - hdot**2, 0.0))
     omega = pr[P_G_LAT] / max(vg, 1e-3)
     y_w = 0.0
@@ -117,7 +124,11 @@ def _guidance(u0, u1, u2, b, p, h, psi, s, diving, rem, hdot0, dt, last, h_t, h_
         y_w = pr[P_WEAVE_A] * math.sin(ks)
         slope = pr[P_WEAVE_A] * pr[P_WEAVE_K] * math.cos(ks)
     l1 = max(lookahead * vg, 1.5 * vg / omega)
-    psi_cmd = psi_leg + math.atan((xt - y_w) / l1) - math.atan(slope)
+    chi_cmd = psi_leg + math.atan((xt - y_w) / l1) - math.atan(slope)
+    q = 1.0 - E2 * u2 * u2  # u2 = sin(lat)
+    n_r = A_M / math.sqrt(q) + h
+    m_r = _A1E2 / (q * math.sqrt(q)) + h
+    psi_cmd = math.atan2(math.sin(chi_cmd) * n_r, math.cos(chi_cmd) * m_r)
     psidot = _clip(_wrap(psi_cmd - psi) / tau_psi, -omega, omega)
     return psidot, hdot, vg, diving, vg / omega
 

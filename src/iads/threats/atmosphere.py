@@ -38,12 +38,18 @@ for _i in range(6):
     else:
         _P_B[_i + 1] = _P_B[_i] * (_T_B[_i] / _T_B[_i + 1]) ** (_GMR / _L_B[_i])
 
-# Published densities above 86 km (U.S. Standard Atmosphere 1976, Part 4, Table I),
-# geometric height [m] -> density [kg/m^3].
-_Z_UP = np.array([86e3, 90e3, 100e3, 110e3, 120e3, 150e3, 200e3, 300e3, 500e3, 1000e3])
+# Published densities above 86 km (U.S. Standard Atmosphere 1976, NOAA-S/T 76-1562, Part 4,
+# Table I, the rows of its abbreviated listing), geometric height [km] -> density [kg/m^3].
+# Between rows the density is interpolated log-linearly (piecewise exponential).
+_Z_UP = 1e3 * np.array(
+    [86.0, 90.0, 95.0, 100.0, 110.0, 115.0, 120.0, 130.0, 140.0, 150.0, 160.0, 175.0, 180.0,
+     200.0, 250.0, 300.0, 350.0, 400.0, 450.0, 500.0, 600.0, 700.0, 800.0, 900.0, 1000.0]
+)  # fmt: skip
 _LN_RHO_UP = np.log(
-    [6.958e-6, 3.4400e-6, 5.6044e-7, 9.6734e-8, 2.2199e-8, 2.0752e-9, 2.5407e-10, 1.9159e-11,
-     5.2148e-13, 3.561e-15]
+    [6.958e-6, 3.416e-6, 1.393e-6, 5.604e-7, 9.708e-8, 4.289e-8, 2.222e-8, 8.152e-9,
+     3.831e-9, 2.076e-9, 1.233e-9, 6.339e-10, 5.194e-10, 2.541e-10, 6.073e-11, 1.916e-11,
+     7.014e-12, 2.803e-12, 1.184e-12, 5.215e-13, 1.137e-13, 3.070e-14, 1.136e-14,
+     5.759e-15, 3.561e-15]
 )  # fmt: skip
 _Z_86 = 86_000.0
 

@@ -5,9 +5,10 @@ Each threat draws, from the ``numpy.random.Generator`` passed in: a bearing from
 within the axis spread, a launch point uniform over its group's launch disc, a launch time
 within the time spread, and for cruise missiles a dog-leg point. With ``time_on_target_s``
 the launch times are back-computed so that all threats arrive together: route length over
-speed for air-breathing threats (first-order: turns and climbs not counted) and the vacuum
-Kepler time of flight plus burn time for ballistic missiles (first-order: drag and the
-boost trajectory shift arrival by seconds to tens of seconds).
+speed for air-breathing threats (first-order: turns and climbs not counted) and, for
+ballistic missiles, the time of flight of their aimed trajectory as flown
+(``ballistic.time_of_flight_s``: boost, drag and earth rotation included, so they arrive
+on time to the integration's accuracy).
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
 from iads.errors import ParameterError
-from iads.geo.wgs84 import GM_M3PS2, MEAN_RADIUS_M
 from iads.threats import _checks, _nav
 from iads.threats.aircraft import AircraftFlight, CruiseMissileFlight, DroneFlight
-from iads.threats.ballistic import BallisticFlight
+from iads.threats.ballistic import BallisticFlight, time_of_flight_s
 from iads.threats.flight import FlightSpec
 
 __all__ = ["RaidSpec", "ThreatGroup", "generate_raid"]
@@ -39,7 +38,9 @@ class ThreatGroup:
     ``distance_m``: from the target to the centre of the launch area along the raid axis;
     ``radius_m``: radius of the launch disc; ``speed_mps`` / ``altitude_m``: cruise values
     (kind defaults if None; unused for ballistic); ``terminal``: cruise-missile terminal
-    manoeuvre; ``burn_time_s``: ballistic boost duration.
+    manoeuvre; ``burn_time_s``: ballistic boost duration; ``max_load_factor``: turn load
+    factor of air-breathing threats (the spec kind's default if None);
+    ``max_apogee_m``: ballistic apogee cap (``BallisticFlight.max_apogee_m``).
     """
 
     kind: Kind
@@ -50,6 +51,8 @@ class ThreatGroup:
     altitude_m: float | None = None
     terminal: Literal["none", "dive", "popup"] = "none"
     burn_time_s: float = 60.0
+    max_load_factor: float | None = None
+    max_apogee_m: float | None = None
 
     def __post_init__(self) -> None:
         f = "ThreatGroup"
@@ -89,18 +92,11 @@ class RaidSpec:
         _checks.non_negative(self.time_spread_s, "time_spread_s", f)
 
 
-def _kepler_tof_s(psi: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Vacuum time of flight [s] of the minimum-energy trajectory of range angle psi,
-    burnout and impact on the sphere (Kepler's equation, Bate, Mueller & White sec. 6.2)."""
-    r = MEAN_RADIUS_M
-    g = (np.pi - psi) / 4.0
-    q = 2.0 * np.sin(psi / 2) / (1.0 + np.sin(psi / 2))
-    v2 = q * GM_M3PS2 / r
-    a = 1.0 / (2.0 / r - v2 / GM_M3PS2)
-    p = (r * np.cos(g)) ** 2 * v2 / GM_M3PS2
-    e = np.sqrt(np.maximum(1.0 - p / a, 0.0))
-    e_0 = np.arccos(np.clip((1.0 - r / a) / e, -1.0, 1.0))  # eccentric anomaly at burnout
-    return 2.0 * np.sqrt(a**3 / GM_M3PS2) * (np.pi - e_0 + e * np.sin(e_0))
+def _ballistic(grp: ThreatGroup, lat: float, lon: float, tgt, t_launch: float) -> BallisticFlight:
+    return BallisticFlight(
+        [lat, lon, 0.0], [tgt[0], tgt[1], tgt[2]], launch_t_s=t_launch,
+        burn_time_s=grp.burn_time_s, max_apogee_m=grp.max_apogee_m,
+    )  # fmt: skip
 
 
 def generate_raid(raid: RaidSpec, rng: np.random.Generator) -> tuple[list[FlightSpec], list[str]]:
@@ -144,7 +140,8 @@ def generate_raid(raid: RaidSpec, rng: np.random.Generator) -> tuple[list[Flight
             route = dist
         if raid.time_on_target_s is not None:
             if grp.kind == "ballistic":
-                tof = _kepler_tof_s(dist / _nav.R_NAV_M) + grp.burn_time_s
+                shots = [_ballistic(grp, lat[i], lon[i], tgt, 0.0) for i in range(n)]
+                tof = time_of_flight_s(shots)
             else:
                 tof = route / speed
             t0 = raid.time_on_target_s - tof
@@ -154,13 +151,12 @@ def generate_raid(raid: RaidSpec, rng: np.random.Generator) -> tuple[list[Flight
                     f"late enough for the {grp.kind} group to launch at t >= 0 "
                     f"(needs >= {float(np.max(tof)):.0f} s)", "generate_raid",
                 )  # fmt: skip
+        nk = {} if grp.max_load_factor is None else {"max_load_factor": grp.max_load_factor}
         for i in range(n):  # building the specs (not the time integration)
             start = [lat[i], lon[i], 0.0]
             end = [tgt[0], tgt[1], tgt[2]]
             if grp.kind == "ballistic":
-                specs.append(
-                    BallisticFlight(start, end, launch_t_s=t0[i], burn_time_s=grp.burn_time_s)
-                )
+                specs.append(_ballistic(grp, lat[i], lon[i], tgt, float(t0[i])))
             elif grp.kind == "cruise_missile":
                 dl = np.rad2deg(_nav.lat_lon(dogleg_u[i]))
                 wp = np.array([start, [dl[0], dl[1], alt], end])
@@ -171,15 +167,16 @@ def generate_raid(raid: RaidSpec, rng: np.random.Generator) -> tuple[list[Flight
                         launch_t_s=t0[i],
                         cruise_altitude_m=alt,
                         terminal=grp.terminal,
+                        **nk,
                     )
                 )
             elif grp.kind == "aircraft":
                 wp = np.array([[lat[i], lon[i], alt], [tgt[0], tgt[1], alt]])
-                specs.append(AircraftFlight(wp, speed_mps=speed, launch_t_s=t0[i]))
+                specs.append(AircraftFlight(wp, speed_mps=speed, launch_t_s=t0[i], **nk))
             else:
                 wp = np.array([[lat[i], lon[i], alt], end])
                 specs.append(
-                    DroneFlight(wp, speed_mps=speed, launch_t_s=t0[i], terminal_dive_deg=30.0)
+                    DroneFlight(wp, speed_mps=speed, launch_t_s=t0[i], terminal_dive_deg=30.0, **nk)
                 )
             kinds.append(grp.kind)
     return specs, kinds

@@ -13,13 +13,19 @@ distance flown s, diving flag). Guidance:
   first-order "nonlinear guidance" law in the spirit of Park, Deyst & How, AIAA GNC 2004);
   the heading rate is limited to the coordinated-turn rate
   omega = g sqrt(n^2 - 1) / v_g, i.e. turn radius v_g^2 / (g sqrt(n^2 - 1))
-  (e.g. Anderson, Introduction to Flight, 7th ed., sec. 6.17);
+  (e.g. Anderson, Introduction to Flight, 7th ed., sec. 6.17); the course commanded on
+  the navigation sphere is converted to the ellipsoidal heading that moves latitude and
+  longitude in the same direction, tan(psi) = tan(chi) (N + h) / (M + h), so guidance and
+  flight agree on the ground track (no steady cross-track offset);
 * leg switching: fly-by, when the remaining distance to the leg end falls below the turn
   anticipation R_turn tan(|delta chi| / 2) (delta chi: course change at the waypoint);
 * vertical: climb/descend towards the commanded height at a rate limit (first-order lag
   with time constant ``TAU_H_S``), the vertical rate changing at most at min(n - 1, 1) g;
-  terminal dive as pure pursuit in the vertical plane (flight-path angle = line-of-sight
-  angle to the target), entered instantly (first-order: no pull-over dynamics);
+  terminal dive as pure pursuit in the vertical plane (vertical rate towards
+  -v sin(max(line-of-sight angle, dive angle))), its vertical rate changing at most at
+  (n - 1) g, entered when the line of sight from the end of that pull-over reaches the
+  dive angle (or the line of sight itself does): no velocity step at the dive, so no
+  speed spike in the interpolated truth;
 * kinematics: constant true speed v (ground speed v_g = sqrt(v^2 - hdot^2)), position
   rates on WGS-84 d(lat)/dt = v_n / (M + h), d(lon)/dt = v_e / ((N + h) cos lat) and the
   heading transport rate v_e tan(lat) / (N + h) (Titterton & Weston, Strapdown Inertial
@@ -103,6 +109,8 @@ class _Batch:
         self.climb = col("climb_rate_mps")
         # Vertical acceleration limit of climb/descent transitions: min(n - 1, 1) g.
         self.a_vert = G0_MPS2 * np.minimum(col("max_load_factor") - 1.0, 1.0)
+        # Vertical acceleration of the terminal dive's pull-over and pursuit: (n - 1) g.
+        self.a_dive = G0_MPS2 * (col("max_load_factor") - 1.0)
         self.weave_a = col("weave_amplitude_m")
         self.weave_k = 2.0 * np.pi / col("weave_wavelength_m")
         self.terminal = col("terminal").astype(int)
@@ -140,10 +148,20 @@ def _guidance(bt: _Batch, lat, lon, h, psi, j, s, diving, hdot0, dt):
     popup = last & (bt.terminal == TERMINAL_POPUP) & (rem <= bt.popup_r)
     h_cmd = np.where(popup, bt.popup_h, bt.h_cmd[r, j + 1])
     los = np.arctan2(h - h_t, np.maximum(rem, 1e-3))
-    diving = diving | (last & (bt.terminal != TERMINAL_NONE) & (los >= bt.dive))
+    # Dive entry led by the pull-over (vertical rate reaching v sin(dive) at a_dive): the
+    # line of sight from where the pull-over ends.
+    t_po = bt.v * np.sin(bt.dive) / bt.a_dive
+    los_lead = np.arctan2(
+        h - h_t - 0.5 * bt.v * np.sin(bt.dive) * t_po,
+        np.maximum(rem - 0.5 * bt.v * (1.0 + np.cos(bt.dive)) * t_po, 1e-3),
+    )
+    entry = (los >= bt.dive) | (los_lead >= bt.dive)
+    diving = diving | (last & (bt.terminal != TERMINAL_NONE) & entry)
     hdot = np.clip((h_cmd - h) / TAU_H_S, -bt.climb, bt.climb)
     hdot = hdot0 + np.clip(hdot - hdot0, -bt.a_vert * dt, bt.a_vert * dt)
-    hdot = np.where(diving, -bt.v * np.sin(los), hdot)
+    d_cmd = -bt.v * np.sin(np.maximum(los, bt.dive))  # the dive line, then pursuit
+    hdot_dive = hdot0 + np.clip(d_cmd - hdot0, -bt.a_dive * dt, bt.a_dive * dt)
+    hdot = np.where(diving, hdot_dive, hdot)
     vg = np.sqrt(np.maximum(bt.v**2 - hdot**2, 0.0))
     omega = bt.g_lat / np.maximum(vg, 1e-3)
     weave = (bt.weave_a > 0.0) & ~popup & ~diving
@@ -151,7 +169,13 @@ def _guidance(bt: _Batch, lat, lon, h, psi, j, s, diving, hdot0, dt):
     y_w = np.where(weave, bt.weave_a * np.sin(ks), 0.0)
     slope = np.where(weave, bt.weave_a * bt.weave_k * np.cos(ks), 0.0)
     l1 = np.maximum(LOOKAHEAD_S * vg, 1.5 * vg / omega)
-    psi_cmd = psi_leg + np.arctan((xt - y_w) / l1) - np.arctan(slope)
+    chi_cmd = psi_leg + np.arctan((xt - y_w) / l1) - np.arctan(slope)
+    # The course is commanded on the navigation sphere; the heading that flies it on the
+    # ellipsoid moves lat/lon in the same direction: tan(psi) = tan(chi) (N + h)/(M + h).
+    psi_cmd = np.arctan2(
+        np.sin(chi_cmd) * (prime_vertical_radius_m(lat) + h),
+        np.cos(chi_cmd) * (meridian_radius_m(lat) + h),
+    )
     psidot = np.clip(_wrap(psi_cmd - psi) / TAU_PSI_S, -omega, omega)
     return psidot, hdot, vg, rem, last, diving, vg / omega
 
@@ -200,7 +224,7 @@ def fly_routed(params: Sequence[RouteParams], t_s: F64) -> BatchResult:
         jit.P_LAUNCH: bt.launch, jit.P_V: bt.v, jit.P_G_LAT: bt.g_lat, jit.P_CLIMB: bt.climb,
         jit.P_A_VERT: bt.a_vert, jit.P_WEAVE_A: bt.weave_a, jit.P_WEAVE_K: bt.weave_k,
         jit.P_TERMINAL: bt.terminal, jit.P_POPUP_H: bt.popup_h, jit.P_POPUP_R: bt.popup_r,
-        jit.P_DIVE: bt.dive,
+        jit.P_DIVE: bt.dive, jit.P_A_DIVE: bt.a_dive,
     }  # fmt: skip
     for c, values in cols.items():
         par[:, c] = values
