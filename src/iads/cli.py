@@ -61,8 +61,9 @@ def run(
     ] = 1.0,
     no_plot: Annotated[bool, typer.Option("--no-plot", help="Do not draw engagement.png.")] = False,
 ) -> None:
-    """Run one replication and write events.parquet, summary.json, truth.parquet and
-    engagement.png to the output folder."""
+    """Run one replication and write events.parquet, summary.json, entities.parquet,
+    truth.parquet, replay.czml (the 3D replay: 'iads view') and engagement.png to the
+    output folder."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from iads.engine import simulate
@@ -176,6 +177,7 @@ def main() -> None:
 # Commands defined beside their stages register themselves on ``app``.
 import iads.cli_c2  # noqa: E402,F401
 import iads.cli_campaign  # noqa: E402,F401
+import iads.cli_export  # noqa: E402,F401
 import iads.cli_sensors  # noqa: E402,F401
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""Writing a run's files: ``events.parquet``, ``summary.json``, ``engagement.png`` and
-(optionally) ``truth.parquet``."""
+"""Writing a run's files: ``events.parquet``, ``summary.json``, ``entities.parquet``,
+``engagement.png`` and (optionally) ``truth.parquet`` with the ``replay.czml`` built from
+them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from iads.engine.result import Result
+from iads.report.entities import entities_table
 from iads.threats import truth_table as threat_truth_table
 
 __all__ = ["truth_table", "write_run"]
@@ -44,6 +46,12 @@ def write_run(
     if truth_rate_hz:
         files["truth"] = out / "truth.parquet"
         pq.write_table(truth_table(result, truth_rate_hz), files["truth"])
+    files["entities"] = out / "entities.parquet"
+    pq.write_table(entities_table(result.built), files["entities"])
+    if "truth" in files:
+        from iads.report.replay import write_czml
+
+        files["replay"] = write_czml(out)
     if plot:
         from iads.report.map_engagement import plot_engagement
 
