@@ -63,6 +63,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def _send(self, head_only: bool) -> None:
         p = self._resolve()
+        self.server.served.append(urlsplit(self.path).path)
         if p is None or not p.is_file():
             self.send_error(HTTPStatus.NOT_FOUND)
             return
@@ -93,6 +94,7 @@ class ReplayServer(ThreadingHTTPServer):
     def __init__(self, run_dir: Path, port: int = 0, verbose: bool = False) -> None:
         self.run_dir = run_dir.resolve()
         self.verbose = verbose
+        self.served: list[str] = []  # every path asked for, in order
         super().__init__(("127.0.0.1", port), _Handler)
 
     @property
