@@ -29,38 +29,47 @@ the replay page shows times as T+ seconds.
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 import json
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from czml3 import (
     Clock,
-    Color,
     Document,
-    Ellipse,
-    Ellipsoid,
-    IntervalValue,
-    Label,
-    Material,
     Packet,
-    Path as CzPath,
     Point,
-    PolylineMaterial,
     Position,
-    SolidColorMaterial,
-    TimeInterval,
-    TimeIntervalCollection,
 )
-from czml3.enums import ClockRanges, ClockSteps, InterpolationAlgorithms, LabelStyles
-from czml3.properties import EllipsoidRadii
+from czml3 import (
+    Path as CzPath,
+)
+from czml3.enums import ClockRanges, ClockSteps, InterpolationAlgorithms
 
 from iads.errors import InputError
 from iads.geo import geodetic_to_ecef
 from iads.report.replay.runfiles import RunFiles, column, has_column, load_run, strings
+from iads.report.replay.style import (
+    ASSET_COLOR,
+    EVENT_STYLE,
+    INTERCEPTOR_COLORS,
+    INTERCEPTOR_END_KINDS,
+    OUTCOME_COLORS,
+    RADAR_COLOR,
+    REPLAY_EPOCH,
+    RGBA,
+    TRACK_COLOR,
+    TYPE_PALETTE,
+    UNIT_COLOR,
+    _color,
+    _fmt_t,
+    _interval,
+    _label,
+    _line,
+    _props,
+    _samples,
+    _table_html,
+)
 
 __all__ = [
     "EVENT_STYLE",
@@ -69,127 +78,6 @@ __all__ = [
     "build_document",
     "write_czml",
 ]
-
-#: Calendar time of the scenario's t = 0 in the replay (a run has no date of its own).
-REPLAY_EPOCH = dt.datetime(2000, 1, 1, 0, 0, 0, tzinfo=dt.UTC)
-
-RGBA = tuple[int, int, int, int]
-
-#: Colour of a threat's outline and trail by outcome (summary.json ``threats[].outcome``).
-OUTCOME_COLORS: dict[str, RGBA] = {
-    "killed": (90, 220, 110, 255),
-    "leaked": (255, 60, 50, 255),
-    "survived": (255, 200, 40, 255),
-    "not launched": (150, 150, 150, 255),
-    "friendly": (70, 150, 255, 255),
-}
-
-#: Colour of an interceptor by how its flight ended.
-INTERCEPTOR_COLORS: dict[str, RGBA] = {
-    "intercept": (0, 235, 255, 255),
-    "miss": (200, 200, 200, 255),
-    "wasted_on_false_track": (200, 90, 255, 255),
-    "in flight": (255, 255, 255, 255),
-}
-
-#: Event kinds shown as points: label and colour.
-EVENT_STYLE: dict[str, tuple[str, RGBA]] = {
-    "threat_launch": ("threat launch", (255, 140, 0, 255)),
-    "launch": ("interceptor launch", (0, 170, 255, 255)),
-    "intercept": ("intercept", (90, 255, 110, 255)),
-    "miss": ("miss", (200, 200, 200, 255)),
-    "wasted_on_false_track": ("wasted shot", (200, 90, 255, 255)),
-    "leak": ("leak", (255, 60, 50, 255)),
-    "impact": ("impact", (255, 0, 0, 255)),
-}
-
-#: Kinds that end an interceptor's flight.
-INTERCEPTOR_END_KINDS = ("intercept", "miss", "wasted_on_false_track")
-
-#: Colours of threat types, assigned in order of first appearance.
-TYPE_PALETTE: tuple[RGBA, ...] = (
-    (255, 120, 40, 255),
-    (230, 60, 200, 255),
-    (255, 230, 80, 255),
-    (255, 90, 90, 255),
-    (160, 110, 255, 255),
-    (255, 170, 170, 255),
-    (200, 255, 120, 255),
-    (255, 150, 230, 255),
-)
-UNIT_COLOR: RGBA = (40, 130, 255, 255)
-RADAR_COLOR: RGBA = (60, 170, 255, 255)
-ASSET_COLOR: RGBA = (255, 255, 255, 255)
-TRACK_COLOR: RGBA = (255, 255, 0, 255)
-
-EVENT_LABEL_S = 60.0  # an event's label is shown for this long after it [s]
-
-
-def _iso(t_s: float) -> dt.datetime:
-    return REPLAY_EPOCH + dt.timedelta(seconds=float(t_s))
-
-
-def _interval(t0_s: float, t1_s: float) -> TimeInterval:
-    return TimeInterval(start=_iso(t0_s), end=_iso(max(t1_s, t0_s)))
-
-
-def _color(rgba: RGBA, alpha: int | None = None) -> Color:
-    r, g, b, a = rgba
-    return Color(rgba=[r, g, b, a if alpha is None else alpha])
-
-
-def _solid(rgba: RGBA, alpha: int | None = None) -> Material:
-    return Material(solidColor=SolidColorMaterial(color=_color(rgba, alpha)))
-
-
-def _line(rgba: RGBA) -> PolylineMaterial:
-    return PolylineMaterial(solidColor=SolidColorMaterial(color=_color(rgba)))
-
-
-def _fmt_t(t_s: float) -> str:
-    m, s = divmod(float(t_s), 60.0)
-    return f"T+{int(m):d}:{s:04.1f}"
-
-
-def _samples(cols: tuple[np.ndarray, ...], decimals: tuple[int, ...]) -> list[float]:
-    """Interleave columns into CZML's flat sample list [t, a, b, c, t, ...], rounded."""
-    return (
-        np.column_stack([np.round(c, d) for c, d in zip(cols, decimals, strict=True)])
-        .ravel()
-        .tolist()
-    )
-
-
-def _props(iads_kind: str, **info: Any) -> dict[str, str]:
-    """Custom properties of a packet: plain strings only (Cesium reads arrays and objects
-    in ``properties`` as interval data)."""
-    return {"iads_kind": iads_kind, "iads_info": json.dumps(info, ensure_ascii=False)}
-
-
-def _table_html(rows: Iterable[tuple[str, Any]]) -> str:
-    cells = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows
-    )
-    return f'<table class="cesium-infoBox-defaultTable"><tbody>{cells}</tbody></table>'
-
-
-def _label(
-    text: str,
-    rgba: RGBA,
-    show: TimeIntervalCollection | bool = True,
-    offset_px: tuple[int, int] = (10, -10),
-) -> Label:
-    return Label(
-        text=text,
-        font="12px sans-serif",
-        fillColor=_color(rgba),
-        outlineColor=_color((0, 0, 0, 255)),
-        outlineWidth=2.0,
-        style=LabelStyles.FILL_AND_OUTLINE,
-        pixelOffset={"cartesian2": list(offset_px)},
-        show=show,
-    )
-
 
 class _Builder:
     """Collects the packets of one run's document."""
@@ -452,188 +340,15 @@ class _Builder:
                 ),
             )
 
-    # -- sites --------------------------------------------------------------------------
-    def sites(self) -> None:
-        run = self.run
-        if run.entities is None:
-            return
-        for kind, color, size in (("unit", UNIT_COLOR, 12), ("asset", ASSET_COLOR, 10)):
-            t = run.entities_of(kind)
-            for i, n, s, la, lo, al in zip(
-                column(t, "index"), strings(t, "name"),
-                strings(t, "system") if "system" in t.column_names else [None] * t.num_rows,
-                column(t, "lat_deg"), column(t, "lon_deg"), column(t, "alt_m"), strict=True,
-            ):  # fmt: skip
-                if not np.isfinite([la, lo, al]).all():
-                    continue
-                self.lat.append(np.array([la]))
-                self.lon.append(np.array([lo]))
-                rows = [("kind", "defense unit" if kind == "unit" else "defended asset")]
-                if s:
-                    rows.append(("system", s))
-                rows.append(("position", f"{la:.4f}°, {lo:.4f}°, {al:.0f} m"))
-                self.add(
-                    kind,
-                    Packet(
-                        id=f"{kind}/{int(i)}",
-                        name=n,
-                        description=_table_html(rows),
-                        position=Position(cartographicDegrees=[float(lo), float(la), float(al)]),
-                        point=Point(pixelSize=size, color=_color(color),
-                                    outlineColor=_color((0, 0, 0, 255)), outlineWidth=2),  # fmt: skip
-                        # Units above their point, assets below: they often share a site.
-                        label=_label(n, color, offset_px=(10, -10 if kind == "unit" else 14)),
-                        properties=_props(kind, index=int(i), system=s),
-                    ),
-                )
-        t = run.entities_of("radar")
-        for i, n, u, la, lo, al, r in zip(
-            column(t, "index"), strings(t, "name"), strings(t, "unit"), column(t, "lat_deg"),
-            column(t, "lon_deg"), column(t, "alt_m"), column(t, "max_range_m"), strict=True,
-        ):  # fmt: skip
-            if not (np.isfinite([la, lo, al]).all() and np.isfinite(r) and r > 0):
-                continue
-            self.add(
-                "radar",
-                Packet(
-                    id=f"radar/{int(i)}",
-                    name=f"{n} ({u})",
-                    description=_table_html(
-                        [("kind", "radar"), ("unit", u), ("instrumented range", f"{r / 1e3:.0f} km")]
-                    ),
-                    position=Position(cartographicDegrees=[float(lo), float(la), float(al)]),
-                    ellipse=Ellipse(
-                        semiMajorAxis=float(r),
-                        semiMinorAxis=float(r),
-                        height=0.0,
-                        fill=True,
-                        material=_solid(RADAR_COLOR, 18),
-                        outline=True,
-                        outlineColor=_color(RADAR_COLOR, 200),
-                        outlineWidth=1.0,
-                    ),
-                    properties=_props("radar", index=int(i), unit=u, max_range_m=float(r)),
-                ),
-            )
-
-    # -- events -------------------------------------------------------------------------
-    def events(self) -> None:
-        ev = self.run.events_of(*EVENT_STYLE)
-        kinds = strings(ev, "kind")
-        det = strings(ev, "details") if has_column(ev, "details") else [None] * ev.num_rows
-        for row, (t, k, tid, iid, uid, la, lo, al, d) in enumerate(
-            zip(
-                column(ev, "time_s"), kinds, column(ev, "threat_id"),
-                column(ev, "interceptor_id"), column(ev, "unit_id"), column(ev, "lat_deg"),
-                column(ev, "lon_deg"), column(ev, "alt_m"), det, strict=True,
-            )
-        ):  # fmt: skip
-            if not np.isfinite([t, la, lo, al]).all():
-                continue
-            label, color = EVENT_STYLE[k]
-            who = self.thing(tid) if tid >= 0 else ""
-            if k == "launch":
-                text = f"{label} #{iid} → {who or 'track'}"
-            elif k in INTERCEPTOR_END_KINDS:
-                text = f"{label} #{iid}" + (f": {who}" if who else "")
-            else:
-                text = f"{label}: {who}"
-            details = json.loads(d) if d else {}
-            rows = [("event", label), ("time", _fmt_t(t))]
-            if tid >= 0:
-                rows.append(("threat", who))
-            if iid >= 0:
-                rows.append(("interceptor", f"#{iid}"))
-            if uid >= 0:
-                rows.append(("unit", self.unit_names.get(int(uid), f"unit {uid}")))
-            rows += [(str(a), b) for a, b in sorted(details.items())]
-            ref = f"threat/{int(tid)}" if tid >= 0 else (
-                f"interceptor/{int(iid)}" if iid >= 0 else None)  # fmt: skip
-            self.add(
-                "event",
-                Packet(
-                    id=f"event/{row}",
-                    name=text,
-                    availability=_interval(t, self.duration_s),
-                    description=_table_html(rows),
-                    position=Position(cartographicDegrees=[float(lo), float(la), float(al)]),
-                    point=Point(pixelSize=7, color=_color(color),
-                                outlineColor=_color((0, 0, 0, 255)), outlineWidth=1),  # fmt: skip
-                    label=_label(
-                        text,
-                        color,
-                        show=TimeIntervalCollection(
-                            values=[
-                                IntervalValue(start=_iso(t), end=_iso(t + EVENT_LABEL_S),
-                                              value=True),
-                                IntervalValue(start=_iso(t + EVENT_LABEL_S),
-                                              end=_iso(max(self.duration_s, t + EVENT_LABEL_S)
-                                                       + 1), value=False),
-                            ]
-                        ),
-                    ),  # fmt: skip
-                    properties=_props("event", kind=k, label=label, time_s=round(float(t), 3),
-                                      text=text, entity=ref),  # fmt: skip
-                ),
-            )
-
-    # -- tracks -------------------------------------------------------------------------
-    def tracks(self) -> None:
-        tr = self.run.tracks
-        if tr is None or tr.num_rows == 0:
-            return
-        f = "tracks.parquet"
-        t = column(tr, "time_s", f)
-        tid = column(tr, "track_id", f)
-        pic = column(tr, "unit_id", f) if has_column(tr, "unit_id") else np.zeros(t.size, int)
-        lat, lon, alt = column(tr, "lat_deg", f), column(tr, "lon_deg", f), column(tr, "alt_m", f)
-        sig = column(tr, "sigma_m", f) if has_column(tr, "sigma_m") else np.full(t.size, np.nan)
-        order = np.lexsort((t, tid, pic))
-        key = np.stack([pic[order], tid[order]], axis=1)
-        starts = np.flatnonzero(np.r_[True, np.any(key[1:] != key[:-1], axis=1)])
-        for a, b in zip(starts, np.r_[starts[1:], order.size], strict=True):
-            rows = order[a:b]
-            rows = rows[np.isfinite(lat[rows]) & np.isfinite(lon[rows]) & np.isfinite(alt[rows])]
-            if rows.size == 0:
-                continue
-            u, k = int(pic[rows[0]]), int(tid[rows[0]])
-            ts = t[rows]
-            pos = _samples((ts, lon[rows], lat[rows], alt[rows]), (2, 6, 6, 1))
-            s = np.nan_to_num(sig[rows], nan=0.0)
-            radii = np.round(np.column_stack([ts, s, s, s]), 1).ravel().tolist()
-            pk = Packet(
-                id=f"track/{u}/{k}",
-                name=f"track {k} ({self.unit_names.get(u, f'unit {u}')})",
-                availability=_interval(ts[0], ts[-1]),
-                description=_table_html(
-                    [("kind", "air-picture track"), ("picture of", self.unit_names.get(u, u)),
-                     ("track id", k), ("first", _fmt_t(ts[0])), ("last", _fmt_t(ts[-1]))]
-                ),  # fmt: skip
-                position=Position(
-                    epoch=REPLAY_EPOCH,
-                    cartographicDegrees=pos,
-                    interpolationAlgorithm=InterpolationAlgorithms.LAGRANGE,
-                    interpolationDegree=1,
-                ),
-                point=Point(pixelSize=4, color=_color(TRACK_COLOR)),
-                ellipsoid=Ellipsoid(
-                    radii=EllipsoidRadii(epoch=REPLAY_EPOCH, cartesian=radii),
-                    material=_solid(TRACK_COLOR, 60),
-                    outline=False,
-                )
-                if np.any(s > 0)
-                else None,
-                properties=_props("track", unit_id=u, track_id=k),
-            )
-            self.add("track", pk)
-
     # -- document -----------------------------------------------------------------------
     def meta(self) -> Packet:
         lat = np.concatenate(self.lat) if self.lat else np.array([0.0])
         lon = np.concatenate(self.lon) if self.lon else np.array([0.0])
         s, n = float(np.min(lat)), float(np.max(lat))
         w, e = float(np.min(lon)), float(np.max(lon))
-        pad_lat, pad_lon = max(0.1 * (n - s), 0.2), max(0.1 * (e - w), 0.2)
+        # A margin of a quarter of the extent (at least 1°): the coasts and cities
+        # around the engagement give the picture its bearings.
+        pad_lat, pad_lon = max(0.25 * (n - s), 1.0), max(0.25 * (e - w), 1.0)
         bbox = [w - pad_lon, max(s - pad_lat, -89.0), e + pad_lon, min(n + pad_lat, 89.0)]
         legend = {
             "types": {k: list(v) for k, v in self.type_colors.items()},
@@ -660,11 +375,13 @@ class _Builder:
         )
 
     def document(self) -> Document:
-        self.sites()
+        from iads.report.replay import layers
+
+        layers.sites(self)
         self.threats()
         self.interceptors()
-        self.events()
-        self.tracks()
+        layers.events(self)
+        layers.tracks(self)
         meta = self.meta()
         preamble = Packet(
             id="document",
