@@ -62,8 +62,8 @@ def run(
     no_plot: Annotated[bool, typer.Option("--no-plot", help="Do not draw engagement.png.")] = False,
 ) -> None:
     """Run one replication and write events.parquet, summary.json, entities.parquet,
-    truth.parquet, replay.czml (the 3D replay: 'iads view') and engagement.png to the
-    output folder."""
+    tracks.parquet, truth.parquet, replay.czml (the 3D replay: 'iads view') and
+    engagement.png to the output folder."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from iads.engine import simulate
@@ -89,7 +89,7 @@ def run(
                 bar.update(task, completed=t_s)
                 last[0] = t_s
 
-        result = simulate(loaded, seed, progress=tick)
+        result = simulate(loaded, seed, progress=tick, record_tracks=True)
     out.print(summary_tables(result.summary()))
     out.print(exposure_table(result.summary()))
     files = write_run(result, out_dir, plot=not no_plot, truth_rate_hz=truth_rate or None)

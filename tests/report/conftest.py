@@ -20,6 +20,6 @@ def replay_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if os.environ.get("IADS_REPLAY_RUN"):
         return Path(os.environ["IADS_REPLAY_RUN"])
     out = tmp_path_factory.mktemp("replay") / "run"
-    result = simulate(load_scenario(str(REPLAY_SCENARIO)))
+    result = simulate(load_scenario(str(REPLAY_SCENARIO)), record_tracks=True)
     write_run(result, out, plot=False, truth_rate_hz=1.0)
     return out

@@ -111,12 +111,19 @@ def _expected_counts(run: Path) -> dict[str, int]:
     n = {k: int(pc.sum(pc.equal(kinds, k)).as_py() or 0) for k in EVENT_STYLE}
     by = {k: int(pc.sum(pc.equal(ent.column("kind"), k)).as_py()) for k in ("unit", "radar",
                                                                              "asset")}  # fmt: skip
-    return {
+    out = {
         "threat": len(set(truth.column("id").to_pylist())),
         "interceptor": n["launch"],
         "event": sum(n.values()),
         **by,
     }
+    if (run / "tracks.parquet").exists():
+        tr = pq.read_table(run / "tracks.parquet")
+        keys = zip(tr.column("unit_id").to_pylist(), tr.column("track_id").to_pylist(),
+                   strict=True)  # fmt: skip
+        if tr.num_rows:
+            out["track"] = len(set(keys))
+    return out
 
 
 def _set_time(page, t_s: float) -> None:
@@ -205,9 +212,12 @@ def test_layer_toggles_hide_and_show(session: Session) -> None:
     assert not any(page.evaluate(shown))
     page.locator('#layers input[data-layer="coverage"]').check()
     assert all(page.evaluate(shown))
-    # This run has no tracks.parquet: the layer says so instead of pretending.
-    assert page.locator('#layers input[data-layer="tracks"]').is_disabled()
-    assert "No air-picture tracks" in page.locator("#tracks-note").inner_text()
+    tracks = "window.iadsReplay.dataSource.entities.values.filter(e => e.id.startsWith(" \
+        "'track/')).map(e => e.show)"
+    assert page.evaluate(tracks) and all(page.evaluate(tracks))
+    page.locator('#layers input[data-layer="tracks"]').uncheck()
+    assert not any(page.evaluate(tracks))
+    page.locator('#layers input[data-layer="tracks"]').check()
 
 
 def test_mid_run_picture_is_not_blank_and_frames_the_scenario(

@@ -41,6 +41,12 @@ def _seconds(iso: str) -> float:
     return (t - REPLAY_EPOCH).total_seconds()
 
 
+def _n_tracks(run: Path) -> int:
+    tr = pq.read_table(run / "tracks.parquet")
+    return len(set(zip(tr.column("unit_id").to_pylist(), tr.column("track_id").to_pylist(),
+                       strict=True)))  # fmt: skip
+
+
 def test_run_writes_a_valid_replay(replay_run: Path) -> None:
     text = (replay_run / "replay.czml").read_text(encoding="utf-8")
     doc = Document.model_validate_json(text)  # czml3's own validation of every packet
@@ -67,6 +73,7 @@ def test_one_packet_per_object_of_the_run(replay_run: Path) -> None:
         "unit": int(pc.sum(pc.equal(ent.column("kind"), "unit")).as_py()),
         "radar": int(pc.sum(pc.equal(ent.column("kind"), "radar")).as_py()),
         "asset": int(pc.sum(pc.equal(ent.column("kind"), "asset")).as_py()),
+        "track": _n_tracks(replay_run),
     }
     got = {k: len(_by_id(packets, k)) for k in expected}
     assert got == expected
@@ -163,6 +170,29 @@ def test_reader_accepts_renamed_columns(replay_run: Path, tmp_path: Path) -> Non
         t = pq.read_table(run / name)
         pq.write_table(t.rename_columns([ren.get(c, c) for c in t.column_names]), run / name)
     assert build_document(run).dumps() == build_document(replay_run).dumps()
+
+
+def test_recorded_tracks_follow_the_threats(replay_run: Path) -> None:
+    """The run's confirmed tracks (tracks.parquet) sit near the threats they follow: the
+    median distance from a track to the nearest true threat at its time is a few
+    position sigmas at most."""
+    tr = pq.read_table(replay_run / "tracks.parquet")
+    truth = pq.read_table(replay_run / "truth.parquet")
+    assert tr.num_rows > 0 and np.all(tr.column("pos_sigma_m").to_numpy() > 0)
+    t_tr = tr.column("time_s").to_numpy()
+    x_tr = np.column_stack(pymap3d.geodetic2ecef(*(tr.column(c).to_numpy() for c in (
+        "lat_deg", "lon_deg", "alt_m"))))  # fmt: skip
+    t_th = truth.column("time_s").to_numpy()
+    x_th = np.column_stack(pymap3d.geodetic2ecef(*(truth.column(c).to_numpy() for c in (
+        "lat_deg", "lon_deg", "alt_m"))))  # fmt: skip
+    d = []
+    for t in np.unique(np.round(t_tr)):  # truth is sampled at 1 Hz: compare at whole seconds
+        a, b = np.abs(t_tr - t) < 1e-6, t_th == t
+        if a.any() and b.any():
+            d.append(np.linalg.norm(x_tr[a][:, None] - x_th[b][None], axis=-1).min(axis=1))
+    d = np.concatenate(d)
+    assert d.size > 10
+    assert np.median(d) < 3 * np.median(tr.column("pos_sigma_m").to_numpy()) + 200.0
 
 
 def test_tracks_layer_when_the_run_has_tracks(replay_run: Path, tmp_path: Path) -> None:

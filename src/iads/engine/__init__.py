@@ -34,10 +34,22 @@ def simulate(
     seed: int | None = None,
     *,
     progress: Callable[[float], None] | None = None,
+    record_tracks: bool = False,
 ) -> Result:
-    """Run one replication of a loaded scenario (``seed`` overrides the scenario's)."""
+    """Run one replication of a loaded scenario (``seed`` overrides the scenario's);
+    ``record_tracks`` keeps the air pictures' confirmed tracks (``Result.tracks``)."""
+    from iads.engine.tracklog import TrackRecorder
+
     t0 = time.perf_counter()
     built = build(loaded, seed)
-    log, state = simulate_built(built, progress=progress)
+    rec = TrackRecorder() if record_tracks else None
+    log, state = simulate_built(built, progress=progress, record=rec)
     used_seed = loaded.scenario.settings.seed if seed is None else seed
-    return Result(built, log.table(), state.truth, used_seed, time.perf_counter() - t0)
+    return Result(
+        built,
+        log.table(),
+        state.truth,
+        used_seed,
+        time.perf_counter() - t0,
+        tracks=rec.table() if rec is not None else None,
+    )

@@ -21,6 +21,7 @@ import numpy as np
 
 from iads.c2.stage import battle_management
 from iads.engine.picture import new_picture, setup_pictures, update_pictures
+from iads.engine.tracklog import TrackRecorder
 from iads.sensors.radar import next_scan_t_s
 from iads.sensors.stage import sense
 from iads.state import (
@@ -64,10 +65,12 @@ def simulate_built(
     progress: Callable[[float], None] | None = None,
     tracker: TrackerConfig = DEFAULT_TRACKER,
     stages: Stages = STAGES,
+    record: TrackRecorder | None = None,
 ) -> tuple[EventLog, RunState]:
     """Run the loop over ``b`` (read only); returns the event log and the final run state.
     Each unit tracks with its scenario ``tracker`` settings, or ``tracker`` when it has
-    none. The stages' random streams are spawned afresh from ``b.seed``."""
+    none. The stages' random streams are spawned afresh from ``b.seed``. ``record``
+    collects the pictures' confirmed tracks after every tracker update."""
     dt = b.scenario.settings.time_step_s
     duration = b.scenario.settings.duration_s
     truth = fly(b.threats.specs, duration, min(1.0, dt))
@@ -100,6 +103,8 @@ def simulate_built(
         # 2. sensing, 3. tracking, 4. battle management
         det, due = stages.sense(rs, t, pos, active)
         stages.track(rs, t, det, due)
+        if record is not None and due.size:
+            record.record(rs, t)
         stages.decide(rs, t)
         # 5. flyout: intercepts inside (t, t + dt]
         window = dt if k < n_steps else 0.0

@@ -31,6 +31,8 @@ class Result:
     seed: int
     wall_s: float = 0.0
     _summary: dict[str, Any] | None = field(default=None, repr=False)
+    #: The air pictures' confirmed tracks (``iads.engine.tracklog``), when recorded.
+    tracks: pa.Table | None = field(default=None, repr=False)
 
     # -- event access -------------------------------------------------------------------
     def _kind(self, kind: str) -> pa.Table:

@@ -48,6 +48,9 @@ def write_run(
         pq.write_table(truth_table(result, truth_rate_hz), files["truth"])
     files["entities"] = out / "entities.parquet"
     pq.write_table(entities_table(result.built), files["entities"])
+    if result.tracks is not None:
+        files["tracks"] = out / "tracks.parquet"
+        pq.write_table(result.tracks, files["tracks"])
     if "truth" in files:
         from iads.report.replay import write_czml
 
