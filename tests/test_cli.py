@@ -25,7 +25,8 @@ def test_run_default_scenario_writes_its_files(tmp_path: Path) -> None:
     proc = _iads("run", "--out", str(out), "--seed", "3", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "killed" in proc.stdout and "leaked" in proc.stdout
-    for name in ("events.parquet", "summary.json", "engagement.png", "truth.parquet"):
+    for name in ("events.parquet", "summary.json", "engagement.png", "truth.parquet",
+                 "entities.parquet", "tracks.parquet", "replay.czml"):  # fmt: skip
         assert (out / name).stat().st_size > 0, name
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["seed"] == 3

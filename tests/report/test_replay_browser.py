@@ -57,6 +57,7 @@ class Session:
     server: ReplayServer
     console: list[tuple[str, str]] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
+    routed: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -69,6 +70,7 @@ def session(replay_run: Path):
         s = Session(page=None, server=server)
 
         def route(r) -> None:
+            s.routed.append(r.request.url)
             url = urlsplit(r.request.url)
             if url.scheme in ("http", "https", "ws", "wss") and url.hostname not in LOOPBACK:
                 s.outside.append(r.request.url)
@@ -142,6 +144,9 @@ def test_page_loads_offline_without_console_errors(session: Session) -> None:
     assert session.outside == []
     served = session.server.served
     assert "/run/replay.czml" in served and "/static/cesium/Cesium.js" in served
+    # The interception saw the traffic (so an empty 'outside' means something): every
+    # request the server answered went through the route.
+    assert set(served) <= {urlsplit(u).path for u in session.routed}
     # The globe's imagery is the bundled Natural Earth II, served locally.
     assert any(p.startswith("/static/cesium/Assets/Textures/NaturalEarthII/") for p in served)
     assert session.timings["load_s"] < WAIT_MS / 1000
