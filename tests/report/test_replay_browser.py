@@ -46,9 +46,14 @@ VIEWPORT = {"width": 1280, "height": 720}
 WAIT_MS = 180_000  # generous: a loaded 2-core machine renders with SwiftShader slowly
 
 sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(
-    shutil.which(CHROMIUM) is None, reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which(CHROMIUM) is None,
+        reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)",
+    ),
+    # One worker runs every replay test: one simulated run, one browser.
+    pytest.mark.xdist_group("replay"),
+]
 
 
 @dataclass
