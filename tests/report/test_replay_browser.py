@@ -46,14 +46,9 @@ VIEWPORT = {"width": 1280, "height": 720}
 WAIT_MS = 180_000  # generous: a loaded 2-core machine renders with SwiftShader slowly
 
 sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = [
-    pytest.mark.skipif(
-        shutil.which(CHROMIUM) is None,
-        reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)",
-    ),
-    # One worker runs every replay test: one simulated run, one browser.
-    pytest.mark.xdist_group("replay"),
-]
+pytestmark = pytest.mark.skipif(
+    shutil.which(CHROMIUM) is None, reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+)
 
 
 @dataclass
@@ -66,7 +61,7 @@ class Session:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # one browser, even when other modules' tests interleave
 def session(replay_run: Path):
     server = start_server(replay_run)
     with sync_api.sync_playwright() as pw:
@@ -86,6 +81,8 @@ def session(replay_run: Path):
         context.route("**/*", route)
         context.on("request", lambda req: route_check(req.url, s))
         page = context.new_page()
+        # Actions wait for animation frames, which a loaded machine renders slowly.
+        page.set_default_timeout(WAIT_MS)
         page.on("console", lambda m: s.console.append((m.type, m.text)))
         page.on("pageerror", lambda e: s.console.append(("pageerror", str(e))))
         s.page = page
@@ -205,7 +202,7 @@ def test_info_box_shows_detection_and_interceptors(session: Session, replay_run:
         f"threat/{th['id']}",
     )
     body = page.frame_locator("iframe.cesium-infoBox-iframe").locator("body")
-    sync_api.expect(body).to_contain_text("first detection", timeout=30_000)
+    sync_api.expect(body).to_contain_text("first detection", timeout=WAIT_MS)
     text = body.inner_text()
     assert th["type"] in text and "killed" in text
     assert f"{th['first_detection']['range_km']:.1f} km" in text

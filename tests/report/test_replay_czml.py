@@ -25,9 +25,6 @@ from iads.report.replay.czml import EVENT_STYLE
 
 SHOWN_EVENTS = tuple(EVENT_STYLE)
 
-# One worker runs every replay test: one simulated run for all of them.
-pytestmark = pytest.mark.xdist_group("replay")
-
 
 def _packets(run: Path) -> list[dict]:
     return json.loads((run / "replay.czml").read_text(encoding="utf-8"))

@@ -16,9 +16,6 @@ import pytest
 from iads.errors import InputError
 from iads.report.replay.server import STATIC_DIR, start_server
 
-# One worker runs every replay test: one simulated run for all of them.
-pytestmark = pytest.mark.xdist_group("replay")
-
 
 def _get(url: str) -> tuple[int, bytes, str]:
     try:
