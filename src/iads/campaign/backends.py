@@ -38,12 +38,17 @@ _IN_FLIGHT_PER_WORKER = 2
 
 
 def replicate(loaded: LoadedScenario, point: int, rep: int, seed: int, events: bool) -> Replication:
-    """Run one replication; return its summary row and (if ``events``) its event log."""
+    """Run one replication; return its summary row and (if ``events``) its event log with
+    the name columns of ``events.parquet`` (docs/results.md)."""
     from iads.campaign.metrics import row_table
     from iads.engine import simulate
 
     result = simulate(loaded, seed)
-    return row_table(point, rep, seed, result.summary()), (result.events if events else None)
+    if not events:
+        return row_table(point, rep, seed, result.summary()), None
+    from iads.report.export import events_table  # the events.parquet of `iads run`
+
+    return row_table(point, rep, seed, result.summary()), events_table(result)
 
 
 def _annotate(exc: BaseException, task: Task) -> None:
