@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Group
+from rich.markup import escape
 from rich.table import Table
 
 __all__ = ["exposure_table", "summary_tables"]
@@ -83,9 +84,11 @@ def exposure_table(summary: dict[str, Any], max_rows: int = 40) -> Table:
     marked ``≥`` is censored: the target was seen on the first look after it appeared."""
     t = Table(title="Exposure (first detection per target and radar)", title_justify="left",
               padding=(0, 0, 0, 1))  # fmt: skip
-    for col in ("target", "radar", "unit", "first det. [s]", "range [km]", "detections",
-                "dwells"):  # fmt: skip
-        t.add_column(col, justify="left" if col in ("target", "radar", "unit") else "right")
+    for col in ("target", "radar", "unit"):
+        t.add_column(col, overflow="fold")
+    for col in ("first [s]", "range [km]", "detections", "dwells"):
+        # escape: rich would read "[s]" and "[km]" as markup and drop the units
+        t.add_column(escape(col), justify="right")
     rows = [(row["name"], r) for row in summary.get("exposure", []) for r in row["radars"]]
     captions = []
     if any(r.get("seen_at_launch") for _, r in rows):
