@@ -53,7 +53,8 @@ def small_scenario(
 
 
 def drone_to_town(km_east: float, **kw: Any) -> dict[str, Any]:
-    """A drone launched ``km_east`` km east of the town, aimed at it."""
+    """A drone (or the type ``kw["type"]``) launched ``km_east`` km east of the town, aimed
+    at it."""
     return {"type": "shahed136", "name": "drone", "target": "Town",
             "launch": {"lat": TOWN["lat"], "lon": TOWN["lon"] + km_east / 85.0}, **kw}
 

@@ -66,6 +66,7 @@ def test_no_unit_enabled(tmp_path) -> None:
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow,
           HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(
+    kind=st.sampled_from(["shahed136", "tomahawk", "iskander", "su24"]),
     km=st.floats(2.0, 40.0),
     count=st.integers(1, 3),
     route_km=st.floats(1.0, 10.0),
@@ -77,13 +78,14 @@ def test_no_unit_enabled(tmp_path) -> None:
     seed=st.integers(0, 2**31),
 )
 def test_any_small_scenario_gives_consistent_files(
-    tmp_path_factory, km, count, route_km, launch_s, duration_s, hold_fire, enabled,
+    tmp_path_factory, kind, km, count, route_km, launch_s, duration_s, hold_fire, enabled,
     with_friend, seed,
 ) -> None:  # fmt: skip
     friends = [{"type": "f16", "launch": {"lat": 40.2, "lon": 32.8},
                 "waypoints": [{"lat": 40.2, "lon": 33.2}]}] if with_friend else []  # fmt: skip
     sc = small_scenario(
-        [drone_to_town(km, count=count, launch_time_s=launch_s), waypoint_route(route_km)],
+        [drone_to_town(km, count=count, launch_time_s=launch_s, type=kind),
+         waypoint_route(route_km)],
         friendlies=friends, duration_s=duration_s, enabled=enabled, hold_fire=hold_fire,
         seed=seed,
     )  # fmt: skip
