@@ -27,7 +27,6 @@ from iads.campaign import (
 )
 from iads.engine import simulate
 from iads.errors import InputError
-from iads.report.export import events_table
 
 SWEEP = "scenario: small.yaml\nreplications: 2\nseed: 42\nsweep:\n  threats[0].count: [2, 4]\n"
 
@@ -79,7 +78,7 @@ def test_stored_replication_is_the_engine_result_and_reproducible(reference) -> 
     result = simulate(point.loaded, row["seed"])
     assert row["totals.killed"] == result.summary()["totals"]["killed"]
     events = pq.read_table(Store(out).events_path(row["point"], row["rep"]))
-    expected = events_table(result)  # the engine's columns, then the name columns
+    expected = result.events_with_names()  # the engine's columns, then the name columns
     assert events.schema.equals(expected.schema, check_metadata=True)
     for name in events.column_names:  # NaN positions (no position) compare equal here
         a, b = events.column(name).to_numpy(), expected.column(name).to_numpy()

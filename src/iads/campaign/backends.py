@@ -44,11 +44,8 @@ def replicate(loaded: LoadedScenario, point: int, rep: int, seed: int, events: b
     from iads.engine import simulate
 
     result = simulate(loaded, seed)
-    if not events:
-        return row_table(point, rep, seed, result.summary()), None
-    from iads.report.export import events_table  # the events.parquet of `iads run`
-
-    return row_table(point, rep, seed, result.summary()), events_table(result)
+    row = row_table(point, rep, seed, result.summary())
+    return row, (result.events_with_names() if events else None)
 
 
 def _annotate(exc: BaseException, task: Task) -> None:

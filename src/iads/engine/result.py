@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,16 @@ class Fates:
         return {k: int((getattr(self, k) & sel).sum()) for k in _COUNTED}
 
 
+def _names_of(ids: NDArray[np.integer], names: Sequence[str]) -> pa.DictionaryArray:
+    """Dictionary-encoded names of ``ids`` (null where the id is -1: none)."""
+    ids = np.asarray(ids, np.int64)
+    valid = (ids >= 0) & (ids < len(names))
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.where(valid, ids, 0).astype(np.int32), mask=~valid),
+        pa.array(list(names) or [""], pa.string()),
+    )
+
+
 @dataclass
 class Result:
     """One replication: ``events`` (pyarrow table, :data:`iads.state.events.EVENT_SCHEMA`),
@@ -88,6 +99,23 @@ class Result:
     def events_of(self, kind: str) -> pa.Table:
         """The events of one kind (e.g. ``"intercept"``)."""
         return self._kind(kind)
+
+    def events_with_names(self) -> pa.Table:
+        """The event log as written to ``events.parquet``: the engine's columns
+        (:data:`iads.state.events.EVENT_SCHEMA`) and, after them, the names the ids stand
+        for: ``threat_name`` (entity name), ``unit_name`` (defense unit), ``radar_name``
+        (the radar's catalog key; ``radar_id`` tells two radars of one type apart), null
+        where the id is -1 (docs/results.md)."""
+        b = self.built
+        ev = self.events
+        for col, names in (
+            ("threat", b.threats.names),
+            ("unit", b.units.names),
+            ("radar", b.radars.keys),
+        ):
+            ids = ev.column(f"{col}_id").to_numpy()
+            ev = ev.append_column(f"{col}_name", _names_of(ids, names))
+        return ev
 
     def _with_event(self, kind: str) -> NDArray[np.bool_]:
         """(n,) whether each entity has at least one event of ``kind``."""

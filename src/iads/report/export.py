@@ -14,34 +14,7 @@ import pyarrow.parquet as pq
 from iads.engine.result import Result
 from iads.threats import truth_table as threat_truth_table
 
-__all__ = ["events_table", "truth_table", "write_run"]
-
-
-def _names_of(ids: np.ndarray, names: tuple[str, ...] | list[str]) -> pa.DictionaryArray:
-    """Dictionary-encoded names of ``ids`` (null where the id is -1: none)."""
-    ids = np.asarray(ids, np.int64)
-    valid = (ids >= 0) & (ids < len(names))
-    return pa.DictionaryArray.from_arrays(
-        pa.array(np.where(valid, ids, 0).astype(np.int32), mask=~valid),
-        pa.array(list(names) or [""], pa.string()),
-    )
-
-
-def events_table(result: Result) -> pa.Table:
-    """The event log as written to ``events.parquet``: the engine's columns
-    (:data:`iads.engine.events.EVENT_SCHEMA`) and, after them, the names the ids stand for:
-    ``threat_name`` (entity name), ``unit_name`` (defense unit), ``radar_name`` (the
-    radar's catalog key; ``radar_id`` tells two radars of one type apart), null where the
-    id is -1."""
-    b = result.built
-    ev = result.events
-    for col, names in (
-        ("threat", b.threats.names),
-        ("unit", b.units.names),
-        ("radar", b.radars.keys),
-    ):
-        ev = ev.append_column(f"{col}_name", _names_of(ev.column(f"{col}_id").to_numpy(), names))
-    return ev
+__all__ = ["truth_table", "write_run"]
 
 
 def truth_table(result: Result, rate_hz: float = 1.0) -> pa.Table:
@@ -63,7 +36,7 @@ def write_run(
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     files["events"] = out / "events.parquet"
-    pq.write_table(events_table(result), files["events"])
+    pq.write_table(result.events_with_names(), files["events"])
     files["summary"] = out / "summary.json"
     files["summary"].write_text(
         json.dumps(result.summary(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
