@@ -21,8 +21,10 @@ def _iads(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_run_default_scenario_writes_its_files(tmp_path: Path) -> None:
+    # A folder named like the built-in does not hide it (regression: iads run failed).
+    (tmp_path / "default").mkdir()
     out = tmp_path / "out"
-    proc = _iads("run", "--out", str(out), "--seed", "3", cwd=tmp_path)
+    proc = _iads("run", "default", "--out", str(out), "--seed", "3", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "killed" in proc.stdout and "leaked" in proc.stdout
     for name in ("events.parquet", "summary.json", "engagement.png", "truth.parquet",
@@ -32,6 +34,7 @@ def test_run_default_scenario_writes_its_files(tmp_path: Path) -> None:
     assert summary["seed"] == 3
     events = pq.read_table(out / "events.parquet")
     assert events.num_rows == summary["events"]
+    assert {"threat_name", "unit_name", "radar_name"} <= set(events.column_names)
     assert (out / "engagement.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -114,7 +114,7 @@ def test_summary_kills_name_missile_unit_time_and_place(tmp_path) -> None:
     ev = r.events_of("intercept")
     killed = {int(i) for i in ev.column("threat_id").to_pylist()}
     for th in s["threats"]:
-        if th["id"] in killed:
+        if th["threat_id"] in killed:
             k = th["killed_by"]
             assert th["outcome"] == "killed"
             assert k["missile"] in ("48N6E3", "40N6E") and k["unit"] in ("A", "B")

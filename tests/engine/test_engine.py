@@ -150,11 +150,10 @@ def test_truth_table(default_result) -> None:
 
     tt = truth_table(default_result, rate_hz=0.1)
     assert isinstance(tt, pa.Table) and tt.num_rows > 0
-    assert set(tt.column_names) >= {"time_s", "id", "type", "lat_deg", "lon_deg", "alt_m"}
+    assert set(tt.column_names) >= {"time_s", "threat_id", "name", "type", "lat_deg", "alt_m"}
     # A killed threat has no truth rows after its kill.
     kills = default_result.events_of("intercept")
     i = int(kills.column("threat_id")[0].as_py())
     t_kill = float(kills.column("time_s")[0].as_py())
-    name = default_result.built.threats.names[i]
-    times = tt.filter(pa.compute.equal(tt.column("id"), name)).column("time_s").to_numpy()
+    times = tt.filter(pa.compute.equal(tt.column("threat_id"), i)).column("time_s").to_numpy()
     assert times.size > 0 and times.max() <= t_kill

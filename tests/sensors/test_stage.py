@@ -83,8 +83,11 @@ def test_rotating_radar_reports_once_per_rotation_at_the_beam_time(demo) -> None
 def test_false_alarm_rate_matches_the_cell_count(demo) -> None:
     b = demo.built
     det = demo.events_of("detection")
-    fa = det.column("threat_id").to_numpy() < 0
-    rid = det.column("radar_id").to_numpy()
+    assert np.all(det.column("threat_id").to_numpy() >= 0)  # false alarms are apart
+    fas = demo.events_of("false_alarm")
+    assert np.all(fas.column("threat_id").to_numpy() == -1)
+    rid = fas.column("radar_id").to_numpy()
+    fa = np.ones(rid.size, bool)
     for k in np.flatnonzero(b.radars.rotating):
         n = int(np.sum(fa & (rid == k)))
         mean = b.radars.fa_per_sweep[k] * b.scenario.settings.duration_s / b.radars.sweep_s[k]

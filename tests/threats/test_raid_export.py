@@ -89,8 +89,9 @@ def test_truth_table_rows_only_while_active():
     tab = truth_table(truth, ["a", "b"], ["drone", "aircraft"], rate_hz=2.0)
     assert tab.schema.equals(TRUTH_SCHEMA)
     d = tab.to_pydict()
-    t_a = np.array([t for t, i in zip(d["time_s"], d["id"], strict=True) if i == "a"])
-    t_b = np.array([t for t, i in zip(d["time_s"], d["id"], strict=True) if i == "b"])
+    t_a = np.array([t for t, i in zip(d["time_s"], d["name"], strict=True) if i == "a"])
+    t_b = np.array([t for t, i in zip(d["time_s"], d["name"], strict=True) if i == "b"])
+    assert [i for i, n in zip(d["threat_id"], d["name"], strict=True) if n == "b"][0] == 1
     assert t_a.min() == 10.0 and t_a.max() < truth.end_t_s[0]
     assert t_b.min() == 0.0 and t_b.max() < truth.end_t_s[1]
     assert len(t_a) == int(np.ceil((truth.end_t_s[0] - 10.0) * 2))

@@ -38,12 +38,14 @@ _IN_FLIGHT_PER_WORKER = 2
 
 
 def replicate(loaded: LoadedScenario, point: int, rep: int, seed: int, events: bool) -> Replication:
-    """Run one replication; return its summary row and (if ``events``) its event log."""
+    """Run one replication; return its summary row and (if ``events``) its event log with
+    the name columns of ``events.parquet`` (docs/results.md)."""
     from iads.campaign.metrics import row_table
     from iads.engine import simulate
 
     result = simulate(loaded, seed)
-    return row_table(point, rep, seed, result.summary()), (result.events if events else None)
+    row = row_table(point, rep, seed, result.summary())
+    return row, (result.events_with_names() if events else None)
 
 
 def _annotate(exc: BaseException, task: Task) -> None:

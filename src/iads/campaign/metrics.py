@@ -77,6 +77,8 @@ def _leaves(obj: Any, prefix: str, out: dict[str, float | None]) -> None:
     if isinstance(obj, dict):
         for k, v in obj.items():
             _leaves(v, f"{prefix}.{k}" if prefix else str(k), out)
+    elif obj is None and prefix.startswith("cost."):
+        out[prefix] = None  # a cost not public: undefined, not absent or zero
     elif isinstance(obj, bool):
         out[prefix] = float(obj)
     elif isinstance(obj, (int, float)):
@@ -88,7 +90,8 @@ def flatten_summary(summary: dict[str, Any]) -> dict[str, float | None]:
 
     Derived beyond the summary's own numbers: ``no_leaker`` (1 if no threat leaked),
     ``first_detection_km.<type>`` (mean range of first detection over the threats of
-    that type that were detected; None if none was), ``units.<name>.fired``, and
+    that type that were detected, censored first detections (``seen_at_launch``) left
+    out; None if none is left), ``units.<name>.fired``, and
     ``interceptors_fired.<missile>`` for every missile the units carry (0 if unfired).
     A ratio without a denominator (exchange ratio with no kill) is None, not a number.
     """
@@ -111,7 +114,9 @@ def flatten_summary(summary: dict[str, Any]) -> dict[str, float | None]:
         for th in threats:
             ranges.setdefault(th.get("type", "?"), [])
             fd = th.get("first_detection")
-            if fd and fd.get("range_km") is not None:
+            # A threat seen when it appeared tells where it appeared, not how far the
+            # radars see: censored, left out of the range statistics.
+            if fd and fd.get("range_km") is not None and not fd.get("seen_at_launch"):
                 ranges[th.get("type", "?")].append(float(fd["range_km"]))
         for typ, r in ranges.items():
             out[f"first_detection_km.{typ}"] = sum(r) / len(r) if r else None

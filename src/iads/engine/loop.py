@@ -138,7 +138,8 @@ def _log_launches(rs: RunState, duration: float) -> None:
 
 
 def _leak(rs: RunState, i: int) -> None:
-    """Threat ``i`` reached the end of its route: a leaker, and an impact on its asset."""
+    """Threat ``i`` reached the end of its route alive: with a target asset, a leaker and an
+    impact on its asset; with waypoints only, the end of its route (it survived)."""
     if rs.status[i] != FLYING:
         return
     rs.status[i] = LEAKED
@@ -146,17 +147,19 @@ def _leak(rs: RunState, i: int) -> None:
     p, _, _ = rs.truth.state_at(t_end)
     lat, lon, h = lla(p[i])
     a = int(rs.built.threats.target_asset[i])
+    if a < 0:
+        rs.log.add("route_end", t_end, threat_id=i, lat_deg=lat, lon_deg=lon, alt_m=h)
+        return
     rs.log.add("leak", t_end, threat_id=i, lat_deg=lat, lon_deg=lon, alt_m=h)
-    if a >= 0:
-        rs.log.add(
-            "impact",
-            t_end,
-            threat_id=i,
-            lat_deg=lat,
-            lon_deg=lon,
-            alt_m=h,
-            details=[{"asset": rs.built.asset_names[a]}],
-        )
+    rs.log.add(
+        "impact",
+        t_end,
+        threat_id=i,
+        lat_deg=lat,
+        lon_deg=lon,
+        alt_m=h,
+        details=[{"asset": rs.built.asset_names[a]}],
+    )
 
 
 def _next_step(rs: RunState, k: int, n_steps: int, dt: float, t_end: np.ndarray) -> int:

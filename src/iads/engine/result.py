@@ -1,23 +1,79 @@
 """The result of one run: the event log, the truth, and the summary derived from them.
 
 Every number of the summary is computed from the event log (and the scenario's initial
-state), never counted separately during the run.
+state), never counted separately during the run. The fate of each entity has one
+definition (:data:`OUTCOMES`), used alike by the totals, the per-type counts, the
+per-threat rows and the map.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from numpy.typing import NDArray
 
 from iads.state import Built
 from iads.threats import Truth
 
-__all__ = ["Result"]
+__all__ = ["OUTCOMES", "Fates", "Result"]
+
+#: The fate of an entity at the end of a run, exactly one each:
+#: ``killed`` (an interceptor killed it), ``leaked`` (it reached the end of its route
+#: alive with a target asset: a ``leak`` event, then an ``impact``), ``survived`` (it
+#: reached the end of a route of waypoints only, no target: a ``route_end`` event),
+#: ``flying`` (launched, still in the air when the run ended), ``not launched`` (its
+#: launch time lies after the end of the run).
+OUTCOMES = ("killed", "leaked", "survived", "flying", "not launched")
+
+_COUNTED = ("detected", "engaged", "killed", "leaked", "survived", "flying")
+
+
+@dataclass(frozen=True)
+class Fates:
+    """Per entity (threats and friendly aircraft, shape (n,)), what the event log says
+    happened to it."""
+
+    launched: NDArray[np.bool_]
+    detected: NDArray[np.bool_]
+    engaged: NDArray[np.bool_]
+    killed: NDArray[np.bool_]
+    leaked: NDArray[np.bool_]
+    survived: NDArray[np.bool_]
+    hostile: NDArray[np.bool_]  # False for the friendly aircraft
+
+    @property
+    def flying(self) -> NDArray[np.bool_]:
+        return self.launched & ~self.killed & ~self.leaked & ~self.survived
+
+    def outcome(self) -> list[str]:
+        """One of :data:`OUTCOMES` per entity."""
+        code = np.select(
+            [self.killed, self.leaked, self.survived, self.launched],
+            [0, 1, 2, 3],
+            default=4,
+        )
+        return [OUTCOMES[c] for c in code]
+
+    def counts(self, sel: NDArray[np.bool_]) -> dict[str, int]:
+        """How many of the entities ``sel`` were detected, engaged, killed, leaked,
+        survived and are still flying."""
+        return {k: int((getattr(self, k) & sel).sum()) for k in _COUNTED}
+
+
+def _names_of(ids: NDArray[np.integer], names: Sequence[str]) -> pa.DictionaryArray:
+    """Dictionary-encoded names of ``ids`` (null where the id is -1: none)."""
+    ids = np.asarray(ids, np.int64)
+    valid = (ids >= 0) & (ids < len(names))
+    return pa.DictionaryArray.from_arrays(
+        pa.array(np.where(valid, ids, 0).astype(np.int32), mask=~valid),
+        pa.array(list(names) or [""], pa.string()),
+    )
 
 
 @dataclass
@@ -33,6 +89,7 @@ class Result:
     _summary: dict[str, Any] | None = field(default=None, repr=False)
     #: The air pictures' confirmed tracks (``iads.engine.tracklog``), when recorded.
     tracks: pa.Table | None = field(default=None, repr=False)
+    _fates: Fates | None = field(default=None, repr=False)
 
     # -- event access -------------------------------------------------------------------
     def _kind(self, kind: str) -> pa.Table:
@@ -45,199 +102,236 @@ class Result:
         """The events of one kind (e.g. ``"intercept"``)."""
         return self._kind(kind)
 
+    def events_with_names(self) -> pa.Table:
+        """The event log as written to ``events.parquet``: the engine's columns
+        (:data:`iads.state.events.EVENT_SCHEMA`) and, after them, the names the ids stand
+        for: ``threat_name`` (entity name), ``unit_name`` (defense unit), ``radar_name``
+        (the radar's catalog key; ``radar_id`` tells two radars of one type apart), null
+        where the id is -1 (docs/results.md)."""
+        b = self.built
+        ev = self.events
+        for col, names in (
+            ("threat", b.threats.names),
+            ("unit", b.units.names),
+            ("radar", b.radars.keys),
+        ):
+            ids = ev.column(f"{col}_id").to_numpy()
+            ev = ev.append_column(f"{col}_name", _names_of(ids, names))
+        return ev
+
+    def _with_event(self, kind: str) -> NDArray[np.bool_]:
+        """(n,) whether each entity has at least one event of ``kind``."""
+        col = self._kind(kind).column("threat_id").to_numpy()
+        out = np.zeros(self.built.threats.n, bool)
+        out[col[col >= 0]] = True
+        return out
+
+    def fates(self) -> Fates:
+        """What happened to each entity, from the event log."""
+        if self._fates is None:
+            th = self.built.threats
+            self._fates = Fates(
+                launched=self._with_event("threat_launch"),
+                detected=self._with_event("detection"),
+                engaged=self._with_event("launch"),
+                killed=self._with_event("intercept"),
+                leaked=self._with_event("leak"),
+                survived=self._with_event("route_end"),
+                hostile=~np.asarray(getattr(th, "friendly", np.zeros(th.n, bool)), bool),
+            )
+        return self._fates
+
+    def outcomes(self) -> list[str]:
+        """The outcome (one of :data:`OUTCOMES`) of every entity, friendlies included,
+        indexed like ``threat_id``."""
+        return self.fates().outcome()
+
     # -- summary ------------------------------------------------------------------------
     def summary(self) -> dict[str, Any]:
-        """The run's summary as a JSON-ready dict (derived from the event log)."""
+        """The run's summary as a JSON-ready dict (derived from the event log; every key
+        is described in docs/results.md)."""
         if self._summary is None:
             self._summary = self._summarize()
         return self._summary
 
     def _summarize(self) -> dict[str, Any]:
-        b = self.built
-        th = b.threats
-        n = th.n
-        ids = np.arange(n)
-
-        def threat_ids(kind: str) -> np.ndarray:
-            col = self._kind(kind).column("threat_id").to_numpy()
-            return col[col >= 0]
-
-        launched = np.zeros(n, bool)
-        launched[threat_ids("threat_launch")] = True
-        detected = np.zeros(n, bool)
-        detected[threat_ids("detection")] = True
-        engaged = np.zeros(n, bool)
-        engaged[threat_ids("launch")] = True
-        killed = np.zeros(n, bool)
-        killed[threat_ids("intercept")] = True
-        leaked = np.zeros(n, bool)
-        leaked[threat_ids("leak")] = True
-        flying = launched & ~killed & ~leaked
-        # Friendly aircraft fly among the threats; threat totals never count them.
-        friendly = getattr(th, "friendly", np.zeros(n, bool))
-        hostile = ~friendly
-        bm = self._battle_management(engaged, killed, detected, hostile)
-
-        launches = self._kind("launch")
-        fired_type = Counter(
-            json.loads(d)["missile"] for d in launches.column("details").to_pylist()
-        )
-        fired_unit = (
-            np.bincount(launches.column("unit_id").to_numpy(), minlength=b.units.n)
-            if launches.num_rows
-            else np.zeros(b.units.n, int)
-        )
-        m_unit = launches.column("unit_id").to_numpy()
-        m_type = np.array(
-            [
-                b.missiles.keys.index(json.loads(d)["missile"])
-                for d in launches.column("details").to_pylist()
-            ],
-            dtype=np.int64,
-        )
-        left = b.units.stock0.copy()
-        np.subtract.at(left, (m_unit, m_type), 1)
-
-        # First detection per threat: time, radar and range from the radar.
-        det = self._kind("detection")
-        first: dict[int, dict[str, Any]] = {}
-        if det.num_rows:
-            t = det.column("time_s").to_numpy()
-            tid = det.column("threat_id").to_numpy()
-            rid = det.column("radar_id").to_numpy()
-            keep = tid >= 0
-            order = np.lexsort((t[keep], tid[keep]))
-            tk, tt, rk = tid[keep][order], t[keep][order], rid[keep][order]
-            firsts = np.flatnonzero(np.r_[True, tk[1:] != tk[:-1]]) if tk.size else []
-            for j in firsts:
-                i, ti, r = int(tk[j]), float(tt[j]), int(rk[j])
-                p, _, _ = self.truth.state_at(ti)
-                rng_m = float(np.linalg.norm(p[i] - b.radars.pos_ecef_m[r]))
-                first[i] = {
-                    "time_s": round(ti, 3),
-                    "radar": b.radars.keys[r],
-                    "unit": b.units.names[int(b.radars.unit[r])],
-                    "range_km": round(rng_m / 1000.0, 1),
-                }
-
-        cost_fired = sum(
-            cnt * float(np.nan_to_num(b.missiles.cost_usd[b.missiles.keys.index(k)]))
-            for k, cnt in fired_type.items()
-        )
-        cost_killed = float(np.nansum(th.cost_usd[killed & hostile]))
-        missing_costs = {
-            "interceptors": sorted(
-                k for k in fired_type
-                if not np.isfinite(b.missiles.cost_usd[b.missiles.keys.index(k)])
-            ),
-            "threats_killed": sorted(
-                {th.type_key[i] for i in np.flatnonzero(killed & hostile)
-                 if not np.isfinite(th.cost_usd[i])}
-            ),
-        }
-        impacts = self._kind("impact")
-        hits = Counter(json.loads(d)["asset"] for d in impacts.column("details").to_pylist())
-
-        by_type: dict[str, dict[str, int]] = {}
-        for key in dict.fromkeys(th.type_key):
-            sel = np.array([k == key for k in th.type_key]) & hostile
-            if not sel.any():
-                continue
-            by_type[key] = {
-                "threats": int(sel.sum()),
-                "detected": int((detected & sel).sum()),
-                "engaged": int((engaged & sel).sum()),
-                "killed": int((killed & sel).sum()),
-                "leaked": int((leaked & sel).sum()),
-                "flying": int((flying & sel).sum()),
-            }
-        from iads.c2.iff import ASSUMPTIONS as IFF_ASSUMPTIONS
-        from iads.c2.threat import ASSUMPTIONS as THREAT_ASSUMPTIONS
         from iads.engine.flights import figures_not_flown
         from iads.sensors.exposure import exposure_summary
-        from iads.weapons.flyout import ASSUMPTIONS as FLYOUT_ASSUMPTIONS
 
-        C2_ASSUMPTIONS = THREAT_ASSUMPTIONS + (IFF_ASSUMPTIONS if friendly.any() else [])
-
+        b = self.built
+        fates = self.fates()
+        fired_by_type = self._interceptors_fired_by_type()
+        bm = self._battle_management(fates)
         return {
-            "scenario": b.scenario.name,
-            "seed": self.seed,
-            "duration_s": b.scenario.settings.duration_s,
-            "time_step_s": b.scenario.settings.time_step_s,
-            "totals": {
-                "threats": int(hostile.sum()),
-                "launched": int((launched & hostile).sum()),
-                "detected": int((detected & hostile).sum()),
-                "engaged": int((engaged & hostile).sum()),
-                "killed": int((killed & hostile).sum()),
-                "leaked": int((leaked & hostile).sum()),
-                "flying": int((flying & hostile).sum()),
-                "not_launched": int((~launched & hostile).sum()),
-            },
-            "by_threat_type": by_type,
-            "interceptors_fired": dict(sorted(fired_type.items())),
-            "units": [
-                {
-                    "name": b.units.names[u],
-                    "system": b.units.systems[u],
-                    "fired": int(fired_unit[u]),
-                    "left": {
-                        b.missiles.keys[m]: int(left[u, m])
-                        for m in range(b.missiles.n)
-                        if b.units.stock0[u, m] > 0
-                    },
-                }
-                for u in range(b.units.n)
-            ],
-            "asset_hits": {name: int(hits.get(name, 0)) for name in b.asset_names},
-            "cost": {
-                "interceptors_usd": cost_fired,
-                "threats_killed_usd": cost_killed,
-                # None when a unit cost on either side is not public (listed below): a
-                # ratio over the known costs only would be biased.
-                "exchange_ratio": (
-                    cost_fired / cost_killed
-                    if cost_killed > 0 and not any(missing_costs.values())
-                    else None
-                ),
-                "exchange_ratio_known_costs": (
-                    cost_fired / cost_killed if cost_killed > 0 and cost_fired > 0 else None
-                ),
-                "missing_unit_costs": missing_costs,
-            },
+            **self._run_header(),
+            "totals": self._totals(fates),
+            "by_threat_type": self._counts_by_threat_type(fates),
+            "interceptors_fired": dict(sorted(fired_by_type.items())),
+            "units": self._unit_rows(),
+            "asset_hits": self._asset_hits(),
+            "cost": self._cost_exchange(fired_by_type, fates),
             "battle_management": bm["summary"],
             "friendlies": bm["friendlies"],
-            "threats": [
-                {
-                    "id": int(i),
-                    "name": th.names[i],
-                    "type": th.type_key[i],
-                    "outcome": (
-                        "killed"
-                        if killed[i]
-                        else "leaked"
-                        if leaked[i] and th.target_asset[i] >= 0
-                        else "survived"
-                        if launched[i]
-                        else "not launched"
-                    ),
-                    "killed_by": bm["kills"].get(int(i)),
-                    "target": (
-                        b.asset_names[int(th.target_asset[i])] if th.target_asset[i] >= 0 else None
-                    ),
-                    "first_detection": first.get(int(i)),
-                }
-                for i in ids[hostile]
-            ],
+            "threats": self._threat_rows(fates, bm["kills"]),
             "exposure": exposure_summary(self.events, b, self.truth),
-            "assumed_figures": list(b.assumptions) + FLYOUT_ASSUMPTIONS + C2_ASSUMPTIONS,
-            "catalog_figures_not_flown": figures_not_flown(b.catalog, th.type_key),
+            "assumed_figures": self._assumed_figures(fates),
+            "catalog_figures_not_flown": figures_not_flown(b.catalog, b.threats.type_key),
             "events": self.events.num_rows,
         }
 
-    def _battle_management(
-        self, engaged: np.ndarray, killed: np.ndarray, detected: np.ndarray, hostile: np.ndarray
-    ) -> dict[str, Any]:
+    def _run_header(self) -> dict[str, Any]:
+        settings = self.built.scenario.settings
+        return {
+            "scenario": self.built.scenario.name,
+            "seed": self.seed,
+            "duration_s": settings.duration_s,
+            "time_step_s": settings.time_step_s,
+        }
+
+    def _totals(self, fates: Fates) -> dict[str, int]:
+        """Counts over the hostile entities (friendly aircraft are never threats)."""
+        hostile = fates.hostile
+        return {
+            "threats": int(hostile.sum()),
+            "launched": int((fates.launched & hostile).sum()),
+            **fates.counts(hostile),
+            "not_launched": int((~fates.launched & hostile).sum()),
+        }
+
+    def _counts_by_threat_type(self, fates: Fates) -> dict[str, dict[str, int]]:
+        types = np.asarray(self.built.threats.type_key, dtype=object)
+        out: dict[str, dict[str, int]] = {}
+        for key in dict.fromkeys(types[fates.hostile].tolist()):
+            sel = (types == key) & fates.hostile
+            out[key] = {"threats": int(sel.sum()), **fates.counts(sel)}
+        return out
+
+    def _launch_missile_keys(self) -> list[str]:
+        """The missile type of every interceptor launch, in event order."""
+        details = self._kind("launch").column("details").to_pylist()
+        return [json.loads(d)["missile"] for d in details]
+
+    def _interceptors_fired_by_type(self) -> Counter[str]:
+        return Counter(self._launch_missile_keys())
+
+    def _unit_rows(self) -> list[dict[str, Any]]:
+        """Per unit: name, system, interceptors fired and left per missile type."""
+        b = self.built
+        launches = self._kind("launch")
+        fired_by = launches.column("unit_id").to_numpy().astype(np.int64)
+        missile = np.array(
+            [b.missiles.keys.index(k) for k in self._launch_missile_keys()], dtype=np.int64
+        )
+        fired = np.bincount(fired_by, minlength=b.units.n) if fired_by.size else np.zeros(
+            b.units.n, np.int64
+        )
+        left = b.units.stock0.copy()
+        np.subtract.at(left, (fired_by, missile), 1)
+        return [
+            {
+                "name": b.units.names[u],
+                "system": b.units.systems[u],
+                "fired": int(fired[u]),
+                "left": {
+                    b.missiles.keys[m]: int(left[u, m])
+                    for m in range(b.missiles.n)
+                    if b.units.stock0[u, m] > 0
+                },
+            }
+            for u in range(b.units.n)
+        ]
+
+    def _asset_hits(self) -> dict[str, int]:
+        details = self._kind("impact").column("details").to_pylist()
+        hits = Counter(json.loads(d)["asset"] for d in details)
+        return {name: int(hits.get(name, 0)) for name in self.built.asset_names}
+
+    def _cost_exchange(self, fired_by_type: Counter[str], fates: Fates) -> dict[str, Any]:
+        """Interceptors spent and threats killed at public unit costs [USD]. A total with
+        an unknown unit cost in it is None (never a partial sum), and so is the exchange
+        ratio then: it is complete or absent."""
+        b = self.built
+        th = b.threats
+        unit_cost = {k: float(b.missiles.cost_usd[b.missiles.keys.index(k)]) for k in fired_by_type}
+        killed = np.flatnonzero(fates.killed & fates.hostile)
+        missing = {
+            "interceptors": sorted(k for k, c in unit_cost.items() if not np.isfinite(c)),
+            "threats_killed": sorted(
+                {th.type_key[i] for i in killed if not np.isfinite(th.cost_usd[i])}
+            ),
+        }
+        spent = (
+            None
+            if missing["interceptors"]
+            else float(sum(n * unit_cost[k] for k, n in fired_by_type.items()))
+        )
+        destroyed = None if missing["threats_killed"] else float(np.sum(th.cost_usd[killed]))
+        ratio = (
+            spent / destroyed
+            if spent is not None and destroyed is not None and destroyed > 0
+            else None
+        )
+        return {
+            "interceptors_usd": spent,
+            "threats_killed_usd": destroyed,
+            "exchange_ratio": ratio,
+            "missing_unit_costs": missing,
+        }
+
+    def _first_detection_by_threat(self) -> dict[int, dict[str, Any]]:
+        """Per detected threat, its first detection over all radars: time, radar, unit,
+        true range and whether it is censored (``seen_at_launch``)."""
+        from iads.sensors.exposure import first_detections
+
+        b = self.built
+        fd = first_detections(self.events, b, self.truth)
+        order = np.lexsort((fd.radar, fd.time_s, fd.threat))
+        tid = fd.threat[order]
+        firsts = order[np.r_[True, tid[1:] != tid[:-1]]] if tid.size else order
+        return {
+            int(fd.threat[j]): {
+                "time_s": round(float(fd.time_s[j]), 3),
+                "radar": b.radars.keys[fd.radar[j]],
+                "unit": b.units.names[int(b.radars.unit[fd.radar[j]])],
+                "range_km": round(float(fd.range_m[j]) / 1000.0, 1),
+                "seen_at_launch": bool(fd.seen_at_launch[j]),
+            }
+            for j in firsts
+        }
+
+    def _threat_rows(
+        self, fates: Fates, kills: dict[int, dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """One row per hostile entity: id, name, type, outcome, killer, target and first
+        detection."""
+        b = self.built
+        th = b.threats
+        outcome = fates.outcome()
+        first = self._first_detection_by_threat()
+        return [
+            {
+                "threat_id": int(i),
+                "name": th.names[i],
+                "type": th.type_key[i],
+                "outcome": outcome[i],
+                "killed_by": kills.get(int(i)),
+                "target": (
+                    b.asset_names[int(th.target_asset[i])] if th.target_asset[i] >= 0 else None
+                ),
+                "first_detection": first.get(int(i)),
+            }
+            for i in np.flatnonzero(fates.hostile)
+        ]
+
+    def _assumed_figures(self, fates: Fates) -> list[dict[str, Any]]:
+        from iads.c2.iff import ASSUMPTIONS as IFF_ASSUMPTIONS
+        from iads.c2.threat import ASSUMPTIONS as THREAT_ASSUMPTIONS
+        from iads.weapons.flyout import ASSUMPTIONS as FLYOUT_ASSUMPTIONS
+
+        iff = IFF_ASSUMPTIONS if (~fates.hostile).any() else []
+        return list(self.built.assumptions) + FLYOUT_ASSUMPTIONS + THREAT_ASSUMPTIONS + iff
+
+    def _battle_management(self, fates: Fates) -> dict[str, Any]:
         """Double engagements, missed threats, kills and fratricide, from the event log
         (``iads.c2.outcome``)."""
         from iads.c2.outcome import double_engagements, engageable
@@ -263,8 +357,8 @@ class Result:
             {**d, "threat": th.names[d["threat"]], "units": [b.units.names[u] for u in d["units"]]}
             for d in doubles
         ]
-        can = engageable(b, self.truth) & hostile & detected
-        missed = np.flatnonzero(can & ~engaged)
+        can = engageable(b, self.truth) & fates.hostile & fates.detected
+        missed = np.flatnonzero(can & ~fates.engaged)
         kills: dict[int, dict[str, Any]] = {}
         ic = self._kind("intercept")
         for row in ic.to_pylist():
@@ -276,7 +370,7 @@ class Result:
                 "lon_deg": round(float(row["lon_deg"]), 5),
                 "alt_m": round(float(row["alt_m"]), 1),
             }
-        friendly = ~hostile
+        friendly = ~fates.hostile
         return {
             "summary": {
                 "double_engagements": len(doubles),
@@ -287,9 +381,9 @@ class Result:
             },
             "friendlies": {
                 "aircraft": int(friendly.sum()),
-                "engaged": int((engaged & friendly).sum()),
-                "lost": int((killed & friendly).sum()),
-                "lost_names": [th.names[i] for i in np.flatnonzero(killed & friendly)],
+                "engaged": int((fates.engaged & friendly).sum()),
+                "lost": int((fates.killed & friendly).sum()),
+                "lost_names": [th.names[i] for i in np.flatnonzero(fates.killed & friendly)],
             },
             "kills": kills,
         }

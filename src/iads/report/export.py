@@ -1,6 +1,6 @@
 """Writing a run's files: ``events.parquet``, ``summary.json``, ``entities.parquet``,
 ``engagement.png`` and (optionally) ``truth.parquet`` with the ``replay.czml`` built from
-them."""
+them. Every column and key is described in docs/results.md."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ __all__ = ["truth_table", "write_run"]
 
 def truth_table(result: Result, rate_hz: float = 1.0) -> pa.Table:
     """The true trajectories while in flight (until the end of the route or the kill),
-    sampled at ``rate_hz``: ``iads.threats.TRUTH_SCHEMA`` (time_s, id = entity name, type,
-    lat_deg, lon_deg, alt_m, ECEF velocity vx/vy/vz [m/s])."""
+    sampled at ``rate_hz``: ``iads.threats.TRUTH_SCHEMA`` (time_s, threat_id as in the
+    events, name, type, geodetic lat_deg, lon_deg, alt_m, ECEF velocity vx/vy/vz_ecef_mps)."""
     tr, th = result.truth, result.built.threats
     end = tr.end_t_s.copy()
     kills = result.events_of("intercept")
@@ -38,7 +38,7 @@ def write_run(
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     files["events"] = out / "events.parquet"
-    pq.write_table(result.events, files["events"])
+    pq.write_table(result.events_with_names(), files["events"])
     files["summary"] = out / "summary.json"
     files["summary"].write_text(
         json.dumps(result.summary(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -1,9 +1,14 @@
 """The engagement map of one run: batteries with range rings, defended assets, and every
-threat's path coloured by its outcome, over coastlines and borders (lon/lat)."""
+entity's path coloured by its outcome (``iads.engine.result.OUTCOMES``; friendly
+aircraft apart), over coastlines and borders (lon/lat).
+
+Every outcome draws, including none at all: a run with no threat launched, no unit
+enabled, threats still flying at the end or routes of waypoints only gives a map."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -11,108 +16,145 @@ from iads.engine.result import Result
 from iads.geo import ecef_to_geodetic_rad
 from iads.report.basemap import draw_basemap, draw_range_ring
 
-__all__ = ["OUTCOME_COLORS", "plot_engagement"]
+__all__ = ["OUTCOME_COLORS", "map_categories", "plot_engagement"]
 
+#: Colour of a path per map category: the hostile outcomes, then friendly aircraft
+#: (``friendly``; ``friendly lost`` when our own interceptor killed it).
 OUTCOME_COLORS = {
     "killed": "tab:green",
     "leaked": "tab:red",
+    "survived": "tab:purple",
     "flying": "tab:orange",
     "not launched": "0.6",
+    "friendly": "tab:blue",
+    "friendly lost": "magenta",
 }
+
+#: Margin [deg] around what is drawn.
+_PAD_DEG = 1.0
+
+
+def map_categories(result: Result) -> list[str]:
+    """The map category (a key of :data:`OUTCOME_COLORS`) of every entity, indexed like
+    ``threat_id``: the outcome of a hostile entity, ``friendly`` / ``friendly lost`` for
+    friendly aircraft."""
+    fates = result.fates()
+    outcome = fates.outcome()
+    return [
+        o if fates.hostile[i] else ("friendly lost" if o == "killed" else "friendly")
+        for i, o in enumerate(outcome)
+    ]
+
+
+def _paths_lonlat(result: Result, max_drawn: int) -> tuple[list[np.ndarray], list[int]]:
+    """Each drawn entity's path (k, 2) lon/lat [deg] from its appearance to its kill, the
+    end of its route or the end of the run, and the entity index of each path."""
+    tr = result.truth
+    n = min(result.built.threats.n, max_drawn)
+    if n == 0 or tr.t_s.size == 0:
+        return [], []
+    kills = result.events_of("intercept")
+    kill_t = np.full(result.built.threats.n, np.inf)
+    np.minimum.at(
+        kill_t, kills.column("threat_id").to_numpy(), kills.column("time_s").to_numpy()
+    )
+    p = tr.pos_ecef_m[:, :n]
+    lat, lon, _ = ecef_to_geodetic_rad(p[..., 0], p[..., 1], p[..., 2])
+    lat, lon = np.rad2deg(lat), np.rad2deg(lon)  # (n_t, n)
+    paths, who = [], []
+    for i in range(n):  # a loop over the drawn paths (plotting edge)
+        t_end = min(tr.end_t_s[i], kill_t[i], tr.t_s[-1])
+        sel = (tr.t_s >= tr.launch_t_s[i]) & (tr.t_s <= t_end)
+        if sel.sum() < 2:
+            continue
+        paths.append(np.column_stack([lon[sel, i], lat[sel, i]]))
+        who.append(i)
+    return paths, who
+
+
+def _extent(points: list[np.ndarray]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(lon, lat) ranges [deg] around ``points`` (each (k, 2) lon/lat), padded and kept in
+    the map's bounds; the whole world when there is nothing to show."""
+    pts = np.concatenate([p.reshape(-1, 2) for p in points]) if points else np.zeros((0, 2))
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    if pts.size == 0:
+        return (-180.0, 180.0), (-90.0, 90.0)
+    lon = (max(pts[:, 0].min() - _PAD_DEG, -180.0), min(pts[:, 0].max() + _PAD_DEG, 180.0))
+    lat = (max(pts[:, 1].min() - _PAD_DEG, -90.0), min(pts[:, 1].max() + _PAD_DEG, 90.0))
+    return lon, lat
+
+
+def _draw_units(ax: Any, result: Result) -> None:
+    b = result.built
+    for u in range(b.units.n):
+        site = (b.units.lon_deg[u], b.units.lat_deg[u])
+        ax.plot(*site, marker="^", color="navy", ms=10, zorder=5)
+        ax.annotate(b.units.names[u], site, textcoords="offset points", xytext=(6, -12),
+                    fontsize=8, color="navy")  # fmt: skip
+        for m in np.flatnonzero(b.units.stock0[u] > 0):
+            r_m = float(b.missiles.max_range_m[m])
+            if not (np.isfinite(r_m) and r_m > 0.0):
+                continue
+            draw_range_ring(ax, b.units.lat_deg[u], b.units.lon_deg[u], r_m, color="navy",
+                            linewidth=0.8, linestyle="--", alpha=0.6, zorder=4)  # fmt: skip
+
+
+def _asset_lonlat(result: Result) -> np.ndarray:
+    """(a, 2) lon/lat [deg] of the defended assets."""
+    b = result.built
+    if not b.asset_names:
+        return np.zeros((0, 2))
+    e = np.asarray(b.asset_ecef_m, float).reshape(-1, 3)
+    lat, lon, _ = ecef_to_geodetic_rad(e[:, 0], e[:, 1], e[:, 2])
+    return np.column_stack([np.rad2deg(lon), np.rad2deg(lat)])
+
+
+def _draw_assets(ax: Any, result: Result, hits: dict[str, int]) -> None:
+    for (alon, alat), name in zip(_asset_lonlat(result), result.built.asset_names, strict=True):
+        ax.plot(alon, alat, marker="*", color="gold", mec="k", ms=14, zorder=6)
+        ax.annotate(f"{name} ({hits.get(name, 0)} hits)", (alon, alat),
+                    textcoords="offset points", xytext=(8, 6), fontsize=8)  # fmt: skip
 
 
 def plot_engagement(result: Result, path: str | Path, *, max_threats_drawn: int = 2000) -> Path:
-    """Write the engagement map of ``result`` to ``path`` (PNG) and return the path."""
+    """Write the engagement map of ``result`` to ``path`` (PNG) and return the path. At
+    most ``max_threats_drawn`` entities are drawn (the first ones by ``threat_id``)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
 
     b = result.built
     s = result.summary()
-    tr = result.truth
-    outcome = [t["outcome"] for t in s["threats"]]
-    end_t = {
-        int(i): float(t)
-        for i, t in zip(
-            result.events.column("threat_id").to_numpy(),
-            result.events.column("time_s").to_numpy(),
-            strict=True,
-        )
-    }
-    kills = result.events_of("intercept")
-    kill_t = dict(
-        zip(kills.column("threat_id").to_pylist(), kills.column("time_s").to_pylist(), strict=True)
-    )
-    del end_t
-    lat, lon, _ = ecef_to_geodetic_rad(
-        tr.pos_ecef_m[..., 0], tr.pos_ecef_m[..., 1], tr.pos_ecef_m[..., 2]
-    )
-    lat, lon = np.rad2deg(lat), np.rad2deg(lon)  # (n_t, n)
+    category = map_categories(result)
     fig, ax = plt.subplots(figsize=(10, 8), dpi=110)
-    segs, colors = [], []
-    for i in range(min(b.threats.n, max_threats_drawn)):
-        t_end = min(tr.end_t_s[i], kill_t.get(i, np.inf), tr.t_s[-1])
-        sel = (tr.t_s >= tr.launch_t_s[i]) & (tr.t_s <= t_end)
-        if sel.sum() < 2:
-            continue
-        segs.append(np.column_stack([lon[sel, i], lat[sel, i]]))
-        colors.append(OUTCOME_COLORS[outcome[i]])
-        if outcome[i] == "killed":
-            ax.plot(lon[sel, i][-1], lat[sel, i][-1], marker="x", color="tab:green", ms=6)
-    ax.add_collection(LineCollection(segs, colors=colors, linewidths=1.2, zorder=3))
-    for u in range(b.units.n):
-        ax.plot(b.units.lon_deg[u], b.units.lat_deg[u], marker="^", color="navy", ms=10, zorder=5)
-        ax.annotate(
-            b.units.names[u],
-            (b.units.lon_deg[u], b.units.lat_deg[u]),
-            textcoords="offset points",
-            xytext=(6, -12),
-            fontsize=8,
-            color="navy",
-        )
-        carried = b.units.stock0[u] > 0
-        for m in np.flatnonzero(carried):
-            draw_range_ring(
-                ax,
-                b.units.lat_deg[u],
-                b.units.lon_deg[u],
-                float(b.missiles.max_range_m[m]),
-                color="navy",
-                linewidth=0.8,
-                linestyle="--",
-                alpha=0.6,
-                zorder=4,
-            )
-    for a, name in enumerate(b.asset_names):
-        alat, alon = (np.rad2deg(x) for x in ecef_to_geodetic_rad(*b.asset_ecef_m[a])[:2])
-        ax.plot(alon, alat, marker="*", color="gold", mec="k", ms=14, zorder=6)
-        ax.annotate(
-            f"{name} ({s['asset_hits'][name]} hits)",
-            (alon, alat),
-            textcoords="offset points",
-            xytext=(8, 6),
-            fontsize=8,
-        )
-    all_lon = np.concatenate([sg[:, 0] for sg in segs] + [b.units.lon_deg])
-    all_lat = np.concatenate([sg[:, 1] for sg in segs] + [b.units.lat_deg])
-    pad = 1.0
-    draw_basemap(
-        ax, (all_lon.min() - pad, all_lon.max() + pad), (all_lat.min() - pad, all_lat.max() + pad)
-    )
-    from matplotlib.lines import Line2D
-
+    paths, who = _paths_lonlat(result, max_threats_drawn)
+    if paths:
+        colors = [OUTCOME_COLORS[category[i]] for i in who]
+        ax.add_collection(LineCollection(paths, colors=colors, linewidths=1.2, zorder=3))
+    for sg, i in zip(paths, who, strict=True):
+        if category[i] in ("killed", "friendly lost"):
+            ax.plot(sg[-1, 0], sg[-1, 1], marker="x", color=OUTCOME_COLORS[category[i]], ms=6)
+    _draw_units(ax, result)
+    _draw_assets(ax, result, s["asset_hits"])
+    sites = [np.column_stack([b.units.lon_deg, b.units.lat_deg]), _asset_lonlat(result)]
+    lon_rng, lat_rng = _extent(paths + sites)
+    draw_basemap(ax, lon_rng, lat_rng)
     handles = [
-        Line2D([], [], color=c, label=f"{k} ({outcome.count(k)})")
+        Line2D([], [], color=c, label=f"{k} ({category.count(k)})")
         for k, c in OUTCOME_COLORS.items()
-        if outcome.count(k)
+        if category.count(k)
     ]
-    handles += [Line2D([], [], color="navy", ls="--", label="max range per missile type")]
-    ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
+    if b.units.n:
+        handles.append(Line2D([], [], color="navy", ls="--", label="max range per missile type"))
+    if handles:
+        ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
+    tot = s["totals"]
     ax.set_title(
-        f"{s['scenario']} — seed {s['seed']}: {s['totals']['killed']} killed, "
-        f"{s['totals']['leaked']} leaked, {s['totals']['flying']} flying",
+        f"{s['scenario']} — seed {s['seed']}: {tot['killed']} killed, {tot['leaked']} leaked, "
+        f"{tot['survived']} survived, {tot['flying']} flying",
         fontsize=10,
     )
     path = Path(path)

@@ -5,32 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Group
+from rich.markup import escape
 from rich.table import Table
 
 __all__ = ["exposure_table", "summary_tables"]
 
 
+#: The per-type counts shown (``iads.engine.result.OUTCOMES``: one definition each).
+_COUNT_COLUMNS = ("threats", "detected", "engaged", "killed", "leaked", "survived", "flying")
+
+
+def _usd(value: float | None) -> str:
+    return "unknown (a unit cost is not public)" if value is None else f"{value:,.0f} USD"
+
+
 def summary_tables(summary: dict[str, Any]) -> Group:
     """The run's outcome by threat type, the interceptors fired and the assets hit."""
-    t = Table(title=f"{summary['scenario']} (seed {summary['seed']})", title_justify="left")
-    for col in ("threat type", "threats", "detected", "engaged", "killed", "leaked", "flying"):
-        t.add_column(col, justify="left" if col == "threat type" else "right")
+    # Left padding only: the eight columns fit an 80-column terminal.
+    t = Table(title=f"{summary['scenario']} (seed {summary['seed']})", title_justify="left",
+              padding=(0, 0, 0, 1))  # fmt: skip
+    t.add_column("threat type", no_wrap=True)
+    for col in _COUNT_COLUMNS:
+        t.add_column(col, justify="right")
     for key, row in summary["by_threat_type"].items():
-        t.add_row(
-            key,
-            *(
-                str(row[c])
-                for c in ("threats", "detected", "engaged", "killed", "leaked", "flying")
-            ),
-        )
+        t.add_row(key, *(str(row[c]) for c in _COUNT_COLUMNS))
     tot = summary["totals"]
-    t.add_row(
-        "[b]total[/b]",
-        *(
-            f"[b]{tot[c]}[/b]"
-            for c in ("threats", "detected", "engaged", "killed", "leaked", "flying")
-        ),
-    )
+    t.add_row("[b]total[/b]", *(f"[b]{tot[c]}[/b]" for c in _COUNT_COLUMNS))
     u = Table(title="Interceptors", title_justify="left")
     for col in ("unit", "system", "fired", "left"):
         u.add_column(col)
@@ -44,7 +44,8 @@ def summary_tables(summary: dict[str, Any]) -> Group:
     lines = [
         f"Interceptors fired by type: {fired}",
         f"Asset hits: {hits}",
-        "Cost exchange ratio (interceptors spent / threats killed, public unit costs): "
+        f"Cost: interceptors {_usd(cost['interceptors_usd'])}, threats killed "
+        f"{_usd(cost['threats_killed_usd'])}; exchange ratio (spent / killed): "
         + (f"{ratio:.2f}" if ratio is not None else "n/a"),
         *_battle_management_lines(summary),
         f"Assumed figures this result depends on: {len(summary['assumed_figures'])} "
@@ -79,19 +80,26 @@ def _battle_management_lines(summary: dict[str, Any]) -> list[str]:
 
 def exposure_table(summary: dict[str, Any], max_rows: int = 40) -> Table:
     """Per target and radar: first detection time and range, detections and dwells (from
-    the summary's ``exposure``; at most ``max_rows`` rows, earliest targets first)."""
-    t = Table(title="Exposure (first detection per target and radar)", title_justify="left")
-    for col in ("target", "radar", "unit", "first det. [s]", "range [km]", "detections",
-                "dwells"):  # fmt: skip
-        t.add_column(col, justify="left" if col in ("target", "radar", "unit") else "right")
-    n = 0
-    for row in summary.get("exposure", []):
-        for r in row["radars"]:
-            if n >= max_rows:
-                t.caption = "... (full list in summary.json)"
-                return t
-            dwells = "-" if r["dwells"] is None else str(r["dwells"])
-            t.add_row(row["name"], r["radar"], r["unit"], f"{r['first_time_s']:.1f}",
-                      f"{r['first_range_km']:.1f}", str(r["detections"]), dwells)  # fmt: skip
-            n += 1
+    the summary's ``exposure``; at most ``max_rows`` rows, earliest targets first). A range
+    marked ``≥`` is censored: the target was seen on the first look after it appeared."""
+    t = Table(title="Exposure (first detection per target and radar)", title_justify="left",
+              padding=(0, 0, 0, 1))  # fmt: skip
+    for col in ("target", "radar", "unit"):
+        t.add_column(col, overflow="fold")
+    for col in ("first [s]", "range [km]", "detections", "dwells"):
+        # escape: rich would read "[s]" and "[km]" as markup and drop the units
+        t.add_column(escape(col), justify="right")
+    rows = [(row["name"], r) for row in summary.get("exposure", []) for r in row["radars"]]
+    captions = []
+    if any(r.get("seen_at_launch") for _, r in rows):
+        captions.append("≥: seen when it appeared (the range is where it appeared)")
+    if len(rows) > max_rows:
+        captions.append("... (full list in summary.json)")
+    for name, r in rows[:max_rows]:
+        dwells = "-" if r["dwells"] is None else str(r["dwells"])
+        rng = f"{'≥' if r.get('seen_at_launch') else ''}{r['first_range_km']:.1f}"
+        t.add_row(name, r["radar"], r["unit"], f"{r['first_time_s']:.1f}", rng,
+                  str(r["detections"]), dwells)  # fmt: skip
+    if captions:
+        t.caption = "; ".join(captions)
     return t

@@ -44,11 +44,14 @@ def _builtin_text(name: str) -> str:
 def load_scenario(
     name_or_path: str | Path | None = None, catalog: Catalog | None = None
 ) -> LoadedScenario:
-    """Load a scenario file, or a built-in scenario by name (``None``: the default)."""
+    """Load a scenario file, or a built-in scenario by name (``None``: the default).
+
+    A path wins over a built-in name only when it is a file: a folder named ``default``
+    in the working directory does not hide the built-in ``default``."""
     catalog = catalog or load_catalog()
     name = DEFAULT_SCENARIO if name_or_path is None else str(name_or_path)
     path = Path(name)
-    if not path.exists() and name in builtin_names():
+    if not path.is_file() and name in builtin_names():
         text = _builtin_text(name)
         data, lines = load_yaml(text, f"<built-in scenario '{name}'>")
         return parse_scenario(data, lines, catalog, f"<built-in scenario '{name}'>", text)

@@ -15,7 +15,9 @@ Scheduling (first-order):
 - false alarms: a Poisson process in time with ``fa_per_sweep`` per sweep on average
   (the ``iads.sensors.clutter`` count over the resolution cells), each at the beam's
   azimuth at its time and uniform in range and elevation (uniform in cell space),
-  reported with threat id -1.
+  reported with threat id -1 and logged as ``false_alarm`` events at their measured
+  position (a random cell of the search volume: at long range and high elevation it
+  can lie far above any target, e.g. 220 km up at 250 km and 60 degrees).
 Draws, in this fixed order per call from ``rs.rng["sensors"]``: one uniform per
 radar-target dwell (detection), four normals per report (measurement noise), then for
 the false alarms the exponential gaps and three uniforms each.
@@ -84,16 +86,18 @@ def sense(
     det = _concat(t_s, parts)
     if det.n:
         lat, lon, h = target_geodetic(det.z_ecef_m)
-        rs.log.add(
-            "detection",
-            det.t_meas_s,
-            threat_id=det.threat,
-            radar_id=det.radar,
-            unit_id=ra.unit[det.radar],
-            lat_deg=np.rad2deg(lat),
-            lon_deg=np.rad2deg(lon),
-            alt_m=h,
-        )
+        real = det.threat >= 0
+        for kind, sel in (("detection", real), ("false_alarm", ~real)):
+            rs.log.add(
+                kind,
+                det.t_meas_s[sel],
+                threat_id=det.threat[sel],
+                radar_id=det.radar[sel],
+                unit_id=ra.unit[det.radar[sel]],
+                lat_deg=np.rad2deg(lat[sel]),
+                lon_deg=np.rad2deg(lon[sel]),
+                alt_m=h[sel],
+            )
     return det, due
 
 

@@ -19,15 +19,17 @@ __all__ = ["EVENT_KINDS", "EVENT_SCHEMA", "EventLog"]
 EVENT_KINDS = (
     "threat_launch",  # a threat appears (launch or entry into the scenario)
     "dwell",  # a radar looks at a target (search beam passing it, or a track dwell)
-    "detection",  # a radar reports a target (threat_id) or a false alarm (-1)
+    "detection",  # a radar reports a real target (threat_id >= 0), at its measured position
+    "false_alarm",  # a radar reports a noise crossing (no target), at its measured position
     "track_start",  # a tentative track is initiated
     "track_confirmed",  # a track is confirmed (M of N)
     "track_deleted",  # a track is dropped
     "launch",  # an interceptor is fired at a track
     "intercept",  # an interceptor kills a threat
     "miss",  # an interceptor fails (Pk draw, threat out of the basket, track lost)
-    "leak",  # a threat reaches the end of its route alive
-    "impact",  # a leaker hits a defended asset
+    "leak",  # a threat with a target asset reaches the end of its route alive
+    "impact",  # a leaker hits a defended asset (follows its leak)
+    "route_end",  # an entity with no target asset (waypoints only) ends its route alive
 )
 
 EVENT_SCHEMA = pa.schema(
