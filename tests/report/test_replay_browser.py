@@ -116,7 +116,7 @@ def _expected_counts(run: Path) -> dict[str, int]:
     by = {k: int(pc.sum(pc.equal(ent.column("kind"), k)).as_py()) for k in ("unit", "radar",
                                                                              "asset")}  # fmt: skip
     out = {
-        "threat": len(set(truth.column("id").to_pylist())),
+        "threat": len(set(truth.column("threat_id").to_pylist())),
         "interceptor": n["launch"],
         "event": sum(n.values()),
         **by,
@@ -194,7 +194,7 @@ def test_info_box_shows_detection_and_interceptors(session: Session, replay_run:
     summary = json.loads((replay_run / "summary.json").read_text(encoding="utf-8"))
     ev = pq.read_table(replay_run / "events.parquet").to_pylist()
     th = next(t for t in summary["threats"] if t["first_detection"] and t["killed_by"])
-    n_fired = sum(1 for e in ev if e["kind"] == "launch" and e["threat_id"] == th["id"])
+    n_fired = sum(1 for e in ev if e["kind"] == "launch" and e["threat_id"] == th["threat_id"])
     _set_time(page, th["first_detection"]["time_s"])
     page.evaluate(
         "(id) => { const r = window.iadsReplay;"

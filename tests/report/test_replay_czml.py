@@ -67,7 +67,7 @@ def test_one_packet_per_object_of_the_run(replay_run: Path) -> None:
     kinds = events.column("kind").cast(pa.string())
     n_kind = {k: int(pc.sum(pc.equal(kinds, k)).as_py() or 0) for k in SHOWN_EVENTS}
     expected = {
-        "threat": len(set(truth.column("id").to_pylist())),
+        "threat": len(set(truth.column("threat_id").to_pylist())),
         "interceptor": n_kind["launch"],
         "event": sum(n_kind.values()),
         "unit": int(pc.sum(pc.equal(ent.column("kind"), "unit")).as_py()),
@@ -87,9 +87,9 @@ def test_threat_positions_are_the_truth_samples(replay_run: Path) -> None:
     packets = _by_id(_packets(replay_run), "threat")
     truth = pq.read_table(replay_run / "truth.parquet")
     summary = json.loads((replay_run / "summary.json").read_text(encoding="utf-8"))
-    ids = {t["name"]: t["id"] for t in summary["threats"]}
-    for name in set(truth.column("id").to_pylist()):
-        rows = truth.filter(pc.equal(truth.column("id"), name)).sort_by("time_s")
+    ids = {t["name"]: t["threat_id"] for t in summary["threats"]}
+    for name in set(truth.column("name").to_pylist()):
+        rows = truth.filter(pc.equal(truth.column("name"), name)).sort_by("time_s")
         p = packets[f"threat/{ids[name]}"]
         s = np.asarray(p["position"]["cartographicDegrees"]).reshape(-1, 4)
         n = rows.num_rows
@@ -148,8 +148,8 @@ def test_threat_info_names_first_detection_and_interceptors(replay_run: Path) ->
     summary = json.loads((replay_run / "summary.json").read_text(encoding="utf-8"))
     events = pq.read_table(replay_run / "events.parquet").to_pylist()
     for t in summary["threats"]:
-        p = packets[f"threat/{t['id']}"]
-        fired = [e for e in events if e["kind"] == "launch" and e["threat_id"] == t["id"]]
+        p = packets[f"threat/{t['threat_id']}"]
+        fired = [e for e in events if e["kind"] == "launch" and e["threat_id"] == t["threat_id"]]
         info = json.loads(p["properties"]["iads_info"])
         assert sorted(info["interceptors"]) == sorted(e["interceptor_id"] for e in fired)
         assert info["first_detection"] == t["first_detection"]

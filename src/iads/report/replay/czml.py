@@ -106,7 +106,7 @@ class _Builder:
                 if f:
                     self.friendly.add(n)
         for t in run.summary.get("threats", []):
-            self.threat_names.setdefault(int(t["id"]), t["name"])
+            self.threat_names.setdefault(int(t["threat_id"]), t["name"])
         self.summary_threat = {t["name"]: t for t in run.summary.get("threats", [])}
         self.unit_names = {int(i): n for i, n in zip(
             column(run.entities_of("unit"), "index"), strings(run.entities_of("unit"), "name"),
