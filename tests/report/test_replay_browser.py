@@ -199,7 +199,7 @@ def test_info_box_shows_detection_and_interceptors(session: Session, replay_run:
     page.evaluate(
         "(id) => { const r = window.iadsReplay;"
         " r.viewer.selectedEntity = r.dataSource.entities.getById(id); }",
-        f"threat/{th['id']}",
+        f"threat/{th['threat_id']}",
     )
     body = page.frame_locator("iframe.cesium-infoBox-iframe").locator("body")
     sync_api.expect(body).to_contain_text("first detection", timeout=WAIT_MS)
