@@ -150,3 +150,23 @@ def test_raid_and_kinematics_mistakes_are_located(tmp_path, old, new, path, word
     for w in words:
         assert w in probs[0].message
     assert probs[0].line is not None
+
+
+def test_catalog_load_factor_is_used_as_given_never_replaced(mixed: Path) -> None:
+    """An explicit catalog load factor reaches the flight model as it is (no ``x or
+    default``): a meaningless 0 is refused by the model instead of becoming 3 g."""
+    from iads.catalog.schema import Figure
+    from iads.engine.flights import _spec
+    from iads.errors import ParameterError
+
+    loaded = load_scenario(mixed)
+    group = loaded.scenario.threats[0]  # two F-16s
+    entry = loaded.catalog.threats["f16"]
+    target = (39.93, 32.86, 0.0)
+    given = entry.model_copy(update={"max_load_factor": Figure(value=7.5, assumed=True,
+                                                               rationale="test")})  # fmt: skip
+    assert _spec(group, given, 0, target).max_load_factor == 7.5
+    zero = entry.model_copy(update={"max_load_factor": Figure(value=0.0, assumed=True,
+                                                              rationale="test")})  # fmt: skip
+    with pytest.raises(ParameterError, match="max_load_factor"):
+        fly([_spec(group, zero, 0, target)], 60.0, 1.0)

@@ -155,7 +155,7 @@ def _spec(
     t0 = g.launch_time_s + i * g.spacing_s
     cls = entry.threat_class
     kinematics = getattr(g, "kinematics", "auto")
-    n_max = float(entry.max_load_factor.value) if entry.max_load_factor else None
+    n_max = float(entry.max_load_factor.value) if entry.max_load_factor is not None else None
     if kinematics == "first_order":
         return WaypointFlight(_route(g, i, target, alt, None), speed, t0)
     if cls in ("aircraft", "stealth_aircraft"):
@@ -163,7 +163,7 @@ def _spec(
             _route(g, i, target, alt, None),
             speed_mps=speed,
             launch_t_s=t0,
-            max_load_factor=n_max or 3.0,
+            max_load_factor=3.0 if n_max is None else n_max,
             weave_amplitude_m=getattr(g, "weave_amplitude_m", 0.0),
         )
     end_alt = target[2] if target is not None else None
@@ -176,7 +176,7 @@ def _spec(
             launch_t_s=t0,
             cruise_altitude_m=alt,
             terminal=g.terminal,
-            max_load_factor=n_max or 5.0,
+            max_load_factor=5.0 if n_max is None else n_max,
             weave_amplitude_m=g.weave_amplitude_m,
         )
     if cls == "drone":
