@@ -157,3 +157,23 @@ def test_engine_decision_is_reproducible_under_its_node_budget():
                     strict=True):
         np.testing.assert_array_equal(x, y)
     assert a.target.size > 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_pair_free_lagrangian_is_a_weaker_valid_bound(seed):
+    """The pair-free relaxation (for instances whose pairs do not fit in memory, used by
+    benchmarks/wta.py at 1000 x 1000) is below the one with exact pairs at any prices,
+    which is below the HiGHS optimum."""
+    from iads.c2.wta._bound import _supergradient, optimize_prices
+
+    values, pk, counts = _hard(20 + seed, 5, 6, 2)
+    q = 1.0 - pk
+    ref = solve(values, pk, "milp", counts=counts, time_limit_s=60.0)
+    rng = np.random.default_rng(seed)
+    for lam in [np.zeros(5), rng.uniform(0, 30, 5), rng.uniform(0, 5, 5)]:
+        free, _ = _supergradient(values, q, counts, lam, pairs=False)
+        exact_pairs, _ = _supergradient(values, q, counts, lam, pairs=True)
+        assert free <= exact_pairs + 1e-9 * ref.objective
+        assert exact_pairs <= ref.objective * (1 + 1e-9)
+    _, best = optimize_prices(values, q, counts, ref.objective, n_iter=200, pairs=False)
+    assert best <= ref.objective * (1 + 1e-9)
