@@ -193,11 +193,11 @@ def main() -> None:
         f"best of {args.repeats} warm runs each.\n"
         "upd/s: targets x scans / wall time. SS: Stone Soup GNN; kd: its k-d tree GNN.\n"
         "iads/SS, iads/kd: speed ratios by wall time (by process CPU time in brackets).\n"
-        f"GOSPA (c={GOSPA_C:g} m, p={GOSPA_P:g}) of iads / SS / kd."
+        f"GOSPA (c={GOSPA_C:g} m, p={GOSPA_P:g}) of iads/SS/kd."
     )
     head = (
         f"{'targets':>7} {'iads upd/s':>10} {'SS upd/s':>8} {'kd upd/s':>8} "
-        f"{'iads/SS':>12} {'iads/kd':>12} {'GOSPA':>17}"
+        f"{'iads/SS':>13} {'iads/kd':>13} {'GOSPA':>14}"
     )
     print(head)
     print("-" * len(head))
@@ -213,11 +213,11 @@ def main() -> None:
             ratio_s = f"{wall_s / wall_i:,.0f} ({cpu_s / cpu_i:,.0f})"
             ratio_k = f"{wall_k / wall_i:,.0f} ({cpu_k / cpu_i:,.0f})"
             line += (
-                f" {updates / wall_s:>8,.0f} {updates / wall_k:>8,.0f} {ratio_s:>12} "
-                f"{ratio_k:>12} {f'{g_i:.1f} / {g_s:.1f} / {g_k:.1f}':>17}"
+                f" {updates / wall_s:>8,.0f} {updates / wall_k:>8,.0f} {ratio_s:>13} "
+                f"{ratio_k:>13} {f'{g_i:.1f}/{g_s:.1f}/{g_k:.1f}':>14}"
             )
         else:
-            line += f" {'-':>8} {'-':>8} {'-':>12} {'-':>12} {f'{g_i:.1f}':>17}"
+            line += f" {'-':>8} {'-':>8} {'-':>13} {'-':>13} {f'{g_i:.1f}':>14}"
         print(line, flush=True)
 
 if __name__ == "__main__":
