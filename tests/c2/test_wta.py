@@ -14,6 +14,8 @@ from iads.c2.wta._heuristic import greedy
 from iads.c2.wta._problem import survival_of_counts
 from iads.errors import ParameterError
 
+REF_S = 60.0  # budget of the reference solves (HiGHS MILP): generous, they take < 1 s
+
 
 def _instance(seed, n_weapons, n_targets, p_lo=0.6, p_hi=0.9):
     """Ahuja et al. (2007) random scheme: values U[25, 100], Pk U[0.6, 0.9]."""
@@ -45,7 +47,7 @@ def test_exact_equals_brute_force(shape, seed):
     values, pk = _instance(seed, *shape, p_lo=0.2, p_hi=0.95)
     ref = _brute_force(values, pk)
     for method in ("exact", "milp"):
-        res = solve(values, pk, method)
+        res = solve(values, pk, method, time_limit_s=REF_S)
         assert res.optimal
         assert res.objective == pytest.approx(ref, rel=1e-9)
     assert solve(values, pk, "heuristic").objective >= ref * (1 - 1e-12)
@@ -56,7 +58,7 @@ def test_exact_equals_brute_force(shape, seed):
 def test_exact_equals_highs_milp(n, seed):
     values, pk = _instance(100 + seed, n, n)
     ex = solve(values, pk, "exact")
-    ref = solve(values, pk, "milp")
+    ref = solve(values, pk, "milp", time_limit_s=REF_S)
     assert ex.optimal and ref.optimal
     assert ex.objective == pytest.approx(ref.objective, rel=1e-6)
     assert ex.lower_bound <= ex.objective
@@ -69,8 +71,8 @@ def test_counts_equal_repeated_rows(seed):
     counts = np.array([2, 1, 3, 2])
     rep = np.repeat(pk, counts, axis=0)
     a = solve(values, pk, "exact", counts=counts)
-    b = solve(values, rep, "milp")
-    c = solve(values, pk, "milp", counts=counts)
+    b = solve(values, rep, "milp", time_limit_s=REF_S)
+    c = solve(values, pk, "milp", counts=counts, time_limit_s=REF_S)
     assert a.optimal and b.optimal and c.optimal
     assert a.assignment.shape == (counts.sum(),)
     assert a.objective == pytest.approx(b.objective, rel=1e-6)
@@ -91,7 +93,7 @@ def test_branch_and_bound_alone_is_exact(seed):
     bb.run()
     assert bb.complete
     assert lb <= bb.ub * (1 + 1e-9)
-    ref = solve(values, pk, "milp")
+    ref = solve(values, pk, "milp", time_limit_s=REF_S)
     assert bb.ub == pytest.approx(ref.objective, rel=1e-6)
 
 
@@ -126,7 +128,7 @@ def test_hold_fire_and_edges():
         [0.5, 0.0, 0.8],
     ])
     for method in ("exact", "milp", "heuristic"):
-        res = solve(values, pk, method)
+        res = solve(values, pk, method, time_limit_s=REF_S)
         a = res.assignment
         assert a[0] == -1  # nothing to gain: hold fire
         assert res.objective == pytest.approx(_brute_force(values, pk), abs=1e-9)

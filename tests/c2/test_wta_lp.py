@@ -68,7 +68,7 @@ def test_lp_bound_and_exact_with_several_shots_per_type(mu, seed):
     pk = rng.uniform(0.05, 0.95, (n_types, n_targets))
     counts = np.full(n_types, mu)
     ex = solve(values, pk, "exact", counts=counts)
-    ref = solve(values, pk, "milp", counts=counts)
+    ref = solve(values, pk, "milp", counts=counts, time_limit_s=60.0)
     assert ex.optimal and ref.optimal
     assert ex.objective == pytest.approx(ref.objective, rel=1e-6)
     q = 1.0 - pk

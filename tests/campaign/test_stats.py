@@ -4,6 +4,7 @@ intervals through the whole DuckDB path on synthetic campaigns with known truth.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pyarrow as pa
@@ -157,3 +158,29 @@ def test_family_wise_error_under_the_null() -> None:
         assert len(diffs) == 6  # 3 pairs x 2 metrics: the family Holm corrects over
         any_sig += any(d.significant for d in diffs)
     assert any_sig / n_trials < 0.05 + 3.0 * math.sqrt(0.05 * 0.95 / n_trials)
+
+
+def test_point_stats_do_not_depend_on_row_order() -> None:
+    """The same replications stored in another order (several workers finish in any
+    order) give the same bits: sums are correctly rounded, not accumulated in store order.
+    Also checked against the two-pass textbook formulas in exact rational arithmetic."""
+    rng = np.random.default_rng(3)
+    n = 500
+    rows = pa.table({
+        "point": np.repeat(np.arange(2), n // 2).astype(np.int64),
+        "rep": np.tile(np.arange(n // 2), 2).astype(np.int64),
+        "seed": np.arange(n, dtype=np.int64),
+        "first_detection_km.kalibr": rng.uniform(40.0, 60.0, n) * 10.0 ** rng.integers(-3, 4, n),
+        "totals.killed": rng.poisson(3.0, n).astype(float),
+    })
+    ref = point_stats(rows)
+    for seed in range(5):
+        perm = np.random.default_rng(seed).permutation(n)
+        assert point_stats(rows.take(perm)) == ref
+    col = rows.column("first_detection_km.kalibr").to_numpy()
+    for s in (s for s in ref if s.metric == "first_detection_km.kalibr"):
+        x = [Fraction(v) for v in col[s.point * (n // 2) : (s.point + 1) * (n // 2)]]
+        mean = sum(x) / len(x)
+        assert s.estimate == pytest.approx(float(mean), rel=1e-15)
+        var = sum((v - mean) ** 2 for v in x) / (len(x) - 1)
+        assert s.sd == pytest.approx(math.sqrt(var), rel=1e-14)

@@ -21,7 +21,14 @@ from numpy.typing import NDArray
 
 from iads.c2.wta import solve
 
-__all__ = ["Assignment", "assign_engagements"]
+__all__ = ["Assignment", "assign_engagements", "DECISION_NODE_LIMIT"]
+
+# The engine's WTA budget per solve: branch-and-bound nodes, not seconds, so a run gives
+# the same engagements on any machine and any load (a wall-clock limit would not); the
+# rest of "exact" is a fixed amount of work. Decision groups rarely exceed a few weapons x
+# tens of tracks, proven optimal in far fewer nodes; beyond, the best assignment found is
+# fired.
+DECISION_NODE_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ def assign_engagements(
     weapon_unit: NDArray[np.int64],
     free_channels: NDArray[np.int64],
     method: str = "auto",
+    node_limit: int = DECISION_NODE_LIMIT,
 ) -> Assignment:
     """Decide the engagements of one round.
 
@@ -49,7 +57,8 @@ def assign_engagements(
     single-shot kill probability of each weapon against each target (0: not engageable);
     salvo (w, n) missiles per engagement; available (w,) missiles each weapon may fire;
     weapon_unit (w,) the unit (index into free_channels) owning each weapon;
-    free_channels (units,) missiles each unit can still guide.
+    free_channels (units,) missiles each unit can still guide. node_limit: the WTA budget
+    per solve in branch-and-bound nodes (no wall-clock limit: reproducible decisions).
     """
     n_w, n_t = pk.shape
     left = available.astype(np.int64).copy()
@@ -71,7 +80,8 @@ def assign_engagements(
         counts = np.where(np.any(p > 0, axis=1), -(-cap[w_ok] // s_min), 0)
         if counts.sum() == 0:
             break
-        res = solve(values[t_ok], p_salvo, method, counts=counts)
+        res = solve(values[t_ok], p_salvo, method, counts=counts, time_limit_s=None,
+                    node_limit=node_limit)
         shot_w = np.repeat(np.arange(w_ok.size), counts)
         fired = res.assignment >= 0
         if not fired.any():

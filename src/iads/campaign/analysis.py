@@ -1,7 +1,7 @@
-"""Analysis of a campaign store with DuckDB: per sweep point, the estimate and confidence
-interval of every metric (Wilson for proportions, Student t for means), ``summary.csv``,
-and the tests of the differences between points (two-proportion z or Welch t, Holm
-corrected across the whole family of tests)."""
+"""Analysis of a campaign store (rows read with DuckDB): per sweep point, the estimate and
+confidence interval of every metric (Wilson for proportions, Student t for means),
+``summary.csv``, and the tests of the differences between points (two-proportion z or
+Welch t, Holm corrected across the whole family of tests)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from iads.campaign.metrics import KEY_COLUMNS, metric_kind, nonnegative, reported_metrics
 from iads.campaign.spec import _show
@@ -99,9 +101,12 @@ def point_stats(
 ) -> list[MetricStat]:
     """Estimate and interval of each metric at each point, from a table of summary rows
     or a campaign store. ``metrics``: the columns to summarize (default: every metric
-    column). One DuckDB ``GROUP BY point`` computes count, mean and sample standard
-    deviation of every metric; nulls (a metric undefined in a replication) are left out
-    of its n. The t interval of a metric that cannot be negative is clipped at 0."""
+    column). Rows are read by DuckDB in replication order (point, rep); count, mean,
+    sample standard deviation and sum of each metric are then computed with correctly
+    rounded sums (``math.fsum``), so the figures do not depend on the order in which the
+    replications were stored (one worker, several, Dask) down to the last bit. Nulls (a
+    metric undefined in a replication) are left out of its n. The t interval of a metric
+    that cannot be negative is clipped at 0."""
     con = duckdb.connect()
     src = _source(con, rows)
     cols = [r[0] for r in con.sql(f"DESCRIBE SELECT * FROM {src}").fetchall()]
@@ -109,21 +114,22 @@ def point_stats(
         metrics = [c for c in cols if c not in KEY_COLUMNS and c != "summary_json"]
     metrics = [m for m in metrics if m in cols]
     labels = {c: label for c, label, _ in reported_metrics(metrics)}
-    aggs = ", ".join(
-        f"count({_q(m)}), avg({_q(m)}), stddev_samp({_q(m)}), sum({_q(m)})" for m in metrics
-    )
-    sql = f"SELECT point{', ' + aggs if aggs else ''} FROM {src} GROUP BY point ORDER BY point"
+    order = "point, rep" if "rep" in cols else "point"
+    sel = ", ".join(["point", *(_q(m) for m in metrics)])
+    table = con.sql(f"SELECT {sel} FROM {src} ORDER BY {order}").to_arrow_table()
+    point_col = table.column("point").to_numpy()
+    points, starts = np.unique(point_col, return_index=True)
+    bounds = [*starts.tolist(), point_col.size]
+    columns = [_float_column(table.column(j + 1)) for j in range(len(metrics))]
     out: list[MetricStat] = []
-    for rec in con.sql(sql).fetchall():
-        point = int(rec[0])
-        for j, m in enumerate(metrics):
-            n, mean, sd, total = rec[1 + 4 * j : 5 + 4 * j]
-            n = int(n)
+    for k, point in enumerate(points.tolist()):
+        part = slice(bounds[k], bounds[k + 1])
+        for m, (values, valid) in zip(metrics, columns, strict=True):
+            x = values[part][valid[part]]
+            n, mean, sd, total = _moments(x)
             kind = metric_kind(m)
-            mean = math.nan if mean is None else float(mean)
-            sd = math.nan if sd is None else float(sd)
             if kind == "proportion":
-                lo, hi = wilson_interval(float(total or 0.0), n, conf)
+                lo, hi = wilson_interval(total, n, conf)
                 method = "wilson"
             else:
                 lo, hi = t_interval(mean, sd, n, conf)
@@ -131,9 +137,30 @@ def point_stats(
                     lo = 0.0
                 method = "t"
             out.append(
-                MetricStat(point, m, labels.get(m, m), kind, n, mean, sd, lo, hi, method, conf)
+                MetricStat(int(point), m, labels.get(m, m), kind, n, mean, sd, lo, hi, method,
+                           conf)
             )
     return out
+
+
+def _float_column(col: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """A metric column as (float64 values, validity mask), nulls masked out."""
+    valid = col.is_valid().to_numpy(zero_copy_only=False)
+    values = pc.fill_null(col.cast(pa.float64()), 0.0).to_numpy()
+    return values, valid
+
+
+def _moments(x: np.ndarray) -> tuple[int, float, float, float]:
+    """(n, mean, sample standard deviation, sum) of x with correctly rounded sums: the
+    result is the same bits whatever the order of x. NaN where undefined (n = 0; sd for
+    n < 2)."""
+    n = int(x.size)
+    if n == 0:
+        return 0, math.nan, math.nan, 0.0
+    total = math.fsum(x.tolist())
+    mean = total / n
+    sd = math.sqrt(math.fsum(((x - mean) ** 2).tolist()) / (n - 1)) if n >= 2 else math.nan
+    return n, mean, sd, total
 
 
 def compare_points(

@@ -46,6 +46,15 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _now_utc() -> str:
+    """The current UTC time, or SOURCE_DATE_EPOCH when set (the reproducible-builds.org
+    convention: a fixed time, so that two runs of one campaign write identical files)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 def manifest(campaign: Campaign) -> dict[str, Any]:
     """What a campaign folder records to reproduce its results."""
     return {
@@ -56,7 +65,7 @@ def manifest(campaign: Campaign) -> dict[str, Any]:
         "iads_version": iads.__version__,
         "python": platform.python_version(),
         "numpy": np.__version__,
-        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created_utc": _now_utc(),
         "seed": campaign.seed,
         "seeding": "replication (point p, rep r) runs with seed "
         "SeedSequence(seed, spawn_key=(p, r)).generate_state(1, uint64)[0] >> 1",
@@ -115,7 +124,7 @@ class Store:
                     f"campaign stored in {store.root}"
                 )
             man["created_utc"] = old.get("created_utc", man["created_utc"])
-            man["resumed_utc"] = datetime.now(UTC).isoformat(timespec="seconds")
+            man["resumed_utc"] = _now_utc()
         store.root.mkdir(parents=True, exist_ok=True)
         (store.root / "scenarios").mkdir(exist_ok=True)
         for p in campaign.points:

@@ -6,6 +6,6 @@ See docs/wta.md for the algorithms and their measured performance.
 """
 
 from ._problem import WTAResult, surviving_value
-from ._solve import METHODS, solve
+from ._solve import DEFAULT_TIME_LIMIT_S, METHODS, solve
 
-__all__ = ["METHODS", "WTAResult", "solve", "surviving_value"]
+__all__ = ["DEFAULT_TIME_LIMIT_S", "METHODS", "WTAResult", "solve", "surviving_value"]

@@ -37,13 +37,17 @@ _N_LNS = 20  # rounds of the large neighbourhood search without a deadline
 _N_DIVES = 3  # LP dives at the top level (each ~ a few small LPs)
 
 
-def exact(values, q, counts, *, deadline=None, rng=None, n_dives=_N_DIVES, nested=0):
+def exact(values, q, counts, *, deadline=None, rng=None, node_limit=None, n_dives=_N_DIVES,
+          nested=0):
     """Return (x, lower_bound, optimal) for shot counts x (n_types, n_targets).
 
+    ``deadline``: a ``time.perf_counter()`` value, checked between steps and at every
+    branch-and-bound node; ``node_limit``: at most this many branch-and-bound nodes. Either
+    stopping the search gives the best x found, a valid lower bound and optimal=False.
     ``nested`` > 0: called by a dive at that depth (no branch and bound; no further dive
     beyond ``_MAX_DEPTH``, which bounds the recursion).
     """
-    x = heuristic(values, q, counts, rng=rng)
+    x = heuristic(values, q, counts, deadline=deadline, rng=rng)
     ub = float(survival_of_counts(values, q, x).sum())
     if ub <= 0.0:
         return x, 0.0, True
@@ -77,7 +81,7 @@ def exact(values, q, counts, *, deadline=None, rng=None, n_dives=_N_DIVES, neste
         x, ub = _lns(values, q, x, ub, z_cols, deadline, rng)
         if ub - lb <= _RTOL * ub:
             return x, lb, True
-    bb = _BranchAndBound(values, q, counts, lam, x, ub, deadline)
+    bb = _BranchAndBound(values, q, counts, lam, x, ub, deadline, node_limit)
     bb.run()
     # a complete search proves the incumbent optimal
     return bb.x_best, (bb.ub if bb.complete else max(lb, 0.0)), bb.complete
@@ -178,13 +182,14 @@ def _round(values, q, counts, z_cols):
 
 
 class _BranchAndBound:
-    def __init__(self, values, q, counts, lam, x0, ub, deadline):
+    def __init__(self, values, q, counts, lam, x0, ub, deadline, node_limit=None):
         self.values, self.q, self.lam = values, q, lam
         self.alpha, self.beta = options(q, counts, lam)
         order = np.argsort(-lam, kind="stable")
         self.shots = np.repeat(order, counts[order])
         self.x_best, self.ub = x0.copy(), ub
         self.deadline = deadline
+        self.node_limit = node_limit
         self.complete = True
         self.n_nodes = 0
         self.eps = _RTOL * ub
@@ -215,7 +220,9 @@ class _BranchAndBound:
             return
         # checked at every node: a node costs a vector op over the targets, far more than
         # the clock read
-        if self.deadline is not None and time.perf_counter() > self.deadline:
+        if (self.deadline is not None and time.perf_counter() > self.deadline) or (
+            self.node_limit is not None and self.n_nodes > self.node_limit
+        ):
             self.complete = False
             return
         i = self.shots[k]

@@ -30,7 +30,7 @@ class WTAResult:
         exactly from ``assignment`` (same unit as ``values``).
     lower_bound: a proven lower bound on the optimum, or None when the method has none.
     optimal: True when the assignment is proven optimal (objective - lower_bound within
-        a relative 1e-9).
+        a relative 1e-9); False also when a time or node limit stopped the search.
     method: the method that produced the assignment ("exact", "heuristic", "milp").
     """
 
@@ -39,6 +39,17 @@ class WTAResult:
     lower_bound: float | None
     optimal: bool
     method: str
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap to the proven bound, (objective - lower_bound) / objective: the
+        optimum is at most this fraction below ``objective`` (0 when the objective is 0;
+        None without a bound)."""
+        if self.lower_bound is None:
+            return None
+        if self.objective <= 0.0:
+            return 0.0
+        return max(self.objective - self.lower_bound, 0.0) / self.objective
 
 
 def _as_float_array(name: str, value: object, ndim: int) -> np.ndarray:

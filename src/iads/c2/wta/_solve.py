@@ -19,10 +19,11 @@ from ._problem import (
     validate,
 )
 
-__all__ = ["solve", "METHODS"]
+__all__ = ["solve", "METHODS", "DEFAULT_TIME_LIMIT_S"]
 
 METHODS = ("auto", "exact", "heuristic", "milp")
 _AUTO_EXACT_MAX_SHOTS = 100  # "auto" proves optimality up to this many shots x targets side
+DEFAULT_TIME_LIMIT_S = 1.0  # wall-clock budget of every method unless the caller sets one
 
 
 def solve(
@@ -31,7 +32,8 @@ def solve(
     method: str = "auto",
     *,
     counts: object | None = None,
-    time_limit_s: float | None = None,
+    time_limit_s: float | None = DEFAULT_TIME_LIMIT_S,
+    node_limit: int | None = None,
     rng: np.random.Generator | None = None,
 ) -> WTAResult:
     """Solve the static weapon-target assignment problem.
@@ -41,13 +43,22 @@ def solve(
     values: (n_targets,) target values V_j >= 0 (any unit; the objective has the same).
     pk: (n_weapons, n_targets) single-shot kill probabilities in [0, 1].
     method: "exact" (heuristic + column-generation bound + branch and bound, proven
-        optimal unless the time limit stops it), "heuristic" (greedy + local search),
+        optimal unless a limit stops it), "heuristic" (greedy + local search),
         "milp" (reference outer-approximation MILP by HiGHS; slow, for verification),
-        "auto" (exact when n_shots and n_targets are both <= 100, heuristic otherwise).
+        "auto" (exact when n_shots and n_targets are both <= 100, heuristic otherwise;
+        both within ``time_limit_s``).
     counts: (n_weapons,) shots available per weapon type (None: one each). Shots are
         listed by type in the result (``np.repeat(arange(n_weapons), counts)``).
-    time_limit_s: wall-clock budget in s for "exact" and "milp" (None: no limit); when it
-        stops the search the best assignment found is returned with optimal=False.
+    time_limit_s: wall-clock budget in s (default ``DEFAULT_TIME_LIMIT_S`` = 1 s; None: no
+        limit, which "exact" and "milp" may need hours to use up beyond ~50 x 100). When it
+        stops the search, the best assignment found is returned with optimal=False and its
+        proven lower bound (``gap``). Checked between steps: a step already started (the
+        heuristic, one column-generation round: up to ~0.5 s at 200 x 400) finishes first.
+    node_limit: at most this many branch-and-bound nodes for "exact" (None: no limit). A
+        work budget, not a clock: the same input gives the same result on any machine at
+        any load, which a time limit cannot promise. Without branch and bound, "exact" is
+        bounded (a fixed number of LP rounds, dives and neighbourhood searches), so
+        ``time_limit_s=None`` with a node limit is bounded too.
     rng: random generator for the heuristic's randomised neighbourhood (None: the
         deterministic variant). The same generator state gives the same result.
 
@@ -62,6 +73,12 @@ def solve(
     ):
         raise ParameterError("time_limit_s", time_limit_s, "None or a positive number of s",
                              "iads.c2.wta.solve")
+    if node_limit is not None and not (
+        isinstance(node_limit, int | np.integer) and not isinstance(node_limit, bool)
+        and node_limit >= 0
+    ):
+        raise ParameterError("node_limit", node_limit, "None or an integer >= 0",
+                             "iads.c2.wta.solve")
     if rng is not None and not isinstance(rng, np.random.Generator):
         raise ParameterError("rng", rng, "None or a numpy.random.Generator", "iads.c2.wta.solve")
     n_shots, n_targets = int(c.sum()), v.size
@@ -75,7 +92,7 @@ def solve(
     elif method == "heuristic":
         x, lower, optimal = heuristic(v, q, c, deadline=deadline, rng=rng), None, False
     elif method == "exact":
-        x, lower, optimal = exact(v, q, c, deadline=deadline, rng=rng)
+        x, lower, optimal = exact(v, q, c, deadline=deadline, rng=rng, node_limit=node_limit)
     else:
         x, lower, optimal = milp_solve(v, q, c, time_limit_s=time_limit_s)
     x = drop_useless(v, q, x)
