@@ -1,11 +1,19 @@
 """Reading YAML input files with a safe loader while keeping the line of every node, and
 turning pydantic validation errors into located, readable problems (file, YAML path, line,
 what is allowed, a "did you mean" for misspelt keys). Shared by scenarios, catalogs and
-campaign files."""
+campaign files.
+
+The reader is bounded, so that no input file can hang or exhaust it: at most
+``MAX_FILE_BYTES`` of text, ``MAX_DEPTH`` levels of nesting (a recursive alias counts as
+infinitely deep) and ``MAX_NODES`` values after alias expansion (a "billion laughs"
+document stops there). Mapping keys must be plain scalars. Numbers follow YAML 1.2, so
+that ``1e6`` is a number, as a reader expects, and not the text "1e6" of YAML 1.1.
+"""
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -15,7 +23,24 @@ from pydantic import BaseModel, ValidationError
 
 from iads.errors import Problem, ScenarioError
 
-__all__ = ["LineMap", "format_path", "load_yaml", "problems_from_validation", "validate"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "LineMap",
+    "format_path",
+    "load_yaml",
+    "problems_from_validation",
+    "read_yaml_file",
+    "validate",
+]
+
+#: Largest input file read [bytes] (a scenario is a few kilobytes).
+MAX_FILE_BYTES = 4 * 1024 * 1024
+#: Deepest nesting of mappings and lists (a scenario needs about 6).
+MAX_DEPTH = 50
+#: Most values (mapping/list/scalar nodes) in a document after expanding its aliases.
+MAX_NODES = 100_000
 
 PathKey = tuple[str | int, ...]
 LineMap = dict[PathKey, int]
@@ -33,8 +58,62 @@ def format_path(path: Iterable[str | int]) -> str:
     return out
 
 
-def _construct(node: yaml.Node, path: PathKey, lines: LineMap) -> Any:
+class _Loader(yaml.SafeLoader):
+    """The safe loader with YAML 1.2 floats (``1e6``) and a nesting limit while composing
+    (checked as the parser goes, so that a deeply nested document stops early: PyYAML's
+    scanner slows down quadratically with the nesting depth)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nesting deeper than {MAX_DEPTH} levels (the limit of iads' "
+                    "YAML reader)", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+# YAML 1.1 (PyYAML) reads 1e6 as text: add YAML 1.2's float forms without a dot.
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
+class _Budget:
+    """Counts the values built, so that aliases cannot expand a document without bound;
+    holds the document's scalar constructor (which remembers the nodes it built)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def take(self, node: yaml.Node) -> None:
+        self.n += 1
+        if self.n > MAX_NODES:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the document expands to more than {MAX_NODES:,} values (aliases "
+                "expanding without bound, a 'billion laughs'?); iads reads at most that many",
+                node.start_mark)
+
+
+def _construct(
+    node: yaml.Node, path: PathKey, lines: LineMap, budget: _Budget | None = None
+) -> Any:
     """Build Python data from a composed node, recording the line of every node by path."""
+    budget = budget or _Budget()
+    budget.take(node)
+    if len(path) > MAX_DEPTH:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"nesting deeper than {MAX_DEPTH} levels (a recursive alias?)",
+            node.start_mark)
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
         # Only plain YAML data: a tag such as !!python/object is refused, never obeyed.
@@ -44,34 +123,40 @@ def _construct(node: yaml.Node, path: PathKey, lines: LineMap) -> Any:
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be plain text or a number, not a "
+                    f"{'mapping' if isinstance(key_node, yaml.MappingNode) else 'list'}",
+                    key_node.start_mark)
+            key = _scalar(key_node, budget)
             lines[path + (str(key),)] = key_node.start_mark.line + 1
             if key in out:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}", key_node.start_mark
                 )
-            out[key] = _construct(value_node, path + (str(key),), lines)
+            out[key] = _construct(value_node, path + (str(key),), lines, budget)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, path + (i,), lines) for i, v in enumerate(node.value)]
-    return _scalar(node)
+        return [_construct(v, path + (i,), lines, budget) for i, v in enumerate(node.value)]
+    return _scalar(node, budget)
 
 
-def _scalar(node: yaml.Node) -> Any:
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node, deep=True)
-    finally:
-        loader.dispose()
+def _scalar(node: yaml.Node, budget: _Budget) -> Any:
+    return budget.constructor.construct_object(node, deep=True)
 
 
 def load_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
     """Parse YAML text with the safe loader; return (data, {path: line}).
 
-    Syntax errors raise :class:`ScenarioError` with the parser's line.
+    Syntax errors and documents past the reader's limits raise :class:`ScenarioError` with
+    the parser's line.
     """
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(file, [Problem(
+            "", f"the document is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, the limit "
+            "of iads' YAML reader")])
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -86,12 +171,20 @@ def load_yaml(text: str, file: str | None = None) -> tuple[Any, LineMap]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         raise ScenarioError(file, [Problem("", f"YAML error: {exc.problem}", line)]) from None
+    except (ValueError, OverflowError) as exc:  # a scalar PyYAML cannot convert
+        raise ScenarioError(file, [Problem("", f"YAML error: {exc}")]) from None
 
 
 def read_yaml_file(path: str | Path) -> tuple[Any, LineMap]:
     """Read and parse a YAML file; a missing or unreadable file is an input error."""
     p = Path(path)
     try:
+        if p.is_dir():
+            raise ScenarioError(str(p), [Problem("", "is a folder, not a YAML file")])
+        if p.stat().st_size > MAX_FILE_BYTES:
+            raise ScenarioError(str(p), [Problem(
+                "", f"the file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, the limit "
+                "of iads' YAML reader")])
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(str(p), [Problem("", "file not found")]) from None

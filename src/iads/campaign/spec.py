@@ -47,7 +47,7 @@ _SEGMENT = re.compile(r"([^.\[\]]+)((?:\[\d+\])*)")
 class CampaignFile(BaseModel):
     """The campaign file document (YAML)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
     name: str | None = Field(default=None, description="campaign name (default: file stem)")
     description: str | None = None

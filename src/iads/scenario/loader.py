@@ -13,12 +13,14 @@ from typing import Any
 from iads._yamlio import LineMap, load_yaml, read_yaml_file, validate
 from iads.catalog.loader import load_catalog
 from iads.catalog.schema import Catalog
-from iads.errors import Problem, ScenarioError
+from iads.errors import ParameterError, Problem, ScenarioError
 from iads.scenario.schema import Raid, Scenario
 
 __all__ = ["LoadedScenario", "builtin_names", "load_scenario", "parse_scenario"]
 
 DEFAULT_SCENARIO = "default"
+#: Threat classes a friendly flight may be (the friendly model is an aircraft's).
+FRIENDLY_CLASSES = ("aircraft", "stealth_aircraft")
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,8 @@ def parse_scenario(
     if not isinstance(data, dict):
         raise ScenarioError(file, [Problem("", "a scenario must be a YAML mapping", 1)])
     scenario = validate(Scenario, data, lines, file)
-    problems = cross_check(scenario, catalog, lines)
+    p = Path(file)
+    problems = cross_check(scenario, catalog, lines, p.parent if p.is_file() else None)
     if problems:
         raise ScenarioError(file, problems)
     return LoadedScenario(scenario, catalog, file, text)
@@ -90,8 +93,12 @@ def _did_you_mean(word: str, options: list[str]) -> str:
     return f"; did you mean '{hint[0]}'?" if hint else ""
 
 
-def cross_check(sc: Scenario, catalog: Catalog, lines: LineMap) -> list[Problem]:
-    """Problems with references between the scenario and the catalog."""
+def cross_check(
+    sc: Scenario, catalog: Catalog, lines: LineMap, base_dir: Path | None = None
+) -> list[Problem]:
+    """Problems with references between the scenario and the catalog, with times outside
+    the run, and with the terrain file (read here, from ``base_dir`` when relative, so that
+    a bad file fails at validation, not in the middle of a run)."""
     problems: list[Problem] = []
 
     def add(path: tuple, msg: str) -> None:
@@ -150,13 +157,45 @@ def cross_check(sc: Scenario, catalog: Catalog, lines: LineMap) -> list[Problem]
                 f"(named threat groups: {', '.join(group_names) or 'none'})",
             )
     threats = sorted(catalog.threats)
+    aircraft = sorted(k for k, e in catalog.threats.items() if e.threat_class in FRIENDLY_CLASSES)
     for i, g in enumerate(sc.friendlies):
         if g.type not in catalog.threats:
             add(
                 ("friendlies", i, "type"),
-                f"unknown aircraft type '{g.type}'{_did_you_mean(g.type, threats)} "
-                f"(catalog types: {', '.join(threats)})",
+                f"unknown aircraft type '{g.type}'{_did_you_mean(g.type, aircraft)} "
+                f"(catalog aircraft: {', '.join(aircraft)})",
             )
+        elif catalog.threats[g.type].threat_class not in FRIENDLY_CLASSES:
+            add(
+                ("friendlies", i, "type"),
+                f"'{g.type}' is a {catalog.threats[g.type].threat_class}: friendly flights "
+                f"are aircraft (catalog aircraft: {', '.join(aircraft)})",
+            )
+    duration = sc.settings.duration_s
+    for kind, groups in (("threats", sc.threats), ("friendlies", sc.friendlies)):
+        for i, g in enumerate(groups):
+            if isinstance(g, Raid):
+                if g.raid.start_time_s >= duration:
+                    add((kind, i, "raid", "start_time_s"),
+                        f"the raid starts at {g.raid.start_time_s:g} s, not within the run "
+                        f"(settings.duration_s = {duration:g} s)")
+                continue
+            last = g.launch_time_s + (g.count - 1) * g.spacing_s
+            if g.launch_time_s >= duration:
+                add((kind, i, "launch_time_s"),
+                    f"must lie within the run (settings.duration_s = {duration:g} s); "
+                    f"got {g.launch_time_s:g}")
+            elif last >= duration:
+                add((kind, i, "spacing_s"),
+                    f"the last of the {g.count} launches is at {last:g} s, after the end of "
+                    f"the run (settings.duration_s = {duration:g} s)")
+    if sc.terrain is not None and sc.terrain.file is not None:
+        from iads.sensors.terrain import load_terrain
+
+        try:
+            load_terrain(sc.terrain, base_dir)
+        except ParameterError as exc:
+            add(("terrain", "file"), str(exc))
     for i, entry in enumerate(sc.threats):
         if isinstance(entry, Raid):
             r = entry.raid

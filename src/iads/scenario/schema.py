@@ -3,20 +3,36 @@ threats and run settings. Positions are in degrees and metres (the file is an ed
 the program); everything downstream converts once, in ``iads.engine.build``.
 
 Unknown keys are errors everywhere (``extra="forbid"``), so that a typo is never silently
-ignored. Cross-references (a threat's target asset, a catalog key) are checked by the
-loader, which knows the catalog.
+ignored. Types are strict (``true`` or ``"5"`` is no number, ``2.5`` no count), numbers
+finite, and every figure has a physical range (see ``iads schema`` and docs/scenario.md);
+text is plain (no control characters or lone surrogates). Cross-references (a threat's
+target asset, a catalog key) are checked by the loader, which knows the catalog.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import unicodedata
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from iads.catalog.schema import ThreatClass
 from iads.tracking import TrackerConfig
 
 __all__ = [
+    "MAX_ASSET_VALUE",
+    "MAX_DURATION_S",
+    "MAX_FRIENDLY_COUNT",
+    "MAX_GROUP_COUNT",
+    "MAX_LOADOUT",
     "Asset",
     "Defender",
     "Doctrine",
@@ -34,11 +50,52 @@ __all__ = [
     "Terrain",
     "ThreatGroup",
     "Waypoint",
+    "plain_text",
 ]
 
 
+#: The longest run a scenario may describe [s] (a week).
+MAX_DURATION_S = 7 * 86400.0
+#: The most threats in one group, and friendly aircraft in one group.
+MAX_GROUP_COUNT = 100_000
+MAX_FRIENDLY_COUNT = 10_000
+#: Most missiles of one type in a unit's loadout, and held in reserve.
+MAX_LOADOUT = 10_000
+#: Largest relative value of a defended asset.
+MAX_ASSET_VALUE = 1e6
+
+
+def plain_text(value: str) -> str:
+    """``value`` if it is plain text: no control character (but newline and tab) and no lone
+    surrogate (which no file can hold); raises ``ValueError`` otherwise."""
+    for c in value:
+        if 0xD800 <= ord(c) <= 0xDFFF or (
+            unicodedata.category(c) == "Cc" and c not in "\n\t"
+        ):
+            raise ValueError(
+                f"must be plain text: the character U+{ord(c):04X} is not allowed"
+            )
+    return value
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            return plain_text(v)
+        if isinstance(v, dict):
+            for k in v:
+                if isinstance(k, str):
+                    plain_text(k)
+        return v
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Count = Annotated[int, Field(ge=0, le=MAX_LOADOUT)]
+TimeS = Annotated[float, Field(ge=0.0, le=MAX_DURATION_S)]
 
 
 Lat = Annotated[float, Field(ge=-90.0, le=90.0, description="latitude [deg], WGS-84")]
@@ -63,9 +120,11 @@ class Waypoint(Position):
 class Asset(_Strict):
     """A defended asset (a city, a base) with a value used by threat evaluation."""
 
-    name: str = Field(min_length=1)
+    name: Name
     position: Position
-    value: float = Field(default=1.0, gt=0.0, description="relative value of the asset")
+    value: float = Field(
+        default=1.0, gt=0.0, le=MAX_ASSET_VALUE, description="relative value of the asset"
+    )
 
 
 class Doctrine(_Strict):
@@ -73,11 +132,13 @@ class Doctrine(_Strict):
 
     policy: Literal["shoot-look-shoot", "shoot-shoot-look"] = "shoot-look-shoot"
     salvo: int = Field(default=1, ge=1, le=4, description="missiles per engagement")
-    salvo_by_class: dict[ThreatClass, int] = Field(
+    salvo_by_class: dict[ThreatClass, Annotated[int, Field(ge=1, le=4)]] = Field(
         default_factory=dict, description="salvo size by threat class, overriding 'salvo'"
     )
     max_engagements_per_threat: int = Field(default=3, ge=1, le=10)
-    reserve: int = Field(default=0, ge=0, description="missiles held back per missile type")
+    reserve: int = Field(
+        default=0, ge=0, le=MAX_LOADOUT, description="missiles held back per missile type"
+    )
     hold_fire: bool = Field(default=False, description="weapons hold: track but never fire")
 
 
@@ -88,10 +149,12 @@ class Defender(_Strict):
     system's launchers are full (missiles per launcher × launchers).
     """
 
-    name: str = Field(min_length=1)
+    name: Name
     system: str = Field(min_length=1, description="catalog key of the system, e.g. S-400")
     position: Position
-    loadout: dict[str, int] | None = None
+    loadout: dict[str, Count] | None = Field(
+        default=None, description=f"missiles by catalog key, each 0 to {MAX_LOADOUT}"
+    )
     enabled: bool = True
     doctrine: Doctrine = Field(default_factory=Doctrine)
     tracker: TrackerConfig | None = Field(
@@ -102,13 +165,6 @@ class Defender(_Strict):
         description="whether the unit can interrogate the friendly aircraft's transponders "
         "(false for a battery outside the allied identification network)",
     )
-
-    @model_validator(mode="after")
-    def _loadout_counts(self) -> Defender:
-        for key, n in (self.loadout or {}).items():
-            if n < 0:
-                raise ValueError(f"loadout count for '{key}' must be >= 0; got {n}")
-        return self
 
 
 class ThreatGroup(_Strict):
@@ -122,12 +178,12 @@ class ThreatGroup(_Strict):
     """
 
     type: str = Field(min_length=1, description="catalog key of the threat type")
-    name: str | None = None
-    count: int = Field(default=1, ge=1, le=100_000)
+    name: Name | None = None
+    count: int = Field(default=1, ge=1, le=MAX_GROUP_COUNT)
     launch: Position
-    launch_time_s: float = Field(default=0.0, ge=0.0)
-    spacing_s: float = Field(default=0.0, ge=0.0)
-    lateral_spacing_m: float = Field(default=0.0, ge=0.0)
+    launch_time_s: TimeS = Field(default=0.0, description="[s], within the run")
+    spacing_s: TimeS = 0.0
+    lateral_spacing_m: float = Field(default=0.0, ge=0.0, le=100_000.0)
     target: str | None = None
     waypoints: list[Waypoint] = Field(default_factory=list)
     speed_mps: float | None = Field(default=None, gt=0.0, le=10_000.0)
@@ -164,9 +220,9 @@ class RaidGroup(_Strict):
     ``radius_m`` centred ``distance_m`` from the target along the raid axis."""
 
     type: str = Field(min_length=1, description="catalog key of the threat type")
-    count: int = Field(ge=1, le=100_000)
+    count: int = Field(ge=1, le=MAX_GROUP_COUNT)
     distance_m: float = Field(gt=0.0, le=20_000_000.0)
-    radius_m: float = Field(default=0.0, ge=0.0)
+    radius_m: float = Field(default=0.0, ge=0.0, le=20_000_000.0)
     speed_mps: float | None = Field(default=None, gt=0.0, le=10_000.0)
     altitude_m: float | None = Field(default=None, ge=0.0, le=2_000_000.0)
     terminal: Literal["none", "dive", "popup"] = "none"
@@ -184,14 +240,14 @@ class RaidSpec(_Strict):
     the axis (bearing from the target toward the launch areas) and its spread, launch start
     time and spread, or a common time on target (launch times back-computed)."""
 
-    name: str | None = None
+    name: Name | None = None
     target: str = Field(min_length=1, description="asset name")
     groups: list[RaidGroup] = Field(min_length=1)
     axis_bearing_deg: float = Field(default=0.0, ge=-360.0, le=360.0)
     axis_spread_deg: float = Field(default=0.0, ge=0.0, le=360.0)
-    start_time_s: float = Field(default=0.0, ge=0.0)
-    time_spread_s: float = Field(default=0.0, ge=0.0)
-    time_on_target_s: float | None = Field(default=None, gt=0.0)
+    start_time_s: TimeS = 0.0
+    time_spread_s: TimeS = 0.0
+    time_on_target_s: float | None = Field(default=None, gt=0.0, le=MAX_DURATION_S)
 
 
 class Raid(_Strict):
@@ -216,13 +272,15 @@ class FriendlyGroup(_Strict):
     """``count`` friendly aircraft of a catalog type flying a route of waypoints, one after
     another every ``spacing_s``; ``transponder`` says whether they answer IFF."""
 
-    type: str = Field(min_length=1, description="catalog key of the aircraft type")
-    name: str | None = None
-    count: int = Field(default=1, ge=1, le=10_000)
+    type: str = Field(
+        min_length=1, description="catalog key of the aircraft type (an aircraft class)"
+    )
+    name: Name | None = None
+    count: int = Field(default=1, ge=1, le=MAX_FRIENDLY_COUNT)
     launch: Position
-    launch_time_s: float = Field(default=0.0, ge=0.0)
-    spacing_s: float = Field(default=0.0, ge=0.0)
-    lateral_spacing_m: float = Field(default=0.0, ge=0.0)
+    launch_time_s: TimeS = Field(default=0.0, description="[s], within the run")
+    spacing_s: TimeS = 0.0
+    lateral_spacing_m: float = Field(default=0.0, ge=0.0, le=100_000.0)
     waypoints: list[Waypoint] = Field(min_length=1)
     speed_mps: float | None = Field(default=None, gt=0.0, le=10_000.0)
     speed_mach: float | None = Field(default=None, gt=0.0, le=30.0)
@@ -238,7 +296,7 @@ class Network(_Strict):
     tracker) or ``track`` (each unit tracks on its own radars; tracks are fused by
     covariance intersection)."""
 
-    name: str = Field(min_length=1)
+    name: Name
     members: list[str] = Field(min_length=1, description="defender names")
     fusion: Literal["measurement", "track"] = "measurement"
 
@@ -272,7 +330,7 @@ class Jammer(_Strict):
     by every threat of the group named in ``escorts``. ``erp_w`` is the effective radiated
     power toward the radar (W) over ``bandwidth_hz``."""
 
-    name: str = Field(min_length=1)
+    name: Name
     kind: Literal["standoff", "self_screening"]
     position: Position | None = None
     escorts: str | None = None
@@ -292,9 +350,9 @@ class Settings(_Strict):
     """Run settings: duration and time step in seconds, and the seed of every random
     stream of the run."""
 
-    duration_s: float = Field(default=1800.0, gt=0.0, le=7 * 86400.0)
-    time_step_s: float = Field(default=1.0, gt=0.0, le=60.0)
-    seed: int = Field(default=0, ge=0)
+    duration_s: float = Field(default=1800.0, gt=0.0, le=MAX_DURATION_S, description="[s]")
+    time_step_s: float = Field(default=1.0, gt=0.0, le=60.0, description="[s]")
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
 
     @model_validator(mode="after")
     def _step(self) -> Settings:
@@ -306,8 +364,8 @@ class Settings(_Strict):
 class Scenario(_Strict):
     """A whole scenario document."""
 
-    name: str = "unnamed scenario"
-    description: str | None = None
+    name: str = Field(default="unnamed scenario", min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=10_000)
     settings: Settings = Field(default_factory=Settings)
     assets: list[Asset] = Field(default_factory=list)
     defenders: list[Defender] = Field(min_length=1)

@@ -15,6 +15,7 @@ which iads does not depend on yet: convert such a file to ``.npz`` first.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,9 +136,21 @@ def _read_grid(path: Path) -> tuple[NDArray, NDArray, NDArray]:
         )  # fmt: skip
     if path.suffix.lower() != ".npz" or not path.exists():
         raise ParameterError(func, str(path), "an existing .npz file", "load_terrain")
-    with np.load(path) as z:
-        missing = {"lat_deg", "lon_deg", "height_m"} - set(z.files)
-        if missing:
-            raise ParameterError(func, str(path), f"an .npz holding {sorted(missing)} too")
-        return (np.asarray(z["lat_deg"], float), np.asarray(z["lon_deg"], float),
-                np.asarray(z["height_m"], float))  # fmt: skip
+    try:
+        # allow_pickle stays False: a grid is numbers, never Python objects.
+        with np.load(path, allow_pickle=False) as z:
+            missing = {"lat_deg", "lon_deg", "height_m"} - set(getattr(z, "files", ()))
+            if not hasattr(z, "files"):
+                missing = {"an .npz archive"}
+            if missing:
+                raise ParameterError(func, str(path), f"an .npz holding {sorted(missing)} too")
+            grid = (np.asarray(z["lat_deg"], float), np.asarray(z["lon_deg"], float),
+                    np.asarray(z["height_m"], float))  # fmt: skip
+    except ParameterError:
+        raise
+    except (OSError, ValueError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+        raise ParameterError(
+            func, str(path), f"a readable .npz grid of numbers (lat_deg, lon_deg, height_m); "
+            f"reading it failed: {exc}", "load_terrain") from None
+    TerrainModel(np.deg2rad(grid[0]), np.deg2rad(grid[1]), grid[2])  # checks the axes
+    return grid

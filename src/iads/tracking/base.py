@@ -45,7 +45,7 @@ class TrackerConfig(BaseModel):
     turn-rate noise of CT in rad²/s³; speeds in m/s; variances in m².
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
 
     motion: Literal["cv", "ca", "ct", "imm"] = "cv"
     """Transition model: constant velocity, constant acceleration, coordinated turn, or an
