@@ -26,8 +26,51 @@ catalog_app = typer.Typer(
 )
 app.add_typer(catalog_app, name="catalog")
 
-out = Console()
-err = Console(stderr=True)
+# Markup off: names and paths from the user are plain text, printed as they are (a name
+# such as "[/x]" must not be read as rich markup).
+out = Console(markup=False)
+err = Console(stderr=True, markup=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from iads import __version__
+
+        out.print(f"iads {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _app(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Operational analysis of integrated air and missile defense by simulation."""
+
+
+def note(text: str) -> None:
+    """A one-line note on standard error (plain text)."""
+    from rich.text import Text
+
+    err.print(Text.assemble(("note: ", "yellow"), _printable(text)), soft_wrap=True)
+
+
+def _printable(text: str) -> str:
+    """``text`` with anything the terminal cannot encode (a lone surrogate) escaped."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Run even when the pre-run estimate exceeds the memory or time budget.",
+    ),
+]
 
 CatalogOpt = Annotated[
     list[Path] | None,
@@ -53,26 +96,41 @@ def run(
             help="Scenario file, or a built-in scenario's name (default: the built-in default)."
         ),
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Override the scenario's seed.")] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Override the scenario's seed.", min=0)
+    ] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("iads-out"),
     catalog: CatalogOpt = None,
     truth_rate: Annotated[
-        float, typer.Option(help="Sample rate [Hz] of truth.parquet (0: do not write it).", min=0.0)
+        float,
+        typer.Option(
+            help="Sample rate \\[Hz] of truth.parquet (0: do not write it).", min=0.0, max=1e3
+        ),
     ] = 1.0,
-    no_plot: Annotated[bool, typer.Option("--no-plot", help="Do not draw engagement.png.")] = False,
+    plot: Annotated[
+        bool, typer.Option("--plot/--no-plot", help="Draw engagement.png.")
+    ] = True,
+    force: ForceOpt = False,
 ) -> None:
     """Run one replication and write events.parquet, summary.json, entities.parquet,
     tracks.parquet, truth.parquet, replay.czml (the 3D replay: 'iads view') and
     engagement.png to the output folder."""
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from iads._outputs import check_out_dir
     from iads.engine import simulate
+    from iads.engine.cost import check_cost
     from iads.report.export import write_run
     from iads.report.tables import exposure_table, summary_tables
     from iads.scenario import load_scenario
 
+    check_out_dir(out_dir)
     loaded = load_scenario(scenario, _catalog(catalog))
+    if not force:
+        check_cost(loaded.scenario, loaded.catalog, truth_rate, source=loaded.source)
     duration = loaded.scenario.settings.duration_s
+    _numba_note()
     with Progress(
         TextColumn("[bold]simulating[/bold] {task.description}"),
         BarColumn(),
@@ -81,7 +139,7 @@ def run(
         console=err,
         transient=True,
     ) as bar:
-        task = bar.add_task(loaded.scenario.name, total=duration)
+        task = bar.add_task(escape(loaded.scenario.name), total=duration)
         last = [0.0]
 
         def tick(t_s: float) -> None:
@@ -90,32 +148,50 @@ def run(
                 last[0] = t_s
 
         result = simulate(loaded, seed, progress=tick, record_tracks=True)
-    out.print(summary_tables(result.summary()))
+    files = write_run(result, out_dir, plot=plot, truth_rate_hz=truth_rate or None)
+    # The summary last, so that it is what stays on the screen.
     out.print(exposure_table(result.summary()))
-    files = write_run(result, out_dir, plot=not no_plot, truth_rate_hz=truth_rate or None)
+    out.print(summary_tables(result.summary()))
     out.print(
         f"Simulated {duration:.0f} s in {result.wall_s:.2f} s wall. Wrote: "
         + ", ".join(str(p) for p in files.values())
     )
 
 
+def _numba_note() -> None:
+    """Say so when the numba kernels will be compiled (their on-disk cache is cold)."""
+    from iads._jitcache import cache_is_cold
+
+    if cache_is_cold():
+        note("first run: compiling the numba kernels (about 20 s, once; later runs use "
+             "the cache)")
+
+
 @app.command()
 def validate(
     file: Annotated[str, typer.Argument(help="Scenario file (or built-in name) to check.")],
     catalog: CatalogOpt = None,
+    force: ForceOpt = False,
 ) -> None:
-    """Check a scenario file against the schema and the catalog; exit 2 if it has problems."""
+    """Check a scenario file against the schema and the catalog, and its estimated cost
+    against the run budgets; exit 2 if it has problems."""
+    from iads.engine.cost import check_cost, estimate_cost
     from iads.scenario import load_scenario
 
     loaded = load_scenario(file, _catalog(catalog))
     sc = loaded.scenario
+    if force:
+        cost = estimate_cost(sc, loaded.catalog)
+    else:
+        cost = check_cost(sc, loaded.catalog, source=loaded.source)
     from iads.scenario.schema import entity_count
 
     n_threats, n_friendly = entity_count(sc)
     out.print(
         f"{loaded.source}: OK — {len(sc.defenders)} defense unit(s), {len(sc.assets)} "
         f"asset(s), {n_threats} threat(s), {n_friendly} friendly aircraft, "
-        f"{sc.settings.duration_s:.0f} s."
+        f"{sc.settings.duration_s:.0f} s; estimated {cost.memory_bytes / 1024**2:,.0f} MiB, "
+        f"{cost.time_s:,.0f} s."
     )
 
 
@@ -150,14 +226,41 @@ def catalog_show(
     out.print(entry_view(_catalog(catalog or ctx.obj), key))
 
 
-def main() -> None:
-    """Entry point of the ``iads`` script."""
+def command():
+    """The click command of the app, with boolean flags shown as flags in ``--help`` (the
+    rich help of typer prints ``<bool>`` after every option otherwise)."""
+    from types import SimpleNamespace
+
+    cmd = typer.main.get_command(app)
+    todo = [cmd]
+    while todo:
+        c = todo.pop()
+        subs = list(getattr(c, "commands", {}).values())
+        todo += subs
+        for sub in subs:  # the command list shows each help's first paragraph on one line
+            if sub.help and not sub.short_help:
+                sub.short_help = " ".join(sub.help.split("\n\n")[0].split())
+        helper = c.get_help_option(SimpleNamespace(help_option_names=["--help"]))
+        for p in [*c.params, *([helper] if helper is not None else [])]:
+            if getattr(p, "is_flag", False) and p.metavar is None:
+                p.metavar = ""
+    return cmd
+
+
+def print_error(exc: BaseException) -> None:
+    """Print an iads error on standard error: plain text (never read as markup), with
+    any character the terminal cannot take escaped."""
+    from rich.text import Text
+
+    err.print(Text.assemble(("error: ", "bold red"), _printable(str(exc))), soft_wrap=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``iads`` script (``argv``: the arguments, default sys.argv)."""
     try:
-        app(standalone_mode=False)
+        command()(argv, standalone_mode=False)
     except InputError as exc:
-        err.print(
-            f"[bold red]error:[/bold red] {exc}", highlight=False, markup=True, soft_wrap=True
-        )
+        print_error(exc)
         raise SystemExit(2) from None
     except (typer.Exit, SystemExit) as exc:
         code = getattr(exc, "exit_code", getattr(exc, "code", 0))

@@ -28,15 +28,21 @@ def envelope(
     missile: Annotated[str, typer.Option("--missile", help="Missile type the system carries.")],
     target: Annotated[str, typer.Option("--target", help="Catalog key of the target type.")],
     alt: Annotated[
-        float | None, typer.Option("--alt", help="Target altitude [m] (default: its cruise).")
+        float | None,
+        typer.Option("--alt", help="Target altitude \\[m] (default: its cruise).", min=0.0,
+                     max=2_000_000.0),
     ] = None,
-    out_file: Annotated[Path, typer.Option("--out", help="PNG file.")] = Path("envelope.png"),
+    out_file: Annotated[
+        Path, typer.Option("--out", help="Image file (.png, .svg or .pdf).")
+    ] = Path("envelope.png"),
     catalog: CatalogOpt = None,
 ) -> None:
     """Plot the ground region from which a target flying straight at the battery at its
     cruise speed can be engaged now (PIP inside the missile's envelope)."""
+    from iads._outputs import atomic_write, check_out_file
     from iads.weapons.footprint import footprint, missile_arrays, plot_footprint
 
+    check_out_file(out_file)
     cat = _catalog(catalog)
     _key("system", system, sorted(cat.systems))
     carried = sorted({cat.launchers[g.launcher].missile for g in cat.systems[system].launchers})
@@ -55,7 +61,7 @@ def envelope(
     for rk in cat.systems[system].radars:
         mast = cat.radars[rk].antenna_height_m
         horizons[rk] = float(radar_horizon_m(mast.value if mast else 0.0, alt_m))
-    path = plot_footprint(fp, out_file, title, horizons)
+    path = atomic_write(out_file, lambda p: plot_footprint(fp, p, title, horizons))
     seen = max(horizons.values(), default=float("inf"))
     if inside.size:
         r = (fp.east_m[None, :] ** 2 + fp.north_m[:, None] ** 2) ** 0.5

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,7 +21,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from iads.cli import CatalogOpt, _catalog, app, err, out
+from iads._outputs import check_out_dir
+from iads.cli import CatalogOpt, _catalog, app, err, note, out
 from iads.errors import InputError
 
 __all__ = ["app", "campaign", "compare", "summarize"]
@@ -83,7 +85,7 @@ def _run(camp, out_dir: Path, workers, dask, resume: bool, again: str):
         TimeRemainingColumn(),
         console=err,
     ) as bar:
-        task = bar.add_task(camp.name, total=camp.n_tasks)
+        task = bar.add_task(escape(camp.name), total=camp.n_tasks)
         started: list[int] = []
 
         def tick(done: int, total: int) -> None:
@@ -175,6 +177,7 @@ def campaign(
     if no_events:
         camp = replace(camp, store_events=False)
     folder = out_dir or Path(default_out)
+    check_out_dir(folder)
     _run(camp, folder, workers, dask, resume, again)
     _print_summary(folder, plot=not no_plot)
 
@@ -227,11 +230,12 @@ def compare(
         scenarios, reps, seed=seed, catalog=_catalog(catalog), store_events=not no_events
     )
     for p in raid_differs(camp):
-        err.print(
-            f"[yellow]note:[/yellow] the threats of '{p.label}' differ from those of "
+        note(
+            f"the threats of '{p.label}' differ from those of "
             f"'{camp.points[0].label}': this compares raids as well as defenses"
         )
     folder = out_dir or Path("compare-" + "-".join(_slug(Path(s).stem) for s in scenarios))
+    check_out_dir(folder)
     again = "iads compare " + " ".join(scenarios) + f" --reps {reps}"
     _run(camp, folder, workers, dask, resume, again)
     _print_summary(folder, plot=not no_plot, alpha=alpha)

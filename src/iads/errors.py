@@ -4,7 +4,8 @@
     ├── InputError             bad input from a user: the CLI prints it and exits 2
     │   ├── ScenarioError      a scenario or campaign file that does not validate
     │   ├── CatalogError       an unknown catalog key, or a catalog file that does not validate
-    │   └── ParameterError     a bad argument to a public function (negative range, ...)
+    │   ├── ParameterError     a bad argument to a public function (negative range, ...)
+    │   └── OutputError        an output file that cannot be written (says what was written)
     └── SimulationError        the simulation cannot continue (a model left its domain)
 
 Anything else that escapes the library is a bug and shows its traceback.
@@ -18,6 +19,7 @@ __all__ = [
     "CatalogError",
     "IadsError",
     "InputError",
+    "OutputError",
     "ParameterError",
     "Problem",
     "ScenarioError",
@@ -75,6 +77,25 @@ class ParameterError(InputError, ValueError):
         self.name, self.value, self.allowed = name, value, allowed
         of = f" of {func}" if func else ""
         super().__init__(f"The '{name}' parameter{of} must be {allowed}; got {value!r}.")
+
+
+class OutputError(InputError):
+    """An output file that could not be written (full disk, permissions). ``written`` lists
+    the files of the same batch that were written completely before it."""
+
+    def __init__(self, path: object, cause: BaseException, written: list | None = None):
+        self.path, self.cause, self.written = path, cause, list(written or [])
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        msg = f"could not write {self.path}: {self.cause}"
+        if self.written:
+            msg += "; written completely: " + ", ".join(str(p) for p in self.written)
+        return msg
+
+    def with_written(self, written: list) -> OutputError:
+        """The same error, listing ``written`` as the files that were written."""
+        return OutputError(self.path, self.cause, written)
 
 
 class SimulationError(IadsError):

@@ -27,7 +27,7 @@ from typing import Protocol
 
 import pyarrow as pa
 
-from iads.errors import ParameterError
+from iads.errors import InputError, ParameterError
 from iads.scenario import LoadedScenario
 
 __all__ = ["Backend", "DaskBackend", "LocalBackend", "Replication", "Task", "replicate"]
@@ -35,6 +35,8 @@ __all__ = ["Backend", "DaskBackend", "LocalBackend", "Replication", "Task", "rep
 Task = tuple[int, int, int]  # (point, rep, seed)
 Replication = tuple[pa.Table, pa.Table | None]  # (summary row, event log or None)
 _IN_FLIGHT_PER_WORKER = 2
+#: Seconds to wait for a remote dask scheduler before saying it cannot be reached.
+_CONNECT_TIMEOUT_S = 10
 
 
 def replicate(loaded: LoadedScenario, point: int, rep: int, seed: int, events: bool) -> Replication:
@@ -182,7 +184,14 @@ class DaskBackend:
             )
             client = Client(cluster)
         else:
-            client = Client(self.address)
+            try:
+                client = Client(self.address, timeout=_CONNECT_TIMEOUT_S)
+            except (OSError, ValueError, TypeError) as exc:  # unreachable, or not an address
+                raise InputError(
+                    f"--dask {self.address}: cannot connect to a dask scheduler there "
+                    f"({type(exc).__name__}: {exc}); give a scheduler address such as "
+                    "tcp://host:8786, or 'local'"
+                ) from None
         try:
             n_slots = sum(client.nthreads().values()) or 1
             scattered = {i: client.scatter(ld, broadcast=True) for i, ld in points.items()}

@@ -5,6 +5,7 @@ them. Every column and key is described in docs/results.md."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +13,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from iads._outputs import atomic_write
 from iads.engine.result import Result
+from iads.errors import OutputError
 from iads.report.entities import entities_table
 from iads.threats import truth_table as threat_truth_table
 
@@ -35,28 +38,47 @@ def write_run(
 ) -> dict[str, Path]:
     """Write the run's files into ``out_dir`` (created); returns {name: path}."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
-    files["events"] = out / "events.parquet"
-    pq.write_table(result.events_with_names(), files["events"])
-    files["summary"] = out / "summary.json"
-    files["summary"].write_text(
-        json.dumps(result.summary(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(out, exc) from None
+    # Each file goes to a temporary name and is moved into place: a failure never leaves
+    # a truncated file, and the error lists what was written (data first, the map last).
+    summary = json.dumps(result.summary(), indent=2, ensure_ascii=False) + "\n"
+    jobs: list[tuple[str, Path, Callable[[Path], object]]] = [
+        ("events", out / "events.parquet",
+         lambda p: pq.write_table(result.events_with_names(), p)),
+        ("summary", out / "summary.json", lambda p: p.write_text(summary, encoding="utf-8")),
+    ]
     if truth_rate_hz:
-        files["truth"] = out / "truth.parquet"
-        pq.write_table(truth_table(result, truth_rate_hz), files["truth"])
-    files["entities"] = out / "entities.parquet"
-    pq.write_table(entities_table(result.built), files["entities"])
+        jobs.append(("truth", out / "truth.parquet",
+                     lambda p: pq.write_table(truth_table(result, truth_rate_hz), p)))
+    jobs.append(("entities", out / "entities.parquet",
+                 lambda p: pq.write_table(entities_table(result.built), p)))
     if result.tracks is not None:
-        files["tracks"] = out / "tracks.parquet"
-        pq.write_table(result.tracks, files["tracks"])
+        jobs.append(("tracks", out / "tracks.parquet",
+                     lambda p: pq.write_table(result.tracks, p)))
+    for name, path, write in jobs:
+        try:
+            files[name] = atomic_write(path, write)
+        except OutputError as exc:
+            raise exc.with_written(list(files.values())) from None
+    jobs = []
     if "truth" in files:
         from iads.report.replay import write_czml
 
-        files["replay"] = write_czml(out)
+        try:
+            files["replay"] = write_czml(out)
+        except OSError as exc:
+            raise OutputError(out / "replay.czml", exc, list(files.values())) from None
     if plot:
         from iads.report.map_engagement import plot_engagement
 
-        files["map"] = plot_engagement(result, out / "engagement.png")
+        jobs.append(("map", out / "engagement.png", lambda p: plot_engagement(result, p)))
+    for name, path, write in jobs:
+        try:
+            files[name] = atomic_write(path, write)
+        except OutputError as exc:
+            raise exc.with_written(list(files.values())) from None
     return files

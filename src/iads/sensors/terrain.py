@@ -149,8 +149,11 @@ def _read_grid(path: Path) -> tuple[NDArray, NDArray, NDArray]:
     except ParameterError:
         raise
     except (OSError, ValueError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+        why = str(exc).split(". ")[0]
+        if "pickle" in why:
+            why = "it is not an .npz archive of numbers (it would need unpickling)"
         raise ParameterError(
             func, str(path), f"a readable .npz grid of numbers (lat_deg, lon_deg, height_m); "
-            f"reading it failed: {exc}", "load_terrain") from None
+            f"reading it failed: {why}", "load_terrain") from None
     TerrainModel(np.deg2rad(grid[0]), np.deg2rad(grid[1]), grid[2])  # checks the axes
     return grid
