@@ -4,6 +4,7 @@ else is a bug and shows its traceback."""
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -226,6 +227,7 @@ def catalog_show(
     out.print(entry_view(_catalog(catalog or ctx.obj), key))
 
 
+@functools.cache
 def command():
     """The click command of the app, with boolean flags shown as flags in ``--help`` (the
     rich help of typer prints ``<bool>`` after every option otherwise)."""

@@ -25,7 +25,7 @@ def coverage_cmd(
         typer.Option("--alt", help="Target height \\[m] above the ellipsoid.", min=-500.0,
                      max=2_000_000.0),
     ] = 100.0,
-    n: Annotated[int, typer.Option("--n", help="Grid points per side.", min=2, max=4000)] = 500,
+    n: Annotated[int, typer.Option("--n", help="Grid points per side.", min=2, max=1000)] = 500,
     swerling: Annotated[
         int, typer.Option("--swerling", help="Swerling case 0-4.", min=0, max=4)
     ] = 1,
