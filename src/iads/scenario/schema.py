@@ -81,15 +81,13 @@ def plain_text(value: str) -> str:
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
-    @field_validator("*", mode="after")
+    @field_validator("*", mode="before")
     @classmethod
     def _plain(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            return plain_text(v)
-        if isinstance(v, dict):
-            for k in v:
-                if isinstance(k, str):
-                    plain_text(k)
+        # Before the type check, so that a lone surrogate gets this message, not pydantic's.
+        for text in [v] if isinstance(v, str) else list(v) if isinstance(v, (dict, list)) else []:
+            if isinstance(text, str):
+                plain_text(text)
         return v
 
 
