@@ -37,7 +37,7 @@ COMMANDS: dict[str, tuple[list[list[str]], dict[str, list[str]], list[str]]] = {
                                "--catalog": CATALOGS}, []),
     "campaign": ([["{file}", "{junk}", "{dir}"]],
                  {"--scenario": SCENARIOS, "--reps": SMALL_INTS, "--seed": NUMBERS,
-                  "--out": PATHS, "--dask": ["tcp://127.0.0.1:9", "::::", ""],
+                  "--out": PATHS, "--dask": ["::::", ""],
                   "--workers": ["1", "0", "-3"]},
                  ["--no-events", "--no-plot", "--resume"]),
     "summarize": ([["{dir}", "{file}", "/proc/iads", "nope"]],

@@ -51,11 +51,12 @@ class RunCost:
     time_s: float
 
     def problems(
-        self,
-        memory_budget: float = MEMORY_BUDGET_BYTES,
-        time_budget_s: float = TIME_BUDGET_S,
+        self, memory_budget: float | None = None, time_budget_s: float | None = None
     ) -> list[str]:
-        """One sentence per budget exceeded, each naming the settings to change."""
+        """One sentence per budget exceeded (default: the module's budgets), each naming
+        the settings to change."""
+        memory_budget = MEMORY_BUDGET_BYTES if memory_budget is None else memory_budget
+        time_budget_s = TIME_BUDGET_S if time_budget_s is None else time_budget_s
         out = []
         if self.memory_bytes > memory_budget:
             parts = {
