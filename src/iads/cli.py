@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from iads.errors import InputError
+from iads.errors import InputError, ParameterError
 
 app = typer.Typer(
     name="iads",
@@ -148,7 +148,15 @@ def run(
                 bar.update(task, completed=t_s)
                 last[0] = t_s
 
-        result = simulate(loaded, seed, progress=tick, record_tracks=True)
+        try:
+            result = simulate(loaded, seed, progress=tick, record_tracks=True)
+        except ParameterError as exc:
+            # A model refused what the schema let through (a ballistic target out of
+            # reach of the solver, say): still the scenario's fault, named as such.
+            from iads.errors import Problem, ScenarioError
+
+            raise ScenarioError(loaded.source, [Problem(
+                "threats", f"the scenario cannot be simulated as given: {exc}")]) from None
     files = write_run(result, out_dir, plot=plot, truth_rate_hz=truth_rate or None)
     # The summary last, so that it is what stays on the screen.
     out.print(exposure_table(result.summary()))

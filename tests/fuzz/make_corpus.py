@@ -56,8 +56,8 @@ CASES: dict[str, tuple[str, str, str]] = {
     "value_true": ("value: true", "2 | assets[0].value | valid number",
                    sub("value: 10", "value: true")),
     "speed_true": ("speed_mps: true", "2 | threats[0].speed_mps | valid number",
-                   sub("    target: City\n  - raid", "    speed_mps: true\n    target: City\n"
-                       "  - raid")),
+                   sub("    lateral_spacing_m: 500\n",
+                       "    lateral_spacing_m: 500\n    speed_mps: true\n")),
     "count_string": ('count: "5"', "2 | threats[0].count | valid integer",
                      sub("count: 2", 'count: "5"')),
     "salvo_zero": ("salvo_by_class of 0", "2 | salvo_by_class.cruise_missile | greater than",
@@ -75,8 +75,8 @@ CASES: dict[str, tuple[str, str, str]] = {
     "nan_lat": ("nan", "2 | defenders[0].position.lat | finite",
                 sub("position: {lat: 40.05", "position: {lat: .nan")),
     "inf_speed": ("inf speed", "2 | threats[0].speed_mps | finite",
-                  sub("    target: City\n  - raid", "    speed_mps: .inf\n    target: City\n"
-                      "  - raid")),
+                  sub("    lateral_spacing_m: 500\n",
+                      "    lateral_spacing_m: 500\n    speed_mps: .inf\n")),
     "time_step_1e-4": ("time_step_s: 1e-4 over a long run", "2 | memory | time_step_s | --force",
                        sub("duration_s: 120, time_step_s: 1.0",
                            "duration_s: 1800, time_step_s: 1.0e-4")),
@@ -85,6 +85,14 @@ CASES: dict[str, tuple[str, str, str]] = {
         sub("threats:\n", "threats:\n" + "".join(
             "  - {type: kalibr, count: 100000, launch: {lat: 40.3, lon: 33.0}, "
             "target: City}\n" for _ in range(100)))),
+    "ballistic_out_of_reach": ("a ballistic target far beyond the type's range (the run "
+                               "failed in the trajectory solver)",
+                               "2 | threats[1].launch | beyond what a iskander reaches",
+                               sub("launch: {lat: 40.9, lon: 33.0}",
+                                   "launch: {lat: 40.9, lon: -140.0}")),
+    "asset_in_orbit": ("an asset 200 km up (the run failed in the trajectory solver)",
+                       "2 | assets[0].position.alt_m | less than or equal",
+                       sub("lon: 33.0, alt_m: 0}", "lon: 33.0, alt_m: 200000}")),
     "scientific_notation": ("1e6 is a number (YAML 1.2), not text", "0 | OK",
                             sub("bandwidth_hz: 1.0e8", "bandwidth_hz: 1e8")),
     "markup_name_valid": ("a valid name holding rich markup", "0 | OK",

@@ -21,6 +21,9 @@ __all__ = ["LoadedScenario", "builtin_names", "load_scenario", "parse_scenario"]
 DEFAULT_SCENARIO = "default"
 #: Threat classes a friendly flight may be (the friendly model is an aircraft's).
 FRIENDLY_CLASSES = ("aircraft", "stealth_aircraft")
+#: A ballistic missile's target may lie at most this many times its catalog range_m from
+#: its launch point (published ranges vary by version and payload).
+BALLISTIC_RANGE_MARGIN = 1.5
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,25 @@ def cross_check(
                 f"'{g.type}' is a {catalog.threats[g.type].threat_class}: friendly flights "
                 f"are aircraft (catalog aircraft: {', '.join(aircraft)})",
             )
+    for i, entry in enumerate(sc.threats):
+        if isinstance(entry, Raid) or entry.type not in catalog.threats:
+            continue
+        te = catalog.threats[entry.type]
+        if te.threat_class != "ballistic_missile" or te.range_m is None:
+            continue
+        end = next((a.position for a in sc.assets if a.name == entry.target), None)
+        end = entry.waypoints[-1] if entry.waypoints else end
+        if end is None:
+            continue
+        from iads.geo import great_circle_distance_m
+
+        reach = BALLISTIC_RANGE_MARGIN * te.range_m.value
+        d = float(great_circle_distance_m(entry.launch.lat, entry.launch.lon, end.lat, end.lon))
+        if d > reach:
+            add(("threats", i, "launch"),
+                f"the target is {d / 1e3:,.0f} km from the launch point, beyond what a "
+                f"{entry.type} reaches ({BALLISTIC_RANGE_MARGIN:g} x its catalog range_m "
+                f"{te.range_m.value / 1e3:,.0f} km)")
     duration = sc.settings.duration_s
     for kind, groups in (("threats", sc.threats), ("friendlies", sc.friendlies)):
         for i, g in enumerate(groups):

@@ -39,6 +39,7 @@ __all__ = [
     "FriendlyGroup",
     "Hill",
     "Jammer",
+    "LaunchPoint",
     "Network",
     "Position",
     "Raid",
@@ -47,6 +48,7 @@ __all__ = [
     "Scenario",
     "entity_count",
     "Settings",
+    "Site",
     "Terrain",
     "ThreatGroup",
     "Waypoint",
@@ -109,6 +111,19 @@ class Position(_Strict):
     alt_m: float = Field(default=0.0, ge=-500.0, le=2_000_000.0, description="height [m]")
 
 
+class Site(Position):
+    """A place on the ground (a defended asset, a defense unit): at most 9,000 m high."""
+
+    alt_m: float = Field(default=0.0, ge=-500.0, le=9000.0, description="height [m]")
+
+
+class LaunchPoint(Position):
+    """Where a threat or a friendly flight starts: on the ground or from an aircraft, at
+    most 30,000 m high."""
+
+    alt_m: float = Field(default=0.0, ge=-500.0, le=30_000.0, description="height [m]")
+
+
 class Waypoint(Position):
     """A route point; ``alt_m`` absent means the threat's cruise altitude."""
 
@@ -119,7 +134,7 @@ class Asset(_Strict):
     """A defended asset (a city, a base) with a value used by threat evaluation."""
 
     name: Name
-    position: Position
+    position: Site
     value: float = Field(
         default=1.0, gt=0.0, le=MAX_ASSET_VALUE, description="relative value of the asset"
     )
@@ -149,7 +164,7 @@ class Defender(_Strict):
 
     name: Name
     system: str = Field(min_length=1, description="catalog key of the system, e.g. S-400")
-    position: Position
+    position: Site
     loadout: dict[str, Count] | None = Field(
         default=None, description=f"missiles by catalog key, each 0 to {MAX_LOADOUT}"
     )
@@ -178,7 +193,7 @@ class ThreatGroup(_Strict):
     type: str = Field(min_length=1, description="catalog key of the threat type")
     name: Name | None = None
     count: int = Field(default=1, ge=1, le=MAX_GROUP_COUNT)
-    launch: Position
+    launch: LaunchPoint
     launch_time_s: TimeS = Field(default=0.0, description="[s], within the run")
     spacing_s: TimeS = 0.0
     lateral_spacing_m: float = Field(default=0.0, ge=0.0, le=100_000.0)
@@ -275,7 +290,7 @@ class FriendlyGroup(_Strict):
     )
     name: Name | None = None
     count: int = Field(default=1, ge=1, le=MAX_FRIENDLY_COUNT)
-    launch: Position
+    launch: LaunchPoint
     launch_time_s: TimeS = Field(default=0.0, description="[s], within the run")
     spacing_s: TimeS = 0.0
     lateral_spacing_m: float = Field(default=0.0, ge=0.0, le=100_000.0)
