@@ -121,10 +121,10 @@ def run(
 
     from iads._outputs import check_out_dir
     from iads.engine import simulate
-    from iads.engine.cost import check_cost
     from iads.report.export import write_run
     from iads.report.tables import exposure_table, summary_tables
     from iads.scenario import load_scenario
+    from iads.scenario.cost import check_cost
 
     check_out_dir(out_dir)
     loaded = load_scenario(scenario, _catalog(catalog))
@@ -184,8 +184,8 @@ def validate(
 ) -> None:
     """Check a scenario file against the schema and the catalog, and its estimated cost
     against the run budgets; exit 2 if it has problems."""
-    from iads.engine.cost import check_cost, estimate_cost
     from iads.scenario import load_scenario
+    from iads.scenario.cost import check_cost, estimate_cost
 
     loaded = load_scenario(file, _catalog(catalog))
     sc = loaded.scenario

@@ -85,8 +85,8 @@ def test_truth_rate_1e6_is_refused_quickly(tmp_path: Path) -> None:
 
 
 def test_run_cost_estimate(tmp_path: Path) -> None:
-    from iads.engine.cost import MEMORY_BUDGET_BYTES, estimate_cost
     from iads.scenario import load_scenario
+    from iads.scenario.cost import MEMORY_BUDGET_BYTES, estimate_cost
 
     loaded = load_scenario(BASE)
     c = estimate_cost(loaded.scenario, loaded.catalog, truth_rate_hz=2.0)
@@ -99,7 +99,7 @@ def test_run_cost_estimate(tmp_path: Path) -> None:
 
 
 def test_force_runs_past_the_budget(tmp_path: Path, monkeypatch) -> None:
-    import iads.engine.cost as cost
+    import iads.scenario.cost as cost
 
     monkeypatch.setattr(cost, "MEMORY_BUDGET_BYTES", 1.0)
     _refused_before_work(iads("validate", str(BASE), cwd=tmp_path), "--force")

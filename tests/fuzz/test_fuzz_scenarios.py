@@ -148,8 +148,8 @@ def _check(text: str, tmp: Path, run: bool) -> None:
 def _quick(f: Path) -> bool:
     """Whether the pre-run estimate says the scenario runs in seconds (the suite runs only
     those; a longer run is the cost estimate's business, tested on its own)."""
-    from iads.engine.cost import estimate_cost
     from iads.scenario import load_scenario
+    from iads.scenario.cost import estimate_cost
 
     loaded = load_scenario(f)
     return estimate_cost(loaded.scenario, loaded.catalog, 0.2).time_s < 2.0

@@ -94,7 +94,7 @@ def _gb(n: float) -> str:
 def estimate_cost(sc: Scenario, catalog: Catalog, truth_rate_hz: float = 0.0) -> RunCost:
     """The cost of running ``sc`` (validated against ``catalog``) and writing its truth at
     ``truth_rate_hz`` [Hz] (0: not written). Pure arithmetic: nothing is built."""
-    from iads.engine.flights import entity_count
+    from iads.scenario.schema import entity_count
 
     n_threats, n_friendly = entity_count(sc)
     n = n_threats + n_friendly
