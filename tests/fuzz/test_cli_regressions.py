@@ -90,9 +90,10 @@ def test_run_cost_estimate(tmp_path: Path) -> None:
 
     loaded = load_scenario(BASE)
     c = estimate_cost(loaded.scenario, loaded.catalog, truth_rate_hz=2.0)
-    # 2 threats + 1 raid aircraft + 1 friendly; 120 s at 1 s; S-400's three radars.
-    assert (c.n_entities, c.n_radars, c.n_steps, c.n_truth_samples) == (4, 3, 121, 121)
-    assert c.n_truth_rows == (2 * 120 + 1) * 4
+    # 7 threats (2 cruise, 1 ballistic, 2 drones, 1 aircraft, 1 raid aircraft) + 1
+    # friendly; 120 s at 1 s; S-400's three radars.
+    assert (c.n_entities, c.n_radars, c.n_steps, c.n_truth_samples) == (8, 3, 121, 121)
+    assert c.n_truth_rows == (2 * 120 + 1) * 8
     assert c.memory_bytes < MEMORY_BUDGET_BYTES / 100 and c.problems() == []
     big = c.__class__(**{**c.__dict__, "memory_bytes": 2.0 * MEMORY_BUDGET_BYTES})
     assert "memory" in big.problems()[0]

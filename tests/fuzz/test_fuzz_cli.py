@@ -26,7 +26,7 @@ CATALOGS = ["{file}", "{junk}", "{dir}", "/nonexistent.yaml"]
 #: command -> (positional choices, {option: value choices}, flags)
 COMMANDS: dict[str, tuple[list[list[str]], dict[str, list[str]], list[str]]] = {
     "run": ([SCENARIOS], {"--seed": NUMBERS, "--out": PATHS, "--truth-rate": NUMBERS,
-                          "--catalog": CATALOGS}, ["--no-plot", "--plot", "--force"]),
+                          "--catalog": CATALOGS}, ["--force"]),
     "validate": ([SCENARIOS], {"--catalog": CATALOGS}, ["--force"]),
     "schema": ([], {}, []),
     "envelope": ([["S-400", "s400", "", "[/x]"]],
@@ -65,6 +65,10 @@ def command_lines(draw) -> list[str]:
     for opt in chosen:
         args += [opt, draw(st.sampled_from(options[opt]))]
     args += draw(st.lists(st.sampled_from(flags), max_size=2, unique=True)) if flags else []
+    if name == "run":
+        # The engagement map is tested on every outcome by the report tests (issue 11
+        # item 3); here the runs stop at the data files.
+        args.append("--no-plot")
     if name in ("campaign", "compare"):
         args += ["--workers", "1"]  # in-process: short, and no pool to start
         if "--reps" not in args:
