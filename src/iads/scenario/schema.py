@@ -15,6 +15,7 @@ import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -111,17 +112,20 @@ class Position(_Strict):
     alt_m: float = Field(default=0.0, ge=-500.0, le=2_000_000.0, description="height [m]")
 
 
-class Site(Position):
-    """A place on the ground (a defended asset, a defense unit): at most 9,000 m high."""
+def _at_most(alt_max_m: float, what: str):
+    def check(p: Position) -> Position:
+        if p.alt_m > alt_max_m:
+            raise ValueError(f"alt_m of {what} must be at most {alt_max_m:,.0f} m; got {p.alt_m:g}")
+        return p
 
-    alt_m: float = Field(default=0.0, ge=-500.0, le=9000.0, description="height [m]")
+    return AfterValidator(check)
 
 
-class LaunchPoint(Position):
-    """Where a threat or a friendly flight starts: on the ground or from an aircraft, at
-    most 30,000 m high."""
-
-    alt_m: float = Field(default=0.0, ge=-500.0, le=30_000.0, description="height [m]")
+#: A place on the ground (a defended asset, a defense unit): at most 9,000 m high.
+Site = Annotated[Position, _at_most(9000.0, "a ground site")]
+#: Where a threat or a friendly flight starts, on the ground or from an aircraft: at most
+#: 30,000 m high.
+LaunchPoint = Annotated[Position, _at_most(30_000.0, "a launch point")]
 
 
 class Waypoint(Position):
