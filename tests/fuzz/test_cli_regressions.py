@@ -166,8 +166,9 @@ def test_a_failed_write_keeps_what_was_written(tmp_path: Path, monkeypatch) -> N
     assert "engagement.png" in msg and "No space left" in msg
     assert "events.parquet" in msg and "summary.json" in msg and "truth.parquet" in msg
     assert (out / "events.parquet").read_bytes()[:4] == b"PAR1"  # replaced completely
-    assert sorted(p.name for p in out.iterdir()) == ["events.parquet", "summary.json",
-                                                      "truth.parquet"]  # no temporary left
+    names = {p.name for p in out.iterdir()}
+    assert {"events.parquet", "summary.json", "truth.parquet"} <= names
+    assert "engagement.png" not in names and not any(".tmp" in n for n in names)
 
 
 def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path, monkeypatch) -> None:
