@@ -410,6 +410,7 @@ def dis_timeline(run: RunTables, options: DisOptions | None = None) -> Timeline:
         ty = th_types.get(key)
         if ty is None:
             continue
+        munition = ty.kind == KIND_MUNITION
         if key[1] not in th_event:
             event_no += 1
             th_event[key[1]] = event_no
@@ -421,16 +422,19 @@ def dis_timeline(run: RunTables, options: DisOptions | None = None) -> Timeline:
             opt.exercise_id,
             PDU_STATUS,
         )
-        d["firing_id"] = _eid(0, 0, 0)
+        # A missile detonates itself; an aircraft's weapons (not simulated) detonate at
+        # the asset: the aircraft fires, the munition is unknown.
+        d["firing_id"] = _eid(0, 0, 0) if munition else _eid(APP_THREAT, key[1], opt.site)
         d["target_id"] = _eid(0, 0, 0)
-        d["munition_id"] = _eid(APP_THREAT, key[1], opt.site)
+        d["munition_id"] = _eid(APP_THREAT, key[1], opt.site) if munition else _eid(0, 0, 0)
         d["event_id"] = _eid(APP_THREAT, _event(th_event[key[1]]), opt.site)
         fin = (th_st.entity == key[1]) & (np.abs(th_st.t_s - end["time_s"]) < 1e-9)
         d["velocity_mps"] = th_st.vel[fin][0] if fin.any() else 0.0
         d["location_m"] = np.column_stack(
             geodetic_to_ecef(end["lat_deg"], end["lon_deg"], end["alt_m"])
         )
-        _set_type(d["descriptor"]["entity_type"], [ty])
+        if munition:
+            _set_type(d["descriptor"]["entity_type"], [ty])
         d["descriptor"]["quantity"] = 1
         d["result"] = DETONATION_RESULT["impact"]
         det_parts.append((np.array([end["time_s"]]), np.array([_ORDER_DETONATION]), d))
