@@ -128,20 +128,26 @@ def _ascii(name: str) -> bytes:
     return plain[:11]
 
 
-def _eid(app: int, number: NDArray | int, site: int) -> NDArray:
+def _eid(app: NDArray | int, number: NDArray | int, site: int) -> NDArray:
+    """Entity (or event) ids (site, application, number); number 0 gives the null id
+    0:0:0 ("no entity", "target unknown")."""
     n = np.atleast_1d(np.asarray(number, dtype=np.int64))
     if (n > 65534).any():
         raise ValueError("more than 65534 entities of one kind: DIS entity numbers are 16 bits")
+    a = np.broadcast_to(np.asarray(app, dtype=np.int64), n.shape)
     out = np.zeros(n.shape, codec.ENTITY_ID)
     out["site"] = np.where(n > 0, site, 0)
-    out["application"] = np.where(n > 0, app, 0)
+    out["application"] = np.where(n > 0, a, 0)
     out["entity"] = np.maximum(n, 0)
     return out
 
 
-def _set_type(dst: np.ndarray, types: list[EntityType]) -> None:
+def _set_type(dst: np.ndarray, types: list[EntityType], index: NDArray | None = None) -> None:
+    """Write entity types into a structured ``ENTITY_TYPE`` array: ``types[index[i]]``
+    into row i (``types[i]`` without an index)."""
     for name, col in zip(EntityType._fields, zip(*types, strict=True), strict=True):
-        dst[name] = np.asarray(col)
+        v = np.asarray(col)
+        dst[name] = v if index is None else v[index]
 
 
 def _threat_states(run: RunTables) -> tuple[_States, dict[int, dict]]:
@@ -300,19 +306,17 @@ def _entity_state_pdus(
     n = st.t_s.shape[0]
     r = np.zeros(n, codec.ENTITY_STATE)
     codec.header(r, codec.PDU_TYPE_ENTITY_STATE, st.t_s + t_offset_s, opt.exercise_id, PDU_STATUS)
-    r["entity_id"] = (
-        _eid(0, 0, 0)
-        if n == 0
-        else np.concatenate(
-            [_eid(int(a), int(e), opt.site) for a, e in zip(st.app, st.entity, strict=True)]
-        )
-    )
-    keys = list(zip(st.app.tolist(), st.entity.tolist(), strict=True))
-    r["force_id"] = [forces[k] for k in keys]
+    r["entity_id"] = _eid(st.app, st.entity, opt.site)
+    # Per-entity fields: looked up once per entity, spread by index.
+    uniq, inv = np.unique(np.stack([st.app, st.entity], axis=-1), axis=0, return_inverse=True)
+    inv = inv.reshape(-1)
+    keys = [(int(a), int(e)) for a, e in uniq]
+    r["force_id"] = np.array([forces[k] for k in keys], dtype=np.uint8)[inv]
     if n:
         tys = [types[k] for k in keys]
-        _set_type(r["entity_type"], tys)
-        _set_type(r["alternative_entity_type"], tys)
+        _set_type(r["entity_type"], tys, inv)
+        _set_type(r["alternative_entity_type"], tys, inv)
+        r["marking"] = np.array([markings[k] for k in keys], dtype="S11")[inv]
     r["velocity_mps"] = st.vel
     r["location_m"] = st.pos
     r["orientation_rad"] = euler_angles(body_axes(st.pos, st.vel))
@@ -320,7 +324,6 @@ def _entity_state_pdus(
     r["dr_algorithm"] = dr
     r["dr_acceleration_mps2"] = acc
     r["marking_charset"] = 1  # ASCII
-    r["marking"] = [markings[k] for k in keys]
     return r, st.forced
 
 
@@ -465,20 +468,18 @@ def dis_timeline(run: RunTables, options: DisOptions | None = None) -> Timeline:
     if fl.n:
         k = fl.n
         first_no = event_no + 1
-        numbers = np.array([_event(first_no + j) for j in range(k)])
+        numbers = _event(first_no + np.arange(k))
         event_no += k
         v = fl.velocity_ecef_mps
         tys = [interceptor_type(m) for m in fl.missile]
         f = np.zeros(k, codec.FIRE)
         codec.header(f, codec.PDU_TYPE_FIRE, fl.launch_t_s + t_off, opt.exercise_id, PDU_STATUS)
-        f["firing_id"] = np.concatenate([_eid(APP_DEFENSE, u + 1, opt.site) for u in fl.unit_id])
-        f["target_id"] = np.concatenate(
-            [_eid(APP_THREAT, t + 1 if t >= 0 else 0, opt.site) for t in fl.threat_id]
+        f["firing_id"] = _eid(APP_DEFENSE, fl.unit_id + 1, opt.site)
+        f["target_id"] = _eid(
+            APP_THREAT, np.where(fl.threat_id >= 0, fl.threat_id + 1, 0), opt.site
         )
-        f["munition_id"] = np.concatenate(
-            [_eid(APP_INTERCEPTOR, i + 1, opt.site) for i in fl.interceptor_id]
-        )
-        f["event_id"] = np.concatenate([_eid(APP_DEFENSE, n, opt.site) for n in numbers])
+        f["munition_id"] = _eid(APP_INTERCEPTOR, fl.interceptor_id + 1, opt.site)
+        f["event_id"] = _eid(APP_DEFENSE, numbers, opt.site)
         f["location_m"] = fl.launch_ecef_m
         _set_type(f["descriptor"]["entity_type"], tys)
         f["descriptor"]["quantity"] = 1
@@ -490,9 +491,7 @@ def dis_timeline(run: RunTables, options: DisOptions | None = None) -> Timeline:
         codec.header(d, codec.PDU_TYPE_DETONATION, fl.end_t_s + t_off, opt.exercise_id, PDU_STATUS)
         d["firing_id"] = f["firing_id"]
         target = np.where(fl.end_threat_id >= 0, fl.end_threat_id, fl.threat_id)
-        d["target_id"] = np.concatenate(
-            [_eid(APP_THREAT, t + 1 if t >= 0 else 0, opt.site) for t in target]
-        )
+        d["target_id"] = _eid(APP_THREAT, np.where(target >= 0, target + 1, 0), opt.site)
         d["munition_id"] = f["munition_id"]
         d["event_id"] = f["event_id"]
         d["velocity_mps"] = v
@@ -510,8 +509,8 @@ def dis_timeline(run: RunTables, options: DisOptions | None = None) -> Timeline:
     return _merge(parts + fire_parts + det_parts, start, notes)
 
 
-def _event(n: int) -> int:
-    """Event numbers run 1..65535 and wrap (0 is not used)."""
+def _event(n):
+    """Event numbers (int or array) run 1..65535 and wrap (0 is not used)."""
     return (n - 1) % 65535 + 1
 
 
