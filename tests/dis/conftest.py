@@ -13,7 +13,7 @@ import pytest
 
 SCENARIO = textwrap.dedent("""\
     name: DIS test raid
-    settings: {duration_s: 700, time_step_s: 1.0, seed: 7}
+    settings: {duration_s: 560, time_step_s: 1.0, seed: 7}
     assets:
       - {name: Ankara, position: {lat: 39.9334, lon: 32.8597, alt_m: 0}, value: 100}
       - {name: Mürted air base, position: {lat: 40.0786, lon: 32.5656, alt_m: 0}, value: 40}
@@ -26,7 +26,7 @@ SCENARIO = textwrap.dedent("""\
       - {name: Kalibr, type: kalibr, count: 3, launch: {lat: 40.9, lon: 33.6}, target: Ankara,
          spacing_s: 8, lateral_spacing_m: 600}
       - {name: Iskander, type: iskander, launch: {lat: 41.9, lon: 34.5}, target: Ankara}
-      - {name: F-16, type: f16, launch: {lat: 41.0, lon: 31.0}, target: Mürted air base,
+      - {name: F-16, type: f16, launch: {lat: 40.7, lon: 31.5}, target: Mürted air base,
          altitude_m: 6000}
       - {name: Su-24, type: su24, launch: {lat: 39.5, lon: 34.5}, target: Ankara,
          altitude_m: 300, launch_time_s: 100}
