@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from iads.dis import codec
@@ -42,13 +40,15 @@ from iads.dis.entity_types import (
     threat_type,
 )
 from iads.dis.run_tables import RunTables
-from iads.dis.schedule import (
-    HEARTBEAT_S,
-    acceleration,
-    body_axes,
-    dead_reckon,
-    due,
-    euler_angles,
+from iads.dis.schedule import HEARTBEAT_S, acceleration, body_axes, euler_angles
+from iads.dis.states import (
+    APP_DEFENSE,
+    APP_INTERCEPTOR,
+    APP_THREAT,
+    EntityStates,
+    interceptor_states,
+    schedule,
+    threat_states,
 )
 from iads.geo import geodetic_to_ecef
 from iads.report.flyout_tracks import interceptor_flights
@@ -63,18 +63,12 @@ __all__ = [
     "dis_timeline",
 ]
 
-APP_DEFENSE, APP_THREAT, APP_INTERCEPTOR = 1, 2, 3
 #: Default wall-clock time of the run's t = 0 (the top of an hour, so DIS timestamps
 #: read as run time modulo one hour).
 DEFAULT_START_UTC = datetime(2000, 1, 1, tzinfo=UTC)
 
-# Appearance bits (SISO-REF-010 general appearance, §6.2.26 / UID 31-33): damage in bits
-# 3-4 (3 = destroyed), state in bit 23 (1 = deactivated).
-APPEARANCE_DESTROYED = 3 << 3
-APPEARANCE_DEACTIVATED = 1 << 23
 # PDU status: LVC indicator (bits 1-2) = 3, constructive simulation.
 PDU_STATUS = 3 << 1
-_ENTITY_CHUNK = 256  # entities per scheduling batch (bounds memory, not results)
 
 # Sort order of PDUs at one instant: a launch's Fire before the munition's first state,
 # a Detonation before the final state of the entities it ends.
@@ -99,27 +93,14 @@ class DisOptions:
 @dataclass
 class Timeline:
     """The PDUs of a run in time order: ``t_s`` (N,) run time [s], ``pdus`` (N,) bytes,
-    ``pdu_type`` (N,); ``start_utc`` the wall-clock time of t = 0; ``samples`` the entity
-    states written, for checks (one row per Entity State PDU, same order as in ``pdus``)."""
+    ``pdu_type`` (N,); ``start_utc`` the wall-clock time of t = 0; ``notes`` what was
+    left out and why."""
 
     t_s: NDArray[np.float64]
     pdus: list[bytes]
     pdu_type: NDArray[np.int64]
     start_utc: datetime
     notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _States:
-    """Long-form entity states sorted by (entity, time): the input to scheduling."""
-
-    app: NDArray[np.int64]
-    entity: NDArray[np.int64]
-    t_s: NDArray[np.float64]
-    pos: NDArray[np.float64]
-    vel: NDArray[np.float64]
-    forced: NDArray[np.bool_]
-    appearance: NDArray[np.int64]
 
 
 def _ascii(name: str) -> bytes:
@@ -150,151 +131,8 @@ def _set_type(dst: np.ndarray, types: list[EntityType], index: NDArray | None = 
         dst[name] = v if index is None else v[index]
 
 
-def _threat_states(run: RunTables) -> tuple[_States, dict[int, dict]]:
-    """Threat truth plus one final state per ended threat."""
-    tr = run.truth
-    ev = run.events
-    kind = ev["kind"].cast(pa.string())
-    ends: dict[int, dict] = {}
-    for k in ("intercept", "impact"):
-        sub = ev.filter(pc.equal(kind, k))
-        for row in sub.to_pylist():
-            tid = int(row["threat_id"])
-            if tid >= 0 and tid not in ends:
-                ends[tid] = {"kind": k, **row}
-    t, pos, vel, tid = tr.t_s, tr.pos_ecef_m, tr.vel_ecef_mps, tr.threat_id
-    same = tid[1:] == tid[:-1]
-    acc = acceleration(t, vel, same)
-    last = np.flatnonzero(np.append(~same, True))  # last sample of each threat
-    first = np.flatnonzero(np.insert(~same, 0, True))
-    forced = np.zeros(t.shape[0], bool)
-    forced[first] = True
-    appearance = np.zeros(t.shape[0], np.int64)
-    extra = []  # final states: (tid, t, pos, vel)
-    for i in last:
-        th = int(tid[i])
-        end = ends.get(th)
-        if end is not None and end["time_s"] > t[i] + 1e-9:
-            dt = end["time_s"] - t[i]
-            if end["kind"] == "impact":
-                p = np.column_stack(geodetic_to_ecef(end["lat_deg"], end["lon_deg"], end["alt_m"]))[
-                    0
-                ]
-            else:
-                p = dead_reckon(pos[i], vel[i], acc[i], dt)
-            extra.append((th, end["time_s"], p, vel[i] + acc[i] * dt))
-        elif end is not None or t[i] < run.duration_s - 1e-9:
-            # Ends on its last sample (end of route, or the end event on the sample).
-            forced[i] = True
-            appearance[i] = APPEARANCE_DEACTIVATED | (APPEARANCE_DESTROYED if end else 0)
-    a_extra = np.full(len(extra), APPEARANCE_DEACTIVATED | APPEARANCE_DESTROYED, np.int64)
-    st = _States(
-        app=np.full(t.shape[0] + len(extra), APP_THREAT),
-        entity=np.concatenate([tid, [e[0] for e in extra]]).astype(np.int64) + 1,
-        t_s=np.concatenate([t, [e[1] for e in extra]]),
-        pos=np.vstack([pos] + [e[2][None] for e in extra]),
-        vel=np.vstack([vel] + [e[3][None] for e in extra]),
-        forced=np.concatenate([forced, np.ones(len(extra), bool)]),
-        appearance=np.concatenate([appearance, a_extra]),
-    )
-    return _sorted(st), ends
-
-
-def _sorted(st: _States) -> _States:
-    o = np.lexsort((st.t_s, st.entity, st.app))
-    return _States(*(getattr(st, f)[o] for f in _States.__dataclass_fields__))
-
-
-def _grid_step(run: RunTables) -> float:
-    u = np.unique(run.truth.t_s)
-    return float(np.min(np.diff(u))) if u.size > 1 else 1.0
-
-
-def _interceptor_states(run: RunTables, flights) -> _States:
-    """Rebuilt flights sampled at launch, on the truth grid, and at their end."""
-    step = _grid_step(run)
-    rows_e, rows_t, rows_f = [], [], []
-    for i in range(flights.n):
-        t0, t1 = flights.launch_t_s[i], flights.end_t_s[i]
-        grid = np.arange(np.floor(t0 / step) + 1, np.ceil(t1 / step)) * step
-        grid = grid[(grid > t0) & (grid < t1)]
-        ts = np.concatenate([[t0], grid, [t1]])
-        rows_e.append(np.full(ts.size, i))
-        rows_t.append(ts)
-        f = np.zeros(ts.size, bool)
-        f[[0, -1]] = True
-        rows_f.append(f)
-    if not rows_e:
-        z = np.empty(0)
-        return _States(
-            z.astype(np.int64),
-            z.astype(np.int64),
-            z,
-            np.empty((0, 3)),
-            np.empty((0, 3)),
-            z.astype(bool),
-            z.astype(np.int64),
-        )
-    e = np.concatenate(rows_e)
-    t = np.concatenate(rows_t)
-    frac = np.clip(
-        (t - flights.launch_t_s[e]) / np.maximum(flights.end_t_s[e] - flights.launch_t_s[e], 1e-12),
-        0.0,
-        1.0,
-    )
-    pos = flights.launch_ecef_m[e] + frac[:, None] * (
-        flights.end_ecef_m[e] - flights.launch_ecef_m[e]
-    )
-    forced = np.concatenate(rows_f)
-    last = np.append(e[1:] != e[:-1], True)
-    appearance = np.where(last, APPEARANCE_DEACTIVATED | APPEARANCE_DESTROYED, 0)
-    return _sorted(
-        _States(
-            app=np.full(t.size, APP_INTERCEPTOR),
-            entity=flights.interceptor_id[e] + 1,
-            t_s=t,
-            pos=pos,
-            vel=flights.velocity_ecef_mps[e],
-            forced=forced,
-            appearance=appearance.astype(np.int64),
-        )
-    )
-
-
-def _schedule(st: _States, acc: NDArray[np.float64]) -> NDArray[np.bool_]:
-    """Samples at which an Entity State PDU is due (long form (k,))."""
-    k = st.t_s.shape[0]
-    keep = np.zeros(k, bool)
-    if k == 0:
-        return keep
-    key = st.app * 70000 + st.entity
-    starts = np.flatnonzero(np.insert(key[1:] != key[:-1], 0, True))
-    ends = np.append(starts[1:], k)
-    axes = body_axes(st.pos, st.vel)
-    vel32 = st.vel.astype(np.float32).astype(float)
-    acc32 = acc.astype(np.float32).astype(float)
-    for c in range(0, starts.size, _ENTITY_CHUNK):
-        s, e = starts[c : c + _ENTITY_CHUNK], ends[c : c + _ENTITY_CHUNK]
-        counts = e - s
-        k_max = int(counts.max())
-        rank = np.arange(k_max)
-        valid = rank[None, :] < counts[:, None]
-        idx = np.where(valid, s[:, None] + rank[None, :], 0)
-        send = due(
-            np.where(valid, st.t_s[idx], np.nan),
-            st.pos[idx],
-            vel32[idx],
-            acc32[idx],
-            axes[idx],
-            valid,
-            st.forced[idx] | (st.appearance[idx] != 0),
-        )
-        keep[idx[send & valid]] = True
-    return keep
-
-
 def _entity_state_pdus(
-    st: _States,
+    st: EntityStates,
     acc: NDArray[np.float64],
     types: dict[tuple[int, int], EntityType],
     forces: dict[tuple[int, int], int],
@@ -343,7 +181,7 @@ def dis_timeline(run: RunTables, options: DisOptions | None = None) -> Timeline:
     hb = np.arange(0.0, run.duration_s + 1e-9, HEARTBEAT_S)
     if units and hb.size:
         m = hb.size
-        st = _States(
+        st = EntityStates(
             app=np.full(len(units) * m, APP_DEFENSE),
             entity=np.repeat([u.id + 1 for u in units], m),
             t_s=np.tile(hb, len(units)),
@@ -366,7 +204,7 @@ def dis_timeline(run: RunTables, options: DisOptions | None = None) -> Timeline:
         parts.append((st.t_s, np.full(st.t_s.size, _ORDER_STATE), rec))
 
     # Threats.
-    th_st, ends = _threat_states(run)
+    th_st, ends = threat_states(run)
     th_acc = acceleration(th_st.t_s, th_st.vel, th_st.entity[1:] == th_st.entity[:-1])
     klass = _threat_classes({str(e.get("type", "")) for e in run.threats})
     th_types, th_force, th_mark = {}, {}, {}
@@ -375,8 +213,8 @@ def dis_timeline(run: RunTables, options: DisOptions | None = None) -> Timeline:
         th_types[k] = threat_type(str(e.get("type", "")), klass.get(str(e.get("type", ""))))
         th_force[k] = FORCE_FRIENDLY if e.get("friendly") else FORCE_OPPOSING
         th_mark[k] = _ascii(str(e.get("name", "")))
-    keep = _schedule(th_st, th_acc)
-    sel = _States(*(getattr(th_st, f)[keep] for f in _States.__dataclass_fields__))
+    keep = schedule(th_st, th_acc)
+    sel = EntityStates(*(getattr(th_st, f)[keep] for f in EntityStates.__dataclass_fields__))
     rec, _ = _entity_state_pdus(sel, th_acc[keep], th_types, th_force, th_mark, DR_FVW, t_off, opt)
     order = np.where(sel.appearance != 0, _ORDER_FINAL, _ORDER_STATE)
     parts.append((sel.t_s, order, rec))
@@ -448,12 +286,12 @@ def dis_timeline(run: RunTables, options: DisOptions | None = None) -> Timeline:
         notes.append(
             f"{fl.n_unfinished} interceptor(s) still in flight at the end of the run: not written"
         )
-    ic_st = _interceptor_states(run, fl)
+    ic_st = interceptor_states(run, fl)
     ic_acc = np.zeros((ic_st.t_s.size, 3))
     ic_keys = {(APP_INTERCEPTOR, int(i) + 1): j for j, i in enumerate(fl.interceptor_id)}
     ic_types = {k: interceptor_type(fl.missile[j]) for k, j in ic_keys.items()}
-    keep = _schedule(ic_st, ic_acc)
-    sel = _States(*(getattr(ic_st, f)[keep] for f in _States.__dataclass_fields__))
+    keep = schedule(ic_st, ic_acc)
+    sel = EntityStates(*(getattr(ic_st, f)[keep] for f in EntityStates.__dataclass_fields__))
     rec, _ = _entity_state_pdus(
         sel,
         ic_acc[keep],
