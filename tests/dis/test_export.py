@@ -270,3 +270,18 @@ def test_cli_writes_the_pcap_and_rejects_bad_options(run_dir, tmp_path):
     assert proc.returncode == 2 and "HOST:PORT" in proc.stderr
     proc = iads(str(run_dir), "--exercise", "0")
     assert proc.returncode == 2 and "exercise id" in proc.stderr
+
+
+def test_a_run_without_flights_gives_only_unit_heartbeats(run_dir, tmp_path):
+    import shutil
+
+    d = tmp_path / "quiet"
+    shutil.copytree(run_dir, d)
+    for name in ("truth.parquet", "events.parquet"):
+        tab = pq.read_table(d / name)
+        pq.write_table(tab.slice(0, 0), d / name)
+    tl = dis_timeline(read_run(d))
+    recs = [codec.decode(p) for p in tl.pdus]
+    assert recs and all(r["header"]["pdu_type"] == 1 for r in recs)
+    assert {int(r["entity_id"]["application"]) for r in recs} == {1}
+    assert all(r["dr_algorithm"] == 1 for r in recs)  # static

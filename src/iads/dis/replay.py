@@ -223,6 +223,7 @@ def dis_timeline(run: RunTables, options: DisOptions | None = None) -> Timeline:
     event_no = 0
     fire_parts, det_parts = [], []
     th_first = np.flatnonzero(np.insert(th_st.entity[1:] != th_st.entity[:-1], 0, True))
+    th_first = th_first[th_first < th_st.t_s.size]
     th_event: dict[int, int] = {}
     for i in th_first:
         key = (APP_THREAT, int(th_st.entity[i]))

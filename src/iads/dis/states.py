@@ -68,6 +68,8 @@ def threat_states(run: RunTables) -> tuple[EntityStates, dict[int, dict]]:
             if tid >= 0 and tid not in ends:
                 ends[tid] = {"kind": k, **row}
     t, pos, vel, tid = tr.t_s, tr.pos_ecef_m, tr.vel_ecef_mps, tr.threat_id
+    if t.size == 0:
+        return _empty(), ends
     same = tid[1:] == tid[:-1]
     acc = acceleration(t, vel, same)
     last = np.flatnonzero(np.append(~same, True))  # last sample of each threat
@@ -106,6 +108,12 @@ def threat_states(run: RunTables) -> tuple[EntityStates, dict[int, dict]]:
     return sort_states(st), ends
 
 
+def _empty() -> EntityStates:
+    z = np.empty(0)
+    i = np.empty(0, np.int64)
+    return EntityStates(i, i, z, np.empty((0, 3)), np.empty((0, 3)), z.astype(bool), i)
+
+
 def sort_states(st: EntityStates) -> EntityStates:
     o = np.lexsort((st.t_s, st.entity, st.app))
     return EntityStates(*(getattr(st, f)[o] for f in EntityStates.__dataclass_fields__))
@@ -131,16 +139,7 @@ def interceptor_states(run: RunTables, flights: InterceptorFlights) -> EntitySta
         f[[0, -1]] = True
         rows_f.append(f)
     if not rows_e:
-        z = np.empty(0)
-        return EntityStates(
-            z.astype(np.int64),
-            z.astype(np.int64),
-            z,
-            np.empty((0, 3)),
-            np.empty((0, 3)),
-            z.astype(bool),
-            z.astype(np.int64),
-        )
+        return _empty()
     e = np.concatenate(rows_e)
     t = np.concatenate(rows_t)
     frac = np.clip(
