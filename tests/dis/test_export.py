@@ -285,3 +285,28 @@ def test_a_run_without_flights_gives_only_unit_heartbeats(run_dir, tmp_path):
     assert recs and all(r["header"]["pdu_type"] == 1 for r in recs)
     assert {int(r["entity_id"]["application"]) for r in recs} == {1}
     assert all(r["dr_algorithm"] == 1 for r in recs)  # static
+
+
+def test_unit_positions_come_from_entities_parquet_when_present(run_dir, tmp_path):
+    import shutil
+
+    import pyarrow as pa
+
+    d = tmp_path / "with_entities"
+    shutil.copytree(run_dir, d)
+    summary = json.loads((d / "summary.json").read_text("utf-8"))
+    u = summary["units"][0]
+    ent = pa.table(
+        {
+            "kind": ["unit"],
+            "index": pa.array([0], pa.int32()),
+            "name": [u["name"]],
+            "lat_deg": [u["lat_deg"] + 0.01],
+            "lon_deg": [u["lon_deg"]],
+            "alt_m": [u["alt_m"]],
+        }
+    )
+    pq.write_table(ent, d / "entities.parquet")
+    run = read_run(d)
+    exp = np.array(pymap3d.geodetic2ecef(u["lat_deg"] + 0.01, u["lon_deg"], u["alt_m"]))
+    assert np.linalg.norm(run.units[0].pos_ecef_m - exp) < 1e-6

@@ -1,5 +1,6 @@
-"""Reading a run directory for replay: ``events.parquet``, ``truth.parquet`` and
-``summary.json`` only (never the engine's objects), through one accessor so that the
+"""Reading a run directory for replay: ``events.parquet``, ``truth.parquet``,
+``summary.json`` and, when the run wrote it, ``entities.parquet`` (positions of the
+units; friendly flags), never the engine's objects, through one accessor so that the
 result files' column names are spelled in one place.
 
 Threat velocity columns: ``vx_ecef_mps``... (the documented names) or the older
@@ -121,13 +122,18 @@ def read_run(run_dir: str | Path) -> RunTables:
     vel = np.stack([truth_tab[c].to_numpy().astype(float) for c in vcols], axis=-1)
     truth = ThreatTruth(tid[order], t[order], pos[order], vel[order])
 
-    # Unit positions: from summary.json; else the launcher position of its first launch.
+    # Unit positions: entities.parquet (when the run wrote it), else summary.json, else
+    # the launcher position of the unit's first launch.
+    entities = _entities(d)
     launches = events.filter(pc.equal(events["kind"].cast(pa.string()), "launch"))
     l_unit = launches["unit_id"].to_numpy()
     units = []
     for u, entry in enumerate(summary.get("units", [])):
-        if all(k in entry for k in ("lat_deg", "lon_deg", "alt_m")):
-            p = _ecef(entry["lat_deg"], entry["lon_deg"], entry["alt_m"])[0]
+        known = entities.get(("unit", u)) or (
+            entry if all(k in entry for k in ("lat_deg", "lon_deg", "alt_m")) else None
+        )
+        if known is not None:
+            p = _ecef(known["lat_deg"], known["lon_deg"], known["alt_m"])[0]
         elif (l_unit == u).any():
             i = int(np.flatnonzero(l_unit == u)[0])
             row = launches.slice(i, 1).to_pylist()[0]
@@ -135,4 +141,21 @@ def read_run(run_dir: str | Path) -> RunTables:
         else:
             p = None
         units.append(Unit(u, str(entry.get("name", f"unit {u}")), str(entry.get("system", "")), p))
+    # Friendly aircraft: entities.parquet's flag, or the summary entry's.
+    threats = [
+        {**e, "friendly": bool(entities.get(("threat", int(e["id"])), e).get("friendly", False))}
+        for e in threats
+    ]
     return RunTables(d, summary, events, threats, truth, units)
+
+
+def _entities(d: Path) -> dict[tuple[str, int], dict[str, Any]]:
+    """Rows of the optional ``entities.parquet`` by (kind, index); {} without the file."""
+    path = d / "entities.parquet"
+    if not path.is_file():
+        return {}
+    tab = pq.read_table(path)
+    need = {"kind", "index", "lat_deg", "lon_deg", "alt_m"}
+    if not need <= set(tab.column_names):
+        raise InputError(f"{path}: needs the columns {sorted(need)}; got {tab.column_names}")
+    return {(str(r["kind"]), int(r["index"])): r for r in tab.to_pylist()}
