@@ -79,5 +79,9 @@ def export_dis_cmd(
             f"Streaming {len(tl.pdus)} PDUs to {target[0]}:{target[1]} over "
             f"{span / speed:.1f} s (x{speed:g}); Ctrl-C stops."
         )
-        n = stream_udp(tl.t_s, tl.pdus, target, speed)
+        try:
+            n = stream_udp(tl.t_s, tl.pdus, target, speed)
+        except KeyboardInterrupt:
+            out.print("Stopped.")
+            raise SystemExit(130) from None
         out.print(f"Sent {n} datagrams.")
