@@ -58,10 +58,7 @@ def export_dis_cmd(
     from iads.dis import DisOptions, dis_timeline, parse_target, read_run, stream_udp, write_pcap
     from iads.dis.replay import describe
 
-    try:
-        opt = DisOptions(exercise_id=exercise, site=site, start_utc=_start(start))
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
+    opt = DisOptions(exercise_id=exercise, site=site, start_utc=_start(start))
     target = parse_target(udp) if udp is not None else None
     if target is not None and not speed > 0:
         raise InputError(f"--speed must be > 0; got {speed}")

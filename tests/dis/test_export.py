@@ -269,7 +269,7 @@ def test_cli_writes_the_pcap_and_rejects_bad_options(run_dir, tmp_path):
     proc = iads(str(run_dir), "--udp", "localhost:x")
     assert proc.returncode == 2 and "HOST:PORT" in proc.stderr
     proc = iads(str(run_dir), "--exercise", "0")
-    assert proc.returncode == 2 and "exercise id" in proc.stderr
+    assert proc.returncode == 2 and "exercise_id" in proc.stderr
 
 
 def test_a_run_without_flights_gives_only_unit_heartbeats(run_dir, tmp_path):

@@ -50,6 +50,7 @@ from iads.dis.states import (
     schedule,
     threat_states,
 )
+from iads.errors import InputError, ParameterError
 from iads.geo import geodetic_to_ecef
 from iads.report.flyout_tracks import interceptor_flights
 
@@ -85,9 +86,9 @@ class DisOptions:
 
     def __post_init__(self) -> None:
         if not 1 <= self.exercise_id <= 255:
-            raise ValueError(f"exercise id must be in 1..255; got {self.exercise_id}")
+            raise ParameterError("exercise_id", self.exercise_id, "in 1..255", "DisOptions")
         if not 1 <= self.site <= 65534:
-            raise ValueError(f"site id must be in 1..65534; got {self.site}")
+            raise ParameterError("site", self.site, "in 1..65534", "DisOptions")
 
 
 @dataclass
@@ -114,7 +115,10 @@ def _eid(app: NDArray | int, number: NDArray | int, site: int) -> NDArray:
     0:0:0 ("no entity", "target unknown")."""
     n = np.atleast_1d(np.asarray(number, dtype=np.int64))
     if (n > 65534).any():
-        raise ValueError("more than 65534 entities of one kind: DIS entity numbers are 16 bits")
+        raise InputError(
+            f"the run has {int(n.max())} entities of one kind; DIS entity numbers are 16 bits "
+            "(at most 65534 threats, interceptors or units)"
+        )
     a = np.broadcast_to(np.asarray(app, dtype=np.int64), n.shape)
     out = np.zeros(n.shape, codec.ENTITY_ID)
     out["site"] = np.where(n > 0, site, 0)
