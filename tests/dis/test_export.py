@@ -310,3 +310,25 @@ def test_unit_positions_come_from_entities_parquet_when_present(run_dir, tmp_pat
     run = read_run(d)
     exp = np.array(pymap3d.geodetic2ecef(u["lat_deg"] + 0.01, u["lon_deg"], u["alt_m"]))
     assert np.linalg.norm(run.units[0].pos_ecef_m - exp) < 1e-6
+
+
+def test_unfinished_interceptors_are_left_out_and_said(exported, run_dir):
+    import pyarrow.compute as pc
+
+    tl, _ = exported
+    ev = pq.read_table(run_dir / "events.parquet")
+    kind = ev["kind"].cast("string")
+    launched = set(ev.filter(pc.equal(kind, "launch"))["interceptor_id"].to_pylist())
+    ended = set(
+        ev.filter(pc.or_(pc.equal(kind, "intercept"), pc.equal(kind, "miss")))[
+            "interceptor_id"
+        ].to_pylist()
+    )
+    written = {
+        int(r["entity_id"]["entity"]) - 1
+        for r in map(codec.decode, tl.pdus)
+        if r["header"]["pdu_type"] == 1 and r["entity_id"]["application"] == 3
+    }
+    assert written == ended
+    unfinished = len(launched - ended)
+    assert any(f"{unfinished} interceptor(s)" in n for n in tl.notes) == (unfinished > 0)
