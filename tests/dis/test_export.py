@@ -52,7 +52,7 @@ def test_dead_reckoning_between_pdus_stays_within_threshold(exported, run_dir):
     t, recs = _decoded(exported[1])
     summary = json.loads((run_dir / "summary.json").read_text("utf-8"))
     truth = pq.read_table(run_dir / "truth.parquet")
-    names = np.array(truth["id"].to_pylist())
+    names = np.array(truth["name" if "name" in truth.column_names else "id"].to_pylist())
     tt = truth["time_s"].to_numpy()
     xyz = np.stack(
         pymap3d.geodetic2ecef(
@@ -67,7 +67,7 @@ def test_dead_reckoning_between_pdus_stays_within_threshold(exported, run_dir):
             for ti, r in zip(t, recs, strict=True)
             if r["header"]["pdu_type"] == 1
             and r["entity_id"]["application"] == 2
-            and r["entity_id"]["entity"] == th["id"] + 1
+            and r["entity_id"]["entity"] == th.get("threat_id", th.get("id")) + 1
         ]
         if not sel:
             continue
@@ -150,14 +150,15 @@ def test_interceptor_states_lie_on_their_flight(exported, run_dir):
 
 
 def test_renamed_velocity_columns_read_the_same(run_dir, tmp_path):
-    """The accessor reads the documented ``v*_ecef_mps`` names as well as ``v*_mps``."""
+    """The accessor reads older runs' ``v*_mps`` names as well as the documented
+    ``v*_ecef_mps``."""
     import shutil
 
     d = tmp_path / "renamed"
     shutil.copytree(run_dir, d)
     tab = pq.read_table(d / "truth.parquet")
     names = [
-        c.replace("_mps", "_ecef_mps") if c[:2] in ("vx", "vy", "vz") else c
+        c.replace("_ecef_mps", "_mps") if c[:2] in ("vx", "vy", "vz") else c
         for c in tab.column_names
     ]
     pq.write_table(tab.rename_columns(names), d / "truth.parquet")
@@ -294,8 +295,11 @@ def test_unit_positions_come_from_entities_parquet_when_present(run_dir, tmp_pat
 
     d = tmp_path / "with_entities"
     shutil.copytree(run_dir, d)
-    summary = json.loads((d / "summary.json").read_text("utf-8"))
-    u = summary["units"][0]
+    u = next(
+        r
+        for r in pq.read_table(d / "entities.parquet").to_pylist()
+        if r["kind"] == "unit" and r["index"] == 0
+    )
     ent = pa.table(
         {
             "kind": ["unit"],

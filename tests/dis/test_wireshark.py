@@ -89,9 +89,9 @@ def test_entity_state_positions_and_times_match_truth(pcap, run_dir):
     )
     assert rows
     summary = json.loads((run_dir / "summary.json").read_text("utf-8"))
-    name = {int(t["id"]) + 1: t["name"] for t in summary["threats"]}
+    name = {int(t.get("threat_id", t.get("id"))) + 1: t["name"] for t in summary["threats"]}
     truth = pq.read_table(run_dir / "truth.parquet")
-    ids = truth["id"].to_pylist()
+    ids = truth["name" if "name" in truth.column_names else "id"].to_pylist()
     tt = truth["time_s"].to_numpy()
     xyz = _ecef(truth["lat_deg"].to_numpy(), truth["lon_deg"].to_numpy(), truth["alt_m"].to_numpy())
     index = {(n, round(t, 6)): i for i, (n, t) in enumerate(zip(ids, tt, strict=True))}
@@ -214,7 +214,11 @@ def test_defense_units_heartbeat_at_their_position(pcap, run_dir):
             "dis.entity_location.z",
         ],
     )
-    u = summary["units"][0]
+    u = next(
+        r
+        for r in pq.read_table(run_dir / "entities.parquet").to_pylist()
+        if r["kind"] == "unit" and r["index"] == 0
+    )
     x = _ecef(u["lat_deg"], u["lon_deg"], u["alt_m"])
     t = np.array([float(r[0]) - START_S for r in rows])
     assert np.all(np.diff(t) <= 5.0 + 1e-6) and t[-1] >= summary["duration_s"] - 5.0

@@ -96,14 +96,22 @@ def read_run(run_dir: str | Path) -> RunTables:
     events = pq.read_table(_need(d / "events.parquet", "events.parquet"))
     truth_tab = pq.read_table(_need(d / "truth.parquet", "truth.parquet"))
 
-    threats = sorted(summary.get("threats", []), key=lambda e: int(e["id"]))
+    # Threat entries carry ``threat_id`` (older runs: ``id``); ``id`` below is that index.
+    threats = sorted(
+        ({**e, "id": int(e.get("threat_id", e.get("id", -1)))} for e in summary.get("threats", [])),
+        key=lambda e: e["id"],
+    )
     by_name = {str(e["name"]): int(e["id"]) for e in threats}
-    names = truth_tab["id"].to_pylist()
-    unknown = sorted({n for n in names if n not in by_name})
-    if unknown:
-        raise InputError(
-            f"{d / 'truth.parquet'}: threats {unknown[:5]} are not in summary.json's threats"
-        )
+    if "threat_id" in truth_tab.column_names:  # the documented column
+        tid_col = truth_tab["threat_id"].to_numpy().astype(np.int64)
+    else:  # older runs: the threat's name in ``id``
+        names = truth_tab["id"].to_pylist()
+        unknown = sorted({n for n in names if n not in by_name})
+        if unknown:
+            raise InputError(
+                f"{d / 'truth.parquet'}: threats {unknown[:5]} are not in summary.json's threats"
+            )
+        tid_col = np.array([by_name[n] for n in names], dtype=np.int64)
     cols = truth_tab.column_names
     vcols = next((v for v in _VELOCITY_COLUMNS if all(c in cols for c in v)), None)
     if vcols is None:
@@ -111,7 +119,7 @@ def read_run(run_dir: str | Path) -> RunTables:
             f"{d / 'truth.parquet'}: no velocity columns (expected one of "
             f"{[list(v) for v in _VELOCITY_COLUMNS]}); got {cols}"
         )
-    tid = np.array([by_name[n] for n in names], dtype=np.int64)
+    tid = tid_col
     t = truth_tab["time_s"].to_numpy().astype(float)
     order = np.lexsort((t, tid))
     pos = _ecef(
