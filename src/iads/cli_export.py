@@ -77,3 +77,7 @@ def view(
     finally:
         server.shutdown()
         server.server_close()
+
+
+# Format commands in their own modules register themselves on ``export_app``.
+import iads.cli_dis  # noqa: E402,F401
