@@ -14,26 +14,31 @@ track's geodetic position):
 Each threat type of the catalog (the defender's threat library) defines a box of these
 features, derived from its catalog figures:
 
-- speed in [``SPEED_LOW_FRACTION`` × cruise speed, max speed] for aerodynamic types
-  (aircraft, cruise missiles, drones) and [``BALLISTIC_SPEED_LOW_FRACTION`` × max speed,
-  max speed] for ballistic missiles (they slow to apogee and speed up again);
+- speed in [``SPEED_LOW_FRACTION`` × cruise speed, max speed] for cruise missiles and
+  drones (they fly a fixed profile), [``AIRCRAFT_SPEED_LOW_FRACTION`` × cruise speed,
+  max speed] for aircraft (they also loiter, turn and slow down), and
+  [``BALLISTIC_SPEED_LOW_FRACTION`` × max speed, max speed] for ballistic missiles (they
+  slow to apogee and speed up again);
 - altitude in [min altitude (0 when absent), max altitude (cruise altitude when absent)];
+  for ballistic missiles [0, max(max altitude, ``BALLISTIC_APOGEE_FRACTION`` × range)]
+  (the minimum-energy apogee is about a quarter of the range, a lofted one higher);
 - climb rate within ± ``AERO_CLIMB_FRACTION`` × max speed for aerodynamic flight (climb
   and dive angles up to ~20°), ± max speed for ballistic flight.
 
 The likelihood of a feature x given a type is the uniform density on its box [lo, hi]
 convolved with the Gaussian error of the estimate (σ² = track variance along the feature
 + a model floor ``FLOOR_*``): p(x) = [Φ((hi − x)/σ) − Φ((lo − x)/σ)] / (hi − lo); the
-features are taken as independent given the type, and a class's likelihood is the mean
-over its types. A sixth hypothesis, *unknown*, has a broad uniform likelihood over every
+features are taken as independent given the type. The prior is uniform over the catalog's
+types and one more hypothesis, *unknown*, whose likelihood is uniform over every
 plausible airborne state (``UNKNOWN_BOX``): tracks that no catalog type explains (false
-tracks with erratic velocities, say) end there.
+tracks with erratic velocities, say) end there. A class's likelihood is the sum over its
+types (so a class with more catalog types has a larger prior).
 
 Bayesian update over scans with fading memory: at each new measurement update of a track,
 
     log π_t(c) = α · log π_{t−1}(c) + log p(x_t | c),   then normalized,
 
-starting from a uniform prior over the six hypotheses. Consecutive estimates of one track
+starting from that prior. Consecutive estimates of one track
 are strongly correlated (the filter smooths them), so a plain product would be
 overconfident; the factor α = ``MEMORY`` keeps an effective window of 1/(1 − α) = 5
 updates and lets the class change as the flight does (a ballistic missile's boost phase,
@@ -74,13 +79,15 @@ HYPOTHESES: tuple[str, ...] = (*THREAT_CLASSES, "unknown")
 UNKNOWN = len(THREAT_CLASSES)
 
 SPEED_LOW_FRACTION = 0.8
+AIRCRAFT_SPEED_LOW_FRACTION = 0.6
+BALLISTIC_APOGEE_FRACTION = 0.5
 BALLISTIC_SPEED_LOW_FRACTION = 0.3
 AERO_CLIMB_FRACTION = 0.35  # sin 20°
 FLOOR_SPEED_MPS = 10.0
 FLOOR_ALT_M = 50.0
 FLOOR_CLIMB_MPS = 10.0
 #: (lo, hi) of speed [m/s], altitude [m] and climb rate [m/s] of the unknown hypothesis.
-UNKNOWN_BOX = ((0.0, 3000.0), (-500.0, 100_000.0), (-3000.0, 3000.0))
+UNKNOWN_BOX = ((0.0, 3000.0), (-500.0, 300_000.0), (-3000.0, 3000.0))
 MEMORY = 0.8
 #: A track's class is declared when its largest posterior reaches this; else unknown.
 DECIDE_P = 0.6
@@ -90,7 +97,22 @@ ASSUMPTIONS = [
         "entry": "c2.classify",
         "field": "speed_low_fraction",
         "value": SPEED_LOW_FRACTION,
-        "rationale": "an aerodynamic threat flies at 0.8 x its cruise speed or faster; assumed",
+        "rationale": "a cruise missile or drone flies at 0.8 x its cruise speed or faster; "
+        "assumed",
+    },
+    {
+        "entry": "c2.classify",
+        "field": "aircraft_speed_low_fraction",
+        "value": AIRCRAFT_SPEED_LOW_FRACTION,
+        "rationale": "an aircraft flies at 0.6 x its cruise speed or faster (loiter, turns); "
+        "assumed",
+    },
+    {
+        "entry": "c2.classify",
+        "field": "ballistic_apogee_fraction",
+        "value": BALLISTIC_APOGEE_FRACTION,
+        "rationale": "highest ballistic apogee 0.5 x range (minimum-energy apogee ~ range/4, "
+        "lofted higher); assumed",
     },
     {
         "entry": "c2.classify",
@@ -159,9 +181,16 @@ def threat_library(catalog: Catalog) -> ThreatLibrary:
         cruise = float(e.cruise_speed_mps.value)
         vmax = max(_fig(e.max_speed_mps, cruise), cruise)
         ballistic = e.threat_class == "ballistic_missile"
-        v_lo = (BALLISTIC_SPEED_LOW_FRACTION * vmax) if ballistic else SPEED_LOW_FRACTION * cruise
+        aircraft = e.threat_class in ("aircraft", "stealth_aircraft")
+        v_lo = (
+            BALLISTIC_SPEED_LOW_FRACTION * vmax
+            if ballistic
+            else (AIRCRAFT_SPEED_LOW_FRACTION if aircraft else SPEED_LOW_FRACTION) * cruise
+        )
         h_lo = _fig(e.min_altitude_m, 0.0)
         h_hi = max(_fig(e.max_altitude_m, float(e.cruise_altitude_m.value)), h_lo + 1.0)
+        if ballistic:
+            h_hi = max(h_hi, BALLISTIC_APOGEE_FRACTION * _fig(e.range_m, 0.0))
         climb = vmax if ballistic else AERO_CLIMB_FRACTION * vmax
         keys.append(key)
         klass.append(k)
@@ -200,19 +229,15 @@ def log_likelihood(
     lib: ThreatLibrary, x: NDArray[np.float64], sigma: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """log p(x | hypothesis) (n, 6) of features ``x`` (n, 3) with errors ``sigma`` (n, 3)
-    under each class (mean over its catalog types) and the unknown hypothesis."""
+    under each class (sum over its catalog types) and the unknown hypothesis."""
     floor = np.array([FLOOR_SPEED_MPS, FLOOR_ALT_M, FLOOR_CLIMB_MPS])
     s = np.sqrt(sigma**2 + floor**2)[:, None, :]  # (n, 1, 3)
     lo, hi = lib.lo[None], lib.hi[None]  # (1, T, 3)
     xx = x[:, None, :]
     dens = (ndtr((hi - xx) / s) - ndtr((lo - xx) / s)) / (hi - lo)  # (n, T, 3)
     per_type = np.prod(dens, axis=-1)  # (n, T)
-    n_cls = len(THREAT_CLASSES)
-    counts = np.bincount(lib.klass, minlength=n_cls).astype(float)
-    by_class = np.zeros((x.shape[0], n_cls))
+    by_class = np.zeros((x.shape[0], len(THREAT_CLASSES)))
     np.add.at(by_class.T, lib.klass, per_type.T)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        by_class = np.where(counts > 0, by_class / np.maximum(counts, 1.0), 0.0)
     ulo = np.array([b[0] for b in UNKNOWN_BOX])
     uhi = np.array([b[1] for b in UNKNOWN_BOX])
     unknown = np.prod(1.0 / (uhi - ulo)) * np.ones(x.shape[0])
@@ -224,9 +249,10 @@ def update_log_posterior(
     log_post: NDArray[np.float64], log_lik: NDArray[np.float64], first: NDArray[np.bool_]
 ) -> NDArray[np.float64]:
     """One fading-memory Bayesian update (n, 6): ``log_post`` the previous normalized log
-    posteriors (ignored where ``first``: uniform prior), ``log_lik`` this update's log
-    likelihoods. Returns normalized log posteriors."""
-    prior = np.where(first[:, None], -np.log(len(HYPOTHESES)), log_post)
+    posteriors (ignored where ``first``: the prior is in the likelihoods, uniform over
+    catalog types and unknown), ``log_lik`` this update's log likelihoods. Returns
+    normalized log posteriors."""
+    prior = np.where(first[:, None], 0.0, log_post)
     z = MEMORY * prior + log_lik
     z = np.where(np.isfinite(z), z, -1e300)
     z -= z.max(axis=1, keepdims=True)
