@@ -50,7 +50,8 @@ def test_false_tracks_are_engaged_at_the_rate_identification_allows(clutter):
     dt = res.built.scenario.settings.time_step_s
     duration = res.built.scenario.settings.duration_s
     reaction = float(res.built.units.reaction_s[0])
-    conf_id, conf_t = _col(res, "track_confirmed", "track_id"), _col(res, "track_confirmed", "time_s")
+    conf_id = _col(res, "track_confirmed", "track_id")
+    conf_t = _col(res, "track_confirmed", "time_s")
     assert np.all(_col(res, "track_confirmed", "threat_id") == -1)  # no real object flies
     end = dict(zip(_col(res, "track_deleted", "track_id"), _col(res, "track_deleted", "time_s"),
                    strict=True))

@@ -37,6 +37,17 @@ class Confusion:
     counts: NDArray[np.int64]
     by_group: dict[str, NDArray[np.int64]]
     min_updates: int
+    group_row: dict[str, int]  # the true row (index into TRUE_ROWS) of each group
+
+    def without(self, groups: Iterable[str]) -> Confusion:
+        """The same counts with the declarations on ``groups`` left out."""
+        counts = self.counts.copy()
+        for g in groups:
+            if g in self.by_group:
+                counts[self.group_row[g]] -= self.by_group[g]
+        keep = {k: v for k, v in self.by_group.items() if k not in set(groups)}
+        return Confusion(counts, keep, self.min_updates,
+                         {k: v for k, v in self.group_row.items() if k in keep})
 
     def rates(self) -> NDArray[np.float64]:
         """Row-normalized rates (NaN for empty rows)."""
@@ -67,7 +78,8 @@ def _recording(records: list[tuple[int, int, int, int]]) -> Iterator[None]:
         tids = ids[new]
         declared = decided_class(np.exp(pic.class_logp[tids]))
         truth = pic.truth[tids]
-        rows = np.where(truth >= 0, rs.built.threats.klass[np.maximum(truth, 0)], len(THREAT_CLASSES))
+        klass = rs.built.threats.klass[np.maximum(truth, 0)]
+        rows = np.where(truth >= 0, klass, len(THREAT_CLASSES))
         for tid, r, j, d in zip(tids, rows, truth, declared, strict=True):
             key = (id(pic), int(tid))
             updates[key] = updates.get(key, 0) + 1
@@ -91,6 +103,7 @@ def classification_confusion(
     n_rows, n_cols = len(TRUE_ROWS), len(HYPOTHESES)
     counts = np.zeros((n_rows, n_cols), np.int64)
     by_group: dict[str, NDArray[np.int64]] = {}
+    group_row: dict[str, int] = {}
     for seed in seeds:
         b = build(loaded, seed=seed)
         records: list[tuple[int, int, int, int]] = []
@@ -102,7 +115,8 @@ def classification_confusion(
             counts[r, d] += 1
             key = b.threats.names[j].rsplit(".", 1)[0] if j >= 0 else "false track"
             by_group.setdefault(key, np.zeros(n_cols, np.int64))[d] += 1
-    return Confusion(counts, by_group, min_updates)
+            group_row[key] = r
+    return Confusion(counts, by_group, min_updates, group_row)
 
 
 def confusion_markdown(conf: Confusion) -> str:
