@@ -7,11 +7,10 @@ A track's value is what its destruction is worth to the defence:
 with w(class_j) the expected class weight Σ_c P(c)_j · w(c) over the track's class
 probabilities (``iads.c2.classify``), A_j the value of the defended asset the track
 threatens most urgently (the asset maximising value / time to go among those it closes
-on), or a floor of
-``UNAIMED_FRACTION`` × the largest asset value when it closes on none (a hostile in the
-envelope still threatens something). The urgency rank is V_j / time to go, used to order
-the fire decisions. Time to go is range over closing speed (first-order: straight-line
-closing at the current velocity).
+on), or a floor of ``UNAIMED_FRACTION`` × the largest asset value when it closes on none
+(a hostile in the envelope still threatens something). The urgency rank is V_j / time to
+go, used to order the fire decisions. Time to go is range over closing speed
+(first-order: straight-line closing at the current velocity).
 
 The class weights are assumed figures (listed in every run's summary): a missile that
 reaches its target is an impact; an aircraft may release weapons and return.
