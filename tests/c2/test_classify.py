@@ -81,10 +81,15 @@ def _rate(row: np.ndarray, name: str) -> tuple[float, int]:
 
 
 def test_ballistic_missile_and_aircraft_classified_after_five_updates(confusion):
-    bm, n_bm = _rate(confusion.by_group["Iskander"], "ballistic_missile")
-    ac, n_ac = _rate(confusion.by_group["F-16"], "aircraft")
-    assert n_bm >= 20 and n_ac >= 20
-    assert bm >= 0.95 and ac >= 0.95
+    for group, klass in (("Iskander", "ballistic_missile"), ("F-16", "aircraft")):
+        row = confusion.by_group[group]
+        right, n = _rate(row, klass)
+        assert n >= 20
+        assert right >= 0.9, (group, row)
+        # Never declared another class: at worst unknown (e.g. the ballistic missile's
+        # last updates in its terminal dive, faster and lower than its catalog box).
+        wrong = np.delete(row, [HYPOTHESES.index(klass), UNKNOWN])
+        assert wrong.sum() == 0, (group, row)
 
 
 def test_slow_cruise_missile_confused_with_aircraft_at_the_stated_rate(confusion):
