@@ -1,8 +1,12 @@
 """The battle-management stage of the engine. For every decision group (an autonomous fire
-unit, or an integrated network deciding on its shared picture):
+unit, or an integrated network deciding on its shared picture), from that picture only:
 
-1. identification of the tracks not yet declared (``iads.c2.iff``);
-2. threat evaluation (``iads.c2.threat``): value and urgency of each track;
+0. classification of the tracks updated since the last step (``iads.c2.classify``):
+   class probabilities from the track's kinematics, revised at every update;
+1. identification of the confirmed tracks not yet declared (``iads.c2.iff``), false
+   tracks included (a false track answers no IFF interrogation);
+2. threat evaluation (``iads.c2.threat``): expected value and urgency of each track over
+   its class probabilities;
 3. the tracks the doctrine lets be engaged now: confirmed for the unit's reaction time,
    declared hostile, no engagement of the group still in flight on it (look before
    shooting again, in shoot-look-shoot and shoot-shoot-look alike), fewer engagements so
@@ -14,12 +18,25 @@ unit, or an integrated network deciding on its shared picture):
    (missiles guided at once per engagement radar), ready missiles on launchers above the
    reserve, and salvo sizes by threat class;
 6. the launches: launchers empty (and reload), interceptors take the air.
+
+A track that no real object made is engaged like any other when it looks hostile (the
+interceptors fired at it are lost, ``iads.weapons.stage``). The scenario setting
+``perfect_classification`` restores the truth-reading shortcut: tracks no real object
+made are never engaged and every track's class is its object's true class.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from iads.c2.classify import (
+    HYPOTHESES,
+    UNKNOWN,
+    decided_class,
+    features,
+    log_likelihood,
+    update_log_posterior,
+)
 from iads.c2.engage import assign_engagements
 from iads.c2.iff import HOSTILE, declare
 from iads.c2.threat import threat_values
@@ -39,18 +56,59 @@ def battle_management(rs: RunState, t_s: float) -> None:
     groups: dict[int, list[int]] = {}
     for u in range(b.units.n):
         groups.setdefault(id(rs.decision[u]), []).append(u)
+    perfect = b.scenario.settings.perfect_classification
     for members in groups.values():
-        _decide(rs, rs.decision[members[0]], np.array(members), t_s, inflight, ready)
+        pic = rs.decision[members[0]]
+        if not perfect:
+            classify_tracks(rs, pic)
+        _decide(rs, pic, np.array(members), t_s, inflight, ready)
+
+
+def classify_tracks(rs: RunState, pic: Picture) -> None:
+    """Update the class posteriors of the tracks of ``pic`` measured since their last
+    classification (one fading-memory Bayesian update each, ``iads.c2.classify``)."""
+    tr = pic.tracks
+    if tr.n == 0:
+        return
+    ids = tr.ids
+    last = pic.class_t_s[ids]
+    rows = np.flatnonzero(~(tr.last_update_t_s <= last))  # NaN: never classified
+    if rows.size == 0:
+        return
+    tid = ids[rows]
+    x, sigma = features(tr.position[rows], tr.velocity[rows], tr.P[rows])
+    ll = log_likelihood(rs.built.threat_library, x, sigma)
+    pic.class_logp[tid] = update_log_posterior(pic.class_logp[tid], ll, np.isnan(last[rows]))
+    pic.class_t_s[tid] = tr.last_update_t_s[rows]
+
+
+def _class_probabilities(rs: RunState, pic: Picture, tids: np.ndarray) -> np.ndarray:
+    """Class probabilities (c, 6) of tracks ``tids`` over ``HYPOTHESES``: the picture's
+    posteriors, or (``perfect_classification``) one-hot on the true class."""
+    if rs.built.scenario.settings.perfect_classification:
+        out = np.zeros((tids.size, len(HYPOTHESES)))
+        out[np.arange(tids.size), rs.built.threats.klass[pic.truth[tids]]] = 1.0
+        return out
+    return np.exp(pic.class_logp[tids])
 
 
 def _identify(rs: RunState, pic: Picture, ids: np.ndarray) -> None:
-    """Declare the identity of the confirmed tracks ``ids`` seen for the first time."""
-    new = ids[(pic.ident[ids] == 0) & (pic.truth[ids] >= 0)]
+    """Declare the identity of the confirmed tracks ``ids`` seen for the first time. The
+    IFF reply comes from the object the track follows; a track that no real object made
+    replies to no interrogation, like a hostile (with ``perfect_classification`` such
+    tracks are skipped)."""
+    new = ids[pic.ident[ids] == 0]
+    if rs.built.scenario.settings.perfect_classification:
+        new = new[pic.truth[new] >= 0]
     if new.size == 0:
         return
     th = rs.built.threats
     j = pic.truth[new]
-    ident, p_h = declare(th.friendly[j], th.transponder[j], pic.iff, rs.rng["c2"])
+    real = j >= 0
+    jj = np.where(real, j, 0)
+    friendly = real & th.friendly[jj] if th.n else np.zeros(new.size, bool)
+    transponder = real & th.transponder[jj] if th.n else np.zeros(new.size, bool)
+    ident, p_h = declare(friendly, transponder, pic.iff, rs.rng["c2"])
     pic.ident[new] = ident
     pic.p_hostile[new] = p_h
 
@@ -83,19 +141,22 @@ def _decide(
         & ~np.isin(ids, icp.track_id[mine])
         & ~pic.dead[ids]
         & (pic.shots[ids] < units.max_engagements[members].max())
-        & (pic.truth[ids] >= 0)
         & (pic.ident[ids] == HOSTILE)
     )
+    if b.scenario.settings.perfect_classification:
+        eligible &= pic.truth[ids] >= 0
     if not eligible.any():
         return
     rows = np.flatnonzero(eligible)
     tids = ids[rows]
     pos, vel = pic.at(t)
     pos, vel = pos[rows], vel[rows]
-    klass = b.threats.klass[pic.truth[tids]]  # first-order classification
+    class_p = _class_probabilities(rs, pic, tids)  # (c, 6)
+    klass = np.argmax(class_p[:, :UNKNOWN], axis=1)  # most probable class: salvo size
     values, rank, _ = threat_values(
-        pos, vel, klass, pic.p_hostile[tids], b.asset_ecef_m, b.asset_value
+        pos, vel, class_p, pic.p_hostile[tids], b.asset_ecef_m, b.asset_value
     )
+    pk_class = expected_pk(b.missiles.pk, class_p)  # (c, m)
     # Track error at the PIP: isotropic per-axis variance of position + τ·velocity.
     P = tr.P[rows]
     var_p = np.trace(P[:, :3, :3], axis1=1, axis2=2) / 3.0
@@ -110,7 +171,7 @@ def _decide(
         sigma = np.sqrt(var_p[:, None] + opt.tof_s**2 * var_v[:, None])
         with np.errstate(invalid="ignore"):
             acq = acquisition_probability(np.where(opt.inside, sigma, 0.0), SEEKER_BASKET_M)
-        pk = np.where(opt.inside, b.missiles.pk[:, klass].T * acq, 0.0)  # (c, m)
+        pk = np.where(opt.inside, pk_class * acq, 0.0)  # (c, m)
         pk[age < units.reaction_s[u]] = 0.0
         for m in range(n_m):
             if avail[fi, m] > 0 and np.any(pk[:, m] > 0):
@@ -135,7 +196,14 @@ def _decide(
         u, m = int(firing[w_unit[w]]), int(w_type[w])
         opt = geo[w]
         _launch(rs, pic, u, m, int(n), int(tids[c]), opt.pip_ecef_m[c, m], float(opt.tof_s[c, m]),
-                t)
+                t, class_p[c])
+
+
+def expected_pk(pk_by_class: np.ndarray, class_p: np.ndarray) -> np.ndarray:
+    """Expected single-shot Pk (c, m) of each missile type against each track: the
+    catalog's Pk (m, n_classes) averaged over the track's class probabilities (c, 6); the
+    unknown hypothesis takes the type's mean Pk over the classes."""
+    return class_p[:, :UNKNOWN] @ pk_by_class.T + class_p[:, UNKNOWN:] * pk_by_class.mean(1)
 
 
 def _launch(
@@ -148,6 +216,7 @@ def _launch(
     aim: np.ndarray,
     tof: float,
     t: float,
+    class_p: np.ndarray,
 ) -> None:
     """Fire a salvo of ``n`` missiles of type ``m`` from unit ``u`` at a track."""
     b = rs.built
@@ -177,5 +246,14 @@ def _launch(
         lat_deg=lat,
         lon_deg=lon,
         alt_m=h,
-        details=[{"missile": b.missiles.keys[m], "tof_s": round(tof, 3), "salvo": n}] * n,
+        details=[
+            {
+                "missile": b.missiles.keys[m],
+                "tof_s": round(tof, 3),
+                "salvo": n,
+                "class": HYPOTHESES[int(decided_class(class_p[None])[0])],
+                "p_class": round(float(class_p.max()), 3),
+            }
+        ]
+        * n,
     )

@@ -4,12 +4,13 @@ A track's value is what its destruction is worth to the defence:
 
     V_j = P(hostile)_j · w(class_j) · A_j,
 
-with A_j the value of the defended asset the track threatens most urgently (the asset
-maximising value / time to go among those it closes on), or a floor of
-``UNAIMED_FRACTION`` × the largest asset value when it closes on none (a hostile in the
-envelope still threatens something). The urgency rank is V_j / time to go, used to order
-the fire decisions. Time to go is range over closing speed (first-order: straight-line
-closing at the current velocity).
+with w(class_j) the expected class weight Σ_c P(c)_j · w(c) over the track's class
+probabilities (``iads.c2.classify``), A_j the value of the defended asset the track
+threatens most urgently (the asset maximising value / time to go among those it closes
+on), or a floor of ``UNAIMED_FRACTION`` × the largest asset value when it closes on none
+(a hostile in the envelope still threatens something). The urgency rank is V_j / time to
+go, used to order the fire decisions. Time to go is range over closing speed
+(first-order: straight-line closing at the current velocity).
 
 The class weights are assumed figures (listed in every run's summary): a missile that
 reaches its target is an impact; an aircraft may release weapons and return.
@@ -33,6 +34,8 @@ _WEIGHTS = {
     "drone": 0.6,
 }
 CLASS_WEIGHT = np.array([_WEIGHTS[c] for c in THREAT_CLASSES])
+#: Weight of a track the classifier explains by no catalog type (``unknown``), assumed.
+UNKNOWN_WEIGHT = 0.6
 UNAIMED_FRACTION = 0.1
 
 ASSUMPTIONS = [
@@ -45,6 +48,13 @@ ASSUMPTIONS = [
     }
     for k, c in enumerate(THREAT_CLASSES)
 ] + [
+    {
+        "entry": "c2.threat",
+        "field": "class_weight.unknown",
+        "value": UNKNOWN_WEIGHT,
+        "rationale": "a track no catalog threat type explains is worth the least of the "
+        "classes (0.6, as a drone); assumed",
+    },
     {
         "entry": "c2.threat",
         "field": "unaimed_fraction",
@@ -92,9 +102,15 @@ def threat_values(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
     """Value V (n,), urgency rank V / time to go (n,) [1/s] and the threatened asset
     (n,) (-1: none) of n tracks with positions/velocities (n, 3) [m, m/s], threat class
-    indices (n,) and P(hostile) (n,). Without assets every asset value is taken as 1."""
+    indices (n,) or class probabilities (n, 6) over ``iads.c2.classify.HYPOTHESES``, and
+    P(hostile) (n,). Without assets every asset value is taken as 1."""
     n = pos_ecef_m.shape[0]
-    w = CLASS_WEIGHT[klass] * p_hostile
+    klass = np.asarray(klass)
+    if klass.ndim == 2:
+        weights = np.append(CLASS_WEIGHT, UNKNOWN_WEIGHT)
+        w = (klass @ weights) * p_hostile
+    else:
+        w = CLASS_WEIGHT[klass] * p_hostile
     if asset_value.size == 0:
         return w, w * 0.0, np.full(n, -1, np.int64)
     tgo = _time_to_go(pos_ecef_m, vel_ecef_mps, asset_ecef_m)  # (n, a)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from iads.c2.classify import classification_assumptions, threat_library
 from iads.catalog.loader import assumed_figures
 from iads.catalog.schema import THREAT_CLASSES, Catalog, Figure
 from iads.engine.flights import expand_flights
@@ -65,11 +66,16 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         asset_names=asset_names,
         asset_ecef_m=asset_ecef,
         asset_value=asset_value,
-        assumptions=tuple(assumed_figures(cat, used) + radar_assumed),
+        assumptions=tuple(
+            assumed_figures(cat, used)
+            + radar_assumed
+            + classification_assumptions(sc.settings.perfect_classification)
+        ),
         seed=seed,
         network_names=tuple(net.name for net in sc.networks),
         network_fusion=tuple(net.fusion for net in sc.networks),
         sensing=sensing,
+        threat_library=freeze_arrays(threat_library(cat)),
     )
 
 

@@ -6,7 +6,9 @@ measurement fusion); the members of a network with track fusion keep their own t
 and the network's picture is fused from their tracks after every scan
 (``iads.c2.network``). Each unit fires on its decision picture (``rs.decision[u]``): its
 own, or its network's. Which measurement came from which threat is kept beside the
-picture for scoring and (first-order) classification; the tracker itself never sees it.
+picture for scoring (``Picture.truth``: the object a track follows); neither the tracker
+nor battle management decides from it (unless the run's ``perfect_classification``
+shortcut is on).
 """
 
 from __future__ import annotations
@@ -95,7 +97,10 @@ def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.i
         pic.ensure(pic.tracks.next_id)
         ids, meas = ev.best_assoc()  # under JPDA a track has several weighted pairs
         if ids.size:
-            pic.truth[ids] = det.threat[mine][meas]
+            # A track follows the last real object whose measurement it took: a false
+            # alarm it takes now and then does not relabel it (scoring only).
+            origin = det.threat[mine][meas]
+            pic.truth[ids] = np.where(origin >= 0, origin, pic.truth[ids])
         if ev.initiated_ids.size and mine.size:
             # A new track starts at its measurement: the nearest one is its origin.
             rows = np.searchsorted(pic.tracks.ids, ev.initiated_ids)

@@ -169,7 +169,7 @@ class Result:
             "interceptors_fired": dict(sorted(fired_by_type.items())),
             "units": self._unit_rows(),
             "asset_hits": self._asset_hits(),
-            "cost": self._cost_exchange(fired_by_type, fates),
+            "cost": {**self._cost_exchange(fired_by_type, fates), **self._false_track_costs()},
             "battle_management": bm["summary"],
             "friendlies": bm["friendlies"],
             "threats": self._threat_rows(fates, bm["kills"]),
@@ -331,6 +331,22 @@ class Result:
         iff = IFF_ASSUMPTIONS if (~fates.hostile).any() else []
         return list(self.built.assumptions) + FLYOUT_ASSUMPTIONS + THREAT_ASSUMPTIONS + iff
 
+    def _false_track_costs(self) -> dict[str, Any]:
+        """Interceptors lost on tracks no real object made (``wasted_on_false_track``
+        events): their count, by missile type, and their cost at public unit costs (None
+        when a type's cost is not public). Their cost is part of ``interceptors_usd``."""
+        b = self.built
+        ev = self._kind("wasted_on_false_track")
+        by_type = Counter(json.loads(d)["missile"] for d in ev.column("details").to_pylist())
+        costs = [b.missiles.cost_usd[b.missiles.keys.index(k)] * n for k, n in by_type.items()]
+        return {
+            "interceptors_wasted_on_false_tracks": int(ev.num_rows),
+            "wasted_on_false_tracks_by_missile": dict(sorted(by_type.items())),
+            "wasted_on_false_tracks_usd": (
+                float(sum(costs)) if all(np.isfinite(c) for c in costs) else None
+            ),
+        }
+
     def _battle_management(self, fates: Fates) -> dict[str, Any]:
         """Double engagements, missed threats, kills and fratricide, from the event log
         (``iads.c2.outcome``)."""
@@ -341,7 +357,7 @@ class Result:
         launches = self._kind("launch")
         iid = launches.column("interceptor_id").to_numpy()
         end = np.full(int(iid.max()) + 1 if iid.size else 0, b.scenario.settings.duration_s)
-        for kind in ("intercept", "miss"):
+        for kind in ("intercept", "miss", "wasted_on_false_track"):
             ev = self._kind(kind)
             e_id = ev.column("interceptor_id").to_numpy()
             ok = (e_id >= 0) & (e_id < end.size)

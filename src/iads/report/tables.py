@@ -63,6 +63,9 @@ def _battle_management_lines(summary: dict[str, Any]) -> list[str]:
             f"Double engagements: {bm['double_engagements']}; missed threats (engageable, "
             f"never engaged): {bm['missed_threats']}"
         )
+    wasted = summary["cost"].get("interceptors_wasted_on_false_tracks")
+    if wasted is not None:
+        lines.append(f"Interceptors wasted on false tracks: {wasted}")
     fr = summary.get("friendlies")
     if fr and fr["aircraft"]:
         lines.append(

@@ -364,12 +364,16 @@ class Jammer(_Strict):
 
 
 class Settings(_Strict):
-    """Run settings: duration and time step in seconds, and the seed of every random
-    stream of the run."""
+    """Run settings: duration and time step in seconds, the seed of every random
+    stream of the run, and ``perfect_classification``: a named shortcut (off by default,
+    listed in the run's assumptions when on) letting battle management read each track's
+    true origin and class: tracks no real object made are never engaged, every class is
+    known exactly."""
 
     duration_s: float = Field(default=1800.0, gt=0.0, le=MAX_DURATION_S, description="[s]")
     time_step_s: float = Field(default=1.0, gt=0.0, le=60.0, description="[s]")
     seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    perfect_classification: bool = False
 
     @model_validator(mode="after")
     def _step(self) -> Settings:

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:  # annotations only: the state sits below the packages that define these
+    from iads.c2.classify import ThreatLibrary
     from iads.catalog.schema import Catalog
     from iads.scenario.schema import Scenario
     from iads.sensors.chain import SensingWorld
@@ -117,3 +118,4 @@ class Built:
     network_names: tuple[str, ...] = ()
     network_fusion: tuple[str, ...] = ()  # per network: "measurement" or "track"
     sensing: SensingWorld | None = None  # target RCS, terrain, jammers, Pd tables
+    threat_library: ThreatLibrary | None = None  # the classifier's feature boxes (c2)

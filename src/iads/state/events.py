@@ -26,7 +26,8 @@ EVENT_KINDS = (
     "track_deleted",  # a track is dropped
     "launch",  # an interceptor is fired at a track
     "intercept",  # an interceptor kills a threat
-    "miss",  # an interceptor fails (Pk draw, threat out of the basket, track lost)
+    "miss",  # an interceptor fails (Pk draw, threat out of the basket or envelope)
+    "wasted_on_false_track",  # an interceptor fired at a track no real object made is lost
     "leak",  # a threat with a target asset reaches the end of its route alive
     "impact",  # a leaker hits a defended asset (follows its leak)
     "route_end",  # an entity with no target asset (waypoints only) ends its route alive

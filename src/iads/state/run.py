@@ -85,6 +85,10 @@ class Picture:
     # probability that a track declared hostile is hostile.
     ident: NDArray[np.int8] = field(default_factory=lambda: np.zeros(64, np.int8))
     p_hostile: NDArray[np.float64] = field(default_factory=lambda: np.zeros(64))
+    # Classification (iads.c2.classify): normalized log posterior over the hypotheses
+    # (per track id, (ids, 6)) and the track time it was last updated at (NaN: never).
+    class_logp: NDArray[np.float64] = field(default_factory=lambda: np.zeros((64, 6)))
+    class_t_s: NDArray[np.float64] = field(default_factory=lambda: np.full(64, np.nan))
     iff: bool = True  # whether the picture's units can interrogate friendly transponders
 
     def ensure(self, next_id: int) -> None:
@@ -97,10 +101,12 @@ class Picture:
                 ("dead", False),
                 ("ident", 0),
                 ("p_hostile", 0.0),
+                ("class_logp", 0.0),
+                ("class_t_s", np.nan),
             ):
                 old = getattr(self, name)
-                new = np.full(n, fill, dtype=old.dtype)
-                new[: old.size] = old
+                new = np.full((n, *old.shape[1:]), fill, dtype=old.dtype)
+                new[: old.shape[0]] = old
                 setattr(self, name, new)
 
     def at(self, t_s: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

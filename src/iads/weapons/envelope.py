@@ -28,6 +28,7 @@ __all__ = [
     "MissileArrays",
     "acquisition_probability",
     "engagement_options",
+    "envelope_violation",
     "in_envelope",
     "intercept_time",
 ]
@@ -108,6 +109,40 @@ def in_envelope(
         & (alt_m <= missiles.max_alt_m)
         & (np.asarray(target_speed_mps)[..., None] <= missiles.max_target_speed_mps)
     )
+
+
+#: Numerical tolerance [m] of the envelope test on the true geometry: the truth is
+#: interpolated between samples and converted to geodetic height, so a threat flying at
+#: exactly the floor (a Kalibr at 50 m against a 50 m floor) must not fail by round-off.
+GEOMETRY_TOL_M = 1.0
+
+
+def envelope_violation(
+    missiles: MissileArrays,
+    m: int,
+    launcher_ecef_m: NDArray[np.float64],
+    target_ecef_m: NDArray[np.float64],
+    target_speed_mps: float,
+) -> str | None:
+    """Why missile type ``m`` fired from ``launcher_ecef_m`` (3,) cannot intercept a
+    target at ``target_ecef_m`` (3,) flying at ``target_speed_mps``, or None when it can:
+    the envelope's physics on the true geometry at the moment of intercept (slant range,
+    altitude floor and ceiling, target speed), to ``GEOMETRY_TOL_M``."""
+    rng_m = float(np.linalg.norm(np.asarray(target_ecef_m) - launcher_ecef_m))
+    p = np.asarray(target_ecef_m, dtype=float)
+    alt_m = float(ecef_to_geodetic_rad(p[0], p[1], p[2])[2])
+    tol = GEOMETRY_TOL_M
+    if alt_m < missiles.min_alt_m[m] - tol:
+        return "below the altitude floor"
+    if alt_m > missiles.max_alt_m[m] + tol:
+        return "above the altitude ceiling"
+    if rng_m > missiles.max_range_m[m] + tol:
+        return "beyond the maximum range"
+    if rng_m < missiles.min_range_m[m] - tol:
+        return "inside the minimum range"
+    if target_speed_mps > missiles.max_target_speed_mps[m]:
+        return "target faster than the missile can engage"
+    return None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,15 @@
 """The flyout stage of the engine: midcourse guidance of every interceptor in flight from
 its unit's air picture, and the engagements that end inside the step, resolved at their
-exact times (see ``iads.weapons.flyout`` for the first-order model)."""
+exact times (see ``iads.weapons.flyout`` for the first-order model).
+
+Scoring uses the truth: an interceptor flies at what its track follows (the object whose
+measurements the track last took, ``Picture.truth``). When the track follows no real
+object (a false track), the interceptor is lost (event ``wasted_on_false_track``). Else
+the intercept's physics uses the true geometry at the moment of intercept: the object
+must be alive, inside the terminal basket around the aim point and inside the missile's
+envelope (altitude floor and ceiling, range, target speed), then the catalog Pk against
+its true class is drawn.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iads.state.run import FLYING, KILLED, RunState, lla
+from iads.weapons.envelope import envelope_violation
 from iads.weapons.flyout import resolve_intercept
 
 __all__ = ["flyout"]
@@ -50,34 +60,55 @@ def flyout(rs: RunState, t: float, window_s: float) -> NDArray[np.float64]:
     if expired.any():
         e = ids[expired]
         icp.flying[e] = False
-        lat, lon, h = lla(icp.pos_ecef_m[e])
-        rs.log.add(
-            "miss",
-            icp.max_t_s[e],
-            interceptor_id=e,
-            unit_id=icp.unit[e],
-            track_id=icp.track_id[e],
-            lat_deg=lat,
-            lon_deg=lon,
-            alt_m=h,
-            details=[{"reason": "out of energy"}] * e.size,
-        )
+        false = _followed(rs, e) < 0
+        for kind, sel, reason in (
+            ("miss", e[~false], "out of energy"),
+            ("wasted_on_false_track", e[false], "false track; out of energy"),
+        ):
+            if sel.size == 0:
+                continue
+            lat, lon, h = lla(icp.pos_ecef_m[sel])
+            rs.log.add(
+                kind,
+                icp.max_t_s[sel],
+                interceptor_id=sel,
+                unit_id=icp.unit[sel],
+                track_id=icp.track_id[sel],
+                lat_deg=lat,
+                lon_deg=lon,
+                alt_m=h,
+                details=[
+                    {"missile": rs.built.missiles.keys[int(icp.mtype[i])], "reason": reason}
+                    for i in sel
+                ],
+            )
     left = ~resolve & ~expired
     return np.concatenate([t_hit[left], icp.max_t_s[ids[left]]])
 
 
+def _followed(rs: RunState, ids: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The true object (-1: none, a false track) that the track of each interceptor
+    ``ids`` follows in its unit's decision picture (scoring only)."""
+    icp = rs.interceptors
+    out = np.empty(ids.size, np.int64)
+    for k, i in enumerate(ids):  # a loop over the few interceptors ending in a step
+        u = int(icp.unit[i])
+        pic = rs.decision[u] if rs.decision else rs.pictures[u]
+        out[k] = pic.truth[int(icp.track_id[i])]
+    return out
+
+
 def _resolve(rs: RunState, i: int, t_hit: float) -> None:
-    """End interceptor ``i`` at its aim point at ``t_hit``: kill the nearest live threat
-    inside the terminal basket with the type's Pk against its class, else miss."""
+    """End interceptor ``i`` at its aim point at ``t_hit``: lost when its track follows
+    no real object; else the object the track follows is killed with the type's Pk
+    against its class when it is alive, inside the terminal basket and inside the
+    missile's envelope on the true geometry; else a miss."""
     b, icp = rs.built, rs.interceptors
     icp.flying[i] = False
     aim = icp.aim_ecef_m[i]
-    pos, _, active = rs.truth.state_at(t_hit)
+    pos, vel, active = rs.truth.state_at(t_hit)
     m = int(icp.mtype[i])
     draw = rs.rng["weapons"].random()  # drawn for every resolution, so streams stay aligned
-    j, killed, dist = resolve_intercept(
-        aim, pos, active & (rs.status == FLYING), b.missiles.pk[m, b.threats.klass], draw
-    )
     u = int(icp.unit[i])
     lat, lon, h = lla(aim)
     common = dict(
@@ -89,17 +120,38 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
         alt_m=h,
     )
     mkey = b.missiles.keys[m]
+    target = int(_followed(rs, np.array([i]))[0])
+    if target < 0:
+        rs.log.add(
+            "wasted_on_false_track",
+            t_hit,
+            threat_id=-1,
+            details=[{"missile": mkey, "reason": "false track"}],
+            **common,
+        )
+        return
+    live = np.zeros(active.shape[0], bool)
+    live[target] = active[target] & (rs.status[target] == FLYING)
+    j, killed, dist = resolve_intercept(
+        aim, pos, live, b.missiles.pk[m, b.threats.klass], draw
+    )
     if j < 0:
         rs.log.add(
             "miss",
             t_hit,
-            threat_id=-1,
+            threat_id=target,
             details=[{"missile": mkey, "reason": "no target in basket"}],
             **common,
         )
         return
     pk = float(b.missiles.pk[m, int(b.threats.klass[j])])
     detail = {"missile": mkey, "pk": pk, "miss_distance_m": round(dist, 1)}
+    outside = envelope_violation(
+        b.missiles, m, b.units.pos_ecef_m[u], pos[j], float(np.linalg.norm(vel[j]))
+    )
+    if outside is not None:
+        rs.log.add("miss", t_hit, threat_id=j, details=[{**detail, "reason": outside}], **common)
+        return
     if killed:
         rs.status[j] = KILLED
         (rs.decision[u] if rs.decision else rs.pictures[u]).dead[int(icp.track_id[i])] = True
