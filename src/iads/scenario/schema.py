@@ -390,7 +390,7 @@ class Scenario(_Strict):
     settings: Settings = Field(default_factory=Settings)
     assets: list[Asset] = Field(default_factory=list)
     defenders: list[Defender] = Field(min_length=1)
-    threats: list[ThreatEntry] = Field(min_length=1)
+    threats: list[ThreatEntry] = Field(default_factory=list)
     friendlies: list[FriendlyGroup] = Field(default_factory=list)
     networks: list[Network] = Field(default_factory=list)
     terrain: Terrain | None = None
