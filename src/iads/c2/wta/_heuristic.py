@@ -149,10 +149,10 @@ def _retype(values, q, x, s, tol):
         cols = np.flatnonzero(xi)
         x[i] = 0
         base = s.copy()  # surviving values without the shots of type i
-        qc = q[i, cols]
-        ok = qc > 0.0
-        base[cols[ok]] = s[cols[ok]] / qc[ok] ** xi[cols[ok]]
-        if not ok.all():  # a p = 1 shot: recompute those products without it
+        pw = q[i, cols] ** xi[cols]  # the survival factor of type i's shots per target
+        ok = pw > 0.0
+        base[cols[ok]] = s[cols[ok]] / pw[ok]
+        if not ok.all():  # a p = 1 shot, or a factor that underflows: recompute exactly
             c0 = cols[~ok]
             base[c0] = survival_of_counts(values[c0], q[:, c0], x[:, c0])
         new_i = greedy(base, q[i : i + 1], np.array([xi.sum()]))[0]
