@@ -170,3 +170,32 @@ def test_catalog_load_factor_is_used_as_given_never_replaced(mixed: Path) -> Non
                                                               rationale="test")})  # fmt: skip
     with pytest.raises(ParameterError, match="max_load_factor"):
         fly([_spec(group, zero, 0, target)], 60.0, 1.0)
+
+
+def test_apogee_trajectory_from_a_scenario_reaches_its_apogee(tmp_path) -> None:
+    """``trajectory: apogee`` with ``apogee_m`` flies the conic with that apogee (the
+    scenario face of ``BallisticFlight``'s "apogee" aim), and lands on its target."""
+    f = tmp_path / "apogee.yaml"
+    f.write_text(MIXED.replace(
+        "{type: iskander, launch: {lat: 41.9, lon: 34.5}, target: Ankara}",
+        "{type: iskander, launch: {lat: 41.9, lon: 34.5}, target: Ankara, "
+        "trajectory: apogee, apogee_m: 90000}"), encoding="utf-8")  # fmt: skip
+    spec = build(load_scenario(f)).threats.specs[4]
+    assert isinstance(spec, BallisticFlight) and spec.apogee_m == 90_000.0
+    truth = fly([spec], 900.0, 1.0)
+    t = np.arange(0.0, float(truth.end_t_s[0]), 1.0)
+    h = np.array([ecef_to_geodetic(*truth.state_at(x)[0][0])[2] for x in t])
+    assert h.max() == pytest.approx(90_000.0, rel=0.05)  # drag and the ellipsoid: a few %
+    p, _, _ = truth.state_at(float(truth.end_t_s[0]))
+    lat, lon, _ = ecef_to_geodetic(*p[0])
+    assert great_circle_distance_m(lat, lon, 39.93, 32.86) < 200.0
+
+
+def test_apogee_m_goes_with_the_apogee_trajectory_only(tmp_path) -> None:
+    f = tmp_path / "bad.yaml"
+    old = "{type: iskander, launch: {lat: 41.9, lon: 34.5}, target: Ankara}"
+    assert old in MIXED
+    f.write_text(MIXED.replace(old, old[:-1] + ", apogee_m: 90000}"), encoding="utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(f)
+    assert "apogee_m" in exc.value.problems[0].message

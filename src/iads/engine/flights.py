@@ -196,6 +196,7 @@ def _spec(
         trajectory=g.trajectory,
         burnout_speed_mps=g.burnout_speed_mps,
         burn_time_s=g.burn_time_s,
+        apogee_m=g.apogee_m,
         max_apogee_m=_apogee_cap(g.trajectory, entry),
     )
 

@@ -214,8 +214,11 @@ class ThreatGroup(_Strict):
     terminal: Literal["none", "dive", "popup"] = Field(
         default="none", description="cruise missiles and drones: terminal manoeuvre")
     weave_amplitude_m: float = Field(default=0.0, ge=0.0, le=50_000.0)
-    trajectory: Literal["minimum_energy", "lofted", "depressed"] = Field(
+    trajectory: Literal["minimum_energy", "lofted", "depressed", "apogee"] = Field(
         default="minimum_energy", description="ballistic missiles: trajectory shape")
+    apogee_m: float | None = Field(
+        default=None, gt=0.0, le=2_000_000.0,
+        description="[m] ballistic missiles: apogee of an 'apogee' trajectory (required there)")
     burnout_speed_mps: float | None = Field(
         default=None, gt=0.0, le=8000.0,
         description="ballistic missiles: burnout speed (required for lofted/depressed)")
@@ -227,8 +230,10 @@ class ThreatGroup(_Strict):
             raise ValueError("a threat group needs a 'target' asset or 'waypoints'")
         if self.speed_mps is not None and self.speed_mach is not None:
             raise ValueError("give either 'speed_mps' or 'speed_mach', not both")
-        if self.trajectory != "minimum_energy" and self.burnout_speed_mps is None:
+        if self.trajectory in ("lofted", "depressed") and self.burnout_speed_mps is None:
             raise ValueError(f"a {self.trajectory} trajectory needs 'burnout_speed_mps'")
+        if (self.trajectory == "apogee") != (self.apogee_m is not None):
+            raise ValueError("'apogee_m' goes with trajectory: apogee, and only there")
         return self
 
 
