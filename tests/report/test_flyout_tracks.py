@@ -83,3 +83,22 @@ def test_rebuilt_flight_matches_the_flyout_kernel():
         assert live[0, 0]
         np.testing.assert_allclose(pos[0, 0], icp.pos_ecef_m[0], atol=1e-6)
     np.testing.assert_allclose(fl.velocity_ecef_mps[0], (p1 - p0) / 31.5)
+
+
+def test_a_shot_wasted_on_a_false_track_ends_its_flight():
+    """An interceptor fired at a track no object made ends with ``wasted_on_false_track``:
+    its flight is finished (drawn and sent), not left out as still flying."""
+    launch = dict(lat_deg=40.0, lon_deg=32.5, alt_m=0.0)
+    end = dict(lat_deg=40.3, lon_deg=32.9, alt_m=5000.0)
+    ev = _events(
+        [
+            dict(time_s=10.0, kind="launch", threat_id=-1, unit_id=0, track_id=4,
+                 interceptor_id=0, details=json.dumps({"missile": "48N6E3"}), **launch),
+            dict(time_s=70.0, kind="wasted_on_false_track", threat_id=-1, unit_id=0,
+                 track_id=4, interceptor_id=0,
+                 details=json.dumps({"missile": "48N6E3", "reason": "false track"}), **end),
+        ]
+    )  # fmt: skip
+    fl = interceptor_flights(ev)
+    assert fl.n_unfinished == 0 and fl.end_kind == ("wasted_on_false_track",)
+    assert fl.end_reason == ("false track",) and fl.end_t_s.tolist() == [70.0]

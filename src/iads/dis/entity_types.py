@@ -85,6 +85,8 @@ DETONATION_RESULT = {
     "no target in basket": 5,  # Detonation (self-destruct at the aim point)
     "out of energy": 5,  # Detonation (self-destruct at the end of the flight time)
     "impact": 3,  # Ground impact
+    "false track": 5,  # Detonation (self-destruct: it reached a track no object made)
+    "false track; out of energy": 5,  # Detonation (self-destruct at the end of the flight)
 }
 
 

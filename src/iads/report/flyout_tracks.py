@@ -2,8 +2,8 @@
 
 The run tables hold no interceptor trajectories: only each interceptor's ``launch`` event
 (time, launcher position, target threat, missile type) and the event that ends it
-(``intercept`` or ``miss``, at the interceptor's position). ``iads.weapons.flyout`` flies
-an interceptor in a straight line at constant speed toward its aim point; with the aim
+(``intercept``, ``miss`` or ``wasted_on_false_track``, at the interceptor's position).
+``iads.weapons.flyout`` flies an interceptor in a straight line at constant speed toward its aim point; with the aim
 point taken as the place the interceptor ended, that model gives the straight segment
 from launch to end flown at the mean speed of the segment, which is what this module
 returns (a first-order reconstruction: the midcourse re-aims inside the flight are not
@@ -25,7 +25,10 @@ from numpy.typing import NDArray
 
 from iads.geo import geodetic_to_ecef
 
-__all__ = ["InterceptorFlights", "interceptor_flights"]
+__all__ = ["END_KINDS", "InterceptorFlights", "interceptor_flights"]
+
+#: The event kinds that end an interceptor's flight (one per interceptor).
+END_KINDS = ("intercept", "miss", "wasted_on_false_track")
 
 ArrayLikeTimes = float | NDArray[np.float64] | list[float]
 
@@ -42,7 +45,7 @@ class InterceptorFlights:
         missile: (k,) missile type key.
         launch_t_s, end_t_s: (k,) launch and end times [s].
         launch_ecef_m, end_ecef_m: (k, 3) WGS-84 ECEF positions [m].
-        end_kind: (k,) ``"intercept"`` or ``"miss"``.
+        end_kind: (k,) one of :data:`END_KINDS`.
         end_reason: (k,) the miss reason of the event details ("" for intercepts).
         n_unfinished: interceptors launched with no end event (in flight at run end).
     """
@@ -104,7 +107,7 @@ def interceptor_flights(events: pa.Table) -> InterceptorFlights:
     if kind is None:
         raise ValueError("events table has no 'kind' column")
     launches = events.filter(pc.equal(kind, "launch"))
-    ends = events.filter(pc.or_(pc.equal(kind, "intercept"), pc.equal(kind, "miss")))
+    ends = events.filter(pc.is_in(kind, pa.array(END_KINDS)))
     l_id = launches["interceptor_id"].to_numpy().astype(np.int64)
     e_id = ends["interceptor_id"].to_numpy().astype(np.int64)
     # One end per interceptor; keep the first (an interceptor ends once).
