@@ -6,8 +6,8 @@ The run tables hold no interceptor trajectories: only each interceptor's ``launc
 ``iads.weapons.flyout`` flies an interceptor in a straight line at constant speed toward
 its aim point; with the aim point taken as the place the interceptor ended, that model
 gives the straight segment from launch to end flown at the mean speed of the segment,
-which is what this module returns (a first-order reconstruction: the midcourse re-aims inside the flight are not
-recorded, so a flight that re-aimed is drawn as its chord).
+which is what this module returns (a first-order reconstruction: the midcourse re-aims
+inside the flight are not recorded, so a flight that re-aimed is drawn as its chord).
 
 Interceptors still in flight when the run ended have no end event and are left out
 (``n_unfinished`` counts them).
