@@ -143,7 +143,14 @@ class LocalBackend:
                 self._fill(pool, pending, todo, events)
             finished = True
         finally:
+            # Interrupted (Ctrl-C, an error): a worker may be in the middle of a long
+            # replication or of its first numba compilation; the campaign store already
+            # holds every finished replication, so the workers are ended, not awaited.
+            # (ProcessPoolExecutor has no public way to do this before Python 3.14.)
+            workers = [] if finished else list((pool._processes or {}).values())
             pool.shutdown(wait=finished, cancel_futures=True)
+            for proc in workers:
+                proc.terminate()
 
     def _fill(self, pool, pending: dict[Future, Task], todo: Iterator[Task], events: bool):
         while len(pending) < _IN_FLIGHT_PER_WORKER * self.workers:
