@@ -12,7 +12,6 @@ from scipy import integrate, stats
 
 from iads.c2.classify import (
     HYPOTHESES,
-    MEMORY,
     UNKNOWN,
     ThreatLibrary,
     decided_class,
@@ -25,6 +24,9 @@ from iads.report.classification import classification_confusion
 from iads.scenario import load_scenario
 
 DATA = Path(__file__).parent / "data"
+#: The classifier's model figures (iads/catalog/data/model.yaml, c2.classify).
+MEMORY = builtin_catalog().model.c2.classify.memory.value
+DECIDE_P = builtin_catalog().model.c2.classify.decide_p.value
 #: docs/c2.md: a 150 m/s cruise missile at 300 m is declared an aircraft in 99.4 % of
 #: its track updates from the fifth on (benchmarks/classification_confusion.py).
 SLOW_CM_AS_AIRCRAFT = 0.994
@@ -49,14 +51,14 @@ def test_likelihood_is_a_box_convolved_with_the_estimate_error():
 
 def test_fading_memory_update_matches_its_closed_form():
     ll = np.log(np.array([[0.5, 0.2, 0.1, 0.1, 0.05, 0.05]]))
-    lp = update_log_posterior(np.zeros((1, 6)), ll, np.array([True]))
+    lp = update_log_posterior(np.zeros((1, 6)), ll, np.array([True]), MEMORY)
     for _ in range(200):
-        lp = update_log_posterior(lp, ll, np.array([False]))
+        lp = update_log_posterior(lp, ll, np.array([False]), MEMORY)
     # Fixed point: log π = α log π + log L + c  =>  π ∝ L^(1 / (1 - α)).
     ref = ll[0] / (1.0 - MEMORY)
     ref = np.exp(ref - ref.max())
     np.testing.assert_allclose(np.exp(lp[0]), ref / ref.sum(), rtol=1e-9)
-    assert decided_class(np.exp(lp))[0] == 0
+    assert decided_class(np.exp(lp), DECIDE_P)[0] == 0
 
 
 def test_library_boxes_come_from_the_catalog():

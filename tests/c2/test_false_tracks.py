@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from iads.c2.iff import P_HOSTILE_FRIEND
 from iads.catalog import load_catalog
 from iads.engine import simulate
 from iads.scenario import load_scenario
@@ -63,7 +62,7 @@ def test_false_tracks_are_engaged_at_the_rate_identification_allows(clutter):
     engaged = np.unique(_col(res, "launch", "track_id"))
     assert m >= 30, "the clutter makes too few false tracks for the test"
     assert set(engaged) <= set(conf_id[alive])
-    p = 1.0 - P_HOSTILE_FRIEND
+    p = 1.0 - res.built.catalog.model.c2.iff.p_hostile_declared_friend.value
     assert abs(engaged.size - p * m) <= 4.0 * math.sqrt(m * p * (1.0 - p)) + 1.0
 
 

@@ -7,7 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from iads.weapons.flyout import SEEKER_BASKET_M, resolve_intercept
+from iads.catalog import builtin_catalog
+from iads.weapons.flyout import resolve_intercept
+
+SEEKER_BASKET_M = builtin_catalog().model.weapons.flyout.seeker_basket_m.value
+B = SEEKER_BASKET_M
 
 
 def _raid(n: int) -> np.ndarray:
@@ -32,7 +36,7 @@ def test_raid_annihilation_matches_closed_form(n: int, k: int, p: float) -> None
         for j in range(n):
             for _ in range(k):  # a salvo: every shot flies, killed targets absorb none
                 aim = pos[j] + rng.normal(0.0, 100.0, 3)
-                hit, killed, _ = resolve_intercept(aim, pos, live, np.full(n, p), rng.random())
+                hit, killed, _ = resolve_intercept(aim, pos, live, np.full(n, p), rng.random(), B)
                 if killed:
                     live[hit] = False
         annihilated += not live.any()
@@ -50,7 +54,7 @@ def test_shoot_look_shoot_matches_closed_form() -> None:
         live = np.ones(1, bool)
         for _ in range(n_max):
             shots += 1
-            _, killed, _ = resolve_intercept(pos[0], pos, live, np.array([p]), rng.random())
+            _, killed, _ = resolve_intercept(pos[0], pos, live, np.array([p]), rng.random(), B)
             if killed:
                 live[0] = False
                 kills += 1
@@ -63,7 +67,7 @@ def test_shoot_look_shoot_matches_closed_form() -> None:
 def test_outside_basket_never_kills() -> None:
     pos = _raid(2)
     aim = pos[0] + np.array([0.0, SEEKER_BASKET_M * 1.01, 0.0])
-    j, killed, dist = resolve_intercept(aim, pos, np.ones(2, bool), np.ones(2), 0.0)
+    j, killed, dist = resolve_intercept(aim, pos, np.ones(2, bool), np.ones(2), 0.0, B)
     assert j == -1 and not killed and dist == pytest.approx(SEEKER_BASKET_M * 1.01)
-    j, killed, _ = resolve_intercept(pos[1], pos, np.array([True, False]), np.ones(2), 0.0)
+    j, killed, _ = resolve_intercept(pos[1], pos, np.array([True, False]), np.ones(2), 0.0, B)
     assert j == -1 and not killed

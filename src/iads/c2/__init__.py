@@ -10,31 +10,20 @@ from iads._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from iads.c2.engage import Assignment, assign_engagements
-    from iads.c2.iff import (
-        ASSUMPTIONS,
-        P_FRIEND_HOSTILE_IFF,
-        P_FRIEND_HOSTILE_NO_IFF,
-        P_HOSTILE_FRIEND,
-        declare,
-    )
+    from iads.c2.iff import declare
     from iads.c2.magazine import Magazines
     from iads.c2.network import GATE_D2, TrackFusion
-    from iads.c2.threat import CLASS_WEIGHT, UNAIMED_FRACTION, threat_priority, threat_values
+    from iads.c2.threat import class_weights, threat_priority, threat_values
     from iads.c2.wta import METHODS, WTAResult, solve, surviving_value
 
 _EXPORTS = {
     "Assignment": "iads.c2.engage",
     "assign_engagements": "iads.c2.engage",
-    "ASSUMPTIONS": "iads.c2.iff",
-    "P_FRIEND_HOSTILE_IFF": "iads.c2.iff",
-    "P_FRIEND_HOSTILE_NO_IFF": "iads.c2.iff",
-    "P_HOSTILE_FRIEND": "iads.c2.iff",
     "declare": "iads.c2.iff",
     "Magazines": "iads.c2.magazine",
     "GATE_D2": "iads.c2.network",
     "TrackFusion": "iads.c2.network",
-    "CLASS_WEIGHT": "iads.c2.threat",
-    "UNAIMED_FRACTION": "iads.c2.threat",
+    "class_weights": "iads.c2.threat",
     "threat_priority": "iads.c2.threat",
     "threat_values": "iads.c2.threat",
     "METHODS": "iads.c2.wta",
@@ -43,19 +32,14 @@ _EXPORTS = {
     "surviving_value": "iads.c2.wta",
 }
 __all__ = [
-    "ASSUMPTIONS",
-    "CLASS_WEIGHT",
     "GATE_D2",
     "METHODS",
-    "P_FRIEND_HOSTILE_IFF",
-    "P_FRIEND_HOSTILE_NO_IFF",
-    "P_HOSTILE_FRIEND",
-    "UNAIMED_FRACTION",
     "Assignment",
     "Magazines",
     "TrackFusion",
     "WTAResult",
     "assign_engagements",
+    "class_weights",
     "declare",
     "solve",
     "surviving_value",

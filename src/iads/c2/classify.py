@@ -14,15 +14,15 @@ track's geodetic position):
 Each threat type of the catalog (the defender's threat library) defines a box of these
 features, derived from its catalog figures:
 
-- speed in [``SPEED_LOW_FRACTION`` × cruise speed, max speed] for cruise missiles and
-  drones (they fly a fixed profile), [``AIRCRAFT_SPEED_LOW_FRACTION`` × cruise speed,
+- speed in [``speed_low_fraction`` × cruise speed, max speed] for cruise missiles and
+  drones (they fly a fixed profile), [``aircraft_speed_low_fraction`` × cruise speed,
   max speed] for aircraft (they also loiter, turn and slow down), and
-  [``BALLISTIC_SPEED_LOW_FRACTION`` × max speed, max speed] for ballistic missiles (they
+  [``ballistic_speed_low_fraction`` × max speed, max speed] for ballistic missiles (they
   slow to apogee and speed up again);
 - altitude in [min altitude (0 when absent), max altitude (cruise altitude when absent)];
-  for ballistic missiles [0, max(max altitude, ``BALLISTIC_APOGEE_FRACTION`` × range)]
+  for ballistic missiles [0, max(max altitude, ``ballistic_apogee_fraction`` × range)]
   (the minimum-energy apogee is about a quarter of the range, a lofted one higher);
-- climb rate within ± ``AERO_CLIMB_FRACTION`` × max speed for aerodynamic flight (climb
+- climb rate within ± ``aero_climb_fraction`` × max speed for aerodynamic flight (climb
   and dive angles up to ~20°), ± max speed for ballistic flight.
 
 The likelihood of a feature x given a type is the uniform density on its box [lo, hi]
@@ -40,9 +40,13 @@ Bayesian update over scans with fading memory: at each new measurement update of
 
 starting from that prior. Consecutive estimates of one track
 are strongly correlated (the filter smooths them), so a plain product would be
-overconfident; the factor α = ``MEMORY`` keeps an effective window of 1/(1 − α) = 5
+overconfident; the factor α = ``memory`` keeps an effective window of 1/(1 − α) = 5
 updates and lets the class change as the flight does (a ballistic missile's boost phase,
 a cruise missile's pop-up).
+
+The fractions, ``memory`` and the decision threshold ``decide_p`` are the catalog's model
+figures ``c2.classify`` (``iads/catalog/data/model.yaml``: assumed, listed in every run's
+summary, overridable by path).
 
 What it cannot do (first-order): radars in iads do not report amplitude, so RCS does not
 enter (a stealth aircraft flies like an aircraft and the two are split by prior and
@@ -62,8 +66,8 @@ from iads.catalog.schema import THREAT_CLASSES, Catalog
 from iads.geo import ecef_to_geodetic_rad
 
 __all__ = [
-    "ASSUMPTIONS",
     "HYPOTHESES",
+    "PERFECT_ASSUMPTION",
     "UNKNOWN",
     "ThreatLibrary",
     "classification_assumptions",
@@ -78,71 +82,13 @@ __all__ = [
 HYPOTHESES: tuple[str, ...] = (*THREAT_CLASSES, "unknown")
 UNKNOWN = len(THREAT_CLASSES)
 
-SPEED_LOW_FRACTION = 0.8
-AIRCRAFT_SPEED_LOW_FRACTION = 0.6
-BALLISTIC_APOGEE_FRACTION = 0.5
-BALLISTIC_SPEED_LOW_FRACTION = 0.3
-AERO_CLIMB_FRACTION = 0.35  # sin 20°
+#: Floors of the feature errors (speed [m/s], altitude [m], climb rate [m/s]): numerical
+#: regularization of the box likelihoods, not figures of the threats.
 FLOOR_SPEED_MPS = 10.0
 FLOOR_ALT_M = 50.0
 FLOOR_CLIMB_MPS = 10.0
 #: (lo, hi) of speed [m/s], altitude [m] and climb rate [m/s] of the unknown hypothesis.
 UNKNOWN_BOX = ((0.0, 3000.0), (-500.0, 300_000.0), (-3000.0, 3000.0))
-MEMORY = 0.8
-#: A track's class is declared when its largest posterior reaches this; else unknown.
-DECIDE_P = 0.6
-
-ASSUMPTIONS = [
-    {
-        "entry": "c2.classify",
-        "field": "speed_low_fraction",
-        "value": SPEED_LOW_FRACTION,
-        "rationale": "a cruise missile or drone flies at 0.8 x its cruise speed or faster; "
-        "assumed",
-    },
-    {
-        "entry": "c2.classify",
-        "field": "aircraft_speed_low_fraction",
-        "value": AIRCRAFT_SPEED_LOW_FRACTION,
-        "rationale": "an aircraft flies at 0.6 x its cruise speed or faster (loiter, turns); "
-        "assumed",
-    },
-    {
-        "entry": "c2.classify",
-        "field": "ballistic_apogee_fraction",
-        "value": BALLISTIC_APOGEE_FRACTION,
-        "rationale": "highest ballistic apogee 0.5 x range (minimum-energy apogee ~ range/4, "
-        "lofted higher); assumed",
-    },
-    {
-        "entry": "c2.classify",
-        "field": "ballistic_speed_low_fraction",
-        "value": BALLISTIC_SPEED_LOW_FRACTION,
-        "rationale": "a ballistic missile seen by a radar flies at 0.3 x its max speed or "
-        "faster (slowest near apogee); assumed",
-    },
-    {
-        "entry": "c2.classify",
-        "field": "aero_climb_fraction",
-        "value": AERO_CLIMB_FRACTION,
-        "rationale": "aerodynamic climb and dive angles up to ~20 degrees; assumed",
-    },
-    {
-        "entry": "c2.classify",
-        "field": "memory",
-        "value": MEMORY,
-        "rationale": "fading-memory Bayesian update, an effective window of 5 track "
-        "updates (consecutive estimates are correlated); assumed",
-    },
-    {
-        "entry": "c2.classify",
-        "field": "decide_p",
-        "value": DECIDE_P,
-        "rationale": "a class is declared when its posterior reaches 0.6, else unknown; "
-        "assumed",
-    },
-]
-
 
 PERFECT_ASSUMPTION = {
     "entry": "settings",
@@ -153,10 +99,12 @@ PERFECT_ASSUMPTION = {
 }
 
 
-def classification_assumptions(perfect: bool) -> list[dict]:
-    """The assumed figures a run's classification depends on: the classifier's, or the
-    ``perfect_classification`` shortcut when it is on."""
-    return [PERFECT_ASSUMPTION] if perfect else list(ASSUMPTIONS)
+def classification_assumptions(perfect: bool, catalog: Catalog) -> list[dict]:
+    """The assumed figures a run's classification depends on: the classifier's model
+    figures ``c2.classify``, or the ``perfect_classification`` shortcut when it is on."""
+    from iads.catalog.loader import model_assumptions
+
+    return [PERFECT_ASSUMPTION] if perfect else model_assumptions(catalog, "c2.classify")
 
 
 @dataclass(frozen=True)
@@ -167,6 +115,8 @@ class ThreatLibrary:
     klass: NDArray[np.int64]  # index into THREAT_CLASSES
     lo: NDArray[np.float64]  # (T, 3) lower bounds of speed, altitude, climb rate
     hi: NDArray[np.float64]  # (T, 3) upper bounds
+    memory: float = 0.8  # fading-memory factor of the update (catalog c2.classify.memory)
+    decide_p: float = 0.6  # posterior at which a class is declared (c2.classify.decide_p)
 
 
 def _fig(f, default: float) -> float:
@@ -174,7 +124,14 @@ def _fig(f, default: float) -> float:
 
 
 def threat_library(catalog: Catalog) -> ThreatLibrary:
-    """The classifier's library of feature boxes, one per catalog threat type."""
+    """The classifier's library of feature boxes, one per catalog threat type, with the
+    model figures ``c2.classify`` of ``catalog``."""
+    fig = catalog.model.c2.classify
+    speed_low = fig.speed_low_fraction.value
+    aircraft_speed_low = fig.aircraft_speed_low_fraction.value
+    ballistic_speed_low = fig.ballistic_speed_low_fraction.value
+    apogee_fraction = fig.ballistic_apogee_fraction.value
+    climb_fraction = fig.aero_climb_fraction.value
     keys, klass, lo, hi = [], [], [], []
     for key, e in catalog.threats.items():
         k = THREAT_CLASSES.index(e.threat_class)
@@ -183,22 +140,23 @@ def threat_library(catalog: Catalog) -> ThreatLibrary:
         ballistic = e.threat_class == "ballistic_missile"
         aircraft = e.threat_class in ("aircraft", "stealth_aircraft")
         v_lo = (
-            BALLISTIC_SPEED_LOW_FRACTION * vmax
+            ballistic_speed_low * vmax
             if ballistic
-            else (AIRCRAFT_SPEED_LOW_FRACTION if aircraft else SPEED_LOW_FRACTION) * cruise
+            else (aircraft_speed_low if aircraft else speed_low) * cruise
         )
         h_lo = _fig(e.min_altitude_m, 0.0)
         h_hi = max(_fig(e.max_altitude_m, float(e.cruise_altitude_m.value)), h_lo + 1.0)
         if ballistic:
-            h_hi = max(h_hi, BALLISTIC_APOGEE_FRACTION * _fig(e.range_m, 0.0))
-        climb = vmax if ballistic else AERO_CLIMB_FRACTION * vmax
+            h_hi = max(h_hi, apogee_fraction * _fig(e.range_m, 0.0))
+        climb = vmax if ballistic else climb_fraction * vmax
         keys.append(key)
         klass.append(k)
         lo.append((v_lo, 0.0 if ballistic else h_lo, -climb))
         hi.append((vmax, h_hi, climb))
     return ThreatLibrary(
-        tuple(keys), np.array(klass, np.int64), np.array(lo, float), np.array(hi, float)
-    )
+        tuple(keys), np.array(klass, np.int64), np.array(lo, float), np.array(hi, float),
+        memory=float(fig.memory.value), decide_p=float(fig.decide_p.value),
+    )  # fmt: skip
 
 
 def features(
@@ -246,21 +204,24 @@ def log_likelihood(
 
 
 def update_log_posterior(
-    log_post: NDArray[np.float64], log_lik: NDArray[np.float64], first: NDArray[np.bool_]
+    log_post: NDArray[np.float64],
+    log_lik: NDArray[np.float64],
+    first: NDArray[np.bool_],
+    memory: float,
 ) -> NDArray[np.float64]:
     """One fading-memory Bayesian update (n, 6): ``log_post`` the previous normalized log
     posteriors (ignored where ``first``: the prior is in the likelihoods, uniform over
-    catalog types and unknown), ``log_lik`` this update's log likelihoods. Returns
-    normalized log posteriors."""
+    catalog types and unknown), ``log_lik`` this update's log likelihoods, ``memory`` the
+    fading-memory factor α (``ThreatLibrary.memory``). Returns normalized log posteriors."""
     prior = np.where(first[:, None], 0.0, log_post)
-    z = MEMORY * prior + log_lik
+    z = memory * prior + log_lik
     z = np.where(np.isfinite(z), z, -1e300)
     z -= z.max(axis=1, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
 
-def decided_class(post: NDArray[np.float64]) -> NDArray[np.int64]:
+def decided_class(post: NDArray[np.float64], decide_p: float) -> NDArray[np.int64]:
     """The declared hypothesis (n,) from posteriors (n, 6): the most probable one when its
-    probability reaches ``DECIDE_P``, else ``UNKNOWN``."""
+    probability reaches ``decide_p`` (``ThreatLibrary.decide_p``), else ``UNKNOWN``."""
     k = np.argmax(post, axis=1)
-    return np.where(post[np.arange(post.shape[0]), k] >= DECIDE_P, k, UNKNOWN).astype(np.int64)
+    return np.where(post[np.arange(post.shape[0]), k] >= decide_p, k, UNKNOWN).astype(np.int64)

@@ -1,7 +1,8 @@
 """Identification: whether a fire unit declares a track hostile or friend.
 
-A first-order model with stated error rates (assumed figures, listed in every run's
-summary): a battery that can interrogate the aircraft's transponder (IFF interoperable,
+A first-order model with stated error rates (the model figures ``c2.iff`` of the catalog,
+``iads/catalog/data/model.yaml``: assumed figures, listed in every run's summary and
+overridable by path): a battery that can interrogate the aircraft's transponder (IFF interoperable,
 transponder on) rarely mistakes a friend for a hostile; a battery outside the allied
 identification network, or facing a friend whose transponder is off, identifies by
 procedural means only (flight profile, airspace control orders) and errs far more often;
@@ -18,48 +19,11 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = [
-    "ASSUMPTIONS",
-    "P_FRIEND_HOSTILE_IFF",
-    "P_FRIEND_HOSTILE_NO_IFF",
-    "P_HOSTILE_FRIEND",
-    "declare",
-]
+from iads.catalog.schema import IffFigures
 
-#: P(friend declared hostile) when the unit interrogates a friend's working transponder.
-P_FRIEND_HOSTILE_IFF = 0.01
-#: P(friend declared hostile) without interrogation (no IFF interoperability, or no
-#: transponder reply).
-P_FRIEND_HOSTILE_NO_IFF = 0.30
-#: P(hostile declared friend).
-P_HOSTILE_FRIEND = 0.02
-#: Prior probability that an unidentified track is hostile (for the posterior).
-PRIOR_HOSTILE = 0.5
+__all__ = ["FRIEND", "HOSTILE", "declare"]
 
 HOSTILE, FRIEND = 1, 2
-
-ASSUMPTIONS = [
-    {
-        "entry": "c2.iff",
-        "field": "p_friend_declared_hostile_with_iff",
-        "value": P_FRIEND_HOSTILE_IFF,
-        "rationale": "Mode 4/5 interrogation of a working transponder: residual errors from "
-        "garbling, lobing and crew error; assumed",
-    },
-    {
-        "entry": "c2.iff",
-        "field": "p_friend_declared_hostile_without_iff",
-        "value": P_FRIEND_HOSTILE_NO_IFF,
-        "rationale": "identification by procedural means only (corridors, profile); "
-        "fratricide history (e.g. 2003 Patriot incidents) shows large error rates; assumed",
-    },
-    {
-        "entry": "c2.iff",
-        "field": "p_hostile_declared_friend",
-        "value": P_HOSTILE_FRIEND,
-        "rationale": "a hostile flying a friendly profile or corridor; assumed",
-    },
-]
 
 
 def declare(
@@ -67,6 +31,7 @@ def declare(
     transponder: NDArray[np.bool_],
     unit_iff: bool,
     rng: np.random.Generator,
+    rates: IffFigures,
 ) -> tuple[NDArray[np.int8], NDArray[np.float64]]:
     """Draw the identity a unit declares for k tracks.
 
@@ -75,13 +40,19 @@ def declare(
     interrogate allied transponders. Draws k uniforms from ``rng`` in order. Returns the
     declaration (k,) (1 hostile, 2 friend) and P(hostile | declaration) (k,), the latter
     from the error rates the unit works with (it cannot know a friend's transponder is off).
+    ``rates``: the catalog's model figures ``c2.iff`` (``catalog.model.c2.iff``).
     """
-    p_fh = np.where(unit_iff & transponder, P_FRIEND_HOSTILE_IFF, P_FRIEND_HOSTILE_NO_IFF)
-    p_declared_hostile = np.where(friendly, p_fh, 1.0 - P_HOSTILE_FRIEND)
+    p_iff = rates.p_friend_declared_hostile_with_iff.value
+    p_no_iff = rates.p_friend_declared_hostile_without_iff.value
+    p_hf = rates.p_hostile_declared_friend.value
+    prior = rates.prior_hostile.value
+    p_fh = np.where(unit_iff & transponder, p_iff, p_no_iff)
+    p_declared_hostile = np.where(friendly, p_fh, 1.0 - p_hf)
     hostile = rng.random(friendly.size) < p_declared_hostile
     # Bayes: P(H | declared H) = (1 - p_hf)·π / ((1 - p_hf)·π + p_fh·(1 - π)).
-    p_unit = P_FRIEND_HOSTILE_IFF if unit_iff else P_FRIEND_HOSTILE_NO_IFF
-    num = (1.0 - P_HOSTILE_FRIEND) * PRIOR_HOSTILE
-    post = num / (num + p_unit * (1.0 - PRIOR_HOSTILE))
+    p_unit = p_iff if unit_iff else p_no_iff
+    num = (1.0 - p_hf) * prior
+    with np.errstate(invalid="ignore", divide="ignore"):
+        post = num / (num + p_unit * (1.0 - prior)) if num > 0 else 0.0
     ident = np.where(hostile, HOSTILE, FRIEND).astype(np.int8)
     return ident, np.where(hostile, post, 0.0)

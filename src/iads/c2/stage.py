@@ -42,7 +42,6 @@ from iads.c2.iff import HOSTILE, declare
 from iads.c2.threat import threat_values
 from iads.state.run import Picture, RunState, lla
 from iads.weapons.envelope import acquisition_probability, engagement_options
-from iads.weapons.flyout import MAX_FLIGHT_MARGIN, SEEKER_BASKET_M
 
 __all__ = ["battle_management"]
 
@@ -77,8 +76,11 @@ def classify_tracks(rs: RunState, pic: Picture) -> None:
         return
     tid = ids[rows]
     x, sigma = features(tr.position[rows], tr.velocity[rows], tr.P[rows])
-    ll = log_likelihood(rs.built.threat_library, x, sigma)
-    pic.class_logp[tid] = update_log_posterior(pic.class_logp[tid], ll, np.isnan(last[rows]))
+    lib = rs.built.threat_library
+    ll = log_likelihood(lib, x, sigma)
+    pic.class_logp[tid] = update_log_posterior(
+        pic.class_logp[tid], ll, np.isnan(last[rows]), lib.memory
+    )
     pic.class_t_s[tid] = tr.last_update_t_s[rows]
 
 
@@ -108,7 +110,9 @@ def _identify(rs: RunState, pic: Picture, ids: np.ndarray) -> None:
     jj = np.where(real, j, 0)
     friendly = real & th.friendly[jj] if th.n else np.zeros(new.size, bool)
     transponder = real & th.transponder[jj] if th.n else np.zeros(new.size, bool)
-    ident, p_h = declare(friendly, transponder, pic.iff, rs.rng["c2"])
+    ident, p_h = declare(
+        friendly, transponder, pic.iff, rs.rng["c2"], rs.built.catalog.model.c2.iff
+    )
     pic.ident[new] = ident
     pic.p_hostile[new] = p_h
 
@@ -154,14 +158,16 @@ def _decide(
     class_p = _class_probabilities(rs, pic, tids)  # (c, 6)
     klass = np.argmax(class_p[:, :UNKNOWN], axis=1)  # most probable class: salvo size
     values, rank, _ = threat_values(
-        pos, vel, class_p, pic.p_hostile[tids], b.asset_ecef_m, b.asset_value
-    )
+        pos, vel, class_p, pic.p_hostile[tids], b.asset_ecef_m, b.asset_value,
+        b.catalog.model.c2.threat,
+    )  # fmt: skip
     pk_class = expected_pk(b.missiles.pk, class_p)  # (c, m)
     # Track error at the PIP: isotropic per-axis variance of position + τ·velocity.
     P = tr.P[rows]
     var_p = np.trace(P[:, :3, :3], axis1=1, axis2=2) / 3.0
     var_v = np.trace(P[:, 3:6, 3:6], axis1=1, axis2=2) / 3.0
     n_m = b.missiles.n
+    basket_m = b.catalog.model.weapons.flyout.seeker_basket_m.value
     pk_rows, salvo_rows, w_unit, w_type, w_avail, geo = [], [], [], [], [], []
     age = t - tr.confirmed_t_s[rows]
     for fi, u in enumerate(firing):  # a loop over the few units of one group
@@ -170,7 +176,7 @@ def _decide(
         opt = engagement_options(b.missiles, units.pos_ecef_m[u], pos, vel)
         sigma = np.sqrt(var_p[:, None] + opt.tof_s**2 * var_v[:, None])
         with np.errstate(invalid="ignore"):
-            acq = acquisition_probability(np.where(opt.inside, sigma, 0.0), SEEKER_BASKET_M)
+            acq = acquisition_probability(np.where(opt.inside, sigma, 0.0), basket_m)
         pk = np.where(opt.inside, pk_class * acq, 0.0)  # (c, m)
         pk[age < units.reaction_s[u]] = 0.0
         for m in range(n_m):
@@ -224,6 +230,7 @@ def _launch(
     rs.stock[u, m] -= n
     pic.shots[track_id] += 1
     speed = float(b.missiles.speed_mps[m])
+    margin = b.catalog.model.weapons.flyout.max_flight_time_factor.value
     start = np.repeat(b.units.pos_ecef_m[u][None], n, 0)
     new = rs.interceptors.launch(
         t,
@@ -233,7 +240,7 @@ def _launch(
         start,
         np.repeat(aim[None], n, 0),
         np.full(n, speed),
-        np.full(n, MAX_FLIGHT_MARGIN * b.missiles.max_range_m[m] / speed),
+        np.full(n, margin * b.missiles.max_range_m[m] / speed),
     )
     lat, lon, h = lla(start)
     rs.log.add(
@@ -251,7 +258,9 @@ def _launch(
                 "missile": b.missiles.keys[m],
                 "tof_s": round(tof, 3),
                 "salvo": n,
-                "class": HYPOTHESES[int(decided_class(class_p[None])[0])],
+                "class": HYPOTHESES[
+                    int(decided_class(class_p[None], b.threat_library.decide_p)[0])
+                ],
                 "p_class": round(float(class_p.max()), 3),
             }
         ]

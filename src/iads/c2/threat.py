@@ -7,12 +7,14 @@ A track's value is what its destruction is worth to the defence:
 with w(class_j) the expected class weight Σ_c P(c)_j · w(c) over the track's class
 probabilities (``iads.c2.classify``), A_j the value of the defended asset the track
 threatens most urgently (the asset maximising value / time to go among those it closes
-on), or a floor of ``UNAIMED_FRACTION`` × the largest asset value when it closes on none
+on), or a floor of ``unaimed_fraction`` × the largest asset value when it closes on none
 (a hostile in the envelope still threatens something). The urgency rank is V_j / time to
 go, used to order the fire decisions. Time to go is range over closing speed
 (first-order: straight-line closing at the current velocity).
 
-The class weights are assumed figures (listed in every run's summary): a missile that
+The class weights and ``unaimed_fraction`` are the catalog's model figures ``c2.threat``
+(``iads/catalog/data/model.yaml``; assumed, listed in every run's summary, overridable
+by path): a missile that
 reaches its target is an impact; an aircraft may release weapons and return.
 """
 
@@ -21,48 +23,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from iads.catalog.schema import THREAT_CLASSES
+from iads.catalog.schema import THREAT_CLASSES, ThreatEvaluationFigures
 
-__all__ = ["ASSUMPTIONS", "CLASS_WEIGHT", "UNAIMED_FRACTION", "threat_priority", "threat_values"]
+__all__ = ["class_weights", "threat_priority", "threat_values"]
 
-#: Weight of each threat class (order of ``THREAT_CLASSES``), assumed.
-_WEIGHTS = {
-    "aircraft": 0.8,
-    "stealth_aircraft": 0.9,
-    "cruise_missile": 1.0,
-    "ballistic_missile": 1.0,
-    "drone": 0.6,
-}
-CLASS_WEIGHT = np.array([_WEIGHTS[c] for c in THREAT_CLASSES])
-#: Weight of a track the classifier explains by no catalog type (``unknown``), assumed.
-UNKNOWN_WEIGHT = 0.6
-UNAIMED_FRACTION = 0.1
 
-ASSUMPTIONS = [
-    {
-        "entry": "c2.threat",
-        "field": f"class_weight.{c}",
-        "value": float(CLASS_WEIGHT[k]),
-        "rationale": "missiles that reach a target are impacts (1.0); aircraft may turn back "
-        "after release (0.8, stealth 0.9); one-way drones carry small warheads (0.6); assumed",
-    }
-    for k, c in enumerate(THREAT_CLASSES)
-] + [
-    {
-        "entry": "c2.threat",
-        "field": "class_weight.unknown",
-        "value": UNKNOWN_WEIGHT,
-        "rationale": "a track no catalog threat type explains is worth the least of the "
-        "classes (0.6, as a drone); assumed",
-    },
-    {
-        "entry": "c2.threat",
-        "field": "unaimed_fraction",
-        "value": UNAIMED_FRACTION,
-        "rationale": "value of a hostile closing on no defended asset, as a fraction of the "
-        "largest asset value; assumed",
-    }
-]
+def class_weights(figures: ThreatEvaluationFigures) -> NDArray[np.float64]:
+    """The class weights (6,) over ``THREAT_CLASSES`` then ``unknown``."""
+    w = figures.class_weight
+    return np.array([getattr(w, c).value for c in (*THREAT_CLASSES, "unknown")], dtype=float)
 
 
 def _time_to_go(
@@ -99,25 +68,27 @@ def threat_values(
     p_hostile: NDArray[np.float64],
     asset_ecef_m: NDArray[np.float64],
     asset_value: NDArray[np.float64],
+    figures: ThreatEvaluationFigures,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
     """Value V (n,), urgency rank V / time to go (n,) [1/s] and the threatened asset
     (n,) (-1: none) of n tracks with positions/velocities (n, 3) [m, m/s], threat class
     indices (n,) or class probabilities (n, 6) over ``iads.c2.classify.HYPOTHESES``, and
-    P(hostile) (n,). Without assets every asset value is taken as 1."""
+    P(hostile) (n,). Without assets every asset value is taken as 1. ``figures``: the
+    catalog's model figures ``c2.threat`` (class weights, unaimed fraction)."""
     n = pos_ecef_m.shape[0]
     klass = np.asarray(klass)
+    weights = class_weights(figures)
     if klass.ndim == 2:
-        weights = np.append(CLASS_WEIGHT, UNKNOWN_WEIGHT)
         w = (klass @ weights) * p_hostile
     else:
-        w = CLASS_WEIGHT[klass] * p_hostile
+        w = weights[klass] * p_hostile
     if asset_value.size == 0:
         return w, w * 0.0, np.full(n, -1, np.int64)
     tgo = _time_to_go(pos_ecef_m, vel_ecef_mps, asset_ecef_m)  # (n, a)
     urgency = asset_value[None, :] / tgo
     a = np.argmax(urgency, axis=1)
     closing = np.isfinite(tgo[np.arange(n), a])
-    base = np.where(closing, asset_value[a], UNAIMED_FRACTION * asset_value.max())
+    base = np.where(closing, asset_value[a], figures.unaimed_fraction.value * asset_value.max())
     value = w * base
     with np.errstate(divide="ignore", invalid="ignore"):
         rank = np.where(closing, value / tgo[np.arange(n), a], 0.0)

@@ -40,6 +40,9 @@ __all__ = [
 ]
 
 PathKey = tuple[str | int, ...]
+#: Sweep paths under this key set catalog and model figures by their path
+#: (``overrides.threats.f35.rcs_front_m2``), through the scenario's ``overrides``.
+OVERRIDES = "overrides"
 # One path segment: a key (any characters but . [ ]) followed by zero or more [index].
 _SEGMENT = re.compile(r"([^.\[\]]+)((?:\[\d+\])*)")
 
@@ -192,12 +195,20 @@ def _point(
         return base
     d = copy.deepcopy(data)
     for key, value in params.items():
+        if len(paths[key]) > 1 and paths[key][0] == OVERRIDES:
+            # A catalog or model figure by its path: one key of the scenario's overrides
+            # (iads.catalog.overrides), checked when the scenario is validated.
+            if not isinstance(d.setdefault(OVERRIDES, {}), dict):
+                return "'overrides' in the scenario is not a mapping"
+            d[OVERRIDES][key.strip()[len(OVERRIDES) + 1 :]] = copy.deepcopy(value)
+            continue
         why = _set_path(d, paths[key], value)
         if why is not None:
             return why
     text = yaml.safe_dump(d, sort_keys=False, allow_unicode=True)
     try:
-        return parse_scenario(d, lines, base.catalog, base.source, text)
+        catalog = base.base_catalog or base.catalog  # the point's overrides apply afresh
+        return parse_scenario(d, lines, catalog, base.source, text)
     except ScenarioError as exc:
         return [p.format(base.source) for p in exc.problems]
 

@@ -1,7 +1,13 @@
 """iads.catalog: air defense systems and threats with the public source of every figure
 (or an explicit, marked assumption), shipped as YAML in ``iads/catalog/data``."""
 
-from iads.catalog.loader import assumed_figures, builtin_catalog, load_catalog, lookup
+from iads.catalog.loader import (
+    assumed_figures,
+    builtin_catalog,
+    load_catalog,
+    lookup,
+    model_assumptions,
+)
 from iads.catalog.schema import THREAT_CLASSES, Catalog, Figure
 
 __all__ = [
@@ -12,4 +18,5 @@ __all__ = [
     "builtin_catalog",
     "load_catalog",
     "lookup",
+    "model_assumptions",
 ]

@@ -14,10 +14,18 @@ from typing import Any
 from pydantic import BaseModel
 
 from iads._yamlio import LineMap, load_yaml, read_yaml_file, validate
-from iads.catalog.schema import Catalog, CatalogFile, Figure
+from iads.catalog.schema import Catalog, CatalogFile, Figure, ModelFigures
 from iads.errors import CatalogError, Problem, ScenarioError
 
-__all__ = ["SECTIONS", "assumed_figures", "builtin_catalog", "load_catalog", "lookup"]
+__all__ = [
+    "SECTIONS",
+    "assumed_figures",
+    "builtin_catalog",
+    "load_catalog",
+    "lookup",
+    "model_assumptions",
+    "reference_problems",
+]
 
 SECTIONS = ("sources", "radars", "missiles", "launchers", "systems", "threats")
 
@@ -36,48 +44,75 @@ def _read_builtin() -> list[tuple[str, Any, LineMap]]:
 def _merge(docs: Sequence[tuple[str, Any, LineMap]]) -> Catalog:
     merged: dict[str, dict[str, Any]] = {s: {} for s in SECTIONS}
     origin: dict[tuple[str, str], tuple[str, LineMap]] = {}
+    model: dict[str, Any] = {}
+    model_at: tuple[str, LineMap] | None = None
     for file, data, lines in docs:
         parsed = validate(CatalogFile, data or {}, lines, file)
         for section in SECTIONS:
             for key, entry in getattr(parsed, section).items():
                 merged[section][key] = entry
                 origin[(section, key)] = (file, lines)
-    catalog = Catalog(**merged)
+        if parsed.model:
+            _deep_merge(model, parsed.model)
+            model_at = (file, lines)
+    file, lines = model_at or ("<catalog>", {})
+    figures = validate(ModelFigures, model, {k[1:]: v for k, v in lines.items() if k[:1] == (
+        "model",)}, file)
+    for group in type(figures).model_fields:
+        origin[("model", group)] = (file, lines)
+    catalog = Catalog(**merged, model=figures)
     _check_references(catalog, origin)
     return catalog
 
 
-def _check_references(cat: Catalog, origin: dict[tuple[str, str], tuple[str, LineMap]]) -> None:
-    problems: dict[str, list[Problem]] = {}
+def _deep_merge(into: dict[str, Any], new: dict[str, Any]) -> None:
+    """Merge the mapping ``new`` into ``into`` key by key; a figure (a mapping with a
+    ``value``) or any non-mapping replaces what was there."""
+    for k, v in new.items():
+        old = into.get(k)
+        if isinstance(v, dict) and isinstance(old, dict) and "value" not in v:
+            _deep_merge(old, v)
+        else:
+            into[k] = v
 
-    def bad(section: str, key: str, sub: tuple, msg: str) -> None:
-        file, lines = origin[(section, key)]
-        path = (section, key) + sub
-        line = next((lines[path[:i]] for i in range(len(path), 0, -1) if path[:i] in lines), None)
-        from iads._yamlio import format_path
 
-        problems.setdefault(file, []).append(Problem(format_path(path), msg, line))
+def reference_problems(cat: Catalog) -> list[tuple[tuple, str]]:
+    """Cross-reference problems of ``cat``: (path, message) for every unknown source key,
+    missile, radar or launcher named by an entry."""
+    problems: list[tuple[tuple, str]] = []
 
-    def need(kind: str, name: str, table: dict, section: str, key: str, sub: tuple) -> None:
+    def need(kind: str, name: str, table: dict, path: tuple) -> None:
         if name not in table:
             hint = difflib.get_close_matches(name, list(table), n=1)
             did = f"; did you mean '{hint[0]}'?" if hint else ""
-            bad(section, key, sub, f"unknown {kind} '{name}'{did}")
+            problems.append((path, f"unknown {kind} '{name}'{did}"))
 
-    for section in SECTIONS[1:]:
-        for key, entry in getattr(cat, section).items():
+    tables = [(s, getattr(cat, s)) for s in SECTIONS[1:]]
+    tables.append(("model", {g: getattr(cat.model, g) for g in type(cat.model).model_fields}))
+    for section, table in tables:
+        for key, entry in table.items():
             for sub, fig in _figures(entry):
                 for src in fig.source:
-                    need("source", src, cat.sources, section, key, sub + ("source",))
+                    need("source", src, cat.sources, (section, key) + sub + ("source",))
     for key, ln in cat.launchers.items():
-        need("missile", ln.missile, cat.missiles, "launchers", key, ("missile",))
+        need("missile", ln.missile, cat.missiles, ("launchers", key, "missile"))
     for key, sys_ in cat.systems.items():
         for i, r in enumerate(sys_.radars):
-            need("radar", r, cat.radars, "systems", key, ("radars", i))
+            need("radar", r, cat.radars, ("systems", key, "radars", i))
         for i, g in enumerate(sys_.launchers):
-            need(
-                "launcher", g.launcher, cat.launchers, "systems", key, ("launchers", i, "launcher")
-            )
+            at = ("systems", key, "launchers", i, "launcher")
+            need("launcher", g.launcher, cat.launchers, at)
+    return problems
+
+
+def _check_references(cat: Catalog, origin: dict[tuple[str, str], tuple[str, LineMap]]) -> None:
+    from iads._yamlio import format_path
+
+    problems: dict[str, list[Problem]] = {}
+    for path, msg in reference_problems(cat):
+        file, lines = origin[path[:2]]
+        line = next((lines[path[:i]] for i in range(len(path), 0, -1) if path[:i] in lines), None)
+        problems.setdefault(file, []).append(Problem(format_path(path), msg, line))
     if problems:
         file, probs = next(iter(problems.items()))
         for other in list(problems)[1:]:
@@ -131,9 +166,28 @@ def lookup(catalog: Catalog, section: str, key: str) -> Any:
     raise CatalogError(f"unknown {section[:-1]} '{key}'{did} (known: {', '.join(sorted(table))})")
 
 
+def _assumption(catalog: Catalog, entry: str, field: str, fig: Figure) -> dict[str, Any]:
+    """One assumed (or overridden) figure as the runs list it."""
+    out: dict[str, Any] = {
+        "entry": entry,
+        "field": field,
+        "value": fig.value,
+        "rationale": fig.rationale,
+    }
+    full = f"{entry}.{field}"
+    rec = next((r for r in catalog.overrides if r.canonical == full), None)
+    if rec is not None:
+        out["provenance"] = "override"
+        out["catalog_value"] = rec.old
+    return out
+
+
 def assumed_figures(catalog: Catalog, keys: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
     """The assumed figures of the given entries ``[(section, key), ...]``: one dict each
-    with the entry, the field path, the value and the rationale."""
+    with the entry, the field path, the value and the rationale; a figure set by path
+    (``iads.catalog.overrides``) also has ``provenance: override`` and its catalog value."""
+    from iads._yamlio import format_path
+
     out = []
     seen = set()
     for section, key in keys:
@@ -143,14 +197,20 @@ def assumed_figures(catalog: Catalog, keys: Sequence[tuple[str, str]]) -> list[d
         entry = getattr(catalog, section)[key]
         for sub, fig in _figures(entry):
             if fig.assumed:
-                from iads._yamlio import format_path
-
-                out.append(
-                    {
-                        "entry": f"{section}.{key}",
-                        "field": format_path(sub),
-                        "value": fig.value,
-                        "rationale": fig.rationale,
-                    }
-                )
+                out.append(_assumption(catalog, f"{section}.{key}", format_path(sub), fig))
     return out
+
+
+def model_assumptions(catalog: Catalog, group: str) -> list[dict[str, Any]]:
+    """The model figures of ``group`` (``c2.iff``, ``weapons.flyout``, ...) that are
+    assumed or overridden, as :func:`assumed_figures` lists them."""
+    from iads._yamlio import format_path
+
+    obj: Any = catalog.model
+    for part in group.split("."):
+        obj = getattr(obj, part)
+    return [
+        _assumption(catalog, group, format_path(sub), fig)
+        for sub, fig in _figures(obj)
+        if fig.assumed
+    ]

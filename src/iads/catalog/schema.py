@@ -16,7 +16,7 @@ converts them once when it builds its arrays.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -28,6 +28,12 @@ __all__ = [
     "LauncherEntry",
     "LauncherGroup",
     "MissileEntry",
+    "IffFigures",
+    "ModelFigures",
+    "ThreatEvaluationFigures",
+    "ClassificationFigures",
+    "FlyoutFigures",
+    "OverrideRecord",
     "RadarEntry",
     "Source",
     "SystemEntry",
@@ -205,6 +211,86 @@ class ThreatEntry(_Strict):
     notes: str | None = None
 
 
+# Model figures: the constants of iads's own first-order models that drive results (IFF
+# error rates, threat-evaluation weights, the classifier's boxes, the flyout's terminal
+# basket), held in ``iads/catalog/data/model.yaml`` with their provenance like every
+# catalog figure and overridable by path (``c2.iff.p_hostile_declared_friend``).
+
+
+class IffFigures(_Strict):
+    """Identification error rates (``iads.c2.iff``)."""
+
+    p_friend_declared_hostile_with_iff: Figure
+    p_friend_declared_hostile_without_iff: Figure
+    p_hostile_declared_friend: Figure
+    prior_hostile: Figure
+
+
+class ClassWeights(_Strict):
+    """Threat-evaluation weight of each threat class and of the unknown hypothesis."""
+
+    aircraft: Figure
+    stealth_aircraft: Figure
+    cruise_missile: Figure
+    ballistic_missile: Figure
+    drone: Figure
+    unknown: Figure
+
+
+class ThreatEvaluationFigures(_Strict):
+    """Threat evaluation (``iads.c2.threat``)."""
+
+    class_weight: ClassWeights
+    unaimed_fraction: Figure
+
+
+class ClassificationFigures(_Strict):
+    """The kinematic classifier's boxes and update (``iads.c2.classify``)."""
+
+    speed_low_fraction: Figure
+    aircraft_speed_low_fraction: Figure
+    ballistic_apogee_fraction: Figure
+    ballistic_speed_low_fraction: Figure
+    aero_climb_fraction: Figure
+    memory: Figure
+    decide_p: Figure
+
+
+class C2Figures(_Strict):
+    iff: IffFigures
+    threat: ThreatEvaluationFigures
+    classify: ClassificationFigures
+
+
+class FlyoutFigures(_Strict):
+    """Interceptor flyout (``iads.weapons.flyout``)."""
+
+    seeker_basket_m: Figure
+    max_flight_time_factor: Figure
+
+
+class WeaponsFigures(_Strict):
+    flyout: FlyoutFigures
+
+
+class ModelFigures(_Strict):
+    """Every model figure, by group: ``c2`` and ``weapons``."""
+
+    c2: C2Figures
+    weapons: WeaponsFigures
+
+
+class OverrideRecord(_Strict):
+    """One figure set by path (``iads.catalog.overrides``): the path as written, the
+    catalog path it resolved to, the value before and after, and where it was set."""
+
+    path: str
+    canonical: str
+    old: float | int | str | bool | None
+    new: float | int | str | bool
+    origin: str | None = None
+
+
 class CatalogFile(_Strict):
     """One catalog YAML document (the built-in one, or a user's overriding file)."""
 
@@ -214,8 +300,15 @@ class CatalogFile(_Strict):
     launchers: dict[str, LauncherEntry] = Field(default_factory=dict)
     systems: dict[str, SystemEntry] = Field(default_factory=dict)
     threats: dict[str, ThreatEntry] = Field(default_factory=dict)
+    # Model figures, merged figure by figure over the files (validated as a whole, as
+    # ModelFigures, once merged).
+    model: dict[str, Any] = Field(default_factory=dict)
 
 
 class Catalog(CatalogFile):
     """The merged catalog (built-in files, then user files overriding by key), with its
-    cross-references checked: every source key, radar, launcher and missile named exists."""
+    cross-references checked: every source key, radar, launcher and missile named exists.
+    ``overrides`` lists the figures set by path since (``iads.catalog.overrides``)."""
+
+    model: ModelFigures  # type: ignore[assignment]
+    overrides: tuple[OverrideRecord, ...] = ()

@@ -69,7 +69,7 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         assumptions=tuple(
             assumed_figures(cat, used)
             + radar_assumed
-            + classification_assumptions(sc.settings.perfect_classification)
+            + classification_assumptions(sc.settings.perfect_classification, cat)
         ),
         seed=seed,
         network_names=tuple(net.name for net in sc.networks),

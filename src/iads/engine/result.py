@@ -175,6 +175,10 @@ class Result:
             "threats": self._threat_rows(fates, bm["kills"]),
             "exposure": exposure_summary(self.events, b, self.truth),
             "assumed_figures": self._assumed_figures(fates),
+            "overrides": [
+                {"path": r.path, "figure": r.canonical, "old": r.old, "new": r.new}
+                for r in b.catalog.overrides
+            ],
             "catalog_figures_not_flown": figures_not_flown(b.catalog, b.threats.type_key),
             "events": self.events.num_rows,
         }
@@ -324,12 +328,13 @@ class Result:
         ]
 
     def _assumed_figures(self, fates: Fates) -> list[dict[str, Any]]:
-        from iads.c2.iff import ASSUMPTIONS as IFF_ASSUMPTIONS
-        from iads.c2.threat import ASSUMPTIONS as THREAT_ASSUMPTIONS
-        from iads.weapons.flyout import ASSUMPTIONS as FLYOUT_ASSUMPTIONS
+        from iads.catalog.loader import model_assumptions
 
-        iff = IFF_ASSUMPTIONS if (~fates.hostile).any() else []
-        return list(self.built.assumptions) + FLYOUT_ASSUMPTIONS + THREAT_ASSUMPTIONS + iff
+        cat = self.built.catalog
+        groups = ["weapons.flyout", "c2.threat"] + (["c2.iff"] if (~fates.hostile).any() else [])
+        return list(self.built.assumptions) + [
+            a for g in groups for a in model_assumptions(cat, g)
+        ]
 
     def _false_track_costs(self) -> dict[str, Any]:
         """Interceptors lost on tracks no real object made (``wasted_on_false_track``

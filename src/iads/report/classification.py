@@ -76,7 +76,7 @@ def _recording(records: list[tuple[int, int, int, int]]) -> Iterator[None]:
         if not new.any():
             return
         tids = ids[new]
-        declared = decided_class(np.exp(pic.class_logp[tids]))
+        declared = decided_class(np.exp(pic.class_logp[tids]), rs.built.threat_library.decide_p)
         truth = pic.truth[tids]
         klass = rs.built.threats.klass[np.maximum(truth, 0)]
         rows = np.where(truth >= 0, klass, len(THREAT_CLASSES))

@@ -50,6 +50,10 @@ def summary_tables(summary: dict[str, Any]) -> Group:
         *_battle_management_lines(summary),
         f"Assumed figures this result depends on: {len(summary['assumed_figures'])} "
         "(listed in summary.json)",
+        *[
+            f"Override: {o['figure']} = {o['new']} (catalog: {o['old']})"
+            for o in summary.get("overrides", [])
+        ],
     ]
     return Group(t, u, *lines)
 

@@ -28,12 +28,15 @@ BALLISTIC_RANGE_MARGIN = 1.5
 
 @dataclass(frozen=True)
 class LoadedScenario:
-    """A validated scenario with the catalog it was checked against and its origin."""
+    """A validated scenario with the catalog it was checked against and its origin.
+    ``catalog`` has the scenario's ``overrides`` applied; ``base_catalog`` is the catalog
+    before them (None: the same)."""
 
     scenario: Scenario
     catalog: Catalog
     source: str
     text: str
+    base_catalog: Catalog | None = None
 
 
 def builtin_names() -> list[str]:
@@ -84,11 +87,16 @@ def parse_scenario(
     if not isinstance(data, dict):
         raise ScenarioError(file, [Problem("", "a scenario must be a YAML mapping", 1)])
     scenario = validate(Scenario, data, lines, file)
+    base = catalog
+    if scenario.overrides:
+        from iads.catalog.overrides import apply
+
+        catalog = apply(catalog, scenario.overrides, file=file, lines=lines)
     p = Path(file)
     problems = cross_check(scenario, catalog, lines, p.parent if p.is_file() else None)
     if problems:
         raise ScenarioError(file, problems)
-    return LoadedScenario(scenario, catalog, file, text)
+    return LoadedScenario(scenario, catalog, file, text, base)
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:

@@ -400,6 +400,11 @@ class Scenario(_Strict):
     networks: list[Network] = Field(default_factory=list)
     terrain: Terrain | None = None
     jammers: list[Jammer] = Field(default_factory=list)
+    overrides: dict[str, Any] = Field(
+        default_factory=dict,
+        description="catalog and model figures set by path for this scenario, e.g. "
+        "'threats.f35.rcs_front_m2: 0.01' (docs/scenario.md, iads.catalog.overrides)",
+    )
 
 
 def entity_count(sc: Scenario) -> tuple[int, int]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
         in_envelope,
         intercept_time,
     )
-    from iads.weapons.flyout import ASSUMPTIONS, SEEKER_BASKET_M, Interceptors, resolve_intercept
+    from iads.weapons.flyout import Interceptors, resolve_intercept
     from iads.weapons.footprint import Footprint, missile_arrays, plot_footprint
 
 _EXPORTS = {
@@ -28,17 +28,13 @@ _EXPORTS = {
     "engagement_options": "iads.weapons.envelope",
     "in_envelope": "iads.weapons.envelope",
     "intercept_time": "iads.weapons.envelope",
-    "ASSUMPTIONS": "iads.weapons.flyout",
     "Interceptors": "iads.weapons.flyout",
-    "SEEKER_BASKET_M": "iads.weapons.flyout",
     "resolve_intercept": "iads.weapons.flyout",
     "Footprint": "iads.weapons.footprint",
     "missile_arrays": "iads.weapons.footprint",
     "plot_footprint": "iads.weapons.footprint",
 }
 __all__ = [
-    "ASSUMPTIONS",
-    "SEEKER_BASKET_M",
     "EngagementOptions",
     "Footprint",
     "Interceptors",

@@ -7,9 +7,11 @@ away the engagement is resolved at the PIP's exact time, not rounded to the step
 nearest live threat to the aim point is killed with the type's Pk against its class if it
 is inside the terminal basket, else the interceptor misses.
 
-``SEEKER_BASKET_M`` is an assumed figure (first-order stand-in for terminal homing and
+The seeker basket is an assumed figure (first-order stand-in for terminal homing and
 fuzing): the largest error between the midcourse aim point and the true target that the
-terminal phase corrects.
+terminal phase corrects. It and the flight-time limit (``max_flight_time_factor`` ×
+max range / mean speed) are the catalog's model figures ``weapons.flyout``
+(``iads/catalog/data/model.yaml``, overridable by path).
 """
 
 from __future__ import annotations
@@ -21,26 +23,7 @@ from numpy.typing import NDArray
 
 from iads.weapons.envelope import intercept_time
 
-__all__ = ["ASSUMPTIONS", "SEEKER_BASKET_M", "Interceptors", "resolve_intercept"]
-
-SEEKER_BASKET_M = 1500.0
-MAX_FLIGHT_MARGIN = 1.25  # flight time limit = margin × max_range / mean speed
-
-ASSUMPTIONS = [
-    {
-        "entry": "engine.flyout",
-        "field": "seeker_basket_m",
-        "value": SEEKER_BASKET_M,
-        "rationale": "first-order terminal homing: aim-point errors up to 1.5 km are "
-        "corrected, larger ones miss",
-    },
-    {
-        "entry": "engine.flyout",
-        "field": "max_flight_time_factor",
-        "value": MAX_FLIGHT_MARGIN,
-        "rationale": "an interceptor self-destructs after 1.25 × (max range / mean speed)",
-    },
-]
+__all__ = ["Interceptors", "resolve_intercept"]
 
 
 def _grow(a: NDArray, n: int) -> NDArray:
@@ -147,11 +130,12 @@ def resolve_intercept(
     live: NDArray[np.bool_],
     pk_by_threat: NDArray[np.float64],
     draw: float,
-    basket_m: float = SEEKER_BASKET_M,
+    basket_m: float,
 ) -> tuple[int, bool, float]:
     """The end of one interceptor at its aim point (3,): the nearest live threat among
     ``pos_ecef_m`` (n, 3) is killed when it lies inside the terminal basket and the
-    uniform ``draw`` falls below its kill probability ``pk_by_threat`` (n,).
+    uniform ``draw`` falls below its kill probability ``pk_by_threat`` (n,); ``basket_m``
+    the seeker basket [m] (catalog ``weapons.flyout.seeker_basket_m``).
 
     Returns (threat index, or -1 when none is inside the basket; killed; its distance
     from the aim point [m], inf when no threat is live)."""

@@ -133,8 +133,9 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
     live = np.zeros(active.shape[0], bool)
     live[target] = active[target] & (rs.status[target] == FLYING)
     j, killed, dist = resolve_intercept(
-        aim, pos, live, b.missiles.pk[m, b.threats.klass], draw
-    )
+        aim, pos, live, b.missiles.pk[m, b.threats.klass], draw,
+        b.catalog.model.weapons.flyout.seeker_basket_m.value,
+    )  # fmt: skip
     if j < 0:
         rs.log.add(
             "miss",
