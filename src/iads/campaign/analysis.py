@@ -208,10 +208,11 @@ def point_labels(
         p = known.get(i)
         if p is None:
             out[i] = f"point {i}"
+        elif p["params"] and list(p["params"])[0] == "scenario":
+            # a comparison (its override factors are columns of summary.csv)
+            out[i] = _show(p["params"]["scenario"])
         elif short and p["params"]:
             out[i] = ", ".join(_show(v) for v in p["params"].values())
-        elif p["params"] and list(p["params"]) == ["scenario"]:
-            out[i] = _show(p["params"]["scenario"])
         else:
             out[i] = p["label"]
     return out

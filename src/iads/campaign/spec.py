@@ -379,8 +379,11 @@ def compare_campaign(
         names = [Path(str(s)).stem for s in scenarios]
     if len(set(names)) < len(names):
         names = [str(s) for s in scenarios]
+    # Figures set by path in any of the scenarios are factors too: one column each, the
+    # scenario's value (its override, else its catalog's).
+    paths = list(dict.fromkeys(k for ld in loaded for k in ld.scenario.overrides))
     points = tuple(
-        Point(i, {"scenario": n}, ld, ld.text)
+        Point(i, {"scenario": n, **_override_factors(ld, paths)}, ld, ld.text)
         for i, (n, ld) in enumerate(zip(names, loaded, strict=True))
     )
     return Campaign(
@@ -388,10 +391,27 @@ def compare_campaign(
         seed=loaded[0].scenario.settings.seed if seed is None else seed,
         replications=replications,
         points=points,
-        parameters=("scenario",),
+        parameters=("scenario", *(f"{OVERRIDES}.{k}" for k in paths)),
         kind="compare",
         store_events=store_events,
     )
+
+
+def _override_factors(ld: LoadedScenario, paths: list[str]) -> dict[str, Any]:
+    """``overrides.<path>`` -> the value of each figure ``paths`` names in scenario ``ld``
+    (its override, else its catalog's value; None when neither gives one)."""
+    from iads.catalog.overrides import value_at
+
+    out: dict[str, Any] = {}
+    for k in paths:
+        if k in ld.scenario.overrides:
+            out[f"{OVERRIDES}.{k}"] = ld.scenario.overrides[k]
+        else:
+            try:
+                out[f"{OVERRIDES}.{k}"] = value_at(ld.catalog, k)
+            except ValueError:
+                out[f"{OVERRIDES}.{k}"] = None
+    return out
 
 
 def raid_differs(campaign: Campaign) -> list[Point]:

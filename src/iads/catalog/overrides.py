@@ -40,7 +40,16 @@ from iads._yamlio import LineMap, format_path
 from iads.catalog.schema import THREAT_CLASSES, Catalog, Figure, ModelFigures, OverrideRecord
 from iads.errors import Problem, ScenarioError
 
-__all__ = ["FigureInfo", "allowed_range", "apply", "figures", "parse_path", "resolve"]
+__all__ = [
+    "FigureInfo",
+    "allowed_range",
+    "apply",
+    "figures",
+    "model_figure",
+    "parse_path",
+    "resolve",
+    "value_at",
+]
 
 PathKey = tuple[str | int, ...]
 #: Catalog sections whose entries can be set by path (``sources`` holds no figures).
@@ -81,14 +90,16 @@ def parse_path(path: str) -> PathKey:
 
 
 # Physical range of a figure from its name (SI units in the names, docs/catalog.md):
-# (pattern on the name, or on "parent.name", lo, hi, lo exclusive, integer, what).
+# (pattern on the name, or on "parent.name", lo, hi, lo exclusive, integer).
 _RULES: tuple[tuple[str, float, float, bool, bool], ...] = (
     (r"pk\.\w+", 0.0, 1.0, False, False),
     (r"(class_weight\.\w+|ref_pd|p_\w+|prior_\w+|\w+_fraction|memory|decide_p)", 0, 1, False,
      False),
     (r"pfa", 0.0, 1.0, True, False),
-    (r"(count|fire_channels|n_tracked|n_engaged|missiles_per_launcher)", 0, _INF, False, True),
-    (r"n_pulses", 1.0, _INF, False, True),
+    # counts: bounded like the scenario's loadouts (a run's arrays are sized by them)
+    (r"(count|fire_channels|missiles_per_launcher)", 0, 10_000, False, True),
+    (r"(n_tracked|n_engaged)", 0, 1e9, False, True),
+    (r"n_pulses", 1.0, 1e6, False, True),
     (r"\w*elevation_deg", -90.0, 90.0, False, False),
     (r"\w+_deg", 0.0, 360.0, True, False),
     (r"\w+_(m2|hz|factor|mps)|max_load_factor|ref_range_m|instrumented_range_m", 0, _INF,
@@ -189,6 +200,15 @@ def resolve(cat: Catalog, path: str) -> PathKey:
     if isinstance(target, str):
         raise ValueError(target)
     return target.canonical
+
+
+def value_at(cat: Catalog, path: str) -> Any:
+    """The value at ``path`` in ``cat`` (a figure's value; None for a figure the entry
+    leaves out); raises ``ValueError`` when the path names no leaf."""
+    target = _resolve(cat, path)
+    if isinstance(target, str):
+        raise ValueError(target)
+    return target.old.value if isinstance(target.old, Figure) else target.old
 
 
 def _resolve(cat: Catalog, path: str) -> _Target | str:
@@ -299,6 +319,9 @@ def apply(
             bad(path, f"unknown path: {target}")
             continue
         key = target.canonical
+        if isinstance(value, float) and not math.isfinite(value):
+            bad(path, f"must be a finite number; got {value!r}")
+            continue
         if key in seen:
             bad(path, f"sets the same figure as '{seen[key]}' ({_public(key)})")
             continue
@@ -335,9 +358,11 @@ def apply(
             new = value
         _set(data, key, new)
         shown = value.get("value") if isinstance(value, dict) else value
+        scalar = (int, float, str, bool)
         records.append(
-            OverrideRecord(path=str(path), canonical=_public(key), old=old_value,
-                           new=shown if shown is not None else str(value), origin=file)
+            OverrideRecord(path=str(path), canonical=_public(key),
+                           old=old_value if isinstance(old_value, scalar) else None,
+                           new=shown if isinstance(shown, scalar) else str(value), origin=file)
         )  # fmt: skip
     if problems:
         raise ScenarioError(file, problems)
