@@ -208,3 +208,17 @@ def test_compare_carries_override_paths_as_factor_columns(tmp_path: Path) -> Non
     camp = compare_campaign([a, b], 1)
     assert camp.parameters == ("scenario", "overrides.threats.kalibr.rcs_front_m2")
     assert [p.params["overrides.threats.kalibr.rcs_front_m2"] for p in camp.points] == [0.5, 0.05]
+
+
+def test_with_overrides_adds_figures_to_a_loaded_scenario(tmp_path: Path) -> None:
+    from iads.scenario import with_overrides
+
+    _, loaded = _load(tmp_path, "  threats.kalibr.rcs_front_m2: 0.05\n")
+    more = with_overrides(loaded, {"c2.iff.prior_hostile": 0.7,
+                                   "threats.kalibr.rcs_front_m2": 0.2})
+    assert more.catalog.model.c2.iff.prior_hostile.value == 0.7
+    assert more.catalog.threats["kalibr"].rcs_front_m2.value == 0.2
+    assert [r.old for r in more.catalog.overrides] == [0.5, 0.5]  # from the catalog's values
+    assert "prior_hostile: 0.7" in more.text
+    with pytest.raises(ScenarioError, match="must be a number in"):
+        with_overrides(loaded, {"c2.iff.prior_hostile": 7})

@@ -1,7 +1,13 @@
 """iads.scenario: the scenario schema, loading YAML files with located errors, and the
 built-in scenarios."""
 
-from iads.scenario.loader import LoadedScenario, builtin_names, load_scenario, parse_scenario
+from iads.scenario.loader import (
+    LoadedScenario,
+    builtin_names,
+    load_scenario,
+    parse_scenario,
+    with_overrides,
+)
 from iads.scenario.schema import (
     Asset,
     Defender,
@@ -24,4 +30,5 @@ __all__ = [
     "builtin_names",
     "load_scenario",
     "parse_scenario",
+    "with_overrides",
 ]

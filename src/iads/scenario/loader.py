@@ -16,7 +16,13 @@ from iads.catalog.schema import Catalog
 from iads.errors import ParameterError, Problem, ScenarioError
 from iads.scenario.schema import Raid, Scenario
 
-__all__ = ["LoadedScenario", "builtin_names", "load_scenario", "parse_scenario"]
+__all__ = [
+    "LoadedScenario",
+    "builtin_names",
+    "load_scenario",
+    "parse_scenario",
+    "with_overrides",
+]
 
 DEFAULT_SCENARIO = "default"
 #: Threat classes a friendly flight may be (the friendly model is an aircraft's).
@@ -97,6 +103,25 @@ def parse_scenario(
     if problems:
         raise ScenarioError(file, problems)
     return LoadedScenario(scenario, catalog, file, text, base)
+
+
+def with_overrides(loaded: LoadedScenario, overrides: dict[str, Any]) -> LoadedScenario:
+    """``loaded`` with more catalog and model figures set by path (``{path: value}``, on
+    top of the scenario's own ``overrides:``; a path given again takes the new value),
+    validated like a scenario file; its text holds every override, so it reproduces. For
+    programmatic studies (sensitivity screens); raises ``ScenarioError`` located in the
+    scenario's ``overrides``."""
+    import yaml
+
+    data, lines = load_yaml(loaded.text, loaded.source) if loaded.text else ({}, {})
+    if not isinstance(data, dict):
+        data = loaded.scenario.model_dump(mode="json", exclude_defaults=True)
+    own = dict(data.get("overrides") or {})
+    own.update(overrides)
+    data["overrides"] = own
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    base = loaded.base_catalog or loaded.catalog
+    return parse_scenario(data, lines, base, loaded.source, text)
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:
