@@ -1,17 +1,18 @@
 """Identification: whether a fire unit declares a track hostile or friend.
 
-A first-order model with stated error rates (the model figures ``c2.iff`` of the catalog,
-``iads/catalog/data/model.yaml``: assumed figures, listed in every run's summary and
-overridable by path): a battery that can interrogate the aircraft's transponder (IFF interoperable,
-transponder on) rarely mistakes a friend for a hostile; a battery outside the allied
-identification network, or facing a friend whose transponder is off, identifies by
-procedural means only (flight profile, airspace control orders) and errs far more often;
-a hostile is occasionally declared friend (e.g. flying a friendly corridor). The
-declaration is drawn once per track, when the track is first evaluated.
+A first-order model with stated error rates (the model figures ``c2.iff`` of the
+catalog, ``iads/catalog/data/model.yaml``: assumed figures, listed in every run's summary
+and overridable by path): a battery that can interrogate the aircraft's transponder (IFF
+interoperable, transponder on) rarely mistakes a friend for a hostile; a battery outside
+the allied identification network, or facing a friend whose transponder is off,
+identifies by procedural means only (flight profile, airspace control orders) and errs
+far more often; a hostile is occasionally declared friend (e.g. flying a friendly
+corridor). The declaration is drawn once per track, when the track is first evaluated.
 
-The probability that a track declared hostile is hostile follows by Bayes' rule with an
-even prior; a track declared friend is never engaged (rules of engagement), so its
-probability of being hostile is set to 0 for threat evaluation.
+The probability that a track declared hostile is hostile follows by Bayes' rule with the
+prior ``c2.iff.prior_hostile`` (even, 0.5); a track declared friend is never engaged
+(rules of engagement), so its probability of being hostile is set to 0 for threat
+evaluation.
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ def declare(
     # Bayes: P(H | declared H) = (1 - p_hf)·π / ((1 - p_hf)·π + p_fh·(1 - π)).
     p_unit = p_iff if unit_iff else p_no_iff
     num = (1.0 - p_hf) * prior
-    with np.errstate(invalid="ignore", divide="ignore"):
-        post = num / (num + p_unit * (1.0 - prior)) if num > 0 else 0.0
+    post = num / (num + p_unit * (1.0 - prior)) if num > 0 else 0.0
     ident = np.where(hostile, HOSTILE, FRIEND).astype(np.int8)
     return ident, np.where(hostile, post, 0.0)

@@ -14,8 +14,8 @@ go, used to order the fire decisions. Time to go is range over closing speed
 
 The class weights and ``unaimed_fraction`` are the catalog's model figures ``c2.threat``
 (``iads/catalog/data/model.yaml``; assumed, listed in every run's summary, overridable
-by path): a missile that
-reaches its target is an impact; an aircraft may release weapons and return.
+by path): a missile that reaches its target is an impact; an aircraft may release weapons
+and return.
 """
 
 from __future__ import annotations
