@@ -233,6 +233,14 @@ def _sweep_points(
             paths[key] = parse_sweep_path(key)
         except ValueError as exc:
             problems.append(Problem(*_with(where(key), str(exc))))
+    from iads.catalog.overrides import resolve
+
+    for key, path in paths.items():
+        if len(path) > 1 and path[0] == OVERRIDES:
+            try:  # a figure path is checked once, not once per value
+                resolve(base.base_catalog or base.catalog, key.strip()[len(OVERRIDES) + 1 :])
+            except ValueError as exc:
+                problems.append(Problem(*_with(where(key), f"unknown figure path: {exc}")))
     if problems:
         raise ScenarioError(file, problems)
     data, blines = load_yaml(base.text, base.source)
