@@ -63,6 +63,13 @@ def test_catalog_list_and_show(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "did you mean" in proc.stderr
 
 
+def test_catalog_paths_lists_settable_figures(tmp_path: Path) -> None:
+    proc = _iads("catalog", "paths", "c2.iff.*", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "c2.iff.p_friend_declared_hostile_without_iff" in proc.stdout
+    assert "Figures settable by path (4)" in proc.stdout and "[0,1]" in proc.stdout
+
+
 def test_run_with_a_user_catalog(tmp_path: Path) -> None:
     """A user catalog adds a threat type (and could override built-in keys); a scenario
     uses it by key through `iads run --catalog FILE`."""

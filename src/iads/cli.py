@@ -235,6 +235,21 @@ def catalog_show(
     out.print(entry_view(_catalog(catalog or ctx.obj), key))
 
 
+@catalog_app.command("paths")
+def catalog_paths(
+    ctx: typer.Context,
+    pattern: Annotated[
+        str, typer.Argument(help="Only paths matching this glob, e.g. 'threats.f35.*'.")
+    ] = "*",
+    catalog: CatalogOpt = None,
+) -> None:
+    """List every figure a scenario's overrides or a campaign sweep can set by path, with
+    its value, provenance and allowed range."""
+    from iads.catalog.render import paths_table
+
+    out.print(paths_table(_catalog(catalog or ctx.obj), pattern))
+
+
 @functools.cache
 def command():
     """The click command of the app, with boolean flags shown as flags in ``--help`` (the

@@ -71,6 +71,7 @@ class FigureInfo:
     lo: float
     hi: float
     integer: bool = False
+    lo_exclusive: bool = False  # the range is (lo, hi] (an RCS, a speed: > 0)
 
 
 def parse_path(path: str) -> PathKey:
@@ -411,9 +412,9 @@ def figures(catalog: Catalog) -> list[FigureInfo]:
 
     def walk(obj: Any, key: PathKey) -> None:
         if isinstance(obj, Figure):
-            lo, hi, _, integer = allowed_range(key)
+            lo, hi, open_lo, integer = allowed_range(key)
             out.append(FigureInfo(_public(key), float(obj.value), bool(obj.assumed),
-                                  tuple(obj.source), lo, hi, integer))  # fmt: skip
+                                  tuple(obj.source), lo, hi, integer, open_lo))  # fmt: skip
         elif isinstance(obj, dict):
             for k, v in obj.items():
                 walk(v, key + (k,))
@@ -424,9 +425,9 @@ def figures(catalog: Catalog) -> list[FigureInfo]:
             for name in type(obj).model_fields:
                 v = getattr(obj, name)
                 if _number(v) and name != "overrides":
-                    lo, hi, _, integer = allowed_range(key + (name,))
+                    lo, hi, open_lo, integer = allowed_range(key + (name,))
                     out.append(FigureInfo(_public(key + (name,)), float(v), False, (), lo, hi,
-                                          integer))  # fmt: skip
+                                          integer, open_lo))  # fmt: skip
                 else:
                     walk(v, key + (name,))
 

@@ -244,3 +244,37 @@ def entry_view(catalog: Catalog, key: str) -> RenderableType:
     for section, entry in found:
         parts += [_header(section, key, entry), _figure_table(catalog, entry)]
     return Group(*parts)
+
+
+def paths_table(catalog: Catalog, pattern: str = "*") -> Table:
+    """Every figure settable by path (``iads.catalog.overrides.figures``) whose path
+    matches the glob ``pattern``: path, value, provenance and allowed range."""
+    import fnmatch
+
+    from iads.catalog.overrides import figures
+
+    rows = [f for f in figures(catalog) if fnmatch.fnmatchcase(f.path, pattern)]
+    from rich import box
+
+    t = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        title=f"Figures settable by path ({len(rows)})",
+        caption="set in a scenario's 'overrides:' or a sweep 'overrides.<path>' "
+        "(docs/scenario.md); from: source, assumed or both ('iads catalog show KEY')",
+    )
+    t.add_column("path", overflow="fold")
+    t.add_column("value", justify="right", no_wrap=True)
+    t.add_column("from", no_wrap=True, min_width=7)
+    t.add_column("allowed", no_wrap=True, min_width=13)
+    for f in rows:
+        prov = "both" if f.assumed and f.source else (
+            "assumed" if f.assumed else "source" if f.source else "")
+        if f.lo == -float("inf") and f.hi == float("inf"):
+            allowed = "any"
+        elif f.hi == float("inf"):
+            allowed = f"{'>' if f.lo_exclusive else '>='}{f.lo:g}"
+        else:
+            allowed = f"{'(' if f.lo_exclusive else '['}{f.lo:g},{f.hi:g}]"
+        t.add_row(f.path, f"{f.value:g}", prov, allowed + (" int" if f.integer else ""))
+    return t
