@@ -222,3 +222,13 @@ def test_with_overrides_adds_figures_to_a_loaded_scenario(tmp_path: Path) -> Non
     assert "prior_hostile: 0.7" in more.text
     with pytest.raises(ScenarioError, match="must be a number in"):
         with_overrides(loaded, {"c2.iff.prior_hostile": 7})
+
+
+def test_override_problems_come_with_the_scenario_s_other_problems(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(SCENARIO.replace("system: S-400", "system: S-4000")
+                    + "overrides:\n  c2.iff.prior_hostile: 2\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert {p.path for p in info.value.problems} == {
+        "overrides['c2.iff.prior_hostile']", "defenders[0].system"}

@@ -94,12 +94,16 @@ def parse_scenario(
         raise ScenarioError(file, [Problem("", "a scenario must be a YAML mapping", 1)])
     scenario = validate(Scenario, data, lines, file)
     base = catalog
+    problems: list[Problem] = []
     if scenario.overrides:
         from iads.catalog.overrides import apply
 
-        catalog = apply(catalog, scenario.overrides, file=file, lines=lines)
+        try:
+            catalog = apply(catalog, scenario.overrides, file=file, lines=lines)
+        except ScenarioError as exc:  # reported with the scenario's other problems
+            problems += exc.problems
     p = Path(file)
-    problems = cross_check(scenario, catalog, lines, p.parent if p.is_file() else None)
+    problems += cross_check(scenario, catalog, lines, p.parent if p.is_file() else None)
     if problems:
         raise ScenarioError(file, problems)
     return LoadedScenario(scenario, catalog, file, text, base)
