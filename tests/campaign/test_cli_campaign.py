@@ -96,14 +96,15 @@ def test_input_errors_exit_2_without_traceback(tmp_path: Path, write_campaign, a
 
 
 @pytest.mark.slow  # a subprocess with a worker pool, killed mid-run
-@pytest.mark.xfail(
-    strict=False,
-    reason="open defect: in a fresh clone (cold numba cache, loaded CI machine) the "
-    "interrupted campaign took more than 60 s to exit; passes with a warm or an empty "
-    "NUMBA_CACHE_DIR here; cause not yet found",
-)
 def test_ctrl_c_stops_with_status_130_and_says_how_to_resume(tmp_path, small_scenario) -> None:
-    code = "import iads.cli_campaign\nfrom iads.cli import main\nmain()\n"
+    # Ctrl-C reaches a terminal's foreground job; a test runner started in the background
+    # (``cmd &`` in a script, as CI may be) passes SIGINT down ignored, and the CLI would
+    # then rightly ignore it too (the earlier "> 60 s to exit" in a fresh clone's CI), so
+    # the child gets Python's own handler back first.
+    code = (
+        "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "import iads.cli_campaign\nfrom iads.cli import main\nmain()\n"
+    )
     out = tmp_path / "out"
     args = ["campaign", "--scenario", str(small_scenario), "--reps", "500", "--workers", "2"]
     proc = subprocess.Popen(
@@ -113,12 +114,18 @@ def test_ctrl_c_stops_with_status_130_and_says_how_to_resume(tmp_path, small_sce
         text=True,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 120
-    while not list(out.glob("runs/*/*.summary.parquet")):
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C does: the whole process group
-    _, err = proc.communicate(timeout=60)
+    try:
+        # (a cold numba cache on a loaded machine: the first replication compiles)
+        deadline = time.monotonic() + 300
+        while not list(out.glob("runs/*/*.summary.parquet")):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C does: the whole process group
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:  # failed: leave no campaign running
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
     assert proc.returncode == 130, err
     text = " ".join(err.split())
     assert "interrupted:" in text and f"--out {out} --resume" in text

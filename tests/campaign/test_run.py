@@ -169,3 +169,25 @@ def test_resume_grows_replications_and_refuses_another_campaign(tmp_path: Path, 
     other = replace(camp, points=camp.points[:1])
     with pytest.raises(InputError, match="sweep points"):
         run_campaign(other, out, backend=LocalBackend(1), resume=True)
+
+
+def test_ending_workers_frees_a_manager_thread_reading_a_torn_result() -> None:
+    """A worker terminated while it sends its result leaves a torn message in the pool's
+    result pipe; the manager thread reading it must still end (interpreter exit joins
+    it), else an interrupted campaign never exits. The torn message is written here by
+    hand: a header announcing 1,000 bytes, then 10."""
+    import multiprocessing as mp
+    import struct
+    from concurrent.futures import ProcessPoolExecutor
+
+    from iads.campaign.backends import _end_workers
+
+    pool = ProcessPoolExecutor(1, mp_context=mp.get_context("spawn"))
+    assert pool.submit(abs, -3).result(timeout=60) == 3  # the worker and manager run
+    manager = pool._executor_manager_thread
+    pool._result_queue._writer._send(struct.pack("!i", 1000) + b"x" * 10)
+    time.sleep(0.5)  # the manager thread is now waiting for the other 990 bytes
+    assert manager.is_alive()
+    _end_workers(pool)
+    manager.join(timeout=20)
+    assert not manager.is_alive()

@@ -87,6 +87,30 @@ def _exit_with(parent_pid: int, period_s: float = 1.0) -> None:
             os._exit(1)
 
 
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """End an interrupted pool's workers now instead of awaiting their replications.
+
+    Interrupted (Ctrl-C, an error), a worker may be in the middle of a long replication or
+    of its first numba compilation; the store already holds every finished replication,
+    so the workers are terminated. (``ProcessPoolExecutor`` has no public way to do this
+    before Python 3.14.) A worker terminated while it sends its result leaves a torn
+    message in the result pipe, and the pool's manager thread, reading it, would wait for
+    the rest for ever: this process holds a write end of that pipe too, so the read never
+    sees end-of-file, and interpreter exit joins that thread. That hung a fresh clone's
+    Ctrl-C (with a cold numba cache both workers finish their first, compiling
+    replication together, so one is still sending its event log when the other's is
+    stored and Ctrl-C comes). Closing this process's write end once the workers are
+    terminated turns the torn read into end-of-file, which the manager thread handles as
+    a broken pool: it fails the pending futures and ends."""
+    workers = list((pool._processes or {}).values())
+    results = pool._result_queue  # shutdown() drops the reference
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in workers:
+        proc.terminate()
+    if results is not None:
+        results._writer.close()
+
+
 def _worker_task(point: int, rep: int, seed: int, events: bool) -> Replication:
     return replicate(_WORKER_POINTS[point], point, rep, seed, events)
 
@@ -143,14 +167,10 @@ class LocalBackend:
                 self._fill(pool, pending, todo, events)
             finished = True
         finally:
-            # Interrupted (Ctrl-C, an error): a worker may be in the middle of a long
-            # replication or of its first numba compilation; the campaign store already
-            # holds every finished replication, so the workers are ended, not awaited.
-            # (ProcessPoolExecutor has no public way to do this before Python 3.14.)
-            workers = [] if finished else list((pool._processes or {}).values())
-            pool.shutdown(wait=finished, cancel_futures=True)
-            for proc in workers:
-                proc.terminate()
+            if finished:
+                pool.shutdown(wait=True)
+            else:
+                _end_workers(pool)
 
     def _fill(self, pool, pending: dict[Future, Task], todo: Iterator[Task], events: bool):
         while len(pending) < _IN_FLIGHT_PER_WORKER * self.workers:
