@@ -1,8 +1,9 @@
 """The event log: one typed table (pyarrow) of everything that happened in a run.
 
-Stages return their events as column arrays; :class:`EventLog` appends them batch by
-batch (no per-event Python objects) and builds the table once at the end. Summaries are
-derived from this table, never kept separately by hand.
+Stages return their events as column arrays; :class:`EventLog` writes them into
+columnar chunks (preallocated numpy arrays, no Python object per event) and builds the
+table once at the end. Summaries are derived from this table, never kept separately by
+hand.
 """
 
 from __future__ import annotations
@@ -52,14 +53,36 @@ EVENT_SCHEMA = pa.schema(
 
 _INT_COLS = ("threat_id", "unit_id", "radar_id", "track_id", "interceptor_id")
 _FLOAT_COLS = ("lat_deg", "lon_deg", "alt_m")
+_KIND_CODE = {k: i for i, k in enumerate(EVENT_KINDS)}
+#: Rows per column chunk: a chunk is filled in place and a new one started when full, so
+#: a long run never copies what it logged before and holds no Python object per event.
+CHUNK_ROWS = 16_384
+
+
+class _Chunk:
+    """One chunk of the log: a preallocated numpy array per column, filled up to ``n``."""
+
+    __slots__ = ("time_s", "kind", "ints", "floats", "n")
+
+    def __init__(self, rows: int) -> None:
+        self.time_s = np.empty(rows)
+        self.kind = np.empty(rows, np.int8)
+        self.ints = np.empty((len(_INT_COLS), rows), np.int64)
+        self.floats = np.empty((len(_FLOAT_COLS), rows))
+        self.n = 0
 
 
 class EventLog:
-    """Accumulates event batches as numpy columns; ``table()`` returns the pyarrow table
-    sorted by time (stable, so events of one time keep the pipeline's order)."""
+    """Accumulates events in columnar chunks (numpy arrays, :data:`CHUNK_ROWS` rows each);
+    ``table()`` returns the pyarrow table sorted by time (stable, so events of one time
+    keep the pipeline's order). Only the ``details`` of the few events that have them
+    (launches, intercepts, impacts, ...) are kept as JSON strings."""
 
     def __init__(self) -> None:
-        self._batches: list[dict[str, Any]] = []
+        self._chunks: list[_Chunk] = []
+        self._n = 0
+        self._details_rows: list[int] = []
+        self._details: list[str] = []
 
     def add(
         self,
@@ -72,59 +95,89 @@ class EventLog:
         """Append ``n`` events of one kind. ``time_s`` and the columns are arrays of
         length ``n`` or scalars broadcast to it; missing id columns are -1, missing
         positions NaN. ``details`` is one dict per event (JSON-encoded) or None."""
-        if kind not in EVENT_KINDS:
+        code = _KIND_CODE.get(kind)
+        if code is None:
             raise ValueError(f"unknown event kind {kind!r}")
-        t = np.atleast_1d(np.asarray(time_s, dtype=float))
-        n = max([t.size] + [np.size(v) for v in cols.values()])
+        n = np.size(time_s)
+        for v in cols.values():
+            n = max(n, np.size(v))
         if n == 0:
             return
-        unknown = set(cols) - set(_INT_COLS) - set(_FLOAT_COLS)
-        if unknown:
-            raise ValueError(f"unknown event columns {sorted(unknown)}")
-        batch: dict[str, Any] = {"time_s": np.broadcast_to(t, (n,)), "kind": kind, "n": n}
-        for c in _INT_COLS:
-            batch[c] = np.broadcast_to(np.asarray(cols.get(c, -1), dtype=np.int64), (n,))
-        for c in _FLOAT_COLS:
-            batch[c] = np.broadcast_to(np.asarray(cols.get(c, np.nan), dtype=float), (n,))
+        for c in cols:
+            if c not in _INT_INDEX and c not in _FLOAT_INDEX:
+                unknown = set(cols) - set(_INT_COLS) - set(_FLOAT_COLS)
+                raise ValueError(f"unknown event columns {sorted(unknown)}")
+        if details is not None and len(details) != n:
+            raise ValueError("details must have one entry per event")
+        done = 0
+        while done < n:  # a loop over chunks (one, unless this batch fills a chunk)
+            ch = self._chunks[-1] if self._chunks else None
+            if ch is None or ch.n == ch.time_s.size:
+                ch = _Chunk(max(CHUNK_ROWS, n - done))
+                self._chunks.append(ch)
+            k = min(n - done, ch.time_s.size - ch.n)
+            dst = slice(ch.n, ch.n + k)
+            src = slice(done, done + k)
+            ch.time_s[dst] = _part(time_s, src, n)
+            ch.kind[dst] = code
+            ints, floats = ch.ints, ch.floats
+            for c, i in _INT_INDEX.items():
+                ints[i, dst] = _part(cols[c], src, n) if c in cols else -1
+            for c, i in _FLOAT_INDEX.items():
+                floats[i, dst] = _part(cols[c], src, n) if c in cols else np.nan
+            ch.n += k
+            done += k
         if details is not None:
-            if len(details) != n:
-                raise ValueError("details must have one entry per event")
-            batch["details"] = [json.dumps(d, sort_keys=True) if d else None for d in details]
-        else:
-            batch["details"] = None
-        self._batches.append(batch)
+            for j, d in enumerate(details):
+                if d:
+                    self._details_rows.append(self._n + j)
+                    self._details.append(json.dumps(d, sort_keys=True))
+        self._n += n
 
     def __len__(self) -> int:
-        return sum(b["n"] for b in self._batches)
+        return self._n
 
     def table(self) -> pa.Table:
         """The log as one pyarrow table with :data:`EVENT_SCHEMA`, sorted by time."""
-        if not self._batches:
+        if self._n == 0:
             return EVENT_SCHEMA.empty_table()
-        n_tot = len(self)
-        cols: dict[str, Any] = {
-            "time_s": np.concatenate([b["time_s"] for b in self._batches]),
-        }
-        kinds = np.concatenate(
-            [np.full(b["n"], EVENT_KINDS.index(b["kind"]), dtype=np.int8) for b in self._batches]
-        )
-        for c in _INT_COLS + _FLOAT_COLS:
-            cols[c] = np.concatenate([b[c] for b in self._batches])
-        details: list[str | None] = []
-        for b in self._batches:
-            details.extend(b["details"] if b["details"] is not None else [None] * b["n"])
-        order = np.argsort(cols["time_s"], kind="stable")
+        chunks = self._chunks
+        t = np.concatenate([c.time_s[: c.n] for c in chunks])
+        kinds = np.concatenate([c.kind[: c.n] for c in chunks])
+        ints = np.concatenate([c.ints[:, : c.n] for c in chunks], axis=1)
+        floats = np.concatenate([c.floats[:, : c.n] for c in chunks], axis=1)
+        order = np.argsort(t, kind="stable")
         arrays = [
-            pa.array(cols["time_s"][order], pa.float64()),
+            pa.array(t[order], pa.float64()),
             pa.DictionaryArray.from_arrays(
                 pa.array(kinds[order], pa.int8()), pa.array(list(EVENT_KINDS), pa.string())
             ),
         ]
-        for c in _INT_COLS:
+        for c, i in _INT_INDEX.items():
             typ = EVENT_SCHEMA.field(c).type
-            arrays.append(pa.array(cols[c][order].astype(typ.to_pandas_dtype()), typ))
-        for c in _FLOAT_COLS:
-            arrays.append(pa.array(cols[c][order], pa.float64()))
-        det = np.asarray(details, dtype=object)[order] if n_tot else np.asarray([], dtype=object)
-        arrays.append(pa.array(det.tolist(), pa.string()))
+            arrays.append(pa.array(ints[i, order].astype(typ.to_pandas_dtype()), typ))
+        for _, i in _FLOAT_INDEX.items():
+            arrays.append(pa.array(floats[i, order], pa.float64()))
+        if self._details:
+            det = np.full(self._n, None, dtype=object)
+            det[np.asarray(self._details_rows)] = self._details
+            arrays.append(pa.array(det[order], pa.string()))
+        else:
+            arrays.append(pa.nulls(self._n, pa.string()))
         return pa.Table.from_arrays(arrays, schema=EVENT_SCHEMA)
+
+
+_INT_INDEX = {c: i for i, c in enumerate(_INT_COLS)}
+_FLOAT_INDEX = {c: i for i, c in enumerate(_FLOAT_COLS)}
+
+
+def _part(v: Any, src: slice, n: int) -> Any:
+    """The rows ``src`` of a column given as a scalar or an array of ``n`` (or 1) values."""
+    if np.ndim(v) == 0:
+        return v
+    a = np.asarray(v)
+    if a.size == 1:
+        return a.reshape(())
+    if a.shape != (n,):
+        raise ValueError(f"an event column has shape {a.shape}, not ({n},)")
+    return a[src]
