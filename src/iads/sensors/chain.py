@@ -38,6 +38,10 @@ __all__ = ["PairResult", "PdBank", "SensingWorld", "evaluate_pairs", "rcs_db_by_
 _FOUR_LN2 = 4.0 * np.log(2.0)
 
 
+#: The Pd tables built in this process, by (pfa, swerling, n_pulses).
+_PD_TABLES: dict[tuple[float, int, int], PdTable] = {}
+
+
 class PdBank:
     """Pd tables for every (pfa, swerling, n_pulses) mode of a run, stacked on one grid so
     that one gather evaluates pairs of mixed modes. ``index(...)`` adds a mode on first
@@ -51,8 +55,13 @@ class PdBank:
     def index(self, pfa: float, swerling: int, n_pulses: int) -> int:
         mode = (float(pfa), int(swerling), int(n_pulses))
         if mode not in self._modes:
+            table = _PD_TABLES.get(mode)
+            if table is None:  # built once per process: a campaign's runs share them
+                table = _PD_TABLES[mode] = PdTable(*mode)
+                table.snr_grid_db.flags.writeable = False
+                table.pd_grid.flags.writeable = False
             self._modes.append(mode)
-            self._tables.append(PdTable(*mode))
+            self._tables.append(table)
             self._stack = None
         return self._modes.index(mode)
 

@@ -9,6 +9,7 @@ run's ``iads.state.RadarSchedule``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -114,10 +115,18 @@ def reference_snr_db(ref_pd: NDArray, pfa: NDArray, swerling: int, n_pulses=1) -
     n = np.broadcast_to(n_pulses, ref_pd.shape)
     return np.array(
         [
-            float(required_snr_db(pd, float(pf), swerling, int(k)))
+            _required_snr_db(float(pd), float(pf), swerling, int(k))
             for pd, pf, k in zip(ref_pd, pfa, n, strict=True)
         ]
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _required_snr_db(pd: float, pfa: float, swerling: int, n_pulses: int) -> float:
+    """:func:`required_snr_db` of one mode, computed once per process (a bisection over
+    scipy's distributions: most of a run's set-up, and every replication of a campaign
+    asks for the same few modes)."""
+    return float(required_snr_db(pd, pfa, swerling, n_pulses))
 
 
 def next_scan_t_s(radars: RadarArrays, schedule: RadarSchedule) -> NDArray[np.float64]:
