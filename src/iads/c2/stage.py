@@ -132,10 +132,11 @@ def _decide(
         return
     firing = members[~units.hold_fire[members]]
     avail = ready[firing] - units.reserve[firing, None]  # (f, m)
-    mine = inflight[np.isin(icp.unit[inflight], members)]
-    free = units.fire_channels[firing] - np.array(
-        [np.count_nonzero(icp.unit[mine] == u) for u in firing], dtype=np.int64
-    ).reshape(-1)
+    member = np.zeros(units.n, bool)
+    member[members] = True
+    mine = inflight[member[icp.unit[inflight]]]
+    busy = np.bincount(icp.unit[mine], minlength=units.n)  # guided missiles per unit
+    free = units.fire_channels[firing] - busy[firing].astype(np.int64)
     if firing.size == 0 or not np.any((free[:, None] > 0) & (avail > 0)):
         return
     ids = tr.ids

@@ -61,6 +61,12 @@ def setup_pictures(rs: RunState) -> None:
     )
 
 
+def _picture_heads(rs: RunState) -> NDArray[np.int64]:
+    """For every unit, the first unit sharing its picture (u,)."""
+    owners = [id(p) for p in rs.pictures]
+    return np.array([owners.index(o) for o in owners], dtype=np.int64)
+
+
 def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.int64]) -> None:
     """Run the tracker of every picture one of whose radars scanned at ``t_s``, then
     refresh the fused picture of every track-fusion network with an updated member."""
@@ -69,20 +75,16 @@ def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.i
     if due.size == 0:
         return
     updated: set[int] = set()
-    owners = np.array([id(p) for p in rs.pictures])
-    head = np.array([int(np.flatnonzero(owners == o)[0]) for o in owners])  # first unit
-    for u in np.unique(head[b.radars.unit[due]]):  # a shared picture is updated once
+    head = _picture_heads(rs)
+    head_of_radar = head[b.radars.unit]  # the picture each radar feeds, by its first unit
+    for u in np.unique(head_of_radar[due]):  # a shared picture is updated once
         pic = rs.pictures[u]
-        units_of = np.flatnonzero(owners == owners[u])
-        mine = (
-            np.flatnonzero(np.isin(b.radars.unit[det.radar], units_of))
-            if det.n
-            else np.empty(0, np.int64)
-        )
+        units_of = np.flatnonzero(head == u)
+        mine = np.flatnonzero(head_of_radar[det.radar] == u)
         if mine.size == 0 and pic.tracks.n == 0:
             continue
         # Only the tracks these radars looked at in this window can be missed by them.
-        scanned = due[np.isin(b.radars.unit[due], units_of)]
+        scanned = due[head_of_radar[due] == u]
         observed = looked_at(b.radars, rs.radar_schedule, scanned, t_s, pic.at(t_s)[0])
         pic.tracks, ev = tracker_step(
             pic.tracks,
