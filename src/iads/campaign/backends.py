@@ -141,8 +141,9 @@ class LocalBackend:
         # ``if __name__ == "__main__":`` guard.)
         ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
         if ctx.get_start_method() == "forkserver":
-            # the server imports the engine once; each worker forks from it ready to run
-            ctx.set_forkserver_preload(["iads.campaign.backends", "iads.engine"])
+            # the server imports the engine and loads its compiled kernels once; each
+            # worker forks from it ready to run (iads.campaign._preload)
+            ctx.set_forkserver_preload(["iads.campaign.backends", "iads.campaign._preload"])
         pool = ProcessPoolExecutor(
             self.workers,
             mp_context=ctx,
