@@ -46,7 +46,8 @@ def envelope(
     """Plot the ground region from which a target flying straight at the battery at its
     cruise speed can be engaged now (PIP inside the missile's envelope), where the unit's
     radars see it (single-dwell Pd >= 0.5 with its RCS at each radar's band, nose-on,
-    radar horizon included), and their intersection."""
+    radar horizon included), and their intersection; prints each radar's ranges, also the
+    median first-detection range of the target coming in (one look per scan)."""
     from iads._outputs import atomic_write, check_out_file
     from iads.weapons.footprint import footprint, missile_arrays, plot_footprint
 
@@ -62,7 +63,7 @@ def envelope(
     alt_m = float(alt if alt is not None else entry.cruise_altitude_m.value)
     speed = float(entry.cruise_speed_mps.value)
     keys = list(dict.fromkeys([*cat.systems[system].radars, *(extra_radar or [])]))
-    det = _detection(cat, keys, target, alt_m)
+    det = _detection(cat, keys, target, alt_m, speed)
     m = missile_arrays(cat, [missile])
     seen_max = float(np.nanmax(det.first_detection_m, initial=0.0))
     extent = max(1.3 * float(m.max_range_m[0]), 1.1 * seen_max)
@@ -78,9 +79,11 @@ def envelope(
     path = atomic_write(out_file, lambda p: plot_footprint(fp, p, title, seen=seen,
                                                            detection_m=rings))  # fmt: skip
     both = fp.inside & seen
-    for k, first in zip(keys, det.first_detection_m, strict=True):
-        at = "never at Pd >= 0.5" if np.isnan(first) else f"first at {first / 1e3:.0f} km"
-        out.print(f"  {k}: sees it {at}")
+    for k, first, cum in zip(keys, det.first_detection_m, det.cumulative_m, strict=True):
+        at = ("never Pd >= 0.5" if np.isnan(first)
+              else f"Pd >= 0.5 per scan from {first / 1e3:.0f} km")  # fmt: skip
+        run = "" if np.isnan(cum) else f"; median first detection {cum / 1e3:.0f} km"
+        out.print(f"  {k}: {at}{run}")
 
     def span(mask) -> str:
         if not mask.any():
@@ -91,9 +94,10 @@ def envelope(
               f"{span(both)} ground range; wrote {path}")
 
 
-def _detection(cat, keys: list[str], target: str, alt_m: float):
-    """Single-dwell Pd of the radars ``keys`` (at one site) against ``target`` flying
-    nose-on at ``alt_m``, with its RCS at each radar's band (iads.sensors)."""
+def _detection(cat, keys: list[str], target: str, alt_m: float, speed_mps: float):
+    """Single-dwell and cumulative Pd of the radars ``keys`` (at one site) against
+    ``target`` flying nose-on at ``alt_m`` and ``speed_mps``, with its RCS at each radar's
+    band (iads.sensors)."""
     from types import SimpleNamespace
 
     from iads.sensors.chain import PdBank
@@ -110,4 +114,4 @@ def _detection(cat, keys: list[str], target: str, alt_m: float):
     front_db = (np.full(ra.n, 10.0 * np.log10(t.rcs_front_m2.value)) if band is None
                 else band[0][:, 0, 0])  # fmt: skip
     reach = float(np.max(ra.max_range_m)) * 1.02
-    return radial_detection(ra, bank, front_db, t.swerling, alt_m, reach)
+    return radial_detection(ra, bank, front_db, t.swerling, alt_m, reach, speed_mps=speed_mps)
