@@ -150,7 +150,7 @@ def plot_footprint(
             handles.append(Patch(fill=False, edgecolor="none", label=f"{label}: not seen"))
             continue
         (h,) = ax.plot(r_m * km * np.sin(ang), r_m * km * np.cos(ang), ls=ls, color="0.25",
-                       lw=0.9, label=f"{label} first detection {r_m * km:.0f} km")  # fmt: skip
+                       lw=0.9, label=f"{label}: Pd >= 0.5 from {r_m * km:.0f} km")  # fmt: skip
         handles.append(h)
     (h,) = ax.plot([0], [0], "k^", ms=8, label="battery")
     handles.append(h)
