@@ -84,8 +84,6 @@ class SensingWorld:
     swerling: NDArray[np.int64]  # (n,)
     pd_bank: PdBank
     terrain: TerrainModel | None = None
-    rcs_band_db: NDArray[np.float64] | None = None  # (r, k, 3)
-    rcs_kind: NDArray[np.int64] | None = None  # (n,)
     soj_pos_ecef_m: NDArray[np.float64] = field(default_factory=lambda: np.empty((0, 3)))
     soj_erp_w: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
     soj_bandwidth_hz: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
@@ -93,6 +91,8 @@ class SensingWorld:
     ssj_bandwidth_hz: NDArray[np.float64] | None = None  # (n,)
     soj_jn: NDArray[np.float64] | None = None  # (r, j) main-beam J/N [linear], LOS-masked
     soj_dir_enu: NDArray[np.float64] | None = None  # (r, j, 3) unit vectors to the jammers
+    rcs_band_db: NDArray[np.float64] | None = None  # (r, k, 3) [dBsm] at each radar's band
+    rcs_kind: NDArray[np.int64] | None = None  # (n,) row of each threat's type in rcs_band_db
 
 
 @dataclass
