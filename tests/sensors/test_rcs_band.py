@@ -234,9 +234,8 @@ def test_vhf_tracks_cue_but_do_not_put_a_seeker_on_the_target() -> None:
     # (acquisition by the seeker unlikely), the 92N6E's tens of metres (certain).
     from iads.sensors.radar import measure
     from iads.weapons.envelope import acquisition_probability
-    from iads.weapons.flyout import SEEKER_BASKET_M
-
     cat = builtin_catalog()
+    basket_m = cat.model.weapons.flyout.seeker_basket_m.value
     site = NS(lat=0.0, lon=0.0, alt_m=0.0)
     rows = [{"key": k, "unit": 0, "entry": cat.radars[k], "pos": site}
             for k in ("55Zh6ME", "59N6E", "92N6E")]  # fmt: skip
@@ -245,7 +244,7 @@ def test_vhf_tracks_cue_but_do_not_put_a_seeker_on_the_target() -> None:
     _, cov, _ = measure(ra, r, np.full(3, 150e3), np.zeros(3), np.full(3, 0.05), np.zeros(3),
                         np.zeros((3, 4)))  # fmt: skip
     sigma = np.sqrt(np.trace(cov, axis1=1, axis2=2) / 3)
-    p = acquisition_probability(sigma, SEEKER_BASKET_M)
+    p = acquisition_probability(sigma, basket_m)
     assert p[0] < 0.2 and p[1] < 0.9 and p[2] > 0.999
 
 
