@@ -99,6 +99,8 @@ def reference_problems(cat: Catalog) -> list[tuple[tuple, str]]:
     for key, sys_ in cat.systems.items():
         for i, r in enumerate(sys_.radars):
             need("radar", r, cat.radars, ("systems", key, "radars", i))
+        for i, r in enumerate(sys_.optional_radars):
+            need("radar", r, cat.radars, ("systems", key, "optional_radars", i))
         for i, g in enumerate(sys_.launchers):
             at = ("systems", key, "launchers", i, "launcher")
             need("launcher", g.launcher, cat.launchers, at)

@@ -357,6 +357,10 @@ def apply(
                     bad(path, f"must be {_describe(rng)}; got {value!r}")
                     continue
             new = value
+            # A whole float for an integer field (e.g. swerling 1.0, as figures() lists it).
+            if (isinstance(old_value, int) and not isinstance(old_value, bool)
+                    and isinstance(value, float) and value.is_integer()):  # fmt: skip
+                new = int(value)
         _set(data, key, new)
         shown = value.get("value") if isinstance(value, dict) else value
         scalar = (int, float, str, bool)

@@ -216,6 +216,10 @@ def _header(section: str, key: str, entry: Any) -> Text:
         "missile": getattr(entry, "missile", None),
         "country": getattr(entry, "country", None),
         "radars": ", ".join(entry.radars) if isinstance(entry, SystemEntry) else None,
+        "optional radars (a unit's extra_radars)": (
+            ", ".join(entry.optional_radars)
+            if isinstance(entry, SystemEntry) and entry.optional_radars else None
+        ),
         "command post": entry.command_post.name if isinstance(entry, SystemEntry) else None,
         "launchers": (
             ", ".join(g.launcher for g in entry.launchers)

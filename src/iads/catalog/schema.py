@@ -35,6 +35,7 @@ __all__ = [
     "FlyoutFigures",
     "OverrideRecord",
     "RadarEntry",
+    "RcsBand",
     "Source",
     "SystemEntry",
     "ThreatClass",
@@ -185,14 +186,51 @@ class SystemEntry(_Strict):
     name: str
     country: str | None = None
     radars: list[str]
+    optional_radars: list[str] = Field(
+        default_factory=list,
+        description="radars a scenario unit may add with 'extra_radars' (e.g. low-band "
+        "surveillance radars attached to the unit); not part of the unit by default",
+    )
     command_post: CommandPost
     launchers: list[LauncherGroup]
     fire_channels: Figure
     notes: str | None = None
 
 
+class RcsBand(_Strict):
+    """How a threat's RCS varies with the radar's frequency (``iads.sensors.rcs.
+    band_rcs_db``, docs/sensors.md "RCS by band"). The ``rcs_*_m2`` figures hold at
+    ``reference_frequency_hz``. A shaped low-observable airframe gives
+    ``shaping_limit_hz`` (below it the shaping loses effect and the RCS grows as
+    ``(limit / f)^low_band_exponent``, at most ``low_band_max_m2``); a body that can be
+    small against the wavelength gives ``size_m`` (its largest dimension: the equivalent
+    sphere's diameter, for the Rayleigh roll-off)."""
+
+    reference_frequency_hz: Figure
+    shaping_limit_hz: Figure | None = None
+    low_band_exponent: Figure | None = None
+    low_band_max_m2: Figure | None = None
+    size_m: Figure | None = None
+
+    @model_validator(mode="after")
+    def _shaping_complete(self) -> RcsBand:
+        given = [f is not None for f in (self.shaping_limit_hz, self.low_band_exponent)]
+        if any(given) and not all(given):
+            raise ValueError("'shaping_limit_hz' and 'low_band_exponent' go together")
+        for name in ("reference_frequency_hz", "shaping_limit_hz", "low_band_max_m2", "size_m"):
+            f = getattr(self, name)
+            if f is not None and not f.value > 0:
+                raise ValueError(f"'{name}' must be > 0; got {f.value}")
+        if self.low_band_exponent is not None and not 0 <= self.low_band_exponent.value <= 4:
+            raise ValueError(
+                f"'low_band_exponent' must be in [0, 4]; got {self.low_band_exponent.value}"
+            )
+        return self
+
+
 class ThreatEntry(_Strict):
-    """A threat type: class, RCS by aspect, speeds, altitude profile, range, cost."""
+    """A threat type: class, RCS by aspect (and by band), speeds, altitude profile, range,
+    cost."""
 
     name: str
     threat_class: ThreatClass
@@ -200,6 +238,7 @@ class ThreatEntry(_Strict):
     rcs_side_m2: Figure | None = None
     rcs_rear_m2: Figure | None = None
     swerling: int = Field(default=1, ge=0, le=4)
+    rcs_band: RcsBand | None = None
     cruise_speed_mps: Figure
     max_speed_mps: Figure | None = None
     cruise_altitude_m: Figure

@@ -18,7 +18,7 @@ from iads.geo import geodetic_to_ecef
 from iads.scenario.loader import LoadedScenario
 from iads.scenario.schema import Scenario
 from iads.sensors.chain import PdBank
-from iads.sensors.setup import radar_arrays, sensing_world
+from iads.sensors.setup import frequency_assumptions, radar_arrays, sensing_world
 from iads.state.built import STREAMS, Built, Threats, Units, freeze_arrays, streams
 from iads.weapons.envelope import MissileArrays
 
@@ -44,13 +44,17 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
     mkeys = _missile_types(defenders, cat)
     used = _entries_used(defenders, cat, mkeys)
     bank = PdBank()
+    rows = _radar_rows(defenders, cat)
     radars, _, radar_assumed = radar_arrays(
-        _radar_rows(defenders, cat), rng_build, sc.settings.time_step_s, bank,
-        need_jamming=bool(sc.jammers),
-    )  # fmt: skip
+        rows, rng_build, sc.settings.time_step_s, bank, need_jamming=bool(sc.jammers)
+    )
     asset_names, asset_ecef, asset_value = _assets(sc)
     threats = _threats(sc, cat, list(asset_names), used, rng_build)
     sensing = sensing_world(sc, loaded.source, radars, threats.names, threats.type_key, cat, bank)
+    if sensing.rcs_band_db is not None:  # the band matters: a defaulted frequency is used
+        have = {(a["entry"], a["field"]) for a in radar_assumed}
+        radar_assumed += [a for a in frequency_assumptions(rows)
+                          if (a["entry"], a["field"]) not in have]  # fmt: skip
     parts = (radars, _units(sc, cat, defenders, mkeys), _missile_arrays(cat, mkeys), threats)
     for part in (*parts, sensing):
         freeze_arrays(part)
@@ -97,7 +101,7 @@ def _entries_used(defenders: list[Any], cat: Catalog, mkeys: list[str]) -> list[
     for d in defenders:
         system = cat.systems[d.system]
         used += [("systems", d.system)] + [("launchers", g.launcher) for g in system.launchers]
-        used += [("radars", rk) for rk in system.radars]
+        used += [("radars", rk) for rk in (*system.radars, *d.extra_radars)]
     return used
 
 
@@ -124,7 +128,7 @@ def _radar_rows(defenders: list[Any], cat: Catalog) -> list[dict[str, Any]]:
     return [
         {"key": rk, "unit": u, "entry": cat.radars[rk], "pos": d.position}
         for u, d in enumerate(defenders)
-        for rk in cat.systems[d.system].radars
+        for rk in (*cat.systems[d.system].radars, *d.extra_radars)
     ]
 
 

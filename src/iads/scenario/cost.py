@@ -106,7 +106,7 @@ def estimate_cost(sc: Scenario, catalog: Catalog, truth_rate_hz: float = 0.0) ->
     for d in sc.defenders:
         if not d.enabled or d.system not in catalog.systems:
             continue
-        for rk in catalog.systems[d.system].radars:
+        for rk in (*catalog.systems[d.system].radars, *d.extra_radars):
             n_radars += 1
             revisit = float(catalog.radars[rk].revisit_s.value) if rk in catalog.radars else 1.0
             scans += duration / max(revisit, dt, 1e-3)

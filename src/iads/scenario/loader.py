@@ -163,6 +163,17 @@ def cross_check(
             )
             continue
         system = catalog.systems[d.system]
+        optional = list(system.optional_radars)
+        for j, rk in enumerate(d.extra_radars):
+            if rk not in optional:
+                add(
+                    ("defenders", i, "extra_radars", j),
+                    f"radar '{rk}' is not an optional radar of {d.system}"
+                    f"{_did_you_mean(rk, optional)} "
+                    f"(allowed: {', '.join(optional) or 'none'})",
+                )
+            elif rk in d.extra_radars[:j] or rk in system.radars:
+                add(("defenders", i, "extra_radars", j), f"radar '{rk}' is already in the unit")
         missiles = sorted({catalog.launchers[g.launcher].missile for g in system.launchers})
         for key in d.loadout or {}:
             if key not in missiles:

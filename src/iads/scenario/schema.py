@@ -172,6 +172,11 @@ class Defender(_Strict):
     loadout: dict[str, Count] | None = Field(
         default=None, description=f"missiles by catalog key, each 0 to {MAX_LOADOUT}"
     )
+    extra_radars: list[str] = Field(
+        default_factory=list,
+        description="radars added to the unit at its position, from the system's "
+        "'optional_radars' in the catalog (e.g. 55Zh6ME, 59N6E for an S-400)",
+    )
     enabled: bool = True
     doctrine: Doctrine = Field(default_factory=Doctrine)
     tracker: TrackerConfig | None = Field(

@@ -9,7 +9,9 @@ all three evaluate the same physics. Model choices (see docs/sensors.md):
   catalog gives power, gain and frequency (Skolnik, *Introduction to Radar Systems*, 3rd
   ed., eq. 2.61), else from the reference figure ``ref_range_m``/``ref_rcs_m2``/``ref_pd``
   (the per-pulse SNR that gives ``ref_pd`` for the target's own Swerling case).
-- RCS: the *mean* RCS for the aspect (front/side/rear table, interpolated in dBsm) with
+- RCS: the *mean* RCS for the aspect (front/side/rear table, interpolated in dBsm; the
+  table at each radar's frequency when the threat's RCS depends on the band, precomputed
+  per (radar, threat type) by :func:`iads.sensors.rcs.band_rcs_db`) with
   the Swerling Pd, which already averages over the fluctuation; no RCS is drawn, so the
   fluctuation is not counted twice (Richards, *Fundamentals of Radar Signal Processing*,
   §6.3). Swerling 1/3 scan-to-scan decorrelation is then implicit: dwells are
@@ -81,7 +83,11 @@ class PdBank:
 @dataclass
 class SensingWorld:
     """What the chain needs beyond the radars: per-threat mean RCS by aspect [dBsm]
-    (front, side, rear; (n, 3)) and Swerling case (n,), terrain, jammers, Pd tables."""
+    (front, side, rear; (n, 3)) at the catalog's reference band and Swerling case (n,),
+    terrain, jammers, Pd tables. When some threat's RCS depends on the band,
+    ``rcs_band_db`` (r, k, 3) holds the table of each of the k threat types at each
+    radar's frequency and ``rcs_kind`` (n,) the type row of each threat; the chain then
+    reads those instead of ``rcs_db``."""
 
     rcs_db: NDArray[np.float64]  # (n, 3)
     swerling: NDArray[np.int64]  # (n,)
@@ -94,6 +100,8 @@ class SensingWorld:
     ssj_bandwidth_hz: NDArray[np.float64] | None = None  # (n,)
     soj_jn: NDArray[np.float64] | None = None  # (r, j) main-beam J/N [linear], LOS-masked
     soj_dir_enu: NDArray[np.float64] | None = None  # (r, j, 3) unit vectors to the jammers
+    rcs_band_db: NDArray[np.float64] | None = None  # (r, k, 3) [dBsm] at each radar's band
+    rcs_kind: NDArray[np.int64] | None = None  # (n,) row of each threat's type in rcs_band_db
 
 
 @dataclass
@@ -160,7 +168,9 @@ def evaluate_pairs(
                     radars.height_m[ridx], lat, lon, h, world.terrain)
     )  # fmt: skip
     if rcs_db is None:
-        rcs_db = rcs_db_by_aspect(world.rcs_db[tidx], vel, pos - radars.pos_ecef_m[ridx], pos)
+        table = (world.rcs_db[tidx] if world.rcs_band_db is None
+                 else world.rcs_band_db[ridx, world.rcs_kind[tidx]])  # fmt: skip
+        rcs_db = rcs_db_by_aspect(table, vel, pos - radars.pos_ecef_m[ridx], pos)
     sw = world.swerling[tidx]
     with np.errstate(divide="ignore"):
         s = radars.snr1_db[ridx, sw] + rcs_db - 40.0 * np.log10(rng_m)

@@ -17,10 +17,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iads.errors import ParameterError
-from iads.geo import geodetic_to_ecef
-from iads.sensors.chain import SensingWorld, evaluate_pairs
+from iads.geo import destination_point_rad, geodetic_to_ecef
+from iads.geo.wgs84 import MEAN_RADIUS_M
+from iads.sensors.chain import PdBank, SensingWorld, evaluate_pairs
+from iads.sensors.radar import RadarArrays
 
-__all__ = ["Coverage", "coverage", "default_extent", "write_coverage"]
+__all__ = [
+    "Coverage",
+    "RadialDetection",
+    "coverage",
+    "default_extent",
+    "radial_detection",
+    "write_coverage",
+]
 
 _CHUNK = 400_000  # grid points per radar evaluated at once (bounds memory, ~100 MB)
 
@@ -118,3 +127,95 @@ def write_coverage(cov: Coverage, path: str | Path) -> Path:
     path = Path(path)
     pq.write_table(table, path)
     return path
+
+
+@dataclass(frozen=True)
+class RadialDetection:
+    """Single-dwell Pd of each radar against a target flying radially (nose-on) at a fixed
+    altitude: ``pd`` (r, m) at ``ground_range_m`` (m,), and ``first_detection_m`` (r,):
+    the largest ground range from which, coming in, Pd stays >= ``pd_min`` down to
+    ``inner_m`` (r,) (the smallest such range: the radar's elevation limit above it);
+    NaN where the radar never reaches ``pd_min``. With a target speed, ``cumulative``
+    (r, m): the probability that the radar has detected it at least once by the time it
+    reaches each range, looking once per scan, and ``cumulative_m`` (r,): the largest
+    range where that reaches ``pd_min`` (the median first-detection range of a run)."""
+
+    ground_range_m: NDArray[np.float64]
+    pd: NDArray[np.float64]
+    first_detection_m: NDArray[np.float64]
+    inner_m: NDArray[np.float64]
+    pd_min: float
+    cumulative: NDArray[np.float64] | None = None
+    cumulative_m: NDArray[np.float64] | None = None
+
+
+def radial_detection(
+    radars: RadarArrays,
+    bank: PdBank,
+    rcs_db: NDArray[np.float64],
+    swerling: int,
+    alt_m: float,
+    max_ground_range_m: float,
+    n: int = 4001,
+    pd_min: float = 0.5,
+    speed_mps: float | None = None,
+) -> RadialDetection:
+    """Where each radar of ``radars`` detects (single dwell, Pd >= ``pd_min``) a target of
+    mean RCS ``rcs_db`` [dBsm] (r,) (its RCS at each radar's band and aspect) at
+    ``alt_m`` [m] above the ellipsoid, flying along the meridian north of the radar: the
+    engine's chain (:func:`iads.sensors.chain.evaluate_pairs`: instrumented range,
+    elevation limits, 4/3-earth horizon, SNR, Pd) on ``n`` ground ranges in
+    (0, ``max_ground_range_m``], measured along the great circle of the mean earth radius.
+
+    With ``speed_mps`` [m/s], also the cumulative detection probability of the target
+    coming in at that ground speed: one independent look per scan (``radars.sweep_s``:
+    the rotation, or a phased array's search frame), one of them at the range itself,
+    ``P_cum(d) = 1 - prod_k (1 - Pd(d + u v T + k v T))`` averaged over the scan phase
+    ``u ~ U(0, 1)`` (dwells independent, as in the engine's Swerling 1/3 scan-to-scan
+    decorrelation); ranges beyond the grid add nothing.
+    """
+    func = "radial_detection"
+    if not (np.isfinite(alt_m) and -500.0 <= alt_m <= 2e6):
+        raise ParameterError("alt_m", alt_m, "a height in [-500, 2e6] m", func)
+    if not (np.isfinite(max_ground_range_m) and max_ground_range_m > 0):
+        raise ParameterError("max_ground_range_m", max_ground_range_m, "a range > 0 m", func)
+    if not 0.0 < pd_min < 1.0:
+        raise ParameterError("pd_min", pd_min, "a probability in (0, 1)", func)
+    d = np.linspace(0.0, max_ground_range_m, n + 1)[1:]
+    world = SensingWorld(np.zeros((1, 3)), np.array([swerling]), bank)
+    pd = np.empty((radars.n, d.size))
+    for r in range(radars.n):  # a loop over radars; each is vectorized over the ranges
+        lat, lon = destination_point_rad(radars.lat_rad[r], radars.lon_rad[r], 0.0,
+                                         d / MEAN_RADIUS_M)  # fmt: skip
+        pos = np.stack(geodetic_to_ecef(np.rad2deg(lat), np.rad2deg(lon),
+                                        np.full(d.size, alt_m)), -1)  # fmt: skip
+        # Velocity toward the radar (nose-on); only its direction is used (aspect).
+        vel = radars.pos_ecef_m[r] - pos
+        res = evaluate_pairs(radars, world, np.full(d.size, r), np.zeros(d.size, np.int64),
+                             pos, vel, np.full(d.size, float(rcs_db[r])))  # fmt: skip
+        pd[r] = res.pd
+    first = np.full(radars.n, np.nan)
+    inner = np.full(radars.n, np.nan)
+    for r in range(radars.n):
+        ok = pd[r] >= pd_min
+        if ok.any():
+            k = np.flatnonzero(ok)[-1]  # farthest range seen, then inward while seen
+            gaps = np.flatnonzero(~ok[:k])
+            first[r], inner[r] = d[k], d[gaps[-1] + 1 if gaps.size else 0]
+    cum = cum_m = None
+    if speed_mps is not None:
+        if not (np.isfinite(speed_mps) and speed_mps > 0):
+            raise ParameterError("speed_mps", speed_mps, "a speed > 0 m/s", func)
+        log_miss = np.log1p(-np.minimum(pd, 1.0 - 1e-15))  # (r, m)
+        cum = np.empty_like(pd)
+        for r in range(radars.n):  # a loop over radars; vectorized over ranges and looks
+            step = speed_mps * float(radars.sweep_s[r])
+            k = np.arange(int(np.ceil(max_ground_range_m / step)) + 1)[:, None]
+            looks = np.interp(d[None, :] + k * step, d, log_miss[r], right=0.0)
+            at_d = -np.expm1(looks.sum(axis=0))  # a look exactly at d
+            # The scan phase is random: the last look before d is at d + u step, u ~ U(0, 1).
+            u = (np.arange(16) + 0.5) / 16
+            cum[r] = np.interp(d[None, :] + u[:, None] * step, d, at_d, right=0.0).mean(0)
+        cum_m = np.array([d[np.flatnonzero(c >= pd_min)[-1]] if (c >= pd_min).any()
+                          else np.nan for c in cum])  # fmt: skip
+    return RadialDetection(d, pd, first, inner, float(pd_min), cum, cum_m)

@@ -11,6 +11,14 @@ averaged in dBsm). Fluctuations about the mean follow the Swerling models (Swerl
 Richards, *Fundamentals of Radar Signal Processing*, §2.2.7, table 2.3): exponential RCS
 (chi-square, 2 dof) for cases 1/2, chi-square with 4 dof for cases 3/4, both with the
 mean preserved.
+
+Band dependence (:func:`band_rcs_db`, first-order, see docs/sensors.md "RCS by band"):
+the catalog's RCS is a figure at its reference frequency; toward lower frequencies a
+shaped low-observable airframe loses its shaping below a limit frequency (its RCS grows as
+``(f_limit / f)^p``, ``p = 2`` for the off-specular plate and edge/tip diffraction
+envelope, Knott, Shaeffer & Tuley ch. 5-6, up to a cap: an unshaped airframe of its
+size), and a body small against the wavelength falls into the Rayleigh region (sphere-like,
+``sigma ~ f^4``, Knott et al. §3.2) through a smooth envelope of the Mie series.
 """
 
 from __future__ import annotations
@@ -21,8 +29,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from iads.errors import ParameterError
+from iads.units import C_MPS
 
-__all__ = ["AspectRcsTable", "aspect_angles_rad", "draw_rcs", "off_nose_angle_rad"]
+__all__ = [
+    "AspectRcsTable",
+    "aspect_angles_rad",
+    "band_rcs_db",
+    "draw_rcs",
+    "off_nose_angle_rad",
+    "rayleigh_envelope",
+]
 
 _TWO_PI = 2.0 * np.pi
 
@@ -222,3 +238,57 @@ def draw_rcs(
     if swerling in (1, 2):
         return rng.exponential(1.0, shape) * mean
     return rng.gamma(2.0, 0.5, shape) * mean
+
+
+def rayleigh_envelope(ka: ArrayLike) -> NDArray[np.float64]:
+    """Smooth envelope of a perfectly conducting sphere's normalized backscatter
+    ``sigma / (pi a^2)`` against its electrical size ``ka = 2 pi a / lambda``:
+    ``9 (ka)^4 / (1 + 9 (ka)^4)``. It equals the Rayleigh law ``9 (ka)^4`` (Knott, Shaeffer
+    & Tuley, *Radar Cross Section*, 2nd ed., §3.2; Ruck et al., *Radar Cross Section
+    Handbook*, §3.2.1.1) well below ``ka ~ 0.5`` and the optical limit 1 well above ``ka ~
+    2``; the resonance ripple between (up to ~3.6 at ka ~ 1 for the sphere) is left out on
+    purpose: a complex target has no coherent creeping wave. ``ka`` >= 0; inf gives 1."""
+    x4 = 9.0 * np.asarray(ka, dtype=float) ** 4
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isinf(x4), 1.0, x4 / (1.0 + x4))
+
+
+def band_rcs_db(
+    rcs_ref_db: ArrayLike,
+    freq_hz: ArrayLike,
+    ref_freq_hz: ArrayLike,
+    shaping_limit_hz: ArrayLike,
+    exponent: ArrayLike,
+    cap_db: ArrayLike,
+    radius_m: ArrayLike,
+) -> NDArray[np.float64]:
+    """Mean RCS [dBsm] at radar frequency ``freq_hz`` of a target whose RCS is
+    ``rcs_ref_db`` at ``ref_freq_hz`` (first-order band model; all arguments broadcast,
+    a clean array function with no checks, for the hot path and its compilation).
+
+    1. Shaping: below ``shaping_limit_hz`` the RCS grows as ``(shaping_limit_hz / f)^
+       exponent`` relative to its value at the limit (0 for an unshaped airframe), and is
+       capped at ``max(cap_db, rcs_ref_db)``: losing its shaping, an airframe is at most as
+       bright as an unshaped one of its size (``cap_db`` = +inf: no cap).
+    2. Size: multiplied by ``rayleigh_envelope(k a) / rayleigh_envelope(k_ref a)`` with
+       ``k = 2 pi f / c`` and ``a = radius_m`` the radius of the equivalent sphere (inf or
+       NaN: large against every wavelength, no roll-off).
+
+    At ``freq_hz == ref_freq_hz`` (with the limit at or below it) the result is
+    ``rcs_ref_db`` exactly.
+    """
+    f = np.asarray(freq_hz, dtype=float)
+    f_ref = np.asarray(ref_freq_hz, dtype=float)
+    lim = np.asarray(shaping_limit_hz, dtype=float)
+    ref = np.asarray(rcs_ref_db, dtype=float)
+    shaped = ref + 10.0 * np.asarray(exponent, dtype=float) * (
+        np.log10(np.maximum(lim / f, 1.0)) - np.log10(np.maximum(lim / f_ref, 1.0))
+    )
+    shaped = np.minimum(shaped, np.maximum(np.asarray(cap_db, dtype=float), ref))
+    a = np.asarray(radius_m, dtype=float)
+    a = np.where(np.isnan(a), np.inf, a)
+    k_fac = 2.0 * np.pi / C_MPS
+    with np.errstate(divide="ignore", invalid="ignore"):
+        size = 10.0 * (np.log10(rayleigh_envelope(k_fac * f * a))
+                       - np.log10(rayleigh_envelope(k_fac * f_ref * a)))  # fmt: skip
+    return shaped + np.where(np.isfinite(a), size, 0.0)

@@ -19,12 +19,15 @@ from iads.sensors.chain import PdBank, SensingWorld
 from iads.sensors.clutter import n_resolution_cells
 from iads.sensors.radar import RadarArrays, reference_snr_db, rotations
 from iads.sensors.radar_equation import noise_power_w, snr_db
+from iads.sensors.rcs import band_rcs_db
 from iads.sensors.terrain import load_terrain
 from iads.units import C_MPS
 
 __all__ = [
     "BEAMWIDTHS_PER_SIGMA",
     "DEFAULTS",
+    "band_tables",
+    "frequency_assumptions",
     "RANGE_CELLS_PER_SIGMA",
     "radar_arrays",
     "sensing_world",
@@ -229,10 +232,9 @@ def _rf_columns(figs: list[_Figures], need_jamming: bool) -> Columns:
         power = f.given("peak_power_w")
         full = power is not None and f.given("gain_db") is not None
         needed = need_jamming or full
-        freq = f.given("frequency_hz")
+        freq = _given_frequency(f.entry)
         if freq is None:
-            band = f.entry.band.upper().split()[0] if f.entry.band else ""
-            freq = _BANDS[band] if band in _BANDS else f.get("frequency_hz", needed=needed)
+            freq = f.get("frequency_hz", needed=needed)
         gain = f.get("gain_db", needed=needed)
         bw = f.given("bandwidth_hz")
         if bw is None:
@@ -249,6 +251,67 @@ def _rf_columns(figs: list[_Figures], need_jamming: bool) -> Columns:
             power, gain, gain, lam, 1.0, 1.0, nf, bandwidth_hz=bw, losses_db=f.get("losses_db"),
         )) if full else math.nan)  # fmt: skip
     return {k: np.array(v, dtype=float) for k, v in cols.items()}
+
+
+def _given_frequency(entry: Any) -> float | None:
+    """The catalog's frequency [Hz] of a radar: ``frequency_hz``, else the centre of its
+    ``band`` letter (IEEE Std 521), else None."""
+    if entry.frequency_hz is not None:
+        return float(entry.frequency_hz.value)
+    band = entry.band.upper().split()[0] if entry.band else ""
+    return _BANDS.get(band)
+
+
+def frequency_assumptions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The assumed-figure records of the radars of ``rows`` (as :func:`radar_arrays`)
+    whose frequency is the default: for a run in which the band matters (band-dependent
+    RCS) even without jamming or the full radar equation."""
+    value, why = DEFAULTS["frequency_hz"]
+    return [{"entry": f"radars.{row['key']}", "field": "frequency_hz", "value": value,
+             "rationale": f"iads.sensors default: {why}"}
+            for row in rows if _given_frequency(row["entry"]) is None]  # fmt: skip
+
+
+def band_tables(
+    type_keys: tuple[str, ...], catalog: Any, freq_hz: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]] | None:
+    """Mean RCS [dBsm] by aspect (front, side, rear) of each distinct threat type of
+    ``type_keys`` at each radar frequency ``freq_hz`` (r,): ``(r, k, 3)``, and each
+    threat's type row (n,); None when no type's RCS depends on the band (then every radar
+    sees the catalog's figures). Types without ``rcs_band`` keep their figures at every
+    frequency."""
+    kinds = list(dict.fromkeys(type_keys))
+    entries = [catalog.threats[k] for k in kinds]
+    if not any(t.rcs_band is not None for t in entries):
+        return None
+    ref_db = 10.0 * np.log10(np.array([_aspects(t) for t in entries], dtype=float))
+    cols = np.array([_band_params(t.rcs_band) for t in entries], dtype=float).reshape(-1, 5)
+    f_ref, lim, expo, cap_m2, size_m = cols[:, 0], cols[:, 1], cols[:, 2], cols[:, 3], cols[:, 4]
+    with np.errstate(divide="ignore"):
+        cap_db = 10.0 * np.log10(cap_m2)
+    tab = band_rcs_db(ref_db[None], freq_hz[:, None, None], f_ref[None, :, None],
+                      lim[None, :, None], expo[None, :, None], cap_db[None, :, None],
+                      0.5 * size_m[None, :, None])  # fmt: skip
+    kind = np.array([kinds.index(k) for k in type_keys], dtype=np.int64)
+    return np.ascontiguousarray(tab), kind
+
+
+def _aspects(t: Any) -> list[float]:
+    f = t.rcs_front_m2.value
+    s = t.rcs_side_m2.value if t.rcs_side_m2 is not None else f
+    r = t.rcs_rear_m2.value if t.rcs_rear_m2 is not None else f
+    return [f, s, r]
+
+
+def _band_params(b: Any) -> list[float]:
+    """(reference frequency, shaping limit, exponent, cap [m^2], size [m]) of a threat's
+    ``rcs_band`` (None: band-independent: no shaping loss, no roll-off)."""
+    if b is None:
+        return [1.0, 0.0, 0.0, math.inf, math.inf]
+    v = lambda f, d: float(f.value) if f is not None else d  # noqa: E731
+    return [float(b.reference_frequency_hz.value), v(b.shaping_limit_hz, 0.0),
+            v(b.low_band_exponent, 0.0), v(b.low_band_max_m2, math.inf),
+            v(b.size_m, math.inf)]  # fmt: skip
 
 
 def _false_alarms_per_sweep(
@@ -306,13 +369,7 @@ def sensing_world(
     """Per-threat RCS tables and Swerling cases, terrain and jammers of scenario ``sc``
     (``source`` its file, for relative terrain paths; ``names``/``type_keys`` the threat
     rows)."""
-    rcs = []
-    for k in type_keys:
-        t = catalog.threats[k]
-        f = t.rcs_front_m2.value
-        s = t.rcs_side_m2.value if t.rcs_side_m2 is not None else f
-        r = t.rcs_rear_m2.value if t.rcs_rear_m2 is not None else f
-        rcs.append([f, s, r])
+    rcs = [_aspects(catalog.threats[k]) for k in type_keys]
     rcs_db = 10.0 * np.log10(np.array(rcs, dtype=float).reshape(-1, 3))
     sw = np.array([catalog.threats[k].swerling for k in type_keys], dtype=np.int64)
     terrain = None
@@ -320,6 +377,9 @@ def sensing_world(
         p = Path(source)
         terrain = load_terrain(sc.terrain, p.parent if p.exists() else None)
     world = SensingWorld(rcs_db, sw, bank, terrain)
+    band = band_tables(tuple(type_keys), catalog, C_MPS / radars.wavelength_m)
+    if band is not None:
+        world.rcs_band_db, world.rcs_kind = band
     soj = [j for j in sc.jammers if j.kind == "standoff"]
     ssj = [j for j in sc.jammers if j.kind == "self_screening"]
     if ssj:

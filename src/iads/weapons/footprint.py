@@ -98,33 +98,68 @@ def footprint(
 
 
 def plot_footprint(
-    fp: Footprint, out: Path, title: str, horizons_m: dict[str, float] | None = None
+    fp: Footprint,
+    out: Path,
+    title: str,
+    horizons_m: dict[str, float] | None = None,
+    seen: NDArray[np.bool_] | None = None,
+    detection_m: dict[str, tuple[float, float]] | None = None,
 ) -> Path:
-    """Draw ``fp`` (km axes, launch-now region shaded) to a PNG, with a dashed ring per
-    radar at the range of its 4/3-earth horizon against the target (``horizons_m``:
-    label -> range [m]): outside it the target cannot be seen, whatever the kinematics."""
+    """Draw ``fp`` (km axes) to an image: the kinematic launch-now region (outlined), a
+    dashed ring per radar at the range of its 4/3-earth horizon against the target
+    (``horizons_m``: label -> range [m]), and, when ``seen`` (n, n) is given (where the
+    radars detect the target on ``fp``'s grid), that region outlined and its intersection
+    with the kinematic region shaded, with a ring per radar at its first-detection range
+    (``detection_m``: label -> (outer, inner) [m]; NaN: never)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
-    fig, ax = plt.subplots(figsize=(6.4, 6.0), dpi=120)
+    fig, ax = plt.subplots(figsize=(6.8, 6.4), dpi=120)
     km = 1e-3
-    ax.contourf(fp.east_m * km, fp.north_m * km, fp.inside.astype(float), levels=[0.5, 1.5],
-                colors=["tab:blue"], alpha=0.35)
-    ax.contour(fp.east_m * km, fp.north_m * km, fp.inside.astype(float), levels=[0.5],
-               colors=["tab:blue"], linewidths=1.0)
+    x, y = fp.east_m * km, fp.north_m * km
+    handles = []
+    kin = fp.inside.astype(float)
+    if seen is None:
+        ax.contourf(x, y, kin, levels=[0.5, 1.5], colors=["tab:blue"], alpha=0.35)
+        handles.append(Patch(color="tab:blue", alpha=0.35,
+                             label=f"launch now: {fp.missile} kinematics"))  # fmt: skip
+    else:
+        ax.contourf(x, y, kin, levels=[0.5, 1.5], colors=["tab:blue"], alpha=0.12)
+        both = (fp.inside & seen).astype(float)
+        ax.contourf(x, y, both, levels=[0.5, 1.5], colors=["tab:blue"], alpha=0.5)
+        ax.contour(x, y, seen.astype(float), levels=[0.5], colors=["tab:red"],
+                   linewidths=1.4)  # fmt: skip
+        handles += [
+            Patch(color="tab:blue", alpha=0.12, label=f"kinematic footprint ({fp.missile})"),
+            Patch(fill=False, edgecolor="tab:red", lw=1.4,
+                  label="radars see it (Pd >= 0.5, horizon incl.)"),
+            Patch(color="tab:blue", alpha=0.5, label="seen and launchable now"),
+        ]  # fmt: skip
+    ax.contour(x, y, kin, levels=[0.5], colors=["tab:blue"], linewidths=1.0)
     ang = np.linspace(0.0, 2.0 * np.pi, 361)
-    for (label, r_m), ls in zip((horizons_m or {}).items(), ("--", ":", "-.", "--"), strict=False):
-        ax.plot(r_m * km * np.sin(ang), r_m * km * np.cos(ang), ls=ls, color="0.3", lw=1.0,
-                label=f"{label} horizon ({r_m * km:.0f} km)")
-    ax.plot([0], [0], "k^", ms=8, label="battery")
+    styles = ("--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 3)))
+    for (label, r_m), ls in zip((horizons_m or {}).items(), styles, strict=False):
+        (h,) = ax.plot(r_m * km * np.sin(ang), r_m * km * np.cos(ang), ls=ls, color="0.3",
+                       lw=1.0, label=f"{label} horizon ({r_m * km:.0f} km)")  # fmt: skip
+        handles.append(h)
+    for (label, (r_m, _inner)), ls in zip((detection_m or {}).items(), styles, strict=False):
+        if not np.isfinite(r_m):
+            handles.append(Patch(fill=False, edgecolor="none", label=f"{label}: not seen"))
+            continue
+        (h,) = ax.plot(r_m * km * np.sin(ang), r_m * km * np.cos(ang), ls=ls, color="0.25",
+                       lw=0.9, label=f"{label}: Pd >= 0.5 from {r_m * km:.0f} km")  # fmt: skip
+        handles.append(h)
+    (h,) = ax.plot([0], [0], "k^", ms=8, label="battery")
+    handles.append(h)
     ax.set_aspect("equal")
     ax.set_xlabel("east [km]")
     ax.set_ylabel("north [km]")
     ax.set_title(title, fontsize=9)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(handles=handles, loc="upper right", fontsize=7, framealpha=0.85)
     fig.tight_layout()
     out = Path(out)
     fig.savefig(out)
