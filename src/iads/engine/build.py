@@ -18,7 +18,7 @@ from iads.geo import geodetic_to_ecef
 from iads.scenario.loader import LoadedScenario
 from iads.scenario.schema import Scenario
 from iads.sensors.chain import PdBank
-from iads.sensors.setup import radar_arrays, sensing_world
+from iads.sensors.setup import radar_arrays, scenario_terrain, sensing_world
 from iads.state.built import STREAMS, Built, Threats, Units, freeze_arrays, streams
 from iads.weapons.envelope import MissileArrays
 
@@ -44,13 +44,15 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
     mkeys = _missile_types(defenders, cat)
     used = _entries_used(defenders, cat, mkeys)
     bank = PdBank()
+    terrain = scenario_terrain(sc, loaded.source)
     radars, _, radar_assumed = radar_arrays(
         _radar_rows(defenders, cat), rng_build, sc.settings.time_step_s, bank,
-        need_jamming=bool(sc.jammers),
+        need_jamming=bool(sc.jammers), terrain=terrain,
     )  # fmt: skip
     asset_names, asset_ecef, asset_value = _assets(sc)
     threats = _threats(sc, cat, list(asset_names), used, rng_build)
-    sensing = sensing_world(sc, loaded.source, radars, threats.names, threats.type_key, cat, bank)
+    sensing = sensing_world(sc, loaded.source, radars, threats.names, threats.type_key, cat, bank,
+                            terrain)
     parts = (radars, _units(sc, cat, defenders, mkeys), _missile_arrays(cat, mkeys), threats)
     for part in (*parts, sensing):
         freeze_arrays(part)
