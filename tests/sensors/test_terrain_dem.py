@@ -115,7 +115,7 @@ def test_horizon_mask_agrees_with_the_sampled_profile_on_the_shipped_dem() -> No
     n = 3000
     lat = 40.08 + rng.uniform(-3, 3, n)
     lon = 32.57 + rng.uniform(-4, 4, n)
-    h = rng.uniform(0, 4000, n)
+    h = rng.uniform(0, 8000, n)
     t = builtin_terrain()
     # The radar on the ground at Mürted; targets sampled around it.
     t_site = float(t(np.deg2rad(40.0786), np.deg2rad(32.5656)))
@@ -131,7 +131,7 @@ def test_horizon_mask_agrees_with_the_sampled_profile_on_the_shipped_dem() -> No
     sampled = los_clear(enu, az, ground, rlat[ridx], rlon[ridx], rh[ridx], la, lo, hh, t,
                         n_samples=300)
     geo = los_clear(enu, az, ground, rlat[ridx], rlon[ridx], rh[ridx], la, lo, hh)
-    assert 0.2 < np.mean(mask) < 0.95  # the terrain decides for a real share of pairs
+    assert 0.1 < np.mean(mask[geo]) < 0.9  # the terrain decides for a real share of pairs
     assert np.mean(mask[geo] == sampled[geo]) > 0.97
 
 

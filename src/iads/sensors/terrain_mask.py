@@ -8,8 +8,8 @@ plane of an azimuth, a point at central angle ``phi`` and height ``h`` lies at e
 (``Re = k r_alpha``, the radius of curvature in that azimuth times k). Rays are straight
 there, so a target is visible over the terrain exactly when its elevation angle is not
 below the largest elevation angle of the terrain at smaller range (the running maximum
-tabulated here). The profile is sampled every ``step_m`` in range along the great circle
-of each of ``n_az`` azimuths; a target uses the nearest azimuth and the samples closer
+tabulated here). The profile is sampled along the great circle of each of ``N_AZ``
+azimuths every :func:`profile_step_m` in range (2 km on the shipped grid); a target uses the nearest azimuth and the samples closer
 than it. Built once per radar site and kept on the terrain model.
 """
 
@@ -25,9 +25,22 @@ from iads.geo.wgs84 import A_M, E2
 
 __all__ = ["HorizonMask", "horizon_mask", "r_alpha_m", "elevation_rad"]
 
-N_AZ = 1440  # 0.25 degree: 1.3 km across at 300 km, finer than the shipped 9 km grid
-STEP_M = 1000.0
+N_AZ = 720  # 0.5 degree: 2.6 km across at 300 km, a third of the shipped 9 km cell
+MAX_STEP_M = 2000.0  # a quarter of the shipped cell; finer grids and hills sample finer
+MIN_STEP_M = 50.0
 MAX_RANGE_M = 800e3
+
+
+def profile_step_m(terrain) -> float:
+    """Range step [m] of the profiles: a quarter of the finest grid spacing or a third of
+    the narrowest hill's radius, within [MIN_STEP_M, MAX_STEP_M]."""
+    step = MAX_STEP_M
+    if terrain.height_m.size:
+        cell = min(np.min(np.diff(terrain.lat_rad)), np.min(np.diff(terrain.lon_rad)))
+        step = min(step, 0.25 * float(cell) * 6.371e6)
+    if terrain.hill_radius_m.size:
+        step = min(step, float(terrain.hill_radius_m.min()) / 3.0)
+    return max(step, MIN_STEP_M)
 
 
 def r_alpha_m(lat_rad: NDArray, az_rad: NDArray) -> NDArray:
@@ -77,9 +90,10 @@ def horizon_mask(terrain, lat_rad: float, lon_rad: float, h_m: float, range_m: f
     cache = terrain.__dict__.setdefault("_masks", {})
     if key in cache:
         return cache[key]
-    n_r = max(1, int(np.ceil(min(range_m, MAX_RANGE_M) / STEP_M)))
+    step_m = profile_step_m(terrain)
+    n_r = max(1, int(np.ceil(min(range_m, MAX_RANGE_M) / step_m)))
     az = np.arange(N_AZ) * (2 * np.pi / N_AZ)
-    s = (np.arange(n_r) + 1.0) * STEP_M
+    s = (np.arange(n_r) + 1.0) * step_m
     ra = r_alpha_m(np.float64(lat_rad), az)[:, None]  # (n_az, 1)
     ang = s[None, :] / ra  # true central angle of each sample
     # Great circle from the radar's foot in azimuth az (spherical destination formula).
@@ -90,7 +104,7 @@ def horizon_mask(terrain, lat_rad: float, lon_rad: float, h_m: float, range_m: f
     lon = np.mod(lon + np.pi, 2 * np.pi) - np.pi
     ground = terrain(lat, lon)
     el = elevation_rad(ang / k, ground, h_m, k * ra)
-    mask = HorizonMask(np.maximum.accumulate(el, axis=1), STEP_M)
+    mask = HorizonMask(np.maximum.accumulate(el, axis=1), step_m)
     cache[key] = mask
     return mask
 
