@@ -9,8 +9,9 @@ plane of an azimuth, a point at central angle ``phi`` and height ``h`` lies at e
 there, so a target is visible over the terrain exactly when its elevation angle is not
 below the largest elevation angle of the terrain at smaller range (the running maximum
 tabulated here). The profile is sampled along the great circle of each of ``N_AZ``
-azimuths every :func:`profile_step_m` in range (2 km on the shipped grid); a target uses the nearest azimuth and the samples closer
-than it. Built once per radar site and kept on the terrain model.
+azimuths every :func:`profile_step_m` in range (2 km on the shipped grid); a target uses
+the nearest azimuth and the samples closer than it. Built once per radar site and kept
+on the terrain model.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = ["HorizonMask", "horizon_mask", "r_alpha_m", "elevation_rad"]
 N_AZ = 720  # 0.5 degree: 2.6 km across at 300 km, a third of the shipped 9 km cell
 MAX_STEP_M = 2000.0  # a quarter of the shipped cell; finer grids and hills sample finer
 MIN_STEP_M = 50.0
+MAX_SAMPLES = 4000  # per azimuth: 150 m steps at 600 km (cost ~ N_AZ * MAX_SAMPLES)
 MAX_RANGE_M = 800e3
 
 
@@ -90,8 +92,9 @@ def horizon_mask(terrain, lat_rad: float, lon_rad: float, h_m: float, range_m: f
     cache = terrain.__dict__.setdefault("_masks", {})
     if key in cache:
         return cache[key]
-    step_m = profile_step_m(terrain)
-    n_r = max(1, int(np.ceil(min(range_m, MAX_RANGE_M) / step_m)))
+    reach_m = min(range_m, MAX_RANGE_M)
+    step_m = max(profile_step_m(terrain), reach_m / MAX_SAMPLES)
+    n_r = max(1, int(np.ceil(reach_m / step_m)))
     az = np.arange(N_AZ) * (2 * np.pi / N_AZ)
     s = (np.arange(n_r) + 1.0) * step_m
     ra = r_alpha_m(np.float64(lat_rad), az)[:, None]  # (n_az, 1)
