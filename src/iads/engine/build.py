@@ -19,6 +19,7 @@ from iads.scenario.loader import LoadedScenario
 from iads.scenario.schema import Scenario
 from iads.sensors.chain import PdBank
 from iads.sensors.setup import radar_arrays, scenario_terrain, sensing_world
+from iads.sensors.terrain import terrain_assumptions
 from iads.state.built import STREAMS, Built, Threats, Units, freeze_arrays, streams
 from iads.weapons.envelope import MissileArrays
 
@@ -72,6 +73,7 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
             assumed_figures(cat, used)
             + radar_assumed
             + classification_assumptions(sc.settings.perfect_classification, cat)
+            + terrain_assumptions(terrain)
         ),
         seed=seed,
         network_names=tuple(net.name for net in sc.networks),
