@@ -24,7 +24,14 @@ from numpy.typing import NDArray
 from iads.geo.horizon import GRAZING_TOL_M, K_STANDARD
 from iads.geo.wgs84 import A_M, E2
 
-__all__ = ["HorizonMask", "horizon_mask", "r_alpha_m", "elevation_rad"]
+__all__ = [
+    "HorizonMask",
+    "elevation_rad",
+    "horizon_mask",
+    "pairs_clear",
+    "profile_step_m",
+    "r_alpha_m",
+]
 
 N_AZ = 720  # 0.5 degree: 2.6 km across at 300 km, a third of the shipped 9 km cell
 MAX_STEP_M = 2000.0  # a quarter of the shipped cell; finer grids and hills sample finer
