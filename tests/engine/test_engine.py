@@ -140,7 +140,8 @@ def test_magazines_deplete_and_never_go_negative(default_result) -> None:
 def test_summary_is_sensible_and_lists_assumptions(default_result) -> None:
     s = default_result.summary()
     assert s["totals"]["killed"] > 0
-    assert s["totals"]["detected"] == s["totals"]["launched"]
+    # Terrain on (the default): low flights behind the hills may never be seen.
+    assert 0 < s["totals"]["detected"] <= s["totals"]["launched"]
     assert any(a["entry"].startswith("systems.S-400") for a in s["assumed_figures"])
     json.dumps(s)  # JSON-ready
 

@@ -172,3 +172,16 @@ def test_builtin_default_scenario_validates() -> None:
     sc = load_scenario().scenario
     assert sum(g.count for g in sc.threats) >= 20
     assert {d.system for d in sc.defenders} == {"S-400"}
+
+
+def test_terrain_entry_shapes(tmp_path: Path) -> None:
+    """``hills: []`` and ``terrain: {}`` are valid (the shipped DEM stays on); a wrong
+    ``dem`` and a GeoTIFF that is no file are located errors."""
+    f = tmp_path / "s.yaml"
+    for entry in ("terrain: {hills: []}", "terrain: {}", "terrain: {dem: none, hills: []}"):
+        f.write_text(GOOD + entry + "\n", encoding="utf-8")
+        assert load_scenario(f).scenario.terrain is not None
+    probs = _problems(tmp_path, GOOD + "terrain: {dem: srtm}\n")
+    assert probs[0].path == "terrain.dem" and "'builtin'" in probs[0].message
+    probs = _problems(tmp_path, GOOD + "terrain: {file: nowhere.tif}\n")
+    assert probs[0].path == "terrain.file" and "nowhere.tif" in probs[0].message

@@ -3,6 +3,8 @@ targets against an S-400 and a Patriot battery, dwell timing and false alarms.""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -10,13 +12,18 @@ import iads.engine  # noqa: F401  (engine before sensors.stage: import order)
 from iads.engine import simulate
 from iads.geo import radar_horizon_m
 from iads.scenario import load_scenario
+from iads.scenario.schema import Terrain
 from iads.sensors.chain import truth_at
 from iads.sensors.radar_equation import scaled_detection_range_m
 
 
 @pytest.fixture(scope="module")
 def demo():
-    return simulate(load_scenario("radar_demo"))
+    # Terrain off: these tests hold the radar-equation and 4/3-earth horizon figures over
+    # smooth earth (terrain masking has its own tests in test_terrain_dem.py).
+    loaded = load_scenario("radar_demo")
+    flat = loaded.scenario.model_copy(update={"terrain": Terrain(dem="none")})
+    return simulate(dataclasses.replace(loaded, scenario=flat))
 
 
 def _exposure(result, name):

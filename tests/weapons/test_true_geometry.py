@@ -18,6 +18,9 @@ from iads.weapons.envelope import envelope_violation
 SCENARIO = """
 name: Patriot against sea-skimming cruise missiles under the PAC-3 MSE floor
 settings: {duration_s: 1500, time_step_s: 1.0, seed: 5}
+# Smooth earth: the missile floor is a height above the ellipsoid, and over the Anatolian
+# plateau terrain-following missiles at 20 m above the ground fly ~1,000 m above it.
+terrain: {dem: none}
 assets:
   - {name: Ankara, position: {lat: 39.9334, lon: 32.8597, alt_m: 0}, value: 100}
 defenders:

@@ -18,7 +18,13 @@ from iads.geo import geodetic_to_ecef
 from iads.scenario.loader import LoadedScenario
 from iads.scenario.schema import Scenario
 from iads.sensors.chain import PdBank
-from iads.sensors.setup import frequency_assumptions, radar_arrays, sensing_world
+from iads.sensors.setup import (
+    frequency_assumptions,
+    radar_arrays,
+    scenario_terrain,
+    sensing_world,
+)
+from iads.sensors.terrain import terrain_assumptions
 from iads.state.built import STREAMS, Built, Threats, Units, freeze_arrays, streams
 from iads.weapons.envelope import MissileArrays
 
@@ -44,13 +50,16 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
     mkeys = _missile_types(defenders, cat)
     used = _entries_used(defenders, cat, mkeys)
     bank = PdBank()
+    terrain = scenario_terrain(sc, loaded.source)
     rows = _radar_rows(defenders, cat)
     radars, _, radar_assumed = radar_arrays(
-        rows, rng_build, sc.settings.time_step_s, bank, need_jamming=bool(sc.jammers)
+        rows, rng_build, sc.settings.time_step_s, bank, need_jamming=bool(sc.jammers),
+        terrain=terrain,
     )
     asset_names, asset_ecef, asset_value = _assets(sc)
     threats = _threats(sc, cat, list(asset_names), used, rng_build)
-    sensing = sensing_world(sc, loaded.source, radars, threats.names, threats.type_key, cat, bank)
+    sensing = sensing_world(sc, loaded.source, radars, threats.names, threats.type_key, cat, bank,
+                            terrain)
     if sensing.rcs_band_db is not None:  # the band matters: a defaulted frequency is used
         have = {(a["entry"], a["field"]) for a in radar_assumed}
         radar_assumed += [a for a in frequency_assumptions(rows)
@@ -74,6 +83,7 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
             assumed_figures(cat, used)
             + radar_assumed
             + classification_assumptions(sc.settings.perfect_classification, cat)
+            + terrain_assumptions(terrain)
         ),
         seed=seed,
         network_names=tuple(net.name for net in sc.networks),

@@ -67,7 +67,8 @@ FLOWN_FIGURES = {
 }
 _WHY_NOT = {
     "max_speed_mps": "flights hold their cruise speed (no dash)",
-    "min_altitude_m": "no terrain model: altitudes come from the scenario or the cruise figure",
+    "min_altitude_m": "altitudes come from the scenario or the cruise figure (over land "
+    "raised to follow the terrain, docs/terrain.md)",
     "max_altitude_m": "no ceiling is enforced on routed flight",
     "range_m": "routes are not checked against the range (no fuel model)",
 }

@@ -14,16 +14,19 @@ empty), which changes nothing but the time spent.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 
 import numpy as np
 
 from iads.c2.stage import battle_management
+from iads.catalog.schema import THREAT_CLASSES
 from iads.engine.picture import new_picture, setup_pictures, update_pictures
 from iads.engine.tracklog import TrackRecorder
 from iads.sensors.radar import next_scan_t_s
 from iads.sensors.stage import sense
+from iads.sensors.terrain import terrain_following
 from iads.state import (
     FLYING,
     LEAKED,
@@ -36,7 +39,7 @@ from iads.state import (
     lla,
     streams,
 )
-from iads.threats import fly
+from iads.threats import Truth, fly
 from iads.tracking import TrackerConfig
 from iads.weapons.flyout import Interceptors
 from iads.weapons.stage import flyout
@@ -59,6 +62,18 @@ DEFAULT_TRACKER = TrackerConfig(
 )
 
 
+def _over_terrain(b: Built, truth: Truth) -> Truth:
+    """``truth`` with every flight but ballistic missiles kept above the scenario's terrain
+    (:func:`iads.sensors.terrain.terrain_following`)."""
+    terrain = b.sensing.terrain if b.sensing is not None else None
+    if terrain is None or not terrain.has_grid and terrain.hill_height_m.size == 0:
+        return truth
+    follow = b.threats.klass != THREAT_CLASSES.index("ballistic_missile")
+    pos, vel = terrain_following(truth.pos_ecef_m, truth.vel_ecef_mps, truth.dt_s, terrain,
+                                 follow)  # fmt: skip
+    return dataclasses.replace(truth, pos_ecef_m=pos, vel_ecef_mps=vel)
+
+
 def simulate_built(
     b: Built,
     *,
@@ -73,7 +88,7 @@ def simulate_built(
     collects the pictures' confirmed tracks after every tracker update."""
     dt = b.scenario.settings.time_step_s
     duration = b.scenario.settings.duration_s
-    truth = fly(b.threats.specs, duration, min(1.0, dt))
+    truth = _over_terrain(b, fly(b.threats.specs, duration, min(1.0, dt)))
     n = b.threats.n
     rs = RunState(
         built=b,

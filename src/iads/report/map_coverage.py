@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from iads.report.basemap import draw_basemap
+from iads.report.relief import draw_relief
 from iads.sensors.coverage import Coverage
 
 __all__ = ["plot_coverage"]
@@ -25,6 +26,8 @@ def plot_coverage(cov: Coverage, built: Any, path: str | Path, title: str | None
     fig, ax = plt.subplots(figsize=(9, 7.5))
     extent = (cov.lon_deg[0], cov.lon_deg[-1], cov.lat_deg[0], cov.lat_deg[-1])
     draw_basemap(ax, extent[:2], extent[2:])
+    sensing = getattr(built, "sensing", None)
+    draw_relief(ax, sensing.terrain if sensing is not None else None, extent[:2], extent[2:])
     masked = np.ma.masked_less(cov.network, 1e-3)
     im = ax.pcolormesh(cov.lon_deg, cov.lat_deg, masked, cmap="viridis", vmin=0, vmax=1,
                        alpha=0.65, shading="auto", zorder=0.5)  # fmt: skip

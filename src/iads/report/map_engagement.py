@@ -15,6 +15,7 @@ import numpy as np
 from iads.engine.result import Result
 from iads.geo import ecef_to_geodetic_rad
 from iads.report.basemap import draw_basemap, draw_range_ring
+from iads.report.relief import draw_relief
 
 __all__ = ["OUTCOME_COLORS", "map_categories", "plot_engagement"]
 
@@ -142,6 +143,7 @@ def plot_engagement(result: Result, path: str | Path, *, max_threats_drawn: int 
     sites = [np.column_stack([b.units.lon_deg, b.units.lat_deg]), _asset_lonlat(result)]
     lon_rng, lat_rng = _extent(paths + sites)
     draw_basemap(ax, lon_rng, lat_rng)
+    draw_relief(ax, b.sensing.terrain if b.sensing is not None else None, lon_rng, lat_rng)
     handles = [
         Line2D([], [], color=c, label=f"{k} ({category.count(k)})")
         for k, c in OUTCOME_COLORS.items()

@@ -329,7 +329,7 @@ class Network(_Strict):
 
 
 class Hill(_Strict):
-    """A synthetic Gaussian hill: height_m · exp(−d² / (2·radius_m²)) above the ellipsoid."""
+    """A synthetic Gaussian hill: height_m · exp(−d² / (2·radius_m²)) added to the terrain."""
 
     lat: Lat
     lon: Lon
@@ -338,18 +338,16 @@ class Hill(_Strict):
 
 
 class Terrain(_Strict):
-    """Terrain for line-of-sight masking: an elevation file (GeoTIFF ``.tif`` or a NumPy
-    ``.npz`` grid with ``lat_deg``, ``lon_deg`` and ``height_m``; a relative path is read
-    from the scenario's folder) and/or synthetic hills."""
+    """Terrain for line-of-sight masking (docs/terrain.md). Without a ``terrain:`` entry a
+    run uses the elevation model shipped with iads (``dem: builtin``). ``dem: none``
+    switches it off; ``file`` is an elevation grid used inside its extent (GeoTIFF ``.tif``
+    with the ``iads[terrain]`` extra, or a NumPy ``.npz`` with ``lat_deg``, ``lon_deg`` and
+    ``height_m``; a relative path is read from the scenario's folder), the shipped model
+    outside it unless ``dem: none``; ``hills`` (may be empty) are added on top."""
 
+    dem: Literal["builtin", "none"] = "builtin"
     file: str | None = None
     hills: list[Hill] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _some(self) -> Terrain:
-        if self.file is None and not self.hills:
-            raise ValueError("terrain needs a 'file' or at least one of 'hills'")
-        return self
 
 
 class Jammer(_Strict):

@@ -34,6 +34,7 @@ from iads.sensors.detection import PdTable
 from iads.sensors.geometry import enu_offsets, los_clear, target_geodetic
 from iads.sensors.radar import RadarArrays
 from iads.sensors.terrain import TerrainModel
+from iads.sensors.terrain_mask import pairs_clear
 
 __all__ = ["PairResult", "PdBank", "SensingWorld", "evaluate_pairs", "rcs_db_by_aspect"]
 
@@ -165,8 +166,11 @@ def evaluate_pairs(
         & (el >= radars.min_el_rad[ridx])
         & (el <= radars.max_el_rad[ridx])
         & los_clear(enu, az, ground, radars.lat_rad[ridx], radars.lon_rad[ridx],
-                    radars.height_m[ridx], lat, lon, h, world.terrain)
+                    radars.height_m[ridx], lat, lon, h)
     )  # fmt: skip
+    if world.terrain is not None:  # over the terrain: each radar's cached horizon mask
+        vis &= pairs_clear(world.terrain, radars.lat_rad, radars.lon_rad, radars.height_m,
+                           radars.max_range_m, ridx, enu, az, ground, lat, lon, h, vis)
     if rcs_db is None:
         table = (world.rcs_db[tidx] if world.rcs_band_db is None
                  else world.rcs_band_db[ridx, world.rcs_kind[tidx]])  # fmt: skip

@@ -1,7 +1,9 @@
 """Coverage analysis: the single-dwell detection probability of each radar of a scenario,
 and of the network, over a longitude/latitude grid at a fixed target altitude and RCS.
 
-Each grid point is a target at ``alt_m`` above the ellipsoid with a constant mean RCS
+Each grid point is a target at ``alt_m`` (raised over land as flights are, to at least
+``ground + min(alt_m, 300 m)``: :func:`iads.sensors.terrain.flight_floor_m`) with a
+constant mean RCS
 (no aspect) and the chosen Swerling case, seen through the same chain as the engine
 (:func:`iads.sensors.chain.evaluate_pairs`: coverage limits, 4/3-earth and terrain line of
 sight, SNR, stand-off jamming, Pd). The network Pd is the probability that at least one
@@ -21,6 +23,7 @@ from iads.geo import destination_point_rad, geodetic_to_ecef
 from iads.geo.wgs84 import MEAN_RADIUS_M
 from iads.sensors.chain import PdBank, SensingWorld, evaluate_pairs
 from iads.sensors.radar import RadarArrays
+from iads.sensors.terrain import flight_floor_m
 
 __all__ = [
     "Coverage",
@@ -89,8 +92,12 @@ def coverage(
     lon = np.linspace(lon_r[0], lon_r[1], n)
     lat = np.linspace(lat_r[0], lat_r[1], n)
     glat, glon = np.meshgrid(lat, lon, indexing="ij")
-    pts = np.stack(geodetic_to_ecef(glat.ravel(), glon.ravel(), np.full(glat.size, alt_m)), -1)
     src = built.sensing
+    h = np.full(glat.size, alt_m)
+    if src.terrain is not None:  # over land the target keeps its height above the ground
+        ground = src.terrain(np.deg2rad(glat.ravel()), np.deg2rad(glon.ravel()))
+        h = flight_floor_m(h, ground)
+    pts = np.stack(geodetic_to_ecef(glat.ravel(), glon.ravel(), h), -1)
     # One pseudo-target row: the requested Swerling case, no self-screening jammer.
     world = SensingWorld(np.zeros((1, 3)), np.array([swerling]), src.pd_bank, src.terrain)
     world.soj_jn, world.soj_dir_enu = src.soj_jn, src.soj_dir_enu

@@ -20,7 +20,7 @@ from iads.sensors.clutter import n_resolution_cells
 from iads.sensors.radar import RadarArrays, reference_snr_db, rotations
 from iads.sensors.radar_equation import noise_power_w, snr_db
 from iads.sensors.rcs import band_rcs_db
-from iads.sensors.terrain import load_terrain
+from iads.sensors.terrain import TerrainModel, load_terrain
 from iads.units import C_MPS
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "RANGE_CELLS_PER_SIGMA",
     "radar_arrays",
     "sensing_world",
+    "scenario_terrain",
 ]
 
 #: Figures used when a catalog radar entry does not give them: (value, rationale). Each
@@ -101,15 +102,18 @@ def radar_arrays(
     dt_s: float,
     bank: PdBank,
     need_jamming: bool = False,
+    terrain: TerrainModel | None = None,
 ) -> tuple[RadarArrays, NDArray[np.float64], list[dict[str, Any]]]:
     """Radar arrays for ``rows`` (dicts with ``key``, ``unit``, ``entry`` (RadarEntry) and
-    ``pos`` (scenario Position)); ``rng`` draws one sweep phase per radar; ``dt_s`` the
+    ``pos`` (scenario Position)), each antenna its antenna height above the higher of its
+    site's ``alt_m`` and the ``terrain`` there (a site stands on the ground: ``alt_m: 0``
+    inland means the ground); ``rng`` draws one sweep phase per radar; ``dt_s`` the
     engine step. Returns the arrays, the reference SNR (r, 5) and the assumed defaults
     used (dicts like ``iads.catalog.loader.assumed_figures``)."""
     phase_fraction = rng.random(len(rows))
     used: list[dict[str, Any]] = []
     figs = [_Figures(row["key"], row["entry"], used) for row in rows]
-    site = _site_columns(rows, figs)
+    site = _site_columns(rows, figs, terrain)
     coverage = _coverage_columns(figs)
     scan = _scan_columns(figs, dt_s, phase_fraction)
     accuracy = _accuracy_columns(figs)
@@ -131,12 +135,16 @@ def radar_arrays(
     return radars, ref_snr_db, used
 
 
-def _site_columns(rows: list[dict[str, Any]], figs: list[_Figures]) -> Columns:
+def _site_columns(
+    rows: list[dict[str, Any]], figs: list[_Figures], terrain: TerrainModel | None
+) -> Columns:
     """Antenna position: geodetic (rad), height above the ellipsoid, ECEF, ENU rotation."""
     lat = np.array([row["pos"].lat for row in rows], dtype=float)
     lon = np.array([row["pos"].lon for row in rows], dtype=float)
-    h = np.array([row["pos"].alt_m + f.get("antenna_height_m")
-                  for row, f in zip(rows, figs, strict=True)], dtype=float)  # fmt: skip
+    site = np.array([row["pos"].alt_m for row in rows], dtype=float)
+    if terrain is not None and site.size:
+        site = np.maximum(site, np.maximum(terrain(np.deg2rad(lat), np.deg2rad(lon)), 0.0))
+    h = site + np.array([f.get("antenna_height_m") for f in figs], dtype=float)
     lat_r, lon_r = np.deg2rad(lat), np.deg2rad(lon)
     return {
         "pos_ecef_m": np.stack(geodetic_to_ecef(lat, lon, h), -1).reshape(-1, 3),
@@ -357,6 +365,16 @@ def _snr_tables(
     return snr1, ref, table
 
 
+_LOAD: Any = object()  # sensing_world's "load the scenario's terrain" default
+
+
+def scenario_terrain(sc: Any, source: str) -> TerrainModel | None:
+    """The terrain of scenario ``sc`` read from file ``source``: its ``terrain:`` entry, or
+    the shipped elevation model when it has none; ``None`` when switched off."""
+    p = Path(source)
+    return load_terrain(sc.terrain, p.parent if p.exists() else None)
+
+
 def sensing_world(
     sc: Any,
     source: str,
@@ -365,17 +383,16 @@ def sensing_world(
     type_keys: tuple[str, ...],
     catalog: Any,
     bank: PdBank,
+    terrain: Any = _LOAD,
 ) -> SensingWorld:
     """Per-threat RCS tables and Swerling cases, terrain and jammers of scenario ``sc``
     (``source`` its file, for relative terrain paths; ``names``/``type_keys`` the threat
-    rows)."""
+    rows; ``terrain`` the scenario's when already loaded, see :func:`scenario_terrain`)."""
     rcs = [_aspects(catalog.threats[k]) for k in type_keys]
     rcs_db = 10.0 * np.log10(np.array(rcs, dtype=float).reshape(-1, 3))
     sw = np.array([catalog.threats[k].swerling for k in type_keys], dtype=np.int64)
-    terrain = None
-    if sc.terrain is not None:
-        p = Path(source)
-        terrain = load_terrain(sc.terrain, p.parent if p.exists() else None)
+    if terrain is _LOAD:
+        terrain = scenario_terrain(sc, source)
     world = SensingWorld(rcs_db, sw, bank, terrain)
     band = band_tables(tuple(type_keys), catalog, C_MPS / radars.wavelength_m)
     if band is not None:
@@ -411,3 +428,4 @@ def sensing_world(
         world.soj_dir_enu = enu / rj[..., None]
         world.soj_pos_ecef_m, world.soj_erp_w, world.soj_bandwidth_hz = pj, erp, bwj
     return world
+
