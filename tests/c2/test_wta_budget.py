@@ -67,8 +67,9 @@ def test_andersen_50x100_with_defaults_returns_with_its_bound():
     # the LP gap of this instance is not closed in seconds: stopped by the budget
     assert res["optimal"] is False
     # how far 1 s of wall time gets depends on the machine's load (quiet: gap 1.7e-4; with
-    # 8 jobs on 2 cores: 7e-2), so only the honesty of the answer is checked here
-    assert res["gap"] is not None and 0.0 < res["gap"] < 1.0
+    # 8 jobs on 2 cores: 7e-2; at a load of 20 the budget ended before any bound: 1.0),
+    # so only the honesty of the answer is checked here
+    assert res["gap"] is not None and 0.0 < res["gap"] <= 1.0
     assert res["lower_bound"] <= res["objective"]
     # a valid bound lies below every feasible objective, the published best included
     assert res["lower_bound"] <= ANDERSEN_50x100x2_UB * (1 + 1e-9)

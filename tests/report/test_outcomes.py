@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from small_scenarios import check_outputs, drone_to_town, small_scenario, waypoint_route
 
 from iads.engine import simulate
+from iads.errors import ParameterError
 from iads.report.export import write_run
 from iads.report.map_engagement import map_categories
 
@@ -91,7 +92,16 @@ def test_any_small_scenario_gives_consistent_files(
         friendlies=friends, duration_s=duration_s, enabled=enabled, hold_fire=hold_fire,
         seed=seed,
     )  # fmt: skip
-    r = simulate(sc)
+    if kind == "iskander" and km < 5.0:
+        # Closer than its boost phase carries it: the model refuses, with a clear error
+        # naming the parameter (the CLI reports it against the scenario file).
+        try:
+            r = simulate(sc)
+        except ParameterError as e:
+            assert "boost phase" in str(e)
+            return
+    else:
+        r = simulate(sc)
     s = check_outputs(r, tmp_path_factory.mktemp("run"))
     assert s["totals"]["threats"] == count + 1
 
