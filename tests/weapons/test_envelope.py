@@ -108,3 +108,30 @@ def test_acquisition_probability_limits_and_monte_carlo() -> None:
     e = rng.normal(0.0, 1000.0, (200_000, 3))
     frac = np.mean(np.linalg.norm(e, axis=1) <= 1500.0)
     assert acquisition_probability(1000.0, 1500.0) == pytest.approx(frac, abs=0.005)
+
+
+def test_altitude_floor_is_a_height_above_the_ground():
+    """A cruise missile 30 m above a 1,000 m plateau is under a 50 m floor (the floor is
+    set by clutter and fuzing near the ground, not by the sea), and 100 m above it is
+    over it; without a ground model the floor is above the ellipsoid, as before."""
+    from iads.weapons.envelope import envelope_violation, in_envelope
+
+    mis = _missile(0.0, 1e6, 1000.0)
+    mis = MissileArrays(**{**mis.__dict__, "min_alt_m": np.array([50.0])})
+    site = np.array(geodetic_to_ecef(np.deg2rad(39.0), np.deg2rad(33.0), 1000.0))
+
+    def plateau(lat, lon):
+        return np.full(np.shape(lat), 1000.0)
+
+    low = np.array(geodetic_to_ecef(np.deg2rad(39.1), np.deg2rad(33.0), 1030.0))
+    high = np.array(geodetic_to_ecef(np.deg2rad(39.1), np.deg2rad(33.0), 1100.0))
+    assert envelope_violation(mis, 0, site, low, 250.0, ground=plateau) == (
+        "below the altitude floor")
+    assert envelope_violation(mis, 0, site, high, 250.0, ground=plateau) is None
+    assert envelope_violation(mis, 0, site, low, 250.0) is None  # sea-level floor
+    pips = np.stack([low, high])[:, None, :]
+    got = in_envelope(mis, site, pips, np.array([250.0, 250.0]), plateau)
+    assert got[:, 0].tolist() == [False, True]
+    opt = engagement_options(mis, site, np.stack([low, high]), np.zeros((2, 3)),
+                             ground=plateau)  # fmt: skip
+    assert opt.inside[:, 0].tolist() == [False, True]

@@ -64,9 +64,11 @@ def engageable(built: Any, truth: Any, step_s: float = ENGAGEABLE_STEP_S) -> NDA
     if j_idx.size == 0:
         return out
     p, v = pos[k_idx, j_idx], vel[k_idx, j_idx]
+    ground = built.sensing.terrain if built.sensing is not None else None
     for u in range(built.units.n):  # a loop over units
         carried = built.units.stock0[u] > 0
-        opt = engagement_options(built.missiles, built.units.pos_ecef_m[u], p, v)
+        opt = engagement_options(built.missiles, built.units.pos_ecef_m[u], p, v,
+                                 ground=ground)
         hit = np.any(opt.inside & carried[None, :], axis=1)
         out[np.unique(j_idx[hit])] = True
     return out

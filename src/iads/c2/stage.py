@@ -169,12 +169,13 @@ def _decide(
     var_v = np.trace(P[:, 3:6, 3:6], axis1=1, axis2=2) / 3.0
     n_m = b.missiles.n
     basket_m = b.catalog.model.weapons.flyout.seeker_basket_m.value
+    ground = b.sensing.terrain if b.sensing is not None else None  # floors above ground
     pk_rows, salvo_rows, w_unit, w_type, w_avail, geo = [], [], [], [], [], []
     age = t - tr.confirmed_t_s[rows]
     for fi, u in enumerate(firing):  # a loop over the few units of one group
         if free[fi] <= 0:
             continue
-        opt = engagement_options(b.missiles, units.pos_ecef_m[u], pos, vel)
+        opt = engagement_options(b.missiles, units.pos_ecef_m[u], pos, vel, ground=ground)
         sigma = np.sqrt(var_p[:, None] + opt.tof_s**2 * var_v[:, None])
         with np.errstate(invalid="ignore"):
             acq = acquisition_probability(np.where(opt.inside, sigma, 0.0), basket_m)

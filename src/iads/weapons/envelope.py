@@ -15,6 +15,7 @@ the first-order chance that the terminal phase can correct the aim error the tra
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,10 @@ __all__ = [
     "in_envelope",
     "intercept_time",
 ]
+
+#: Terrain height [m] at geodetic latitude/longitude [rad] (arrays of one shape), e.g. a
+#: run's ``sensing.terrain`` model: weapon altitude floors are heights above it.
+Ground = Callable[[NDArray[np.float64], NDArray[np.float64]], NDArray[np.float64]]
 
 
 @dataclass(frozen=True)
@@ -91,21 +96,25 @@ def in_envelope(
     launcher_ecef_m: NDArray[np.float64],
     pip_ecef_m: NDArray[np.float64],
     target_speed_mps: NDArray[np.float64],
+    ground: Ground | None = None,
 ) -> NDArray[np.bool_]:
     """Whether each PIP lies inside each missile type's envelope.
 
     ``launcher_ecef_m`` (..., 3), ``pip_ecef_m`` (..., m, 3) with the missile-type axis
-    second to last, ``target_speed_mps`` (...,). Returns (..., m).
+    second to last, ``target_speed_mps`` (...,). Returns (..., m). The altitude floor is a
+    height above ``ground`` (terrain height [m] at geodetic lat/lon [rad]; sea level when
+    None), the ceiling a height above the ellipsoid.
     """
     rng_m = np.linalg.norm(pip_ecef_m - launcher_ecef_m[..., None, :], axis=-1)
     finite = np.all(np.isfinite(pip_ecef_m), axis=-1)
     safe = np.where(finite[..., None], pip_ecef_m, 1.0e7)
-    _, _, alt_m = ecef_to_geodetic_rad(safe[..., 0], safe[..., 1], safe[..., 2])
+    lat, lon, alt_m = ecef_to_geodetic_rad(safe[..., 0], safe[..., 1], safe[..., 2])
+    agl_m = alt_m if ground is None else alt_m - np.asarray(ground(lat, lon))
     return (
         finite
         & (rng_m >= missiles.min_range_m)
         & (rng_m <= missiles.max_range_m)
-        & (alt_m >= missiles.min_alt_m)
+        & (agl_m >= missiles.min_alt_m)
         & (alt_m <= missiles.max_alt_m)
         & (np.asarray(target_speed_mps)[..., None] <= missiles.max_target_speed_mps)
     )
@@ -123,16 +132,21 @@ def envelope_violation(
     launcher_ecef_m: NDArray[np.float64],
     target_ecef_m: NDArray[np.float64],
     target_speed_mps: float,
+    ground: Ground | None = None,
 ) -> str | None:
     """Why missile type ``m`` fired from ``launcher_ecef_m`` (3,) cannot intercept a
     target at ``target_ecef_m`` (3,) flying at ``target_speed_mps``, or None when it can:
     the envelope's physics on the true geometry at the moment of intercept (slant range,
-    altitude floor and ceiling, target speed), to ``GEOMETRY_TOL_M``."""
+    altitude floor above ``ground`` as in :func:`in_envelope`, ceiling, target speed), to
+    ``GEOMETRY_TOL_M``."""
     rng_m = float(np.linalg.norm(np.asarray(target_ecef_m) - launcher_ecef_m))
     p = np.asarray(target_ecef_m, dtype=float)
-    alt_m = float(ecef_to_geodetic_rad(p[0], p[1], p[2])[2])
+    lat, lon, alt = ecef_to_geodetic_rad(p[0], p[1], p[2])
+    alt_m = float(alt)
+    agl_m = alt_m if ground is None else alt_m - float(
+        np.asarray(ground(np.atleast_1d(lat), np.atleast_1d(lon)))[0])
     tol = GEOMETRY_TOL_M
-    if alt_m < missiles.min_alt_m[m] - tol:
+    if agl_m < missiles.min_alt_m[m] - tol:
         return "below the altitude floor"
     if alt_m > missiles.max_alt_m[m] + tol:
         return "above the altitude ceiling"
@@ -160,17 +174,18 @@ def engagement_options(
     pos_ecef_m: NDArray[np.float64],
     vel_ecef_mps: NDArray[np.float64],
     delay_s: float = 0.0,
+    ground: Ground | None = None,
 ) -> EngagementOptions:
     """PIP, time of flight and envelope test of every track (c,) against every missile
     type (m,) fired from ``launcher_ecef_m`` (3,) after ``delay_s`` [s]; track positions
-    and velocities (c, 3) in ECEF [m, m/s]."""
+    and velocities (c, 3) in ECEF [m, m/s]; ``ground`` as in :func:`in_envelope`."""
     d = pos_ecef_m - launcher_ecef_m  # (c, 3)
     v = vel_ecef_mps
     tau = intercept_time(d[:, None, :], v[:, None, :], missiles.speed_mps[None, :], delay_s)
     with np.errstate(invalid="ignore"):
         pip = pos_ecef_m[:, None, :] + v[:, None, :] * tau[..., None]
     speed = np.linalg.norm(v, axis=-1)
-    inside = in_envelope(missiles, launcher_ecef_m, pip, speed) & np.isfinite(tau)
+    inside = in_envelope(missiles, launcher_ecef_m, pip, speed, ground) & np.isfinite(tau)
     return EngagementOptions(tau, pip, inside)
 
 

@@ -148,7 +148,8 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
     pk = float(b.missiles.pk[m, int(b.threats.klass[j])])
     detail = {"missile": mkey, "pk": pk, "miss_distance_m": round(dist, 1)}
     outside = envelope_violation(
-        b.missiles, m, b.units.pos_ecef_m[u], pos[j], float(np.linalg.norm(vel[j]))
+        b.missiles, m, b.units.pos_ecef_m[u], pos[j], float(np.linalg.norm(vel[j])),
+        ground=b.sensing.terrain if b.sensing is not None else None,
     )
     if outside is not None:
         rs.log.add("miss", t_hit, threat_id=j, details=[{**detail, "reason": outside}], **common)
