@@ -83,6 +83,28 @@ CatalogOpt = Annotated[
 ]
 
 
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        metavar="NAME=VALUE",
+        help="A parameter of a built-in scenario family (repeatable), e.g. "
+        "'iads run saturation --param n_threats=5000 --param batteries=5'.",
+    ),
+]
+
+
+def _params(items: list[str] | None) -> dict[str, str]:
+    """``--param NAME=VALUE`` options as a mapping (values checked by the family)."""
+    out: dict[str, str] = {}
+    for item in items or ():
+        name, eq, value = item.partition("=")
+        if not eq or not name.strip():
+            raise InputError(f"--param {item!r}: write NAME=VALUE, e.g. --param n_threats=5000")
+        out[name.strip()] = value.strip()
+    return out
+
+
 def _catalog(files: list[Path] | None):
     from iads.catalog import load_catalog
 
@@ -111,13 +133,21 @@ def run(
     plot: Annotated[
         bool, typer.Option("--plot/--no-plot", help="Draw engagement.png.")
     ] = True,
+    param: ParamOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Run one replication and write events.parquet, summary.json, entities.parquet,
     tracks.parquet, truth.parquet, replay.czml (the 3D replay: 'iads view') and
-    engagement.png to the output folder."""
+    engagement.png to the output folder (and scenario.yaml, the generated scenario, for a
+    scenario family such as 'saturation')."""
     from rich.markup import escape
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from iads._outputs import check_out_dir
     from iads.engine import simulate
@@ -127,7 +157,8 @@ def run(
     from iads.scenario.cost import check_cost
 
     check_out_dir(out_dir)
-    loaded = load_scenario(scenario, _catalog(catalog))
+    params = _params(param)
+    loaded = load_scenario(scenario, _catalog(catalog), params)
     if not force:
         check_cost(loaded.scenario, loaded.catalog, truth_rate, source=loaded.source)
     duration = loaded.scenario.settings.duration_s
@@ -135,7 +166,9 @@ def run(
     with Progress(
         TextColumn("[bold]simulating[/bold] {task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f} s"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
         TimeRemainingColumn(),
         console=err,
         transient=True,
@@ -158,6 +191,14 @@ def run(
             raise ScenarioError(loaded.source, [Problem(
                 "threats", f"the scenario cannot be simulated as given: {exc}")]) from None
     files = write_run(result, out_dir, plot=plot, truth_rate_hz=truth_rate or None)
+    from iads.scenario.families import FAMILIES
+
+    if scenario in FAMILIES and not Path(scenario).is_file():
+        # The generated scenario, to read, edit and run again as a file.
+        from iads._outputs import atomic_write
+
+        files["scenario"] = atomic_write(
+            out_dir / "scenario.yaml", lambda p: p.write_text(loaded.text, "utf-8"))
     # The summary last, so that it is what stays on the screen.
     out.print(exposure_table(result.summary()))
     out.print(summary_tables(result.summary()))
@@ -180,6 +221,7 @@ def _numba_note() -> None:
 def validate(
     file: Annotated[str, typer.Argument(help="Scenario file (or built-in name) to check.")],
     catalog: CatalogOpt = None,
+    param: ParamOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Check a scenario file against the schema and the catalog, and its estimated cost
@@ -187,7 +229,7 @@ def validate(
     from iads.scenario import load_scenario
     from iads.scenario.cost import check_cost, estimate_cost
 
-    loaded = load_scenario(file, _catalog(catalog))
+    loaded = load_scenario(file, _catalog(catalog), _params(param))
     sc = loaded.scenario
     if force:
         cost = estimate_cost(sc, loaded.catalog)
