@@ -65,6 +65,11 @@ def _printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+#: Rows of truth.parquet above which the default --truth-rate is lowered (a large raid:
+#: 1,000 threats over 3 h at 1 Hz would be 10.8 million rows, too many for the replay).
+TRUTH_ROWS_AUTO = 1_000_000
+
+
 ForceOpt = Annotated[
     bool,
     typer.Option(
@@ -125,11 +130,15 @@ def run(
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("iads-out"),
     catalog: CatalogOpt = None,
     truth_rate: Annotated[
-        float,
+        float | None,
         typer.Option(
-            help="Sample rate \\[Hz] of truth.parquet (0: do not write it).", min=0.0, max=1e3
+            help="Sample rate \\[Hz] of truth.parquet (0: do not write it; default 1 Hz, "
+            f"lowered so that the file holds at most {TRUTH_ROWS_AUTO:,} rows).",
+            min=0.0,
+            max=1e3,
+            show_default=False,
         ),
-    ] = 1.0,
+    ] = None,
     plot: Annotated[
         bool, typer.Option("--plot/--no-plot", help="Draw engagement.png.")
     ] = True,
@@ -159,6 +168,8 @@ def run(
     check_out_dir(out_dir)
     params = _params(param)
     loaded = load_scenario(scenario, _catalog(catalog), params)
+    if truth_rate is None:
+        truth_rate = _auto_truth_rate(loaded.scenario)
     if not force:
         check_cost(loaded.scenario, loaded.catalog, truth_rate, source=loaded.source)
     duration = loaded.scenario.settings.duration_s
@@ -206,6 +217,21 @@ def run(
         f"Simulated {duration:.0f} s in {result.wall_s:.2f} s wall. Wrote: "
         + ", ".join(str(p) for p in files.values())
     )
+
+
+def _auto_truth_rate(sc) -> float:
+    """1 Hz, or less so that truth.parquet holds at most ``TRUTH_ROWS_AUTO`` rows (said in
+    a note)."""
+    from iads.scenario.schema import entity_count
+
+    n = sum(entity_count(sc))
+    rows = n * sc.settings.duration_s
+    if rows <= TRUTH_ROWS_AUTO:
+        return 1.0
+    rate = TRUTH_ROWS_AUTO / rows
+    note(f"truth.parquet sampled every {1 / rate:.0f} s ({n:,} entities over "
+         f"{sc.settings.duration_s:,.0f} s); --truth-rate sets the rate")
+    return rate
 
 
 def _numba_note() -> None:

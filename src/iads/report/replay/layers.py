@@ -24,6 +24,7 @@ from czml3.properties import EllipsoidRadii
 from iads.report.replay.runfiles import column, has_column, strings
 from iads.report.replay.style import (
     ASSET_COLOR,
+    DENSE,
     EVENT_LABEL_S,
     EVENT_STYLE,
     INTERCEPTOR_END_KINDS,
@@ -154,7 +155,8 @@ def events(b: _Builder) -> None:
             Packet(
                 id=f"event/{row}",
                 name=text,
-                availability=_interval(t, b.duration_s),
+                availability=_interval(
+                    t, min(t + DENSE.event_s, b.duration_s) if b.dense else b.duration_s),
                 description=_table_html(rows),
                 position=Position(cartographicDegrees=[float(lo), float(la), float(al)]),
                 point=Point(pixelSize=7, color=_color(color),
