@@ -121,7 +121,8 @@ def run(
     scenario: Annotated[
         str | None,
         typer.Argument(
-            help="Scenario file, or a built-in scenario's name (default: the built-in default)."
+            help="Scenario file, or a built-in scenario's name (default: the built-in "
+            "default; 'saturation' takes --param)."
         ),
     ] = None,
     seed: Annotated[

@@ -111,6 +111,7 @@ def test_cli_param_errors_exit_2(capsys) -> None:
     assert "50 threat(s)" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # the raid lasts 3 simulated hours: ~20 s on one free core
 def test_a_small_saturation_raid_runs_from_the_cli(tmp_path, capsys) -> None:
     from iads.cli import main
 
