@@ -80,15 +80,17 @@ def _paths_lonlat(result: Result, max_drawn: int) -> tuple[list[np.ndarray], lis
     lat, lon = np.rad2deg(lat), np.rad2deg(lon)  # (n_rows, n)
     paths, who = [], []
     for i in range(n):  # a loop over the drawn paths (plotting edge)
-        t_end = min(tr.end_t_s[i], kill_t[i], tr.t_s[-1])
-        sel = (t_s >= tr.launch_t_s[i]) & (t_s <= t_end)
-        if sel.sum() < 2:
+        t0, t_end = float(tr.launch_t_s[i]), min(tr.end_t_s[i], kill_t[i], tr.t_s[-1])
+        if not t_end > t0:
             continue
-        # the path ends where the entity ended (kill, impact), not at the last sample
-        end, _, _ = tr.state_at(float(t_end))
-        e_lat, e_lon, _ = ecef_to_geodetic_rad(end[i, 0], end[i, 1], end[i, 2])
-        xy = np.column_stack([lon[sel, i], lat[sel, i]])
-        paths.append(np.vstack([xy, np.rad2deg([[float(e_lon), float(e_lat)]])]))
+        sel = (t_s > t0) & (t_s < t_end)
+        # from where the entity appeared to where it ended (kill, impact), not at the
+        # samples around those times
+        ends = np.array([tr.state_at(t)[0][i] for t in (t0, float(t_end))])
+        e_lat, e_lon, _ = ecef_to_geodetic_rad(ends[:, 0], ends[:, 1], ends[:, 2])
+        e_xy = np.rad2deg(np.column_stack([e_lon, e_lat]))
+        paths.append(np.vstack([e_xy[:1], np.column_stack([lon[sel, i], lat[sel, i]]),
+                                e_xy[1:]]))  # fmt: skip
         who.append(i)
     return paths, who
 
