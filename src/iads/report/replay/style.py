@@ -96,7 +96,8 @@ class DENSE:
     lighter so that a saturation raid of 1,000 threats stays readable: smaller points,
     one-pixel trails that show only their last ``trail_s`` (interceptors
     ``interceptor_trail_s``) instead of the whole flight, and event points that stay
-    ``event_s`` after their time instead of until the end of the run."""
+    ``event_s`` after their time instead of until the end of the run, without labels on
+    the globe (the event list names them)."""
 
     threats = 150
     point_px = 5
