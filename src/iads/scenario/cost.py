@@ -13,9 +13,9 @@ The estimate is an order of magnitude, from what the engine stores (``iads.engin
   detection range at its RCS), a phased array's track dwells capped at ``n_tracked``,
   of which a run reaches a third at most (measured: threats die first), about 200 bytes
   an event (:func:`estimate_cost`);
-- time: about 2 ms per time step plus 0.5 µs per step, radar and entity in flight
-  (measured on the default scenario, one core; steps without work are skipped, so this
-  is an upper bound).
+- time: about 2 ms per time step plus 0.5 µs per step, radar and entity (measured on the
+  default scenario, one core; steps without work are skipped, so this is an upper bound
+  there; a large raid's tracking and battle management cost more per entity).
 
 ``--force`` on the command line runs a scenario past the budgets anyway.
 """
@@ -222,7 +222,6 @@ def estimate_cost(sc: Scenario, catalog: Catalog, truth_rate_hz: float = 0.0) ->
     n_truth = int(duration / min(1.0, dt)) + 1
     n_rows = (int(duration * truth_rate_hz) + 1) * n if truth_rate_hz > 0 else 0
     flights = _flights(sc, catalog)
-    flying_s = sum(f[0] * f[1] for f in flights)  # entity-seconds in flight
     n_radars, n_det = 0, 0.0
     for d in sc.defenders:
         if not d.enabled or d.system not in catalog.systems:
@@ -255,7 +254,7 @@ def estimate_cost(sc: Scenario, catalog: Catalog, truth_rate_hz: float = 0.0) ->
                 n_det += min(seen_s, n_tr * duration) / revisit
     n_det = int(n_det * _DETECTED_SHARE)
     memory = n_truth * n * _TRUTH_BYTES + n_rows * _TRUTH_ROW_BYTES + n_det * _EVENT_BYTES
-    time_s = n_steps * _STEP_S + flying_s / dt * n_radars * _PAIR_STEP_S
+    time_s = n_steps * _STEP_S + float(n_steps) * n_radars * n * _PAIR_STEP_S
     return RunCost(n, n_radars, n_steps, n_truth, n_rows, n_det, float(memory), time_s)
 
 
