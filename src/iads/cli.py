@@ -65,6 +65,11 @@ def _printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+#: Rows of truth.parquet above which the default --truth-rate is lowered (a large raid:
+#: 1,000 threats over 3 h at 1 Hz would be 10.8 million rows, too many for the replay).
+TRUTH_ROWS_AUTO = 1_000_000
+
+
 ForceOpt = Annotated[
     bool,
     typer.Option(
@@ -83,6 +88,28 @@ CatalogOpt = Annotated[
 ]
 
 
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        metavar="NAME=VALUE",
+        help="A parameter of a built-in scenario family (repeatable), e.g. "
+        "'iads run saturation --param n_threats=5000 --param batteries=5'.",
+    ),
+]
+
+
+def _params(items: list[str] | None) -> dict[str, str]:
+    """``--param NAME=VALUE`` options as a mapping (values checked by the family)."""
+    out: dict[str, str] = {}
+    for item in items or ():
+        name, eq, value = item.partition("=")
+        if not eq or not name.strip():
+            raise InputError(f"--param {item!r}: write NAME=VALUE, e.g. --param n_threats=5000")
+        out[name.strip()] = value.strip()
+    return out
+
+
 def _catalog(files: list[Path] | None):
     from iads.catalog import load_catalog
 
@@ -94,7 +121,8 @@ def run(
     scenario: Annotated[
         str | None,
         typer.Argument(
-            help="Scenario file, or a built-in scenario's name (default: the built-in default)."
+            help="Scenario file, or a built-in scenario's name (default: the built-in "
+            "default; 'saturation' takes --param)."
         ),
     ] = None,
     seed: Annotated[
@@ -103,21 +131,33 @@ def run(
     out_dir: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("iads-out"),
     catalog: CatalogOpt = None,
     truth_rate: Annotated[
-        float,
+        float | None,
         typer.Option(
-            help="Sample rate \\[Hz] of truth.parquet (0: do not write it).", min=0.0, max=1e3
+            help="Sample rate \\[Hz] of truth.parquet (0: do not write it; default 1 Hz, "
+            f"lowered so that the file holds at most {TRUTH_ROWS_AUTO:,} rows).",
+            min=0.0,
+            max=1e3,
+            show_default=False,
         ),
-    ] = 1.0,
+    ] = None,
     plot: Annotated[
         bool, typer.Option("--plot/--no-plot", help="Draw engagement.png.")
     ] = True,
+    param: ParamOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Run one replication and write events.parquet, summary.json, entities.parquet,
     tracks.parquet, truth.parquet, replay.czml (the 3D replay: 'iads view') and
-    engagement.png to the output folder."""
+    engagement.png to the output folder (and scenario.yaml, the generated scenario, for a
+    scenario family such as 'saturation')."""
     from rich.markup import escape
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from iads._outputs import check_out_dir
     from iads.engine import simulate
@@ -127,7 +167,10 @@ def run(
     from iads.scenario.cost import check_cost
 
     check_out_dir(out_dir)
-    loaded = load_scenario(scenario, _catalog(catalog))
+    params = _params(param)
+    loaded = load_scenario(scenario, _catalog(catalog), params)
+    if truth_rate is None:
+        truth_rate = _auto_truth_rate(loaded.scenario)
     if not force:
         check_cost(loaded.scenario, loaded.catalog, truth_rate, source=loaded.source)
     duration = loaded.scenario.settings.duration_s
@@ -135,7 +178,9 @@ def run(
     with Progress(
         TextColumn("[bold]simulating[/bold] {task.description}"),
         BarColumn(),
-        TextColumn("{task.completed:.0f}/{task.total:.0f} s"),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f} s"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
         TimeRemainingColumn(),
         console=err,
         transient=True,
@@ -158,6 +203,14 @@ def run(
             raise ScenarioError(loaded.source, [Problem(
                 "threats", f"the scenario cannot be simulated as given: {exc}")]) from None
     files = write_run(result, out_dir, plot=plot, truth_rate_hz=truth_rate or None)
+    from iads.scenario.families import FAMILIES
+
+    if scenario in FAMILIES and not Path(scenario).is_file():
+        # The generated scenario, to read, edit and run again as a file.
+        from iads._outputs import atomic_write
+
+        files["scenario"] = atomic_write(
+            out_dir / "scenario.yaml", lambda p: p.write_text(loaded.text, "utf-8"))
     # The summary last, so that it is what stays on the screen.
     out.print(exposure_table(result.summary()))
     out.print(summary_tables(result.summary()))
@@ -165,6 +218,21 @@ def run(
         f"Simulated {duration:.0f} s in {result.wall_s:.2f} s wall. Wrote: "
         + ", ".join(str(p) for p in files.values())
     )
+
+
+def _auto_truth_rate(sc) -> float:
+    """1 Hz, or less so that truth.parquet holds at most ``TRUTH_ROWS_AUTO`` rows (said in
+    a note)."""
+    from iads.scenario.schema import entity_count
+
+    n = sum(entity_count(sc))
+    rows = n * sc.settings.duration_s
+    if rows <= TRUTH_ROWS_AUTO:
+        return 1.0
+    rate = TRUTH_ROWS_AUTO / rows
+    note(f"truth.parquet sampled every {1 / rate:.0f} s ({n:,} entities over "
+         f"{sc.settings.duration_s:,.0f} s); --truth-rate sets the rate")
+    return rate
 
 
 def _numba_note() -> None:
@@ -180,6 +248,7 @@ def _numba_note() -> None:
 def validate(
     file: Annotated[str, typer.Argument(help="Scenario file (or built-in name) to check.")],
     catalog: CatalogOpt = None,
+    param: ParamOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Check a scenario file against the schema and the catalog, and its estimated cost
@@ -187,7 +256,7 @@ def validate(
     from iads.scenario import load_scenario
     from iads.scenario.cost import check_cost, estimate_cost
 
-    loaded = load_scenario(file, _catalog(catalog))
+    loaded = load_scenario(file, _catalog(catalog), _params(param))
     sc = loaded.scenario
     if force:
         cost = estimate_cost(sc, loaded.catalog)

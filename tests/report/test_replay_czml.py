@@ -247,3 +247,22 @@ def test_export_czml_command(replay_run: Path, tmp_path: Path) -> None:
         timeout=120,
     )
     assert bad.returncode == 2 and "no such run directory" in bad.stderr
+
+
+def test_a_large_raid_is_drawn_lighter(replay_run: Path, monkeypatch) -> None:
+    """Past ``DENSE.threats`` entities, trails show only their last minutes and event
+    points fade after ``DENSE.event_s``: a 1,000-threat raid stays readable."""
+    from iads.report.replay import style
+
+    light = {p["id"]: p for p in json.loads(build_document(replay_run).dumps())}
+    monkeypatch.setattr(style.DENSE, "threats", 0)
+    dense = {p["id"]: p for p in json.loads(build_document(replay_run).dumps())}
+    assert light.keys() == dense.keys()  # the same objects, drawn differently
+    threats = [k for k in dense if k.startswith("threat/")]
+    assert threats
+    for k in threats:
+        assert dense[k]["path"]["trailTime"] == style.DENSE.trail_s
+        assert dense[k]["point"]["pixelSize"] < light[k]["point"]["pixelSize"]
+    for k in (k for k in dense if k.startswith("event/")):
+        start, end = dense[k]["availability"].split("/")
+        assert end <= light[k]["availability"].split("/")[1]

@@ -3,7 +3,13 @@ entity's path coloured by its outcome (``iads.engine.result.OUTCOMES``; friendly
 aircraft apart), over coastlines and borders (lon/lat).
 
 Every outcome draws, including none at all: a run with no threat launched, no unit
-enabled, threats still flying at the end or routes of waypoints only gives a map."""
+enabled, threats still flying at the end or routes of waypoints only gives a map.
+
+Large raids stay readable (a saturation raid draws 1,000 paths or more): lines thin and
+turn translucent as their number grows, so that overlapping paths show as density;
+leakers are drawn last, on top; the legend counts every category; paths are thinned in
+time to at most ``_MAX_POINTS`` points each; with many fire units their range rings fade
+and their names shrink."""
 
 from __future__ import annotations
 
@@ -33,6 +39,12 @@ OUTCOME_COLORS = {
 
 #: Margin [deg] around what is drawn.
 _PAD_DEG = 1.0
+#: Points per drawn path at most (the truth is thinned in time to this).
+_MAX_POINTS = 600
+#: Above this many paths, lines thin and fade with their number.
+_FEW_PATHS = 100
+#: Drawing order: leakers and friendly losses last (on top).
+_ORDER = {"leaked": 3, "friendly lost": 2, "survived": 1, "flying": 1}
 
 
 def map_categories(result: Result) -> list[str]:
@@ -59,16 +71,26 @@ def _paths_lonlat(result: Result, max_drawn: int) -> tuple[list[np.ndarray], lis
     np.minimum.at(
         kill_t, kills.column("threat_id").to_numpy(), kills.column("time_s").to_numpy()
     )
-    p = tr.pos_ecef_m[:, :n]
+    # Thinned in time (every k-th sample), the last sample kept: at most _MAX_POINTS.
+    k = max(1, -(-tr.t_s.size // _MAX_POINTS))
+    rows = np.unique(np.r_[np.arange(0, tr.t_s.size, k), tr.t_s.size - 1])
+    t_s = tr.t_s[rows]
+    p = tr.pos_ecef_m[rows, :n]
     lat, lon, _ = ecef_to_geodetic_rad(p[..., 0], p[..., 1], p[..., 2])
-    lat, lon = np.rad2deg(lat), np.rad2deg(lon)  # (n_t, n)
+    lat, lon = np.rad2deg(lat), np.rad2deg(lon)  # (n_rows, n)
     paths, who = [], []
     for i in range(n):  # a loop over the drawn paths (plotting edge)
-        t_end = min(tr.end_t_s[i], kill_t[i], tr.t_s[-1])
-        sel = (tr.t_s >= tr.launch_t_s[i]) & (tr.t_s <= t_end)
-        if sel.sum() < 2:
+        t0, t_end = float(tr.launch_t_s[i]), min(tr.end_t_s[i], kill_t[i], tr.t_s[-1])
+        if not t_end > t0:
             continue
-        paths.append(np.column_stack([lon[sel, i], lat[sel, i]]))
+        sel = (t_s > t0) & (t_s < t_end)
+        # from where the entity appeared to where it ended (kill, impact), not at the
+        # samples around those times
+        ends = np.array([tr.state_at(t)[0][i] for t in (t0, float(t_end))])
+        e_lat, e_lon, _ = ecef_to_geodetic_rad(ends[:, 0], ends[:, 1], ends[:, 2])
+        e_xy = np.rad2deg(np.column_stack([e_lon, e_lat]))
+        paths.append(np.vstack([e_xy[:1], np.column_stack([lon[sel, i], lat[sel, i]]),
+                                e_xy[1:]]))  # fmt: skip
         who.append(i)
     return paths, who
 
@@ -87,17 +109,19 @@ def _extent(points: list[np.ndarray]) -> tuple[tuple[float, float], tuple[float,
 
 def _draw_units(ax: Any, result: Result) -> None:
     b = result.built
+    many = b.units.n > 6
     for u in range(b.units.n):
         site = (b.units.lon_deg[u], b.units.lat_deg[u])
-        ax.plot(*site, marker="^", color="navy", ms=10, zorder=5)
-        ax.annotate(b.units.names[u], site, textcoords="offset points", xytext=(6, -12),
-                    fontsize=8, color="navy")  # fmt: skip
+        ax.plot(*site, marker="^", color="navy", ms=6 if many else 10, zorder=5)
+        ax.annotate(b.units.names[u], site, textcoords="offset points", xytext=(5, -9),
+                    fontsize=5 if many else 8, color="navy", zorder=7)  # fmt: skip
         for m in np.flatnonzero(b.units.stock0[u] > 0):
             r_m = float(b.missiles.max_range_m[m])
             if not (np.isfinite(r_m) and r_m > 0.0):
                 continue
             draw_range_ring(ax, b.units.lat_deg[u], b.units.lon_deg[u], r_m, color="navy",
-                            linewidth=0.8, linestyle="--", alpha=0.6, zorder=4)  # fmt: skip
+                            linewidth=0.5 if many else 0.8, linestyle="--",
+                            alpha=0.25 if many else 0.6, zorder=4)  # fmt: skip
 
 
 def _asset_lonlat(result: Result) -> np.ndarray:
@@ -132,23 +156,34 @@ def plot_engagement(result: Result, path: str | Path, *, max_threats_drawn: int 
     category = map_categories(result)
     fig, ax = plt.subplots(figsize=(10, 8), dpi=110)
     paths, who = _paths_lonlat(result, max_threats_drawn)
+    n_p = len(paths)
+    # Line width and opacity fall with the number of paths: overlaps read as density.
+    lw = 1.2 if n_p <= _FEW_PATHS else max(0.25, 1.2 * np.sqrt(_FEW_PATHS / n_p))
+    alpha = 1.0 if n_p <= _FEW_PATHS else max(0.15, np.sqrt(_FEW_PATHS / n_p))
     if paths:
+        order = sorted(range(n_p), key=lambda j: _ORDER.get(category[who[j]], 0))
+        paths, who = [paths[j] for j in order], [who[j] for j in order]
         colors = [OUTCOME_COLORS[category[i]] for i in who]
-        ax.add_collection(LineCollection(paths, colors=colors, linewidths=1.2, zorder=3))
-    for sg, i in zip(paths, who, strict=True):
-        if category[i] in ("killed", "friendly lost"):
-            ax.plot(sg[-1, 0], sg[-1, 1], marker="x", color=OUTCOME_COLORS[category[i]], ms=6)
+        ax.add_collection(LineCollection(paths, colors=colors, linewidths=lw, alpha=alpha,
+                                         zorder=3))  # fmt: skip
+    for cat, marker in (("killed", "x"), ("friendly lost", "x"), ("leaked", "o")):
+        ends = np.array([sg[-1] for sg, i in zip(paths, who, strict=True) if category[i] == cat])
+        if ends.size:
+            ax.scatter(ends[:, 0], ends[:, 1], marker=marker, c=OUTCOME_COLORS[cat],
+                       s=30 if n_p <= _FEW_PATHS else 8, linewidths=1.0 if n_p <= _FEW_PATHS
+                       else 0.6, alpha=min(1.0, 2 * alpha), zorder=4)  # fmt: skip
     _draw_units(ax, result)
     _draw_assets(ax, result, s["asset_hits"])
     sites = [np.column_stack([b.units.lon_deg, b.units.lat_deg]), _asset_lonlat(result)]
     lon_rng, lat_rng = _extent(paths + sites)
     draw_basemap(ax, lon_rng, lat_rng)
     draw_relief(ax, b.sensing.terrain if b.sensing is not None else None, lon_rng, lat_rng)
-    handles = [
-        Line2D([], [], color=c, label=f"{k} ({category.count(k)})")
-        for k, c in OUTCOME_COLORS.items()
-        if category.count(k)
-    ]
+    counts = {k: category.count(k) for k in OUTCOME_COLORS}
+    handles = [Line2D([], [], color=c, label=f"{k} ({counts[k]:,})")
+               for k, c in OUTCOME_COLORS.items() if counts[k]]  # fmt: skip
+    if len(category) > n_p and b.threats.n > max_threats_drawn:
+        handles.append(Line2D([], [], color="none",
+                              label=f"first {max_threats_drawn:,} of {b.threats.n:,} drawn"))
     if b.units.n:
         handles.append(Line2D([], [], color="navy", ls="--", label="max range per missile type"))
     if handles:

@@ -5,6 +5,7 @@ reported at once, each with the file, the YAML path and its line."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -46,9 +47,13 @@ class LoadedScenario:
 
 
 def builtin_names() -> list[str]:
-    """Names of the scenarios shipped inside the package."""
+    """Names of the scenarios shipped inside the package, files and families
+    (``iads.scenario.families``: generated from parameters)."""
+    from iads.scenario.families import FAMILIES
+
     root = resources.files("iads.scenario") / "builtin"
-    return sorted(p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml"))
+    files = [p.name[:-5] for p in root.iterdir() if p.name.endswith(".yaml")]
+    return sorted({*files, *FAMILIES})
 
 
 def _builtin_text(name: str) -> str:
@@ -56,15 +61,33 @@ def _builtin_text(name: str) -> str:
 
 
 def load_scenario(
-    name_or_path: str | Path | None = None, catalog: Catalog | None = None
+    name_or_path: str | Path | None = None,
+    catalog: Catalog | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> LoadedScenario:
     """Load a scenario file, or a built-in scenario by name (``None``: the default).
 
     A path wins over a built-in name only when it is a file: a folder named ``default``
-    in the working directory does not hide the built-in ``default``."""
+    in the working directory does not hide the built-in ``default``. ``params`` are the
+    parameters of a built-in scenario family (``saturation``: ``n_threats``,
+    ``batteries``, ...; values as numbers or text), an error for any other scenario."""
+    from iads.scenario.families import FAMILIES, family_text
+
     catalog = catalog or load_catalog()
     name = DEFAULT_SCENARIO if name_or_path is None else str(name_or_path)
     path = Path(name)
+    if not path.is_file() and name in FAMILIES:
+        text, source = family_text(name, params)
+        data, lines = load_yaml(text, source)
+        return parse_scenario(data, lines, catalog, source, text)
+    if params:
+        from iads.errors import InputError
+
+        raise InputError(
+            f"{name}: --param is for the built-in scenario families "
+            f"({', '.join(sorted(FAMILIES))}); a scenario file or fixed built-in scenario "
+            f"takes none (got {', '.join(params)})"
+        )
     if not path.is_file() and name in builtin_names():
         text = _builtin_text(name)
         data, lines = load_yaml(text, f"<built-in scenario '{name}'>")

@@ -134,3 +134,6 @@ class RunState:
     decision: list[Picture] = field(default_factory=list)  # per unit: picture it fires on
     fusions: list[Any] = field(default_factory=list)  # iads.c2.network.TrackFusion per network
     magazines: Any = None  # iads.c2.magazine.Magazines
+    # Set by iads.sensors.stage on its first call: (n_threats,) bound on each threat's
+    # speed over the run [m/s], for the sensing stage's exact range/horizon gate.
+    speed_bound_mps: Any = None

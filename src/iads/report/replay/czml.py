@@ -51,6 +51,7 @@ from iads.geo import geodetic_to_ecef
 from iads.report.replay.runfiles import RunFiles, column, has_column, load_run, strings
 from iads.report.replay.style import (
     ASSET_COLOR,
+    DENSE,
     EVENT_STYLE,
     INTERCEPTOR_COLORS,
     INTERCEPTOR_END_KINDS,
@@ -113,6 +114,8 @@ class _Builder:
             strict=True)} if ent is not None else {}  # fmt: skip
         for u in run.summary.get("units", []):
             self.unit_names.setdefault(len(self.unit_names), u.get("name", "?"))
+        #: a large raid, drawn lighter (``style.DENSE``)
+        self.dense = len(self.threat_names) > DENSE.threats
 
     # -- helpers ------------------------------------------------------------------------
     def add(self, kind: str, packet: Packet) -> None:
@@ -202,12 +205,13 @@ class _Builder:
                         interpolationAlgorithm=InterpolationAlgorithms.LAGRANGE,
                         interpolationDegree=1,
                     ),
-                    point=Point(pixelSize=9, color=_color(tc), outlineColor=_color(oc),
-                                outlineWidth=2),  # fmt: skip
+                    point=Point(pixelSize=DENSE.point_px if self.dense else 9,
+                                color=_color(tc), outlineColor=_color(oc),
+                                outlineWidth=1 if self.dense else 2),  # fmt: skip
                     path=CzPath(
                         leadTime=0,
-                        trailTime=self.duration_s,
-                        width=2,
+                        trailTime=DENSE.trail_s if self.dense else self.duration_s,
+                        width=1 if self.dense else 2,
                         resolution=5,
                         material=_line(oc),
                     ),
@@ -327,8 +331,9 @@ class _Builder:
                         interpolationDegree=1,
                     ),
                     point=Point(pixelSize=5, color=_color(c)),
-                    path=CzPath(leadTime=0, trailTime=self.duration_s, width=1.5,
-                                material=_line(c)),  # fmt: skip
+                    path=CzPath(leadTime=0, width=1 if self.dense else 1.5,
+                                trailTime=DENSE.interceptor_trail_s if self.dense
+                                else self.duration_s, material=_line(c)),  # fmt: skip
                     properties=_props(
                         "interceptor",
                         interceptor_id=iid,

@@ -24,6 +24,7 @@ from czml3.properties import EllipsoidRadii
 from iads.report.replay.runfiles import column, has_column, strings
 from iads.report.replay.style import (
     ASSET_COLOR,
+    DENSE,
     EVENT_LABEL_S,
     EVENT_STYLE,
     INTERCEPTOR_END_KINDS,
@@ -154,15 +155,17 @@ def events(b: _Builder) -> None:
             Packet(
                 id=f"event/{row}",
                 name=text,
-                availability=_interval(t, b.duration_s),
+                availability=_interval(
+                    t, min(t + DENSE.event_s, b.duration_s) if b.dense else b.duration_s),
                 description=_table_html(rows),
                 position=Position(cartographicDegrees=[float(lo), float(la), float(al)]),
-                point=Point(pixelSize=7, color=_color(color),
+                point=Point(pixelSize=DENSE.point_px if b.dense else 7, color=_color(color),
                             outlineColor=_color((0, 0, 0, 255)), outlineWidth=1),  # fmt: skip
                 label=_label(
                     text,
                     color,
-                    show=TimeIntervalCollection(
+                    # a large raid's labels would cover each other: the event list has them
+                    show=False if b.dense else TimeIntervalCollection(
                         values=[
                             IntervalValue(start=_iso(t), end=_iso(t + EVENT_LABEL_S),
                                           value=True),

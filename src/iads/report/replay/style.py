@@ -23,6 +23,7 @@ from czml3.enums import LabelStyles
 
 __all__ = [
     "ASSET_COLOR",
+    "DENSE",
     "EVENT_LABEL_S",
     "EVENT_STYLE",
     "INTERCEPTOR_COLORS",
@@ -88,6 +89,21 @@ ASSET_COLOR: RGBA = (255, 255, 255, 255)
 TRACK_COLOR: RGBA = (255, 255, 0, 255)
 
 EVENT_LABEL_S = 60.0  # an event's label is shown for this long after it [s]
+
+
+class DENSE:
+    """A large raid (more than ``threats`` hostile and friendly entities) is drawn
+    lighter so that a saturation raid of 1,000 threats stays readable: smaller points,
+    one-pixel trails that show only their last ``trail_s`` (interceptors
+    ``interceptor_trail_s``) instead of the whole flight, and event points that stay
+    ``event_s`` after their time instead of until the end of the run, without labels on
+    the globe (the event list names them)."""
+
+    threats = 150
+    point_px = 5
+    trail_s = 900.0
+    interceptor_trail_s = 120.0
+    event_s = 600.0
 
 
 def _iso(t_s: float) -> dt.datetime:

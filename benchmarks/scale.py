@@ -1,0 +1,105 @@
+"""Scale: the ``saturation`` scenario family over N threats and B batteries, each run in
+its own process (so that its peak memory is its own), side by side in one table: wall
+and CPU time, simulated seconds per wall second, peak resident memory, events written
+per wall second.
+
+    python benchmarks/scale.py                 # N = 100, 1,000, 10,000 x B = 1, 5, 20
+    python benchmarks/scale.py --quick         # N = 100, 1,000 x B = 1, 5
+    python benchmarks/scale.py --n 1000 --b 20 # one row
+
+Goals (issue 15): the saturation default (1,000 threats, 20 batteries) >= 100x real
+time; the cost ratio 10,000 / 1,000 threats <= 12 (at each B); peak memory at 10,000
+threats < 4 GB. The machines are shared: the CPU time is the steadier figure, and the
+ratios are computed from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+
+def one(n: int, b: int) -> dict:
+    """Run saturation(n, b) once in this process; its measurements as a dict."""
+    from iads.engine import simulate
+    from iads.scenario import load_scenario
+
+    loaded = load_scenario("saturation", params={"n_threats": n, "batteries": b})
+    w0, c0 = time.perf_counter(), time.process_time()
+    result = simulate(loaded)
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    s = result.summary()["totals"]
+    return {
+        "n": n, "b": b, "wall_s": wall, "cpu_s": cpu,
+        "sim_s": loaded.scenario.settings.duration_s,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "events": int(len(result.events)),
+        "killed": s["killed"], "leaked": s["leaked"],
+    }  # fmt: skip
+
+
+def _row(r: dict) -> str:
+    if "error" in r:
+        return f"{r['n']:>7,}{r['b']:>4}  {r['error']}"
+    return (
+        f"{r['n']:>7,}{r['b']:>4}{r['wall_s']:>9.1f}{r['cpu_s']:>9.1f}"
+        f"{r['sim_s'] / r['wall_s']:>9.1f}{r['sim_s'] / r['cpu_s']:>9.1f}"
+        f"{r['peak_rss_mib']:>9,.0f}{r['events']:>11,}{r['events'] / r['wall_s']:>10,.0f}"
+        f"{r['killed']:>7,}{r['leaked']:>7,}"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="N = 100, 1,000 and B = 1, 5 only")
+    ap.add_argument("--n", type=int, nargs="+", help="threat counts (default 100 1000 10000)")
+    ap.add_argument("--b", type=int, nargs="+", help="battery counts (default 1 5 20)")
+    ap.add_argument("--timeout", type=float, default=4 * 3600.0, help="per run [s]")
+    ap.add_argument("--one", type=int, nargs=2, metavar=("N", "B"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(one(*args.one)))
+        return
+    ns = args.n or ([100, 1000] if args.quick else [100, 1000, 10_000])
+    bs = args.b or ([1, 5] if args.quick else [1, 5, 20])
+    print(f"{'N':>7}{'B':>4}{'wall s':>9}{'cpu s':>9}{'sim/wall':>9}{'sim/cpu':>9}"
+          f"{'peak MiB':>9}{'events':>11}{'events/s':>10}{'killed':>7}{'leaked':>7}",
+          flush=True)  # fmt: skip
+    rows = []
+    for n in ns:
+        for b in bs:
+            cmd = [sys.executable, __file__, "--one", str(n), str(b)]
+            try:
+                p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
+                r = json.loads(p.stdout.strip().splitlines()[-1]) if p.returncode == 0 else {
+                    "n": n, "b": b, "error": p.stderr.strip().splitlines()[-1][:80]}
+            except subprocess.TimeoutExpired:
+                r = {"n": n, "b": b, "error": f"stopped after {args.timeout:.0f} s"}
+            rows.append(r)
+            print(_row(r), flush=True)
+    ok = {(r["n"], r["b"]): r for r in rows if "error" not in r}
+    d = ok.get((1000, 20))
+    if d:
+        rate = d["sim_s"] / d["wall_s"]
+        print(f"saturation default (1,000 threats, 20 batteries): {rate:,.1f}x real time "
+              f"(goal >= 100x: {'met' if rate >= 100 else 'NOT met'}); "
+              f"{d['sim_s'] / d['cpu_s']:,.1f}x per CPU second")  # fmt: skip
+    for b in bs:
+        lo, hi = ok.get((1000, b)), ok.get((10_000, b))
+        if lo and hi:
+            ratio = hi["cpu_s"] / lo["cpu_s"]
+            print(f"B={b}: CPU cost 10,000 / 1,000 threats = {ratio:.1f} "
+                  f"(goal <= 12: {'met' if ratio <= 12 else 'NOT met'}); peak memory at "
+                  f"10,000: {hi['peak_rss_mib'] / 1024:.2f} GiB (goal < 4 GB)")  # fmt: skip
+        lo = ok.get((100, b))
+        if lo and ok.get((1000, b)):
+            ratio = ok[(1000, b)]["cpu_s"] / lo["cpu_s"]
+            print(f"B={b}: CPU cost 1,000 / 100 threats = {ratio:.1f} (linear: 10)")
+
+
+if __name__ == "__main__":
+    main()
