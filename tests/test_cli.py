@@ -106,7 +106,11 @@ def test_envelope_command(tmp_path: Path) -> None:
     proc = _iads("envelope", "S-400", "--missile", "48N6E3", "--target", "kalibr", "--out",
                  "env.png", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "radar horizon against it" in proc.stdout
+    # each radar's detection limit against the target, and the kinematic footprint
+    # intersected with it (a sea-skimming Kalibr: the horizon limits every radar)
+    assert "92N6E: Pd >= 0.5 per scan from" in proc.stdout
+    assert "launch now (kinematic)" in proc.stdout and "seen and launchable" in proc.stdout
+    assert (tmp_path / "env.png").stat().st_size > 10_000
     assert (tmp_path / "env.png").read_bytes()[:4] == b"\x89PNG"
     proc = _iads("envelope", "S-400", "--missile", "PAC-3-MSE", "--target", "kalibr",
                  cwd=tmp_path)
