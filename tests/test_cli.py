@@ -108,8 +108,9 @@ def test_envelope_command(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     # each radar's detection limit against the target, and the kinematic footprint
     # intersected with it (a sea-skimming Kalibr: the horizon limits every radar)
-    assert "92N6E: Pd >= 0.5 per scan from" in proc.stdout
-    assert "launch now (kinematic)" in proc.stdout and "seen and launchable" in proc.stdout
+    assert "92N6E: Pd >= 0.5 per scan from" in " ".join(proc.stdout.split())
+    text = " ".join(proc.stdout.split())  # the console wraps at its width
+    assert "launch now (kinematic)" in text and "seen and launchable" in text
     assert (tmp_path / "env.png").stat().st_size > 10_000
     assert (tmp_path / "env.png").read_bytes()[:4] == b"\x89PNG"
     proc = _iads("envelope", "S-400", "--missile", "PAC-3-MSE", "--target", "kalibr",
