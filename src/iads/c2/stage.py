@@ -108,7 +108,9 @@ def _identify(rs: RunState, pic: Picture, ids: np.ndarray) -> None:
     j = pic.truth[new]
     real = j >= 0
     jj = np.where(real, j, 0)
-    friendly = real & th.friendly[jj] if th.n else np.zeros(new.size, bool)
+    # A neutral is no hostile but never answers the unit's military IFF (its transponder
+    # flag is False): identified by procedural means, like a friend without IFF.
+    friendly = real & ~th.hostile[jj] if th.n else np.zeros(new.size, bool)
     transponder = real & th.transponder[jj] if th.n else np.zeros(new.size, bool)
     ident, p_h = declare(
         friendly, transponder, pic.iff, rs.rng["c2"], rs.built.catalog.model.c2.iff

@@ -1,5 +1,6 @@
 """From scenario entries to flight specs: one row per entity that flies (threats, then
-friendly aircraft), with the kinematic model of its catalog class.
+friendly aircraft, then neutral aircraft), with the kinematic model of its catalog class.
+Friendly and neutral groups fly a route or a racetrack patrol (``iads.threats.patrol``).
 
 ``kinematics: auto`` (the default) flies aircraft with coordinated turns and climb limits,
 cruise missiles at their sea-skimming altitude with an optional terminal manoeuvre, drones
@@ -19,13 +20,21 @@ from numpy.typing import NDArray
 
 from iads.catalog.schema import Catalog, ThreatEntry
 from iads.geo import destination_point, initial_bearing_deg
-from iads.scenario.schema import FriendlyGroup, Raid, Scenario, ThreatGroup, entity_count
+from iads.scenario.schema import (
+    FriendlyGroup,
+    NeutralGroup,
+    Raid,
+    Scenario,
+    ThreatGroup,
+    entity_count,
+)
 from iads.threats import (
     AircraftFlight,
     BallisticFlight,
     CruiseMissileFlight,
     DroneFlight,
     FlightSpec,
+    PatrolFlight,
     RaidSpec,
     WaypointFlight,
     generate_raid,
@@ -103,7 +112,8 @@ def figures_not_flown(cat: Catalog, type_keys: Sequence[str]) -> list[dict[str, 
 @dataclass(frozen=True)
 class FlightRow:
     """One flying entity: its name, catalog type, target asset index (-1: none), whether
-    it is friendly and answers IFF, and its flight spec."""
+    it is own-force (friendly) and answers IFF, its flight spec, and whether it is a
+    neutral aircraft (neither hostile nor own force)."""
 
     name: str
     type_key: str
@@ -111,6 +121,7 @@ class FlightRow:
     friendly: bool
     transponder: bool
     spec: FlightSpec
+    neutral: bool = False
 
 
 def _route(
@@ -143,6 +154,27 @@ def _speed(g: ThreatGroup | FriendlyGroup, entry: ThreatEntry) -> float:
     if g.speed_mach is not None:
         return float(mach_to_mps(g.speed_mach))
     return float(entry.cruise_speed_mps.value)
+
+
+def _patrol_spec(g: FriendlyGroup, entry: ThreatEntry, i: int) -> PatrolFlight:
+    """The i-th aircraft of a patrol group: on station ``spacing_s`` after the previous
+    one, at the group's (or catalog cruise) speed and altitude, turning at the patrol's
+    load factor (default the catalog's ``max_load_factor``)."""
+    p = g.patrol
+    assert p is not None
+    alt = g.altitude_m if g.altitude_m is not None else float(entry.cruise_altitude_m.value)
+    n = p.load_factor
+    if n is None:
+        n = float(entry.max_load_factor.value) if entry.max_load_factor is not None else 3.0
+    return PatrolFlight(
+        (p.start.lat, p.start.lon, alt),
+        (p.end.lat, p.end.lon, alt),
+        speed_mps=_speed(g, entry),
+        launch_t_s=g.launch_time_s + i * g.spacing_s,
+        duration_s=p.duration_s,
+        load_factor=n,
+        turn=p.turn,
+    )
 
 
 def _spec(
@@ -212,7 +244,7 @@ def _apogee_cap(trajectory: str, entry: ThreatEntry) -> float | None:
 
 def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list[FlightRow]:
     """Every flying entity of the scenario, threats first (in file order; raids expanded
-    group by group), then friendly aircraft."""
+    group by group), then friendly aircraft, then neutral aircraft."""
     assets = {a.name: i for i, a in enumerate(sc.assets)}
     rows: list[FlightRow] = []
     for gi, e in enumerate(sc.threats):
@@ -237,18 +269,25 @@ def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list
                     _spec(e, entry, i, tgt),
                 )
             )
-    for fi, f in enumerate(sc.friendlies):
+    groups: list[tuple[str, int, FriendlyGroup]] = [
+        *(("friendly", fi, f) for fi, f in enumerate(sc.friendlies)),
+        *(("neutral", ni, f) for ni, f in enumerate(sc.neutrals)),
+    ]
+    for side, fi, f in groups:
         entry = cat.threats[f.type]
-        base = f.name or f"friendly {f.type}#{fi}"
+        base = f.name or f"{side} {f.type}#{fi}"
+        neutral = isinstance(f, NeutralGroup)
         for i in range(f.count):
+            spec = _patrol_spec(f, entry, i) if f.patrol is not None else _spec(f, entry, i, None)
             rows.append(
                 FlightRow(
                     f"{base}.{i}" if f.count > 1 else base,
                     f.type,
                     -1,
-                    True,
-                    f.transponder,
-                    _spec(f, entry, i, None),
+                    not neutral,
+                    f.transponder and not neutral,
+                    spec,
+                    neutral,
                 )
             )
     return rows

@@ -45,7 +45,12 @@ class Fates:
     killed: NDArray[np.bool_]
     leaked: NDArray[np.bool_]
     survived: NDArray[np.bool_]
-    hostile: NDArray[np.bool_]  # False for the friendly aircraft
+    hostile: NDArray[np.bool_]  # False for the friendly and neutral aircraft
+    neutral: NDArray[np.bool_] | None = None  # True for the neutral aircraft (None: none)
+
+    def __post_init__(self) -> None:
+        if self.neutral is None:
+            object.__setattr__(self, "neutral", np.zeros_like(self.hostile))
 
     @property
     def flying(self) -> NDArray[np.bool_]:
@@ -90,6 +95,7 @@ class Result:
     #: The air pictures' confirmed tracks (``iads.engine.tracklog``), when recorded.
     tracks: pa.Table | None = field(default=None, repr=False)
     _fates: Fates | None = field(default=None, repr=False)
+    _airspace: pa.Table | None = field(default=None, repr=False)
 
     # -- event access -------------------------------------------------------------------
     def _kind(self, kind: str) -> pa.Table:
@@ -137,9 +143,19 @@ class Result:
                 killed=self._with_event("intercept"),
                 leaked=self._with_event("leak"),
                 survived=self._with_event("route_end"),
-                hostile=~np.asarray(getattr(th, "friendly", np.zeros(th.n, bool)), bool),
+                hostile=np.asarray(th.hostile, bool),
+                neutral=np.asarray(th.neutral, bool),
             )
         return self._fates
+
+    def airspace(self) -> pa.Table:
+        """Per airspace polygon and aircraft: entries, time and distance inside, first
+        detection after entry (``iads.engine.airspace``; empty without airspaces)."""
+        if self._airspace is None:
+            from iads.engine.airspace import airspace_table
+
+            self._airspace = airspace_table(self)
+        return self._airspace
 
     def outcomes(self) -> list[str]:
         """The outcome (one of :data:`OUTCOMES`) of every entity, friendlies included,
@@ -155,6 +171,7 @@ class Result:
         return self._summary
 
     def _summarize(self) -> dict[str, Any]:
+        from iads.engine.airspace import airspace_summary
         from iads.engine.flights import figures_not_flown
         from iads.sensors.exposure import exposure_summary
 
@@ -172,8 +189,10 @@ class Result:
             "cost": {**self._cost_exchange(fired_by_type, fates), **self._false_track_costs()},
             "battle_management": bm["summary"],
             "friendlies": bm["friendlies"],
+            "neutrals": bm["neutrals"],
             "threats": self._threat_rows(fates, bm["kills"]),
             "exposure": exposure_summary(self.events, b, self.truth),
+            "airspace": airspace_summary(self.airspace()),
             "assumed_figures": self._assumed_figures(fates),
             "overrides": [
                 {"path": r.path, "figure": r.canonical, "old": r.old, "new": r.new}
@@ -391,7 +410,8 @@ class Result:
                 "lon_deg": round(float(row["lon_deg"]), 5),
                 "alt_m": round(float(row["alt_m"]), 1),
             }
-        friendly = ~fates.hostile
+        friendly = ~fates.hostile & ~fates.neutral
+        neutral = fates.neutral
         return {
             "summary": {
                 "double_engagements": len(doubles),
@@ -405,6 +425,12 @@ class Result:
                 "engaged": int((fates.engaged & friendly).sum()),
                 "lost": int((fates.killed & friendly).sum()),
                 "lost_names": [th.names[i] for i in np.flatnonzero(fates.killed & friendly)],
+            },
+            "neutrals": {
+                "aircraft": int(neutral.sum()),
+                "engaged": int((fates.engaged & neutral).sum()),
+                "lost": int((fates.killed & neutral).sum()),
+                "lost_names": [th.names[i] for i in np.flatnonzero(fates.killed & neutral)],
             },
             "kills": kills,
         }

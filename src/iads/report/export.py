@@ -1,6 +1,7 @@
 """Writing a run's files: ``events.parquet``, ``summary.json``, ``entities.parquet``,
-``engagement.png`` and (optionally) ``truth.parquet`` with the ``replay.czml`` built from
-them. Every column and key is described in docs/results.md."""
+``airspace.parquet`` (when the scenario has airspaces), ``engagement.png`` and
+(optionally) ``truth.parquet`` with the ``replay.czml`` built from them. Every column and
+key is described in docs/results.md."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ def write_run(
                      lambda p: pq.write_table(truth_table(result, truth_rate_hz), p)))
     jobs.append(("entities", out / "entities.parquet",
                  lambda p: pq.write_table(entities_table(result.built), p)))
+    if result.built.scenario.airspaces:
+        jobs.append(("airspace", out / "airspace.parquet",
+                     lambda p: pq.write_table(result.airspace(), p)))
     if result.tracks is not None:
         jobs.append(("tracks", out / "tracks.parquet",
                      lambda p: pq.write_table(result.tracks, p)))

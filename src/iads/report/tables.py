@@ -76,6 +76,12 @@ def _battle_management_lines(summary: dict[str, Any]) -> list[str]:
             f"Friendly aircraft: {fr['aircraft']}, engaged: {fr['engaged']}, "
             f"lost (fratricide): {fr['lost']}"
         )
+    ne = summary.get("neutrals")
+    if ne and ne["aircraft"]:
+        lines.append(
+            f"Neutral aircraft: {ne['aircraft']}, engaged: {ne['engaged']}, "
+            f"lost (neutral losses): {ne['lost']}"
+        )
     missing = summary["cost"].get("missing_unit_costs") or {}
     if any(missing.values()):
         lines.append(

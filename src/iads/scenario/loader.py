@@ -232,19 +232,29 @@ def cross_check(
             )
     threats = sorted(catalog.threats)
     aircraft = sorted(k for k, e in catalog.threats.items() if e.threat_class in FRIENDLY_CLASSES)
-    for i, g in enumerate(sc.friendlies):
+    for kind, i, g in [
+        *(("friendlies", i, g) for i, g in enumerate(sc.friendlies)),
+        *(("neutrals", i, g) for i, g in enumerate(sc.neutrals)),
+    ]:
         if g.type not in catalog.threats:
             add(
-                ("friendlies", i, "type"),
+                (kind, i, "type"),
                 f"unknown aircraft type '{g.type}'{_did_you_mean(g.type, aircraft)} "
                 f"(catalog aircraft: {', '.join(aircraft)})",
             )
         elif catalog.threats[g.type].threat_class not in FRIENDLY_CLASSES:
             add(
-                ("friendlies", i, "type"),
-                f"'{g.type}' is a {catalog.threats[g.type].threat_class}: friendly flights "
-                f"are aircraft (catalog aircraft: {', '.join(aircraft)})",
+                (kind, i, "type"),
+                f"'{g.type}' is a {catalog.threats[g.type].threat_class}: friendly and "
+                f"neutral flights are aircraft (catalog aircraft: {', '.join(aircraft)})",
             )
+        elif g.patrol is not None and g.patrol.load_factor is not None:
+            n_max = catalog.threats[g.type].max_load_factor
+            if n_max is not None and g.patrol.load_factor > n_max.value:
+                add((kind, i, "patrol", "load_factor"),
+                    f"must be at most the {g.type}'s catalog max_load_factor "
+                    f"{n_max.value:g}; got {g.patrol.load_factor:g}")
+    problems += _airspace_problems(sc, add)
     for i, entry in enumerate(sc.threats):
         if isinstance(entry, Raid) or entry.type not in catalog.threats:
             continue
@@ -265,7 +275,9 @@ def cross_check(
                 f"{entry.type} reaches ({BALLISTIC_RANGE_MARGIN:g} x its catalog range_m "
                 f"{te.range_m.value / 1e3:,.0f} km)")
     duration = sc.settings.duration_s
-    for kind, groups in (("threats", sc.threats), ("friendlies", sc.friendlies)):
+    for kind, groups in (
+        ("threats", sc.threats), ("friendlies", sc.friendlies), ("neutrals", sc.neutrals)
+    ):
         for i, g in enumerate(groups):
             if isinstance(g, Raid):
                 if g.raid.start_time_s >= duration:
@@ -318,3 +330,31 @@ def cross_check(
                 f"(assets: {allowed})",
             )
     return problems
+
+
+def _airspace_problems(sc: Scenario, add) -> list[Problem]:
+    """Duplicate airspace names, unknown countries and invalid polygons (self-crossing,
+    zero area), reported through ``add``; returns no extra list (``add`` collects)."""
+    from shapely.geometry import Polygon
+    from shapely.validation import explain_validity
+
+    from iads.geo.borders import country_polygon
+
+    seen: set[str] = set()
+    for i, a in enumerate(sc.airspaces):
+        if a.name in seen:
+            add(("airspaces", i, "name"), f"duplicate airspace name '{a.name}'")
+        seen.add(a.name)
+        if a.country is not None:
+            try:
+                country_polygon(a.country, a.resolution)
+            except ParameterError as exc:
+                add(("airspaces", i, "country"), str(exc))
+            continue
+        poly = Polygon([(p.lon, p.lat) for p in a.polygon or []])
+        if not poly.is_valid or poly.area == 0.0:
+            why = explain_validity(poly) if not poly.is_valid else "zero area"
+            add(("airspaces", i, "polygon"),
+                f"not a simple polygon ({why}); give the points in order around the "
+                f"boundary, without crossing edges (lon/lat, edges straight in lon/lat)")
+    return []

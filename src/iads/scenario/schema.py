@@ -1,5 +1,6 @@
-"""The scenario schema (pydantic v2): defended assets, defense units, friendly aircraft,
-threats and run settings. Positions are in degrees and metres (the file is an edge of
+"""The scenario schema (pydantic v2): defended assets, defense units, friendly and
+neutral aircraft (routes or racetrack patrols), threats, airspace polygons and run
+settings. Positions are in degrees and metres (the file is an edge of
 the program); everything downstream converts once, in ``iads.engine.build``.
 
 Unknown keys are errors everywhere (``extra="forbid"``), so that a typo is never silently
@@ -34,13 +35,17 @@ __all__ = [
     "MAX_FRIENDLY_COUNT",
     "MAX_GROUP_COUNT",
     "MAX_LOADOUT",
+    "Airspace",
     "Asset",
     "Defender",
     "Doctrine",
     "FriendlyGroup",
     "Hill",
     "Jammer",
+    "LatLon",
     "LaunchPoint",
+    "NeutralGroup",
+    "Patrol",
     "Network",
     "Position",
     "Raid",
@@ -295,24 +300,97 @@ ThreatEntry = Annotated[
 ]
 
 
+class LatLon(_Strict):
+    """A point of a polygon or a patrol: latitude and longitude in degrees (WGS-84)."""
+
+    lat: Lat
+    lon: Lon
+
+
+class Patrol(_Strict):
+    """A racetrack orbit (``iads.threats.patrol``): the inbound leg from ``start`` to
+    ``end``, 180-degree turns at ``load_factor`` (default: the type's catalog
+    ``max_load_factor``) to the ``turn`` side, for ``duration_s`` on station; the
+    aircraft appears at ``start`` at its launch time and leaves the run after."""
+
+    start: LatLon
+    end: LatLon
+    duration_s: float = Field(gt=0.0, le=MAX_DURATION_S, description="[s] on station")
+    turn: Literal["right", "left"] = "right"
+    load_factor: float | None = Field(
+        default=None, gt=1.0, le=12.0, description="n of the end turns (default: catalog)"
+    )
+
+    @model_validator(mode="after")
+    def _apart(self) -> Patrol:
+        if (self.start.lat, self.start.lon) == (self.end.lat, self.end.lon):
+            raise ValueError("a patrol's 'start' and 'end' must be different points")
+        return self
+
+
 class FriendlyGroup(_Strict):
-    """``count`` friendly aircraft of a catalog type flying a route of waypoints, one after
-    another every ``spacing_s``; ``transponder`` says whether they answer IFF."""
+    """``count`` own-force aircraft of a catalog type flying either a route (``launch``
+    then ``waypoints``) or a racetrack ``patrol``, one after another every ``spacing_s``;
+    ``transponder`` says whether they answer IFF."""
 
     type: str = Field(
         min_length=1, description="catalog key of the aircraft type (an aircraft class)"
     )
     name: Name | None = None
     count: int = Field(default=1, ge=1, le=MAX_FRIENDLY_COUNT)
-    launch: LaunchPoint
+    launch: LaunchPoint | None = None
     launch_time_s: TimeS = Field(default=0.0, description="[s], within the run")
     spacing_s: TimeS = 0.0
     lateral_spacing_m: float = Field(default=0.0, ge=0.0, le=100_000.0)
-    waypoints: list[Waypoint] = Field(min_length=1)
+    waypoints: list[Waypoint] = Field(default_factory=list)
+    patrol: Patrol | None = None
     speed_mps: float | None = Field(default=None, gt=0.0, le=10_000.0)
     speed_mach: float | None = Field(default=None, gt=0.0, le=30.0)
     altitude_m: float | None = Field(default=None, ge=0.0, le=2_000_000.0)
     transponder: bool = True
+
+    @model_validator(mode="after")
+    def _route_or_patrol(self) -> FriendlyGroup:
+        if self.patrol is not None:
+            if self.launch is not None or self.waypoints:
+                raise ValueError(
+                    "give either 'patrol' or a route ('launch' and 'waypoints'), not both "
+                    "(a patrol starts on station at its 'start' point)"
+                )
+        elif self.launch is None or not self.waypoints:
+            raise ValueError("an aircraft group needs 'launch' and 'waypoints', or a 'patrol'")
+        if self.speed_mps is not None and self.speed_mach is not None:
+            raise ValueError("give either 'speed_mps' or 'speed_mach', not both")
+        return self
+
+
+class NeutralGroup(FriendlyGroup):
+    """``count`` neutral aircraft (neither hostile nor own force: an airliner, a third
+    country's patrol), flying a route or a patrol like a friendly group. The defense
+    cannot interrogate them with its military IFF, so it identifies them by procedural
+    means only (``iads.c2.iff``); engaging one is counted as a neutral loss."""
+
+    transponder: Literal[False] = Field(
+        default=False, description="always false: the defense's IFF cannot interrogate them"
+    )
+
+
+class Airspace(_Strict):
+    """A named airspace polygon: ``polygon`` (at least 3 points, closed implicitly; edges
+    straight in lon/lat, as Natural Earth draws borders) or ``country``, a Natural Earth
+    country name at ``resolution`` (10m: clipped to the shipped region box; 50m: global;
+    see ``iads.geo.borders``)."""
+
+    name: Name
+    polygon: list[LatLon] | None = Field(default=None, min_length=3, max_length=100_000)
+    country: str | None = Field(default=None, min_length=1, max_length=200)
+    resolution: Literal["10m", "50m"] = "10m"
+
+    @model_validator(mode="after")
+    def _one(self) -> Airspace:
+        if (self.polygon is None) == (self.country is None):
+            raise ValueError("an airspace needs exactly one of 'polygon' or 'country'")
+        return self
 
 
 class Network(_Strict):
@@ -400,6 +478,8 @@ class Scenario(_Strict):
     defenders: list[Defender] = Field(min_length=1)
     threats: list[ThreatEntry] = Field(default_factory=list)
     friendlies: list[FriendlyGroup] = Field(default_factory=list)
+    neutrals: list[NeutralGroup] = Field(default_factory=list)
+    airspaces: list[Airspace] = Field(default_factory=list)
     networks: list[Network] = Field(default_factory=list)
     terrain: Terrain | None = None
     jammers: list[Jammer] = Field(default_factory=list)
@@ -411,8 +491,8 @@ class Scenario(_Strict):
 
 
 def entity_count(sc: Scenario) -> tuple[int, int]:
-    """(threats, friendly aircraft) the scenario will fly."""
+    """(threats, friendly and neutral aircraft) the scenario will fly."""
     n = sum(
         sum(g.count for g in e.raid.groups) if isinstance(e, Raid) else e.count for e in sc.threats
     )
-    return n, sum(g.count for g in sc.friendlies)
+    return n, sum(g.count for g in [*sc.friendlies, *sc.neutrals])

@@ -91,12 +91,18 @@ class Threats:
     target_asset: NDArray[np.int64]  # -1: none
     cost_usd: NDArray[np.float64]  # NaN where not public
     specs: tuple[FlightSpec, ...]
-    friendly: NDArray[np.bool_]  # (n,) friendly aircraft flown among the threats
+    friendly: NDArray[np.bool_]  # (n,) own-force aircraft flown among the threats
     transponder: NDArray[np.bool_]  # (n,) answers IFF (friendlies only; False for threats)
+    neutral: NDArray[np.bool_]  # (n,) neutral aircraft (neither hostile nor own force)
 
     @property
     def n(self) -> int:
         return len(self.names)
+
+    @property
+    def hostile(self) -> NDArray[np.bool_]:
+        """(n,) true hostiles: neither own-force nor neutral aircraft."""
+        return ~(self.friendly | self.neutral)
 
 
 @dataclass(frozen=True)
