@@ -1,5 +1,6 @@
 """The detection-coverage map: the network Pd of ``iads.sensors.coverage`` over the offline
-basemap, with each radar's Pd = 0.5 contour and its site (``iads sensors coverage``)."""
+basemap, with each radar's Pd = 0.5 contour and its site (``iads sensors coverage``),
+the scenario's airspaces and the finer country outlines."""
 
 from __future__ import annotations
 
@@ -8,6 +9,11 @@ from typing import Any
 
 import numpy as np
 
+from iads.report.airspace_layer import (
+    draw_airspaces,
+    draw_fine_borders,
+    fine_borders_resolution,
+)
 from iads.report.basemap import draw_basemap
 from iads.report.relief import draw_relief
 from iads.sensors.coverage import Coverage
@@ -25,9 +31,12 @@ def plot_coverage(cov: Coverage, built: Any, path: str | Path, title: str | None
 
     fig, ax = plt.subplots(figsize=(9, 7.5))
     extent = (cov.lon_deg[0], cov.lon_deg[-1], cov.lat_deg[0], cov.lat_deg[-1])
-    draw_basemap(ax, extent[:2], extent[2:])
+    coarse = fine_borders_resolution(extent[:2], extent[2:]) is None  # else finer layers
+    draw_basemap(ax, extent[:2], extent[2:], borders=coarse, coastlines=coarse, land=coarse)
+    draw_fine_borders(ax, extent[:2], extent[2:])
     sensing = getattr(built, "sensing", None)
     draw_relief(ax, sensing.terrain if sensing is not None else None, extent[:2], extent[2:])
+    spaces = draw_airspaces(ax, built.scenario)
     masked = np.ma.masked_less(cov.network, 1e-3)
     im = ax.pcolormesh(cov.lon_deg, cov.lat_deg, masked, cmap="viridis", vmin=0, vmax=1,
                        alpha=0.65, shading="auto", zorder=0.5)  # fmt: skip
@@ -39,6 +48,8 @@ def plot_coverage(cov: Coverage, built: Any, path: str | Path, title: str | None
         ax.plot(np.rad2deg(built.radars.lon_rad[i]), np.rad2deg(built.radars.lat_rad[i]), "^",
                 color=colors[i], label=key, zorder=3)  # fmt: skip
     fig.colorbar(im, ax=ax, shrink=0.8, label="network Pd (one dwell per radar)")
+    for name, c in spaces:
+        ax.plot([], [], color=c, lw=1.3, label=f"airspace: {name}")
     ax.legend(loc="lower left", fontsize=8, title="radar (Pd = 0.5 contour)")
     ax.set_title(title or f"Detection coverage: {cov.rcs_m2:g} m² at {cov.alt_m:g} m")
     path = Path(path)

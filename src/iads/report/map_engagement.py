@@ -20,6 +20,11 @@ import numpy as np
 
 from iads.engine.result import Result
 from iads.geo import ecef_to_geodetic_rad
+from iads.report.airspace_layer import (
+    draw_airspaces,
+    draw_fine_borders,
+    fine_borders_resolution,
+)
 from iads.report.basemap import draw_basemap, draw_range_ring
 from iads.report.relief import draw_relief
 
@@ -35,6 +40,8 @@ OUTCOME_COLORS = {
     "not launched": "0.6",
     "friendly": "tab:blue",
     "friendly lost": "magenta",
+    "neutral": "tab:olive",
+    "neutral lost": "darkred",
 }
 
 #: Margin [deg] around what is drawn.
@@ -53,8 +60,9 @@ def map_categories(result: Result) -> list[str]:
     friendly aircraft."""
     fates = result.fates()
     outcome = fates.outcome()
+    side = ["neutral" if fates.neutral[i] else "friendly" for i in range(len(outcome))]
     return [
-        o if fates.hostile[i] else ("friendly lost" if o == "killed" else "friendly")
+        o if fates.hostile[i] else (f"{side[i]} lost" if o == "killed" else side[i])
         for i, o in enumerate(outcome)
     ]
 
@@ -166,7 +174,8 @@ def plot_engagement(result: Result, path: str | Path, *, max_threats_drawn: int 
         colors = [OUTCOME_COLORS[category[i]] for i in who]
         ax.add_collection(LineCollection(paths, colors=colors, linewidths=lw, alpha=alpha,
                                          zorder=3))  # fmt: skip
-    for cat, marker in (("killed", "x"), ("friendly lost", "x"), ("leaked", "o")):
+    for cat, marker in (("killed", "x"), ("friendly lost", "x"), ("neutral lost", "x"),
+                        ("leaked", "o")):
         ends = np.array([sg[-1] for sg, i in zip(paths, who, strict=True) if category[i] == cat])
         if ends.size:
             ax.scatter(ends[:, 0], ends[:, 1], marker=marker, c=OUTCOME_COLORS[cat],
@@ -176,8 +185,11 @@ def plot_engagement(result: Result, path: str | Path, *, max_threats_drawn: int 
     _draw_assets(ax, result, s["asset_hits"])
     sites = [np.column_stack([b.units.lon_deg, b.units.lat_deg]), _asset_lonlat(result)]
     lon_rng, lat_rng = _extent(paths + sites)
-    draw_basemap(ax, lon_rng, lat_rng)
+    coarse = fine_borders_resolution(lon_rng, lat_rng) is None  # else finer layers below
+    draw_basemap(ax, lon_rng, lat_rng, borders=coarse, coastlines=coarse, land=coarse)
+    draw_fine_borders(ax, lon_rng, lat_rng)
     draw_relief(ax, b.sensing.terrain if b.sensing is not None else None, lon_rng, lat_rng)
+    spaces = draw_airspaces(ax, b.scenario)
     counts = {k: category.count(k) for k in OUTCOME_COLORS}
     handles = [Line2D([], [], color=c, label=f"{k} ({counts[k]:,})")
                for k, c in OUTCOME_COLORS.items() if counts[k]]  # fmt: skip
@@ -186,6 +198,7 @@ def plot_engagement(result: Result, path: str | Path, *, max_threats_drawn: int 
                               label=f"first {max_threats_drawn:,} of {b.threats.n:,} drawn"))
     if b.units.n:
         handles.append(Line2D([], [], color="navy", ls="--", label="max range per missile type"))
+    handles += [Line2D([], [], color=c, lw=1.3, label=f"airspace: {n}") for n, c in spaces]
     if handles:
         ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9)
     tot = s["totals"]
