@@ -142,7 +142,8 @@ class PatrolFlight:
 
     def __post_init__(self) -> None:
         f = "PatrolFlight"
-        pts = _checks.waypoints(np.array([self.start_lla, self.end_lla], float), "start/end", f)
+        ends = np.array([self.start_lla, self.end_lla], float)
+        pts = _checks.waypoints(ends, "start_lla, end_lla", f)
         if np.allclose(pts[0, :2], pts[1, :2], atol=1e-9):
             raise ParameterError("end_lla", self.end_lla, "a point apart from start_lla", f)
         _checks.positive(self.speed_mps, "speed_mps", f)
