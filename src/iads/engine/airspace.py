@@ -28,7 +28,13 @@ from iads.geo.ecef import ecef_to_geodetic
 from iads.scenario.schema import Airspace
 from iads.threats.truth import Truth
 
-__all__ = ["AIRSPACE_SCHEMA", "airspace_geometry", "airspace_summary", "airspace_table"]
+__all__ = [
+    "AIRSPACE_SCHEMA",
+    "airspace_geojson",
+    "airspace_geometry",
+    "airspace_summary",
+    "airspace_table",
+]
 
 #: Bisection steps refining a crossing inside one sample interval (2^-30 of a step).
 _BISECT = 30
@@ -56,6 +62,21 @@ def airspace_geometry(a: Airspace) -> MultiPolygon | Polygon:
     if a.country is not None:
         return country_polygon(a.country, a.resolution)
     return _polygon(tuple((p.lon, p.lat) for p in a.polygon or []))
+
+
+def airspace_geojson(airspaces: list[Airspace]) -> dict[str, Any]:
+    """The airspaces as a GeoJSON FeatureCollection (RFC 7946: lon/lat degrees), one
+    Feature each with its ``name`` (and ``country``, ``resolution`` when a country)."""
+    from shapely.geometry import mapping
+
+    feats = []
+    for a in airspaces:
+        props: dict[str, Any] = {"name": a.name}
+        if a.country is not None:
+            props |= {"country": a.country, "resolution": a.resolution}
+        feats.append({"type": "Feature", "properties": props,
+                      "geometry": mapping(airspace_geometry(a))})  # fmt: skip
+    return {"type": "FeatureCollection", "features": feats}
 
 
 @functools.lru_cache(maxsize=32)

@@ -41,6 +41,7 @@ ENTITIES_SCHEMA = pa.schema(
         pa.field("alt_m", pa.float64(), nullable=False),
         pa.field("max_range_m", pa.float64(), nullable=False),  # radars; NaN otherwise
         pa.field("friendly", pa.bool_(), nullable=False),
+        pa.field("neutral", pa.bool_(), nullable=False),  # neutral aircraft (threat rows)
     ],
     metadata={"iads.entities": "1"},
 )
@@ -56,7 +57,7 @@ def entities_table(b: Built) -> pa.Table:
     """Units, radars, assets and threats of a built run (:data:`ENTITIES_SCHEMA`)."""
     rows: dict[str, list] = {f.name: [] for f in ENTITIES_SCHEMA}
 
-    def add(kind, names, system, unit, ecef, rng, friendly) -> None:
+    def add(kind, names, system, unit, ecef, rng, friendly, neutral=None) -> None:
         n = len(names)
         if ecef is None:
             lat = lon = h = np.full(n, np.nan)
@@ -72,6 +73,7 @@ def entities_table(b: Built) -> pa.Table:
         rows["alt_m"] += [float(x) for x in h]
         rows["max_range_m"] += [float(x) for x in rng]
         rows["friendly"] += [bool(x) for x in friendly]
+        rows["neutral"] += [False] * n if neutral is None else [bool(x) for x in neutral]
 
     u, r, th = b.units, b.radars, b.threats
     nan = np.nan
@@ -89,5 +91,6 @@ def entities_table(b: Built) -> pa.Table:
     n_a = len(b.asset_names)
     add("asset", b.asset_names, [None] * n_a, [None] * n_a, b.asset_ecef_m, [nan] * n_a,
         [False] * n_a)  # fmt: skip
-    add("threat", th.names, th.type_key, [None] * th.n, None, [nan] * th.n, th.friendly)
+    add("threat", th.names, th.type_key, [None] * th.n, None, [nan] * th.n, th.friendly,
+        th.neutral)
     return pa.table(rows, schema=ENTITIES_SCHEMA)

@@ -1,5 +1,6 @@
 """Writing a run's files: ``events.parquet``, ``summary.json``, ``entities.parquet``,
-``airspace.parquet`` (when the scenario has airspaces), ``engagement.png`` and
+``airspace.parquet`` and ``airspaces.geojson`` (when the scenario has airspaces),
+``engagement.png`` and
 (optionally) ``truth.parquet`` with the ``replay.czml`` built from them. Every column and
 key is described in docs/results.md."""
 
@@ -58,8 +59,13 @@ def write_run(
     jobs.append(("entities", out / "entities.parquet",
                  lambda p: pq.write_table(entities_table(result.built), p)))
     if result.built.scenario.airspaces:
+        from iads.engine.airspace import airspace_geojson
+
+        shapes = json.dumps(airspace_geojson(result.built.scenario.airspaces))
         jobs.append(("airspace", out / "airspace.parquet",
                      lambda p: pq.write_table(result.airspace(), p)))
+        jobs.append(("airspaces", out / "airspaces.geojson",
+                     lambda p: p.write_text(shapes, encoding="utf-8")))
     if result.tracks is not None:
         jobs.append(("tracks", out / "tracks.parquet",
                      lambda p: pq.write_table(result.tracks, p)))

@@ -21,6 +21,8 @@ What the document holds (packet ids in brackets):
   a label for the first minute;
 - air-picture tracks [``track/<picture>/<track_id>``], when the run directory has
   ``tracks.parquet``: estimated position and a sphere of radius one position sigma;
+- airspaces [``airspace/<k>/<ring>``], when the run directory has ``airspaces.geojson``:
+  each polygon's outline clamped to the ground;
 - ``iads/meta``: the epoch, duration, framing rectangle and legend, for the page.
 
 The scenario's time 0 is placed at :data:`REPLAY_EPOCH` (runs have no calendar date);
@@ -99,13 +101,19 @@ class _Builder:
         ent = run.entities
         self.threat_names: dict[int, str] = {}
         self.friendly: set[str] = set()
+        self.neutral: set[str] = set()
         if ent is not None:
             th = run.entities_of("threat")
-            for i, n, f in zip(column(th, "index"), strings(th, "name"),
-                               th.column("friendly").to_pylist(), strict=True):  # fmt: skip
+            neutral = (th.column("neutral").to_pylist() if "neutral" in th.column_names
+                       else [False] * th.num_rows)  # fmt: skip
+            for i, n, f, ne in zip(column(th, "index"), strings(th, "name"),
+                                   th.column("friendly").to_pylist(), neutral,
+                                   strict=True):  # fmt: skip
                 self.threat_names[int(i)] = n
-                if f:
-                    self.friendly.add(n)
+                if f or ne:
+                    self.friendly.add(n)  # not hostile: drawn as a friend
+                if ne:
+                    self.neutral.add(n)
         for t in run.summary.get("threats", []):
             self.threat_names.setdefault(int(t["threat_id"]), t["name"])
         self.summary_threat = {t["name"]: t for t in run.summary.get("threats", [])}
@@ -171,7 +179,8 @@ class _Builder:
             fd = info.get("first_detection")
             rows_html = [
                 ("type", ttype),
-                ("side", "friendly" if friendly else "hostile"),
+                ("side", "neutral" if name in self.neutral
+                 else "friendly" if friendly else "hostile"),
                 ("outcome", outcome if not friendly else ("lost" if end and end[4] ==
                                                           "intercept" else "flying / landed")),
                 ("target", info.get("target") or "-"),
@@ -383,6 +392,7 @@ class _Builder:
         from iads.report.replay import layers
 
         layers.sites(self)
+        layers.airspaces(self)
         self.threats()
         self.interceptors()
         layers.events(self)

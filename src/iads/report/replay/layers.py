@@ -19,7 +19,7 @@ from czml3 import (
     TimeIntervalCollection,
 )
 from czml3.enums import InterpolationAlgorithms
-from czml3.properties import EllipsoidRadii
+from czml3.properties import EllipsoidRadii, Polyline, PositionList
 
 from iads.report.replay.runfiles import column, has_column, strings
 from iads.report.replay.style import (
@@ -37,6 +37,7 @@ from iads.report.replay.style import (
     _interval,
     _iso,
     _label,
+    _line,
     _props,
     _samples,
     _solid,
@@ -231,3 +232,40 @@ def tracks(b: _Builder) -> None:
             properties=_props("track", unit_id=u, track_id=k),
         )
         b.add("track", pk)
+
+
+# -- airspaces -----------------------------------------------------------------------
+#: Outline colour of the airspaces (the engagement map's first airspace colour).
+AIRSPACE_COLOR = (220, 20, 60, 255)
+
+
+def airspaces(b: _Builder) -> None:
+    """The scenario's airspaces (``airspaces.geojson`` of the run directory, written when
+    the scenario has any) as outlines clamped to the ground, one packet per ring."""
+    path = b.run.root / "airspaces.geojson"
+    if not path.is_file():
+        return
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for k, feat in enumerate(doc.get("features", [])):
+        name = str(feat.get("properties", {}).get("name", f"airspace {k}"))
+        geom = feat.get("geometry") or {}
+        polys = geom.get("coordinates", [])
+        polys = [polys] if geom.get("type") == "Polygon" else polys
+        for j, poly in enumerate(polys):
+            ring = np.asarray(poly[0], float)[:, :2]
+            flat = np.column_stack([ring, np.zeros(len(ring))]).ravel().tolist()
+            b.add(
+                "airspace",
+                Packet(
+                    id=f"airspace/{k}/{j}",
+                    name=name,
+                    description=_table_html([("kind", "airspace"), ("name", name)]),
+                    polyline=Polyline(
+                        positions=PositionList(cartographicDegrees=flat),
+                        clampToGround=True,
+                        width=2.0,
+                        material=_line(AIRSPACE_COLOR),
+                    ),
+                    properties=_props("airspace", name=name),
+                ),
+            )
