@@ -55,7 +55,33 @@ def summary_tables(summary: dict[str, Any]) -> Group:
             for o in summary.get("overrides", [])
         ],
     ]
-    return Group(t, u, *lines)
+    return Group(t, u, *lines, *_airspace_tables(summary))
+
+
+def _airspace_tables(summary: dict[str, Any], max_rows: int = 20) -> list[Table]:
+    """Per airspace, the aircraft that entered it: side, time and distance inside, first
+    detection after entry (the summary's ``airspace``; at most ``max_rows`` rows each)."""
+    out = []
+    for a in summary.get("airspace", []):
+        t = Table(title=f"Airspace {escape(a['airspace'])}", title_justify="left",
+                  padding=(0, 0, 0, 1))  # fmt: skip
+        t.add_column("aircraft", overflow="fold")
+        t.add_column("side")
+        for col in ("entered [s]", "inside [s]", "[km]", "seen +[s]"):
+            t.add_column(escape(col), justify="right")
+        t.add_column("by", overflow="fold")
+        for r in a["aircraft"][:max_rows]:
+            d = r["first_detection_after_entry"]
+            t.add_row(r["name"], r["side"], f"{r['first_entry_s']:.1f}",
+                      f"{r['time_inside_s']:.1f}", f"{r['distance_inside_km']:.1f}",
+                      "-" if d is None else f"{d['delay_s']:.1f}",
+                      "-" if d is None else d["radar"])  # fmt: skip
+        if not a["aircraft"]:
+            t.caption = "no aircraft entered"
+        elif len(a["aircraft"]) > max_rows:
+            t.caption = "... (full list in summary.json and airspace.parquet)"
+        out.append(t)
+    return out
 
 
 def _battle_management_lines(summary: dict[str, Any]) -> list[str]:
