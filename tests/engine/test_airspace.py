@@ -16,6 +16,7 @@ import pytest
 from iads.catalog import load_catalog
 from iads.engine import simulate
 from iads.engine.airspace import _inside, airspace_geometry, airspace_table
+from iads.engine.build import build
 from iads.errors import ParameterError, ScenarioError
 from iads.geo.borders import country_polygon
 from iads.geo.ecef import geodetic_to_ecef
@@ -138,8 +139,7 @@ def test_a_run_reports_airspace_per_aircraft(tmp_path: Path) -> None:
 
 
 def test_neutrals_never_answer_the_units_iff() -> None:
-    r = simulate(load_scenario("hmeimim"))
-    th = r.built.threats
+    th = build(load_scenario("hmeimim")).threats
     assert th.neutral.sum() == 4 and not th.transponder[th.neutral].any()
     assert th.friendly.sum() == 1 and th.hostile.sum() == 0
 
