@@ -114,7 +114,7 @@ def _run_small(tmp_path: Path):
                       {"name": "Turkey", "country": "Turkey"}],
     }  # fmt: skip
     r = simulate(parse_scenario(data, {}, load_catalog(), "<airspace>"))
-    return r, write_run(r, tmp_path, plot=False)
+    return r, write_run(r, tmp_path, plot=False, truth_rate_hz=1.0)
 
 
 def test_a_run_reports_airspace_per_aircraft(tmp_path: Path) -> None:
@@ -208,3 +208,20 @@ def test_bad_airspaces_and_patrols_get_located_errors(tmp_path, old, new, path, 
 def test_unknown_resolution_is_named() -> None:
     with pytest.raises(ParameterError, match="'10m' or '50m'"):
         country_polygon("Turkey", "1m")  # type: ignore[arg-type]
+
+
+def test_dis_marks_neutral_and_friendly_aircraft(tmp_path: Path) -> None:
+    """Friendly and neutral aircraft (not in summary.json's hostile threats) replay over
+    DIS with their force: 1 friendly, 3 neutral (IEEE 1278.1 Force ID, SISO-REF-010)."""
+    from iads.dis import dis_timeline, read_run
+    from iads.dis.replay import APP_THREAT
+
+    _run_small(tmp_path)
+    tl = dis_timeline(read_run(tmp_path))
+    force = {}
+    for p, k in zip(tl.pdus, tl.pdu_type, strict=True):
+        # Entity State PDU: entity id (site, application, number) at bytes 12-17, force 18
+        if k == 1 and int.from_bytes(p[14:16], "big") == APP_THREAT:
+            force[int.from_bytes(p[16:18], "big")] = p[18]
+    # Entities in scenario order (friendlies, then neutrals); DIS numbers are id + 1.
+    assert force == {1: 1, 2: 3}

@@ -26,6 +26,7 @@ __all__ = [
     "DR_STATIC",
     "EntityType",
     "FORCE_FRIENDLY",
+    "FORCE_NEUTRAL",
     "FORCE_OPPOSING",
     "INTERCEPTOR_TYPES",
     "THREAT_CLASS_TYPES",
@@ -73,7 +74,7 @@ COUNTRY = {
 _C = COUNTRY
 
 # Force ID (UID 6).
-FORCE_FRIENDLY, FORCE_OPPOSING = 1, 2
+FORCE_FRIENDLY, FORCE_OPPOSING, FORCE_NEUTRAL = 1, 2, 3
 # Dead-reckoning algorithms (UID 44): 1 static, 5 DRM(F, V, W): fixed orientation,
 # position from velocity and acceleration, world coordinates.
 DR_STATIC, DR_FVW = 1, 5

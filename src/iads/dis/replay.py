@@ -32,6 +32,7 @@ from iads.dis.entity_types import (
     DR_FVW,
     DR_STATIC,
     FORCE_FRIENDLY,
+    FORCE_NEUTRAL,
     FORCE_OPPOSING,
     KIND_MUNITION,
     EntityType,
@@ -215,7 +216,8 @@ def dis_timeline(run: RunTables, options: DisOptions | None = None) -> Timeline:
     for e in run.threats:
         k = (APP_THREAT, int(e["id"]) + 1)
         th_types[k] = threat_type(str(e.get("type", "")), klass.get(str(e.get("type", ""))))
-        th_force[k] = FORCE_FRIENDLY if e.get("friendly") else FORCE_OPPOSING
+        th_force[k] = (FORCE_NEUTRAL if e.get("neutral")
+                       else FORCE_FRIENDLY if e.get("friendly") else FORCE_OPPOSING)  # fmt: skip
         th_mark[k] = _ascii(str(e.get("name", "")))
     keep = schedule(th_st, th_acc)
     sel = EntityStates(*(getattr(th_st, f)[keep] for f in EntityStates.__dataclass_fields__))

@@ -149,11 +149,22 @@ def read_run(run_dir: str | Path) -> RunTables:
         else:
             p = None
         units.append(Unit(u, str(entry.get("name", f"unit {u}")), str(entry.get("system", "")), p))
+    # Friendly and neutral aircraft are not in summary.json's (hostile) threats: their
+    # names and types come from entities.parquet, when the run wrote it.
+    known_ids = {int(e["id"]) for e in threats}
+    threats += [
+        {"id": int(i), "name": r["name"], "type": r.get("system") or ""}
+        for (kind, i), r in sorted(entities.items())
+        if kind == "threat" and int(i) not in known_ids and (r.get("friendly")
+                                                             or r.get("neutral"))
+    ]  # fmt: skip
+    threats.sort(key=lambda e: e["id"])
     # Friendly aircraft: entities.parquet's flag, or the summary entry's.
     threats = [
-        {**e, "friendly": bool(entities.get(("threat", int(e["id"])), e).get("friendly", False))}
+        {**e, "friendly": bool(entities.get(("threat", int(e["id"])), e).get("friendly", False)),
+         "neutral": bool(entities.get(("threat", int(e["id"])), e).get("neutral", False))}
         for e in threats
-    ]
+    ]  # fmt: skip
     return RunTables(d, summary, events, threats, truth, units)
 
 
