@@ -256,6 +256,7 @@ def _threats(
     specs = [r.spec for r in rows]
     friendly = [r.friendly for r in rows]
     transponder = [r.transponder for r in rows]
+    parent = [r.parent for r in rows]
     return Threats(
         names=tuple(names),
         type_key=tuple(types),
@@ -267,4 +268,5 @@ def _threats(
         specs=tuple(specs),
         friendly=np.array(friendly, dtype=bool),
         transponder=np.array(transponder, dtype=bool),
+        parent=np.array(parent, dtype=np.int64),
     )

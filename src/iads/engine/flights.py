@@ -26,6 +26,7 @@ from iads.threats import (
     CruiseMissileFlight,
     DroneFlight,
     FlightSpec,
+    PooledSlot,
     RaidSpec,
     WaypointFlight,
     generate_raid,
@@ -111,6 +112,7 @@ class FlightRow:
     friendly: bool
     transponder: bool
     spec: FlightSpec
+    parent: int = -1  # a pooled slot (launched during the run): its carrier's row
 
 
 def _route(
@@ -237,6 +239,7 @@ def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list
                     _spec(e, entry, i, tgt),
                 )
             )
+    carriers = _carriers(sc, rows)
     for fi, f in enumerate(sc.friendlies):
         entry = cat.threats[f.type]
         base = f.name or f"friendly {f.type}#{fi}"
@@ -251,7 +254,47 @@ def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list
                     _spec(f, entry, i, None),
                 )
             )
-    return rows
+    return rows + _pooled_rows(carriers, rows)
+
+
+def _carriers(sc: Scenario, rows: list[FlightRow]) -> list[tuple[int, Any]]:
+    """(row, store) of every store carried by the threat rows made so far: a threat
+    group's ``stores`` go with each of its entities."""
+    out: list[tuple[int, Any]] = []
+    r = 0
+    for e in sc.threats:
+        if isinstance(e, Raid):
+            r += sum(g.count for g in e.raid.groups)
+            continue
+        for _ in range(e.count):
+            out += [(r, st) for st in e.stores]
+            r += 1
+    return out
+
+
+def _pooled_rows(carriers: list[tuple[int, Any]], rows: list[FlightRow]) -> list[FlightRow]:
+    """One pooled slot (``iads.threats.pool``) per store item, after every scenario entity
+    so that their indices do not move; held at the carrier's start point."""
+    out = []
+    for row, st in carriers:
+        carrier = rows[row]
+        start = carrier.spec
+        hold = _start_lla(start)
+        for k in range(st.count):
+            out.append(FlightRow(f"{carrier.name}.{st.type}.{k}", st.type, -1, False, False,
+                                 PooledSlot(hold), parent=row))  # fmt: skip
+    return out
+
+
+def _start_lla(spec: FlightSpec) -> tuple[float, float, float]:
+    """The first route point of a flight spec (lat, lon [deg], h [m])."""
+    wp = getattr(spec, "waypoints_lla", None)
+    if wp is None:
+        wp = getattr(spec, "route_lla", None)
+    if wp is not None:
+        return (float(wp[0][0]), float(wp[0][1]), float(wp[0][2]))
+    launch = getattr(spec, "launch_lla", (0.0, 0.0, 0.0))
+    return (float(launch[0]), float(launch[1]), float(launch[2]))
 
 
 def _raid_rows(

@@ -89,7 +89,6 @@ def simulate_built(
     dt = b.scenario.settings.time_step_s
     duration = b.scenario.settings.duration_s
     truth = _over_terrain(b, fly(b.threats.specs, duration, min(1.0, dt)))
-    n = b.threats.n
     rs = RunState(
         built=b,
         truth=truth,
@@ -103,17 +102,16 @@ def simulate_built(
     )
     setup_pictures(rs)
     _log_launches(rs, duration)
-    end_order = np.argsort(truth.end_t_s, kind="stable")
-    end_ptr = 0
     n_steps = int(math.ceil(duration / dt - 1e-9))
     k = 0
     while k <= n_steps:
         t = min(k * dt, duration)
         # 1. threat motion, and leakers at their exact end times
         pos, _, active = truth.state_at(t)
-        while end_ptr < n and truth.end_t_s[end_order[end_ptr]] <= t:
-            _leak(rs, int(end_order[end_ptr]))
-            end_ptr += 1
+        # (threats launched during the run, iads.engine.spawn, end like the others)
+        ended = np.flatnonzero((rs.status == FLYING) & (truth.end_t_s <= t))
+        for i in ended[np.argsort(truth.end_t_s[ended], kind="stable")]:
+            _leak(rs, int(i))
         active &= rs.status == FLYING
         # 2. sensing, 3. tracking, 4. battle management
         det, due = stages.sense(rs, t, pos, active)

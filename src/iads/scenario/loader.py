@@ -310,6 +310,11 @@ def cross_check(
                 f"unknown threat type '{g.type}'{_did_you_mean(g.type, threats)} "
                 f"(catalog threats: {', '.join(threats)})",
             )
+        for j, st in enumerate(g.stores):
+            if st.type not in catalog.threats:
+                add(("threats", i, "stores", j, "type"),
+                    f"unknown store type '{st.type}'{_did_you_mean(st.type, threats)} "
+                    f"(catalog threats: {', '.join(threats)})")  # fmt: skip
         if g.target is not None and g.target not in asset_names:
             allowed = ", ".join(asset_names) if asset_names else "none defined"
             add(

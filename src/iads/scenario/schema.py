@@ -50,6 +50,7 @@ __all__ = [
     "entity_count",
     "Settings",
     "Site",
+    "Store",
     "Terrain",
     "ThreatGroup",
     "Waypoint",
@@ -189,6 +190,15 @@ class Defender(_Strict):
     )
 
 
+class Store(_Strict):
+    """Weapons an aircraft carries and launches during the run (``count`` of a catalog
+    type per aircraft of the group): anti-radiation missiles are fired at the emitters
+    the aircraft detects passively (docs/sead.md)."""
+
+    type: str = Field(min_length=1, description="catalog key of the store, e.g. agm88")
+    count: int = Field(default=1, ge=1, le=64, description="per aircraft of the group")
+
+
 class ThreatGroup(_Strict):
     """``count`` threats of one catalog type, launched from ``launch`` one after another
     every ``spacing_s`` from ``launch_time_s``, flying through ``waypoints`` to the
@@ -228,6 +238,9 @@ class ThreatGroup(_Strict):
         default=None, gt=0.0, le=8000.0,
         description="ballistic missiles: burnout speed (required for lofted/depressed)")
     burn_time_s: float = Field(default=60.0, gt=0.0, le=600.0)
+    stores: list[Store] = Field(
+        default_factory=list,
+        description="weapons each aircraft of the group carries and launches during the run")
 
     @model_validator(mode="after")
     def _route(self) -> ThreatGroup:

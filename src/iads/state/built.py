@@ -93,10 +93,20 @@ class Threats:
     specs: tuple[FlightSpec, ...]
     friendly: NDArray[np.bool_]  # (n,) friendly aircraft flown among the threats
     transponder: NDArray[np.bool_]  # (n,) answers IFF (friendlies only; False for threats)
+    # (n,) for a slot launched during the run (iads.threats.pool): the index of the
+    # entity carrying it; -1 for the scenario's own entities.
+    parent: NDArray[np.int64] | None = None
 
     @property
     def n(self) -> int:
         return len(self.names)
+
+    @property
+    def pooled(self) -> NDArray[np.bool_]:
+        """(n,) slots whose launch the engine decides during the run."""
+        if self.parent is None:
+            return np.zeros(self.n, bool)
+        return self.parent >= 0
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from iads.threats.ballistic import BallisticFlight
     from iads.threats.export import TRUTH_SCHEMA, truth_table
     from iads.threats.flight import FlightSpec, fly
+    from iads.threats.pool import PooledSlot
     from iads.threats.raid import RaidSpec, ThreatGroup, generate_raid
     from iads.threats.truth import Truth
     from iads.threats.waypoint import WaypointFlight
@@ -29,6 +30,7 @@ _EXPORTS = {
     "truth_table": "iads.threats.export",
     "FlightSpec": "iads.threats.flight",
     "fly": "iads.threats.flight",
+    "PooledSlot": "iads.threats.pool",
     "RaidSpec": "iads.threats.raid",
     "ThreatGroup": "iads.threats.raid",
     "generate_raid": "iads.threats.raid",
@@ -42,6 +44,7 @@ __all__ = [
     "CruiseMissileFlight",
     "DroneFlight",
     "FlightSpec",
+    "PooledSlot",
     "RaidSpec",
     "ThreatGroup",
     "Truth",
