@@ -156,6 +156,12 @@ class MissileEntry(_Strict):
     max_target_speed_mps: Figure
     pk: dict[ThreatClass, Figure]
     unit_cost_usd: Figure | None = None
+    # Terminal guidance (docs/sead.md): semi-active, command and track-via-missile
+    # interceptors need their unit's engagement radar radiating until intercept; an
+    # active seeker (or an unknown guidance) does not.
+    guidance: Literal["active_radar", "semi_active", "command", "track_via_missile"] | None = (
+        None
+    )
     notes: str | None = None
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from iads.c2.emcon import update_emission
 from iads.c2.stage import battle_management
 from iads.catalog.schema import THREAT_CLASSES
 from iads.engine.picture import new_picture, setup_pictures, update_pictures
@@ -32,6 +33,7 @@ from iads.state import (
     LEAKED,
     NOT_LAUNCHED,
     Built,
+    Emission,
     EventLog,
     RadarSchedule,
     RunState,
@@ -101,6 +103,8 @@ def simulate_built(
         interceptors=Interceptors(),
     )
     setup_pictures(rs)
+    if (b.emcon is not None and not b.emcon.always_on) or b.threats.pooled.any():
+        rs.emission = Emission.new(b.radars.n)
     _log_launches(rs, duration)
     n_steps = int(math.ceil(duration / dt - 1e-9))
     k = 0
@@ -113,6 +117,8 @@ def simulate_built(
         for i in ended[np.argsort(truth.end_t_s[ended], kind="stable")]:
             _leak(rs, int(i))
         active &= rs.status == FLYING
+        # emission control: which radars radiate (from the defense's picture)
+        update_emission(rs, t)
         # 2. sensing, 3. tracking, 4. battle management
         det, due = stages.sense(rs, t, pos, active)
         stages.track(rs, t, det, due)

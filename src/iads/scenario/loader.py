@@ -197,6 +197,12 @@ def cross_check(
                 )
             elif rk in d.extra_radars[:j] or rk in system.radars:
                 add(("defenders", i, "extra_radars", j), f"radar '{rk}' is already in the unit")
+        radars = list(system.radars) + [rk for rk in d.extra_radars if rk in optional]
+        for key in d.radar_emcon:
+            if key not in radars:
+                add(("defenders", i, "radar_emcon", key),
+                    f"radar '{key}' is not part of the unit"
+                    f"{_did_you_mean(key, radars)} (radars: {', '.join(radars)})")  # fmt: skip
         missiles = sorted({catalog.launchers[g.launcher].missile for g in system.launchers})
         for key in d.loadout or {}:
             if key not in missiles:

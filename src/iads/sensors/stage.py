@@ -68,6 +68,12 @@ def sense(
     ra = b.radars
     sched = rs.radar_schedule
     due = scans_due(ra, sched, t_s)
+    if rs.emission is not None and due.size:
+        # A silent radar looks at nothing: its window restarts when it radiates again.
+        off = due[~rs.emission.on[due]]
+        sched.last_t_s[off] = t_s
+        sched.next_fa_t_s[off] = np.nan
+        due = due[rs.emission.on[due]]
     if due.size == 0:
         return Detections.empty(t_s), due
     win0 = sched.last_t_s[due].copy()

@@ -129,3 +129,4 @@ class Built:
     network_fusion: tuple[str, ...] = ()  # per network: "measurement" or "track"
     sensing: SensingWorld | None = None  # target RCS, terrain, jammers, Pd tables
     threat_library: ThreatLibrary | None = None  # the classifier's feature boxes (c2)
+    emcon: Any = None  # iads.c2.emcon.EmconArrays: when each radar radiates (None: always)
