@@ -23,6 +23,7 @@ import numpy as np
 from iads.c2.emcon import update_emission
 from iads.c2.stage import battle_management
 from iads.catalog.schema import THREAT_CLASSES
+from iads.engine.attack import arm_arrival, arm_launches, setup_attack
 from iads.engine.picture import new_picture, setup_pictures, update_pictures
 from iads.engine.tracklog import TrackRecorder
 from iads.sensors.radar import next_scan_t_s
@@ -105,6 +106,7 @@ def simulate_built(
     setup_pictures(rs)
     if (b.emcon is not None and not b.emcon.always_on) or b.threats.pooled.any():
         rs.emission = Emission.new(b.radars.n)
+    setup_attack(rs)
     _log_launches(rs, duration)
     n_steps = int(math.ceil(duration / dt - 1e-9))
     k = 0
@@ -116,9 +118,13 @@ def simulate_built(
         ended = np.flatnonzero((rs.status == FLYING) & (truth.end_t_s <= t))
         for i in ended[np.argsort(truth.end_t_s[ended], kind="stable")]:
             _leak(rs, int(i))
+            arm_arrival(rs, int(i))  # an anti-radiation missile at its emitter
         active &= rs.status == FLYING
         # emission control: which radars radiate (from the defense's picture)
         update_emission(rs, t)
+        # attackers fire anti-radiation missiles at what they detect of those emissions
+        # (sensed from the next step on)
+        arm_launches(rs, t, pos, active)
         # 2. sensing, 3. tracking, 4. battle management
         det, due = stages.sense(rs, t, pos, active)
         stages.track(rs, t, det, due)

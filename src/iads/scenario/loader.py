@@ -317,10 +317,12 @@ def cross_check(
                 f"(catalog threats: {', '.join(threats)})",
             )
         for j, st in enumerate(g.stores):
-            if st.type not in catalog.threats:
+            stores = sorted(k for k, e in catalog.threats.items() if e.anti_radiation)
+            if st.type not in stores:
                 add(("threats", i, "stores", j, "type"),
-                    f"unknown store type '{st.type}'{_did_you_mean(st.type, threats)} "
-                    f"(catalog threats: {', '.join(threats)})")  # fmt: skip
+                    f"'{st.type}' is no store an aircraft can launch"
+                    f"{_did_you_mean(st.type, stores)} (anti-radiation missiles: "
+                    f"{', '.join(stores) or 'none in the catalog'})")  # fmt: skip
         if g.target is not None and g.target not in asset_names:
             allowed = ", ".join(asset_names) if asset_names else "none defined"
             add(
