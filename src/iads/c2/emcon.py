@@ -132,6 +132,7 @@ def _switch(rs: RunState, e: Emission, want: NDArray, quiet: NDArray, t_s: float
         else:
             why = np.array(MODES)[p.mode[r]]
             e.off_since_s[r] = np.nan
+            e.on_since_s[r] = t_s
         e.on[r] = kind == "radar_on"
         lat, lon = np.rad2deg(ra.lat_rad[r]), np.rad2deg(ra.lon_rad[r])
         rs.log.add(kind, t_s, radar_id=r, unit_id=ra.unit[r], lat_deg=lat, lon_deg=lon,

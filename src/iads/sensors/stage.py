@@ -77,6 +77,8 @@ def sense(
     if due.size == 0:
         return Detections.empty(t_s), due
     win0 = sched.last_t_s[due].copy()
+    if rs.emission is not None:  # a radar that just came on looks from then on only
+        win0 = np.maximum(win0, rs.emission.on_since_s[due])
     sched.win0_s[due] = win0
     sched.last_t_s[due] = t_s
     act = np.flatnonzero(active)

@@ -82,6 +82,7 @@ class Emission:
     on: NDArray[np.bool_]  # radiating now
     lost: NDArray[np.bool_]  # destroyed or damaged by an ARM: silent for good
     off_since_s: NDArray[np.float64]  # when it last went silent (NaN: radiating)
+    on_since_s: NDArray[np.float64]  # when it last started radiating
     quiet_until_s: NDArray[np.float64]  # ARM-warning shutdown lasts until then
     cue_until_s: NDArray[np.float64]  # on-cue radiation lasts until then
 
@@ -92,6 +93,7 @@ class Emission:
             on=np.ones(n_radars, bool),
             lost=np.zeros(n_radars, bool),
             off_since_s=np.full(n_radars, np.nan),
+            on_since_s=np.zeros(n_radars),
             quiet_until_s=np.full(n_radars, -np.inf),
             cue_until_s=np.full(n_radars, -np.inf),
         )
