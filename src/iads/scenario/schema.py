@@ -468,8 +468,11 @@ class Scenario(_Strict):
 
 
 def entity_count(sc: Scenario) -> tuple[int, int]:
-    """(threats, friendly aircraft) the scenario will fly."""
+    """(threats, friendly aircraft) the scenario will fly; threats include the stores
+    aircraft may launch during the run."""
     n = sum(
-        sum(g.count for g in e.raid.groups) if isinstance(e, Raid) else e.count for e in sc.threats
+        sum(g.count for g in e.raid.groups) if isinstance(e, Raid)
+        else e.count * (1 + sum(st.count for st in e.stores))
+        for e in sc.threats
     )
     return n, sum(g.count for g in sc.friendlies)
