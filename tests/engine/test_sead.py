@@ -24,6 +24,7 @@ from iads.units import C_MPS
 BASE = """\
 name: sead test
 settings: {duration_s: 330, time_step_s: 1.0, seed: 3}
+terrain: {dem: none}  # bald 4/3 earth: the horizon is the closed form the tests check
 assets:
   - name: base
     position: {lat: 40.0786, lon: 32.5656, alt_m: 0}
