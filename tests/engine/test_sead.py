@@ -80,6 +80,8 @@ def test_arms_fired_from_passive_detection_destroy_the_radars_they_reach() -> No
     lost = _events(r, "radar_destroyed")
     assert len(lost) >= 1
     det = _events(r, "detection")
+    # The defense sees the ARMs launched during the run (they are threats like the others).
+    assert {d["threat_id"] for d in det} & {a["threat_id"] for a in arms}
     for e in lost:  # a destroyed radar detects nothing afterwards
         rid = e["radar_id"]
         assert not any(d["radar_id"] == rid and d["time_s"] > e["time_s"] for d in det)
