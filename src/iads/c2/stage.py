@@ -134,6 +134,10 @@ def _decide(
         return
     firing = members[~units.hold_fire[members]]
     avail = ready[firing] - units.reserve[firing, None]  # (f, m)
+    if rs.emission is not None and b.missiles.needs_radar is not None:
+        # No launch of radar-guided interceptors while the unit's engagement radar is silent.
+        silent = ~rs.guiding()[firing]
+        avail = np.where(silent[:, None] & b.missiles.needs_radar[None, :], 0, avail)
     member = np.zeros(units.n, bool)
     member[members] = True
     mine = inflight[member[icp.unit[inflight]]]

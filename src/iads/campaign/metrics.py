@@ -54,6 +54,12 @@ REPORTED: tuple[MetricSpec, ...] = (
     MetricSpec("cost.exchange_ratio", "cost exchange ratio"),
     MetricSpec("first_detection_km.*", "first detection {} [km]"),
     MetricSpec("*fratricide*", "{}"),
+    MetricSpec("sead.radars_lost", "radars lost"),
+    MetricSpec("sead.battery_effective_s.*", "{} effective [s]"),
+    MetricSpec("sead.interceptors_on_arms", "interceptors on ARMs"),
+    MetricSpec("sead.arms_launched", "ARMs launched"),
+    MetricSpec("sead.attackers_lost", "attackers lost"),
+    MetricSpec("sead.strike_targets_hit", "strike targets hit"),
 )
 #: Metrics that are 0/1 outcomes per replication.
 PROPORTIONS = {"no_leaker"}
@@ -67,6 +73,7 @@ NONNEGATIVE = (
     "asset_hits.",
     "cost.",
     "first_detection_km.",
+    "sead.",
     "events",
 )
 

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "AntiRadiation",
     "Catalog",
     "CatalogFile",
     "CommandPost",
@@ -156,6 +157,12 @@ class MissileEntry(_Strict):
     max_target_speed_mps: Figure
     pk: dict[ThreatClass, Figure]
     unit_cost_usd: Figure | None = None
+    # Terminal guidance (docs/sead.md): semi-active, command and track-via-missile
+    # interceptors need their unit's engagement radar radiating until intercept; an
+    # active seeker (or an unknown guidance) does not.
+    guidance: Literal["active_radar", "semi_active", "command", "track_via_missile"] | None = (
+        None
+    )
     notes: str | None = None
 
 
@@ -228,6 +235,23 @@ class RcsBand(_Strict):
         return self
 
 
+class AntiRadiation(_Strict):
+    """The figures of an anti-radiation missile (docs/sead.md): its passive seeker (the
+    carrier fires at the emitters this seeker detects), its homing accuracy on an emitter
+    that radiates and on one that went silent, and its warhead's effect on a radar."""
+
+    seeker_sensitivity_dbm: Figure  # weakest main-beam signal the seeker detects [dBm]
+    seeker_gain_db: Figure  # receive antenna gain [dBi]
+    min_frequency_hz: Figure  # frequency coverage of the seeker
+    max_frequency_hz: Figure
+    max_launch_range_m: Figure  # the carrier fires only inside this range of the emitter
+    homing_sigma_m: Figure  # per-axis miss while the emitter radiates to the end
+    bearing_sigma_deg: Figure  # angle error of the seeker's last fix when the emitter stops
+    ins_drift_mps: Figure  # inertial velocity error while it flies on its memory
+    lethal_radius_m: Figure  # a radar this close is destroyed
+    damage_radius_m: Figure  # a radar this close is damaged: out of action for the run
+
+
 class ThreatEntry(_Strict):
     """A threat type: class, RCS by aspect (and by band), speeds, altitude profile, range,
     cost."""
@@ -247,6 +271,7 @@ class ThreatEntry(_Strict):
     range_m: Figure | None = None
     max_load_factor: Figure | None = None
     unit_cost_usd: Figure | None = None
+    anti_radiation: AntiRadiation | None = None  # set for anti-radiation missiles
     notes: str | None = None
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iads.c2.classify import classification_assumptions, threat_library
+from iads.c2.emcon import emcon_arrays
 from iads.catalog.loader import assumed_figures
 from iads.catalog.schema import THREAT_CLASSES, Catalog, Figure
 from iads.engine.flights import expand_flights
@@ -90,6 +91,8 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
         network_fusion=tuple(net.fusion for net in sc.networks),
         sensing=sensing,
         threat_library=freeze_arrays(threat_library(cat)),
+        emcon=freeze_arrays(emcon_arrays([defenders[r["unit"]].radar_emcon.get(
+            r["key"], defenders[r["unit"]].emcon) for r in rows])),  # fmt: skip
     )
 
 
@@ -130,6 +133,9 @@ def _missile_arrays(cat: Catalog, mkeys: list[str]) -> MissileArrays:
             len(ms), len(THREAT_CLASSES)
         ),
         cost_usd=np.array([_v(m.unit_cost_usd) for m in ms]),
+        needs_radar=np.array(
+            [m.guidance in ("semi_active", "command", "track_via_missile") for m in ms], dtype=bool
+        ),
     )
 
 
@@ -257,6 +263,7 @@ def _threats(
     friendly = [r.friendly for r in rows]
     transponder = [r.transponder for r in rows]
     neutral = [r.neutral for r in rows]
+    parent = [r.parent for r in rows]
     return Threats(
         names=tuple(names),
         type_key=tuple(types),
@@ -269,4 +276,5 @@ def _threats(
         friendly=np.array(friendly, dtype=bool),
         transponder=np.array(transponder, dtype=bool),
         neutral=np.array(neutral, dtype=bool),
+        parent=np.array(parent, dtype=np.int64),
     )

@@ -20,8 +20,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from iads.c2.emcon import update_emission
 from iads.c2.stage import battle_management
 from iads.catalog.schema import THREAT_CLASSES
+from iads.engine.attack import arm_arrival, arm_launches, setup_attack
 from iads.engine.picture import new_picture, setup_pictures, update_pictures
 from iads.engine.tracklog import TrackRecorder
 from iads.sensors.radar import next_scan_t_s
@@ -32,6 +34,7 @@ from iads.state import (
     LEAKED,
     NOT_LAUNCHED,
     Built,
+    Emission,
     EventLog,
     RadarSchedule,
     RunState,
@@ -89,7 +92,6 @@ def simulate_built(
     dt = b.scenario.settings.time_step_s
     duration = b.scenario.settings.duration_s
     truth = _over_terrain(b, fly(b.threats.specs, duration, min(1.0, dt)))
-    n = b.threats.n
     rs = RunState(
         built=b,
         truth=truth,
@@ -102,19 +104,27 @@ def simulate_built(
         interceptors=Interceptors(),
     )
     setup_pictures(rs)
+    if (b.emcon is not None and not b.emcon.always_on) or b.threats.pooled.any():
+        rs.emission = Emission.new(b.radars.n)
+    setup_attack(rs)
     _log_launches(rs, duration)
-    end_order = np.argsort(truth.end_t_s, kind="stable")
-    end_ptr = 0
     n_steps = int(math.ceil(duration / dt - 1e-9))
     k = 0
     while k <= n_steps:
         t = min(k * dt, duration)
         # 1. threat motion, and leakers at their exact end times
         pos, _, active = truth.state_at(t)
-        while end_ptr < n and truth.end_t_s[end_order[end_ptr]] <= t:
-            _leak(rs, int(end_order[end_ptr]))
-            end_ptr += 1
+        # (threats launched during the run, iads.engine.spawn, end like the others)
+        ended = np.flatnonzero((rs.status == FLYING) & (truth.end_t_s <= t))
+        for i in ended[np.argsort(truth.end_t_s[ended], kind="stable")]:
+            _leak(rs, int(i))
+            arm_arrival(rs, int(i))  # an anti-radiation missile at its emitter
         active &= rs.status == FLYING
+        # emission control: which radars radiate (from the defense's picture)
+        update_emission(rs, t)
+        # attackers fire anti-radiation missiles at what they detect of those emissions
+        # (sensed from the next step on)
+        arm_launches(rs, t, pos, active)
         # 2. sensing, 3. tracking, 4. battle management
         det, due = stages.sense(rs, t, pos, active)
         stages.track(rs, t, det, due)

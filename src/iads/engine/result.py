@@ -173,12 +173,14 @@ class Result:
     def _summarize(self) -> dict[str, Any]:
         from iads.engine.airspace import airspace_summary
         from iads.engine.flights import figures_not_flown
+        from iads.engine.sead_summary import sead_summary
         from iads.sensors.exposure import exposure_summary
 
         b = self.built
         fates = self.fates()
         fired_by_type = self._interceptors_fired_by_type()
         bm = self._battle_management(fates)
+        sead = sead_summary(b, self.events)
         return {
             **self._run_header(),
             "totals": self._totals(fates),
@@ -199,6 +201,7 @@ class Result:
                 for r in b.catalog.overrides
             ],
             "catalog_figures_not_flown": figures_not_flown(b.catalog, b.threats.type_key),
+            **({"sead": sead} if sead is not None else {}),
             "events": self.events.num_rows,
         }
 

@@ -48,6 +48,7 @@ def summary_tables(summary: dict[str, Any]) -> Group:
         f"{_usd(cost['threats_killed_usd'])}; exchange ratio (spent / killed): "
         + (f"{ratio:.2f}" if ratio is not None else "n/a"),
         *_battle_management_lines(summary),
+        *_sead_lines(summary),
         f"Assumed figures this result depends on: {len(summary['assumed_figures'])} "
         "(listed in summary.json)",
         *[
@@ -115,6 +116,24 @@ def _battle_management_lines(summary: dict[str, Any]) -> list[str]:
             + "; ".join(f"{k}: {', '.join(v)}" for k, v in missing.items() if v)
         )
     return lines
+
+
+def _sead_lines(summary: dict[str, Any]) -> list[str]:
+    """The SEAD duel (docs/sead.md), when the run has one."""
+    sd = summary.get("sead")
+    if sd is None:
+        return []
+    lost = ", ".join(f"{r['radar']} ({r['unit']}) at {r['time_s']:.0f} s"
+                     for r in sd["radars_lost_list"]) or "none"  # fmt: skip
+    eff = ", ".join(f"{k} {v:.0f} s" for k, v in sd["battery_effective_s"].items())
+    on = ", ".join(f"{k} {v:.0f} s" for k, v in sd["radiating_s"].items())
+    return [
+        f"SEAD: radars lost: {lost}; battery effective: {eff}",
+        f"  ARMs launched {sd['arms_launched']}, shot down {sd['arms_shot_down']}; "
+        f"interceptors on ARMs {sd['interceptors_on_arms']}; attackers lost "
+        f"{sd['attackers_lost']}; strike targets hit {sd['strike_targets_hit']}",
+        f"  radiating: {on}",
+    ]
 
 
 def exposure_table(summary: dict[str, Any], max_rows: int = 40) -> Table:

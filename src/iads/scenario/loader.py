@@ -197,6 +197,12 @@ def cross_check(
                 )
             elif rk in d.extra_radars[:j] or rk in system.radars:
                 add(("defenders", i, "extra_radars", j), f"radar '{rk}' is already in the unit")
+        radars = list(system.radars) + [rk for rk in d.extra_radars if rk in optional]
+        for key in d.radar_emcon:
+            if key not in radars:
+                add(("defenders", i, "radar_emcon", key),
+                    f"radar '{key}' is not part of the unit"
+                    f"{_did_you_mean(key, radars)} (radars: {', '.join(radars)})")  # fmt: skip
         missiles = sorted({catalog.launchers[g.launcher].missile for g in system.launchers})
         for key in d.loadout or {}:
             if key not in missiles:
@@ -322,6 +328,13 @@ def cross_check(
                 f"unknown threat type '{g.type}'{_did_you_mean(g.type, threats)} "
                 f"(catalog threats: {', '.join(threats)})",
             )
+        for j, st in enumerate(g.stores):
+            stores = sorted(k for k, e in catalog.threats.items() if e.anti_radiation)
+            if st.type not in stores:
+                add(("threats", i, "stores", j, "type"),
+                    f"'{st.type}' is no store an aircraft can launch"
+                    f"{_did_you_mean(st.type, stores)} (anti-radiation missiles: "
+                    f"{', '.join(stores) or 'none in the catalog'})")  # fmt: skip
         if g.target is not None and g.target not in asset_names:
             allowed = ", ".join(asset_names) if asset_names else "none defined"
             add(

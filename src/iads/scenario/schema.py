@@ -39,6 +39,7 @@ __all__ = [
     "Asset",
     "Defender",
     "Doctrine",
+    "Emcon",
     "FriendlyGroup",
     "Hill",
     "Jammer",
@@ -55,6 +56,7 @@ __all__ = [
     "entity_count",
     "Settings",
     "Site",
+    "Store",
     "Terrain",
     "ThreatGroup",
     "Waypoint",
@@ -164,6 +166,45 @@ class Doctrine(_Strict):
     hold_fire: bool = Field(default=False, description="weapons hold: track but never fire")
 
 
+class Emcon(_Strict):
+    """Emission control of a radar (docs/sead.md): when it radiates. A radar that does not
+    radiate detects nothing, cannot guide its unit's semi-active, command or
+    track-via-missile interceptors, and cannot be detected by an anti-radiation seeker.
+
+    ``mode``: ``on`` (always), ``off`` (never), ``schedule`` (inside the ``windows``
+    [start_s, end_s) only), ``blink`` (``on_s`` out of every ``period_s``, from
+    ``phase_s``), ``cue`` (while the unit's picture, the network's when it has one, holds
+    a confirmed track within ``cue_range_m`` of the radar, and ``cue_hold_s`` after).
+    ``arm_shutdown``: whatever the mode, go silent for ``arm_off_s`` when the picture
+    holds a confirmed track faster than ``arm_speed_mps`` within ``arm_warning_range_m``
+    heading at the radar (velocity within ``arm_heading_deg`` of the line to it)."""
+
+    mode: Literal["on", "off", "schedule", "blink", "cue"] = "on"
+    windows: list[Annotated[list[TimeS], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list, description="schedule: [start_s, end_s) radiating windows")
+    period_s: float = Field(default=60.0, gt=0.0, le=MAX_DURATION_S, description="blink")
+    on_s: float = Field(default=10.0, ge=0.0, le=MAX_DURATION_S, description="blink")
+    phase_s: float = Field(default=0.0, ge=0.0, le=MAX_DURATION_S, description="blink")
+    cue_range_m: float = Field(default=150_000.0, gt=0.0, le=5_000_000.0, description="cue")
+    cue_hold_s: float = Field(default=10.0, ge=0.0, le=MAX_DURATION_S, description="cue")
+    arm_shutdown: bool = False
+    arm_warning_range_m: float = Field(default=60_000.0, gt=0.0, le=1_000_000.0)
+    arm_speed_mps: float = Field(default=450.0, gt=0.0, le=10_000.0)
+    arm_heading_deg: float = Field(default=10.0, gt=0.0, le=90.0)
+    arm_off_s: float = Field(default=60.0, gt=0.0, le=MAX_DURATION_S)
+
+    @model_validator(mode="after")
+    def _mode(self) -> Emcon:
+        if self.mode == "schedule" and not self.windows:
+            raise ValueError("mode 'schedule' needs 'windows' ([start_s, end_s] pairs)")
+        for w in self.windows:
+            if not w[0] < w[1]:
+                raise ValueError(f"a window must start before it ends; got {w}")
+        if self.on_s > self.period_s:
+            raise ValueError("blink: 'on_s' must not exceed 'period_s'")
+        return self
+
+
 class Defender(_Strict):
     """A defense unit: a system from the catalog at a position, with its missile loadout.
 
@@ -192,6 +233,19 @@ class Defender(_Strict):
         description="whether the unit can interrogate the friendly aircraft's transponders "
         "(false for a battery outside the allied identification network)",
     )
+    emcon: Emcon = Field(default_factory=Emcon, description="emission control of its radars")
+    radar_emcon: dict[str, Emcon] = Field(
+        default_factory=dict,
+        description="emission control by radar catalog key, overriding 'emcon' for that radar")
+
+
+class Store(_Strict):
+    """Weapons an aircraft carries and launches during the run (``count`` of a catalog
+    type per aircraft of the group): anti-radiation missiles are fired at the emitters
+    the aircraft detects passively (docs/sead.md)."""
+
+    type: str = Field(min_length=1, description="catalog key of the store, e.g. agm88")
+    count: int = Field(default=1, ge=1, le=64, description="per aircraft of the group")
 
 
 class ThreatGroup(_Strict):
@@ -233,6 +287,9 @@ class ThreatGroup(_Strict):
         default=None, gt=0.0, le=8000.0,
         description="ballistic missiles: burnout speed (required for lofted/depressed)")
     burn_time_s: float = Field(default=60.0, gt=0.0, le=600.0)
+    stores: list[Store] = Field(
+        default_factory=list,
+        description="weapons each aircraft of the group carries and launches during the run")
 
     @model_validator(mode="after")
     def _route(self) -> ThreatGroup:
@@ -491,8 +548,11 @@ class Scenario(_Strict):
 
 
 def entity_count(sc: Scenario) -> tuple[int, int]:
-    """(threats, friendly and neutral aircraft) the scenario will fly."""
+    """(threats, friendly and neutral aircraft) the scenario will fly; threats include the
+    stores aircraft may launch during the run."""
     n = sum(
-        sum(g.count for g in e.raid.groups) if isinstance(e, Raid) else e.count for e in sc.threats
+        sum(g.count for g in e.raid.groups) if isinstance(e, Raid)
+        else e.count * (1 + sum(st.count for st in e.stores))
+        for e in sc.threats
     )
     return n, sum(g.count for g in [*sc.friendlies, *sc.neutrals])

@@ -68,9 +68,17 @@ def sense(
     ra = b.radars
     sched = rs.radar_schedule
     due = scans_due(ra, sched, t_s)
+    if rs.emission is not None and due.size:
+        # A silent radar looks at nothing: its window restarts when it radiates again.
+        off = due[~rs.emission.on[due]]
+        sched.last_t_s[off] = t_s
+        sched.next_fa_t_s[off] = np.nan
+        due = due[rs.emission.on[due]]
     if due.size == 0:
         return Detections.empty(t_s), due
     win0 = sched.last_t_s[due].copy()
+    if rs.emission is not None:  # a radar that just came on looks from then on only
+        win0 = np.maximum(win0, rs.emission.on_since_s[due])
     sched.win0_s[due] = win0
     sched.last_t_s[due] = t_s
     act = np.flatnonzero(active)

@@ -94,6 +94,9 @@ class Threats:
     friendly: NDArray[np.bool_]  # (n,) own-force aircraft flown among the threats
     transponder: NDArray[np.bool_]  # (n,) answers IFF (friendlies only; False for threats)
     neutral: NDArray[np.bool_]  # (n,) neutral aircraft (neither hostile nor own force)
+    # (n,) for a slot launched during the run (iads.threats.pool): the index of the
+    # entity carrying it; -1 for the scenario's own entities.
+    parent: NDArray[np.int64] | None = None
 
     @property
     def n(self) -> int:
@@ -103,6 +106,13 @@ class Threats:
     def hostile(self) -> NDArray[np.bool_]:
         """(n,) true hostiles: neither own-force nor neutral aircraft."""
         return ~(self.friendly | self.neutral)
+
+    @property
+    def pooled(self) -> NDArray[np.bool_]:
+        """(n,) slots whose launch the engine decides during the run."""
+        if self.parent is None:
+            return np.zeros(self.n, bool)
+        return self.parent >= 0
 
 
 @dataclass(frozen=True)
@@ -125,3 +135,4 @@ class Built:
     network_fusion: tuple[str, ...] = ()  # per network: "measurement" or "track"
     sensing: SensingWorld | None = None  # target RCS, terrain, jammers, Pd tables
     threat_library: ThreatLibrary | None = None  # the classifier's feature boxes (c2)
+    emcon: Any = None  # iads.c2.emcon.EmconArrays: when each radar radiates (None: always)

@@ -32,6 +32,10 @@ EVENT_KINDS = (
     "leak",  # a threat with a target asset reaches the end of its route alive
     "impact",  # a leaker hits a defended asset (follows its leak)
     "route_end",  # an entity with no target asset (waypoints only) ends its route alive
+    "radar_on",  # a radar starts radiating (emission control, docs/sead.md)
+    "radar_off",  # a radar stops radiating (emission control, ARM warning, destroyed)
+    "arm_impact",  # an anti-radiation missile reaches the emitter it was fired at
+    "radar_destroyed",  # an ARM destroys or damages a radar: silent for the rest of the run
 )
 
 EVENT_SCHEMA = pa.schema(

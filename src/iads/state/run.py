@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # annotations only: the state sits below the packages that de
     from iads.weapons.flyout import Interceptors
 
 __all__ = [
+    "Emission",
     "FLYING",
     "KILLED",
     "LEAKED",
@@ -67,6 +68,34 @@ class RadarSchedule:
             last_track_t_s=np.full(n_radars, -np.inf),
             next_fa_t_s=np.full(n_radars, np.nan),  # drawn at the radar's first processing
             win0_s=np.zeros(n_radars),
+        )
+
+
+@dataclass
+class Emission:
+    """Which radars radiate, one row per radar (shape (r,)); written by the emission
+    control step (``iads.c2.emcon``) and by anti-radiation missiles that destroy a radar
+    (``iads.engine.attack``), read by sensing (a silent radar detects nothing), battle
+    management and flyout (a silent engagement radar guides no semi-active, command or
+    track-via-missile interceptor) and the attackers' passive detection."""
+
+    on: NDArray[np.bool_]  # radiating now
+    lost: NDArray[np.bool_]  # destroyed or damaged by an ARM: silent for good
+    off_since_s: NDArray[np.float64]  # when it last went silent (NaN: radiating)
+    on_since_s: NDArray[np.float64]  # when it last started radiating
+    quiet_until_s: NDArray[np.float64]  # ARM-warning shutdown lasts until then
+    cue_until_s: NDArray[np.float64]  # on-cue radiation lasts until then
+
+    @classmethod
+    def new(cls, n_radars: int) -> Emission:
+        """Every radar radiating, nothing lost (the state before the first step)."""
+        return cls(
+            on=np.ones(n_radars, bool),
+            lost=np.zeros(n_radars, bool),
+            off_since_s=np.full(n_radars, np.nan),
+            on_since_s=np.zeros(n_radars),
+            quiet_until_s=np.full(n_radars, -np.inf),
+            cue_until_s=np.full(n_radars, -np.inf),
         )
 
 
@@ -137,3 +166,19 @@ class RunState:
     # Set by iads.sensors.stage on its first call: (n_threats,) bound on each threat's
     # speed over the run [m/s], for the sensing stage's exact range/horizon gate.
     speed_bound_mps: Any = None
+    emission: Emission | None = None  # None: every radar radiates all the time
+    # Anti-radiation missiles (iads.engine.attack): per threat, the radar index it was
+    # fired at (-1: none) and its seeker's state.
+    arm: Any = None
+
+    def guiding(self) -> NDArray[np.bool_]:
+        """(units,) whether each unit has an engagement radar (phased array: multifunction
+        or fire control) radiating, without which its semi-active, command and
+        track-via-missile interceptors have no guidance."""
+        b = self.built
+        ra = b.radars
+        on = np.ones(ra.n, bool) if self.emission is None else self.emission.on
+        eng = on & ~ra.rotating
+        out = np.zeros(b.units.n, bool)
+        out[ra.unit[eng]] = True
+        return out

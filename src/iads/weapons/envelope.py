@@ -52,6 +52,9 @@ class MissileArrays:
     max_target_speed_mps: NDArray[np.float64]
     pk: NDArray[np.float64]  # (m, n_threat_classes)
     cost_usd: NDArray[np.float64]  # NaN where not public
+    # (m,) guided through the unit's engagement radar (semi-active, command,
+    # track-via-missile): no guidance while that radar is silent. None: none is.
+    needs_radar: NDArray[np.bool_] | None = None
 
     @property
     def n(self) -> int:

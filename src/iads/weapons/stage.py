@@ -147,6 +147,11 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
         return
     pk = float(b.missiles.pk[m, int(b.threats.klass[j])])
     detail = {"missile": mkey, "pk": pk, "miss_distance_m": round(dist, 1)}
+    needs = b.missiles.needs_radar
+    if rs.emission is not None and needs is not None and needs[m] and not rs.guiding()[u]:
+        reason = "no guidance: engagement radar silent"
+        rs.log.add("miss", t_hit, threat_id=j, details=[{**detail, "reason": reason}], **common)
+        return
     outside = envelope_violation(
         b.missiles, m, b.units.pos_ecef_m[u], pos[j], float(np.linalg.norm(vel[j])),
         ground=b.sensing.terrain if b.sensing is not None else None,
