@@ -230,7 +230,14 @@ class RcsBand(_Strict):
 
 class ThreatEntry(_Strict):
     """A threat type: class, RCS by aspect (and by band), speeds, altitude profile, range,
-    cost."""
+    cost.
+
+    A decoy (MALD-class) names the entry it imitates in ``imitates``: radars see the
+    imitated entry's RCS (its signature augmentation, by band too), and it flies the
+    imitated entry's class of flight at its cruise speed and altitude, capped by the
+    decoy's own ``max_speed_mps`` and ``max_load_factor`` (docs/sead.md). Its own
+    ``threat_class`` (its airframe) sets the interceptors' Pk against it.
+    """
 
     name: str
     threat_class: ThreatClass
@@ -247,6 +254,9 @@ class ThreatEntry(_Strict):
     range_m: Figure | None = None
     max_load_factor: Figure | None = None
     unit_cost_usd: Figure | None = None
+    imitates: str | None = Field(
+        default=None, min_length=1, description="catalog key of the threat a decoy imitates"
+    )
     notes: str | None = None
 
 

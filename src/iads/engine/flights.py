@@ -97,6 +97,13 @@ def figures_not_flown(cat: Catalog, type_keys: Sequence[str]) -> list[dict[str, 
     out = []
     for key in dict.fromkeys(type_keys):
         entry = cat.threats[key]
+        if entry.imitates is not None:
+            out += [
+                {"entry": f"threats.{key}", "field": name, "value": getattr(entry, name).value,
+                 "why": f"a decoy flies and shows the figures of threats.{entry.imitates}"}
+                for name in ("rcs_front_m2", "cruise_speed_mps", "cruise_altitude_m")
+            ]  # fmt: skip
+            continue
         flown = FLOWN_FIGURES[entry.threat_class]
         why = _WHY_NOT_BALLISTIC if entry.threat_class == "ballistic_missile" else _WHY_NOT
         for name in KINEMATIC_FIGURES:
@@ -112,8 +119,9 @@ def figures_not_flown(cat: Catalog, type_keys: Sequence[str]) -> list[dict[str, 
 @dataclass(frozen=True)
 class FlightRow:
     """One flying entity: its name, catalog type, target asset index (-1: none), whether
-    it is own-force (friendly) and answers IFF, its flight spec, and whether it is a
-    neutral aircraft (neither hostile nor own force)."""
+    it is own-force (friendly) and answers IFF, its flight spec, whether it is a neutral
+    aircraft (neither hostile nor own force), and whether it re-plans its path during the
+    run (``behaviour: reactive``; 0 no, 1 by notching, 2 by egressing)."""
 
     name: str
     type_key: str
@@ -122,6 +130,25 @@ class FlightRow:
     transponder: bool
     spec: FlightSpec
     neutral: bool = False
+    reactive: int = 0
+
+
+def flown_entry(cat: Catalog, key: str) -> ThreatEntry:
+    """The entry whose kinematic figures the threat ``key`` flies: its own, or for a decoy
+    the entry it imitates, with the cruise speed capped by the decoy's ``max_speed_mps``
+    and the load factor by its ``max_load_factor`` (a decoy cannot outfly its airframe)."""
+    entry = cat.threats[key]
+    if entry.imitates is None:
+        return entry
+    model = cat.threats[entry.imitates]
+    update: dict[str, Any] = {}
+    cap = entry.max_speed_mps
+    if cap is not None and model.cruise_speed_mps.value > cap.value:
+        update["cruise_speed_mps"] = cap
+    n_own, n_model = entry.max_load_factor, model.max_load_factor
+    if n_own is not None and (n_model is None or n_model.value > n_own.value):
+        update["max_load_factor"] = n_own
+    return model.model_copy(update=update)
 
 
 def _route(
@@ -251,7 +278,7 @@ def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list
         if isinstance(e, Raid):
             rows += _raid_rows(e, gi, sc, cat, rng, assets)
             continue
-        entry = cat.threats[e.type]
+        entry = flown_entry(cat, e.type)
         a = assets[e.target] if e.target is not None else -1
         tgt = None
         if a >= 0:
@@ -267,6 +294,7 @@ def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list
                     False,
                     False,
                     _spec(e, entry, i, tgt),
+                    reactive=(1 if e.evasion == "notch" else 2) if e.behaviour == "reactive" else 0,
                 )
             )
     groups: list[tuple[str, int, FriendlyGroup]] = [
@@ -301,7 +329,7 @@ def _raid_rows(
     p = sc.assets[a].position
     groups = []
     for rg in r.groups:
-        entry = cat.threats[rg.type]
+        entry = flown_entry(cat, rg.type)
         kind = _RAID_KIND[entry.threat_class]
         groups.append(
             RaidKindGroup(

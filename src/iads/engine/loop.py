@@ -25,6 +25,7 @@ from iads.catalog.schema import THREAT_CLASSES
 from iads.engine.picture import new_picture, setup_pictures, update_pictures
 from iads.engine.tracklog import TrackRecorder
 from iads.sensors.radar import next_scan_t_s
+from iads.sensors.rwr import rwr_warnings
 from iads.sensors.stage import sense
 from iads.sensors.terrain import terrain_following
 from iads.state import (
@@ -40,6 +41,7 @@ from iads.state import (
     streams,
 )
 from iads.threats import Truth, fly
+from iads.threats.behaviour import Reactive
 from iads.tracking import TrackerConfig
 from iads.weapons.flyout import Interceptors
 from iads.weapons.stage import flyout
@@ -90,6 +92,11 @@ def simulate_built(
     duration = b.scenario.settings.duration_s
     truth = _over_terrain(b, fly(b.threats.specs, duration, min(1.0, dt)))
     n = b.threats.n
+    behaviour = None
+    if b.threats.reactive.any():  # reactive aircraft re-plan: their truth is a run's own
+        react = np.flatnonzero(b.threats.reactive)
+        behaviour = Reactive.new(react, b.threats.specs, truth, b.threats.reactive[react] == 2)
+        truth = behaviour.truth
     rs = RunState(
         built=b,
         truth=truth,
@@ -100,10 +107,12 @@ def simulate_built(
         radar_schedule=RadarSchedule.new(b.radars.n),
         pictures=[new_picture(d.tracker or tracker) for d in b.scenario.defenders if d.enabled],
         interceptors=Interceptors(),
+        behaviour=behaviour,
     )
     setup_pictures(rs)
     _log_launches(rs, duration)
-    end_order = np.argsort(truth.end_t_s, kind="stable")
+    end0 = truth.end_t_s.copy()  # a reactive aircraft's end moves when it re-plans
+    end_order = np.argsort(end0, kind="stable")
     end_ptr = 0
     n_steps = int(math.ceil(duration / dt - 1e-9))
     k = 0
@@ -111,9 +120,13 @@ def simulate_built(
         t = min(k * dt, duration)
         # 1. threat motion, and leakers at their exact end times
         pos, _, active = truth.state_at(t)
-        while end_ptr < n and truth.end_t_s[end_order[end_ptr]] <= t:
-            _leak(rs, int(end_order[end_ptr]))
+        while end_ptr < n and end0[end_order[end_ptr]] <= t:
+            if truth.end_t_s[end_order[end_ptr]] <= t:
+                _leak(rs, int(end_order[end_ptr]))
             end_ptr += 1
+        if behaviour is not None:
+            for i in behaviour.due_ends(t):
+                _leak(rs, int(i))
         active &= rs.status == FLYING
         # 2. sensing, 3. tracking, 4. battle management
         det, due = stages.sense(rs, t, pos, active)
@@ -121,10 +134,17 @@ def simulate_built(
         if record is not None and due.size:
             record.record(rs, t)
         stages.decide(rs, t)
-        # 5. flyout: intercepts inside (t, t + dt]
         window = dt if k < n_steps else 0.0
+        if behaviour is not None:  # reactive aircraft hear their RWR and fly (t, t + dt]
+            warned, emitter = rwr_warnings(rs, pos, behaviour.idx)
+            behaviour.hear(t, warned, emitter)
+            behaviour.advance(min(t + window, duration), rs.status == FLYING)
+        # 5. flyout: intercepts inside (t, t + dt]
         t_end = stages.fly(rs, t, window)
         k_next = _next_step(rs, k, n_steps, dt, t_end)
+        if behaviour is not None:
+            behaviour.advance(min(k_next * dt, duration), rs.status == FLYING)
+            _log_switches(rs, behaviour)
         rs.interceptors.advance(rs.interceptors.in_flight(), min(k_next * dt, duration) - t)
         k = k_next
         if progress is not None:
@@ -150,6 +170,19 @@ def _log_launches(rs: RunState, duration: float) -> None:
         lon_deg=lon,
         alt_m=h,
     )
+
+
+def _log_switches(rs: RunState, behaviour: Reactive) -> None:
+    """Log the reactive aircraft's evade / resume switches at their exact times, with the
+    emitter they turned from (what their RWR heard)."""
+    for t_s, kind, i, emitter in behaviour.drain():  # a loop over the few switches
+        p, _, _ = rs.truth.state_at(t_s)
+        lat, lon, h = lla(p[i])
+        e_lat, e_lon, _ = lla(emitter)
+        rs.log.add(kind, t_s, threat_id=i, lat_deg=lat, lon_deg=lon, alt_m=h, details=[
+            {"evasion": "egress" if rs.built.threats.reactive[i] == 2 else "notch",
+             "emitter_lat_deg": round(float(e_lat), 5),
+             "emitter_lon_deg": round(float(e_lon), 5)}])  # fmt: skip
 
 
 def _leak(rs: RunState, i: int) -> None:

@@ -186,7 +186,11 @@ class Result:
             "interceptors_fired": dict(sorted(fired_by_type.items())),
             "units": self._unit_rows(),
             "asset_hits": self._asset_hits(),
-            "cost": {**self._cost_exchange(fired_by_type, fates), **self._false_track_costs()},
+            "cost": {
+                **self._cost_exchange(fired_by_type, fates),
+                **self._false_track_costs(),
+                **self._decoy_costs(),
+            },
             "battle_management": bm["summary"],
             "friendlies": bm["friendlies"],
             "neutrals": bm["neutrals"],
@@ -369,6 +373,26 @@ class Result:
             "wasted_on_false_tracks_usd": (
                 float(sum(costs)) if all(np.isfinite(c) for c in costs) else None
             ),
+        }
+
+    def _decoy_costs(self) -> dict[str, Any]:
+        """Interceptors launched at tracks that follow a decoy (launch events flagged
+        ``on_decoy``): their count, by missile type, and their cost at public unit costs
+        (None when a type's cost is not public); and how many decoys were killed. Their
+        cost is part of ``interceptors_usd``."""
+        b = self.built
+        launches = self._kind("launch")
+        tid = launches.column("threat_id").to_numpy().astype(np.int64)
+        on = (tid >= 0) & b.threats.decoy[np.maximum(tid, 0)] if tid.size else tid > 0
+        keys = self._launch_missile_keys()
+        by_type = Counter(k for k, o in zip(keys, on, strict=True) if o)
+        costs = [b.missiles.cost_usd[b.missiles.keys.index(k)] * n for k, n in by_type.items()]
+        killed = self._kind("intercept").column("threat_id").to_numpy().astype(np.int64)
+        return {
+            "interceptors_on_decoys": int(on.sum()),
+            "on_decoys_by_missile": dict(sorted(by_type.items())),
+            "on_decoys_usd": float(sum(costs)) if all(np.isfinite(c) for c in costs) else None,
+            "decoys_killed": int(b.threats.decoy[killed].sum()) if killed.size else 0,
         }
 
     def _battle_management(self, fates: Fates) -> dict[str, Any]:

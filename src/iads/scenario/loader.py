@@ -322,6 +322,15 @@ def cross_check(
                 f"unknown threat type '{g.type}'{_did_you_mean(g.type, threats)} "
                 f"(catalog threats: {', '.join(threats)})",
             )
+        elif g.behaviour == "reactive":
+            t = catalog.threats[g.type]
+            if t.threat_class not in ("aircraft", "stealth_aircraft") or t.imitates:
+                add(("threats", i, "behaviour"),
+                    f"'reactive' is for aircraft (they carry a radar warning receiver); "
+                    f"'{g.type}' is a {'decoy' if t.imitates else t.threat_class}")
+            elif g.kinematics != "auto":
+                add(("threats", i, "behaviour"),
+                    "'reactive' needs kinematics: auto (turns at the load-factor limit)")
         if g.target is not None and g.target not in asset_names:
             allowed = ", ".join(asset_names) if asset_names else "none defined"
             add(

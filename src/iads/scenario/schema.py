@@ -233,6 +233,15 @@ class ThreatGroup(_Strict):
         default=None, gt=0.0, le=8000.0,
         description="ballistic missiles: burnout speed (required for lofted/depressed)")
     burn_time_s: float = Field(default=60.0, gt=0.0, le=600.0)
+    behaviour: Literal["scripted", "reactive"] = Field(
+        default="scripted",
+        description="aircraft: 'scripted' flies the precomputed route; 'reactive' turns away "
+        "(notch or egress) when its radar warning receiver hears a fire-control radar track "
+        "it or a missile guided at it, and resumes its route when that stops (docs/sead.md)")
+    evasion: Literal["notch", "egress"] = Field(
+        default="notch",
+        description="reactive aircraft: 'notch' flies perpendicular to the threat radar's "
+        "line of sight, 'egress' turns its back on it")
 
     @model_validator(mode="after")
     def _route(self) -> ThreatGroup:

@@ -68,6 +68,7 @@ def sense(
     ra = b.radars
     sched = rs.radar_schedule
     due = scans_due(ra, sched, t_s)
+    rs.track_dwells = (due[:0], due[:0])
     if due.size == 0:
         return Detections.empty(t_s), due
     win0 = sched.last_t_s[due].copy()
@@ -76,6 +77,7 @@ def sense(
     act = np.flatnonzero(active)
     ridx, tidx, tp = _search_dwells(ra, due, win0, t_s, pos_ecef_m, act)
     r2, t2 = _track_dwells(rs, due, t_s, active)
+    rs.track_dwells = (r2, t2)
     if r2.size:
         if ridx.size:  # a target in track is not searched again by the same radar
             mark = np.zeros((ra.n, pos_ecef_m.shape[0]), bool)

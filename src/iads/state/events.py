@@ -32,6 +32,8 @@ EVENT_KINDS = (
     "leak",  # a threat with a target asset reaches the end of its route alive
     "impact",  # a leaker hits a defended asset (follows its leak)
     "route_end",  # an entity with no target asset (waypoints only) ends its route alive
+    "evade",  # a reactive aircraft starts turning away from an emitter its RWR hears
+    "resume",  # a reactive aircraft turns back to its route (its RWR has been quiet)
 )
 
 EVENT_SCHEMA = pa.schema(
