@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 
 from iads.geo.ecef import ecef_to_geodetic_rad, geodetic_to_ecef_rad
 from iads.geo.enu import ecef_to_enu_vector_rad, enu_to_ecef_vector_rad
-from iads.geo.wgs84 import meridian_radius_m, prime_vertical_radius_m
+from iads.geo.wgs84 import MEAN_RADIUS_M, meridian_radius_m, prime_vertical_radius_m
 from iads.threats.aircraft import AircraftFlight
 from iads.threats.truth import Truth
 from iads.units import G0_MPS2
@@ -54,7 +54,7 @@ REACTION_S = 2.0  # from the first RWR warning to the start of the turn [s]
 CLEAR_S = 10.0  # from the last RWR warning to resuming the route [s]
 TAU_PSI_S = 1.0  # heading-error time constant (as iads.threats.routed) [s]
 TAU_H_S = 4.0  # height-error time constant (as iads.threats.routed) [s]
-DT_MAX_S = 0.2  # largest integration step [s]
+DT_MAX_S = 0.5  # largest integration step [s]
 
 ROUTE, EVADE = 0, 1
 
@@ -85,13 +85,15 @@ def _wrap(a: F64) -> F64:
     return (a + np.pi) % (2.0 * np.pi) - np.pi
 
 
-def _bearing(lat: F64, lon: F64, h: F64, target_ecef: F64) -> tuple[F64, F64]:
-    """Bearing [rad, from north, clockwise] and horizontal distance [m] from the points
-    (lat, lon, h) to ``target_ecef`` (m, 3), in each point's local horizontal plane."""
-    p = np.stack(geodetic_to_ecef_rad(lat, lon, h), -1)
-    d = target_ecef - p
-    e, n, _ = ecef_to_enu_vector_rad(d[:, 0], d[:, 1], d[:, 2], lat, lon)
-    return np.arctan2(e, n), np.hypot(e, n)
+def _bearing(lat: F64, lon: F64, lat2: F64, lon2: F64) -> tuple[F64, F64]:
+    """Initial great-circle bearing [rad, from north, clockwise] and distance [m] on the
+    mean sphere from (lat, lon) to (lat2, lon2) [rad] (haversine; e.g. Williams, Aviation
+    Formulary)."""
+    dlon = lon2 - lon
+    c2 = np.cos(lat2)
+    brg = np.arctan2(np.sin(dlon) * c2, np.cos(lat) * np.sin(lat2) - np.sin(lat) * c2 * np.cos(dlon))
+    a = np.sin((lat2 - lat) / 2) ** 2 + np.cos(lat) * c2 * np.sin(dlon / 2) ** 2
+    return brg, 2.0 * MEAN_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 @dataclass
@@ -106,8 +108,10 @@ class Reactive:
     n_max: F64
     climb: F64
     launch: F64
-    wp_ecef: list[F64]  # per aircraft (k, 3) waypoints
-    wp_h: list[F64]  # per aircraft (k,) waypoint heights
+    wp_lat: F64  # (m, k) waypoint latitudes [rad] (padded with the last one)
+    wp_lon: F64  # (m, k) waypoint longitudes [rad]
+    wp_h: F64  # (m, k) heights commanded on the leg ending at each waypoint [m]
+    n_wp: NDArray[np.int64]  # (m,) waypoints of each route
     cum_m: list[F64]  # per aircraft (k,) cumulative great-circle distance at each waypoint
     egress: NDArray[np.bool_]
     t_s: float = 0.0  # time of the integrated state (a sample time of truth)
@@ -117,6 +121,8 @@ class Reactive:
     evade_t: F64 | None = None  # when a scheduled evasion starts (inf: none)
     last_warn_t: F64 | None = None  # last RWR warning [s] (-inf: none)
     emitter: F64 | None = None  # (m, 3) ECEF of the emitter evaded
+    em_lat: F64 | None = None  # its latitude and longitude [rad]
+    em_lon: F64 | None = None
     lat: F64 | None = None
     lon: F64 | None = None
     h: F64 | None = None
@@ -138,14 +144,17 @@ class Reactive:
         for i in idx:
             if not isinstance(specs[int(i)], AircraftFlight):
                 raise TypeError(f"threat {int(i)}: a reactive threat flies an AircraftFlight")
-        wp_ecef, wp_h, cum = [], [], []
-        for p in rp:  # preparation only: one route per aircraft
+        k_max = max(p.waypoints_lla.shape[0] for p in rp)
+        wp_lat, wp_lon, wp_h = np.zeros((m, k_max)), np.zeros((m, k_max)), np.zeros((m, k_max))
+        cum = []
+        for a, p in enumerate(rp):  # preparation only: one route per aircraft
             w = np.deg2rad(p.waypoints_lla[:, :2])
-            wp_ecef.append(np.stack(geodetic_to_ecef_rad(w[:, 0], w[:, 1], p.height_cmd_m), -1))
-            wp_h.append(p.height_cmd_m.astype(float))
-            dlat, dlon = np.diff(w[:, 0]), np.diff(w[:, 1])
-            a = np.sin(dlat / 2) ** 2 + np.cos(w[:-1, 0]) * np.cos(w[1:, 0]) * np.sin(dlon / 2) ** 2
-            seg = 2.0 * 6_371_008.8 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))  # haversine
+            k = w.shape[0]
+            wp_lat[a], wp_lon[a] = w[-1, 0], w[-1, 1]
+            wp_lat[a, :k], wp_lon[a, :k] = w[:, 0], w[:, 1]
+            wp_h[a] = p.height_cmd_m[-1]
+            wp_h[a, :k] = p.height_cmd_m
+            _, seg = _bearing(w[:-1, 0], w[:-1, 1], w[1:, 0], w[1:, 1])
             cum.append(np.concatenate([[0.0], np.cumsum(seg)]))
         own = replace(
             truth,
@@ -161,8 +170,10 @@ class Reactive:
             n_max=np.array([p.max_load_factor for p in rp], float),
             climb=np.array([p.climb_rate_mps for p in rp], float),
             launch=np.array([p.launch_t_s for p in rp], float),
-            wp_ecef=wp_ecef,
+            wp_lat=wp_lat,
+            wp_lon=wp_lon,
             wp_h=wp_h,
+            n_wp=np.array([p.waypoints_lla.shape[0] for p in rp], np.int64),
             cum_m=cum,
             egress=np.asarray(egress, bool),
             deviated=np.zeros(m, bool),
@@ -171,6 +182,8 @@ class Reactive:
             evade_t=np.full(m, np.inf),
             last_warn_t=np.full(m, -np.inf),
             emitter=np.zeros((m, 3)),
+            em_lat=z.copy(),
+            em_lon=z.copy(),
             lat=z.copy(), lon=z.copy(), h=z.copy(), psi=z.copy(), hdot=z.copy(),
             h_hold=z.copy(),
             switches=[],
@@ -190,6 +203,9 @@ class Reactive:
         self.evade_t[start] = t_s + REACTION_S
         self.last_warn_t[w] = t_s
         self.emitter[w] = emitter_ecef[w]
+        e = emitter_ecef[w]
+        lat, lon, _ = ecef_to_geodetic_rad(e[:, 0], e[:, 1], e[:, 2])
+        self.em_lat[w], self.em_lon[w] = lat, lon
 
     def next_decision_t(self) -> float:
         """Earliest scheduled change of behaviour (turn or resume) after the state's time."""
@@ -272,30 +288,29 @@ class Reactive:
         h_cmd = np.empty(j.size)
         ev = self.mode[j] == EVADE
         if ev.any():
-            brg, _ = _bearing(lat[ev], lon[ev], h[ev], self.emitter[j[ev]])
-            away = brg + np.pi
-            side = np.where(_wrap(self.psi[j[ev]] - (brg + np.pi / 2)) ** 2
-                            <= _wrap(self.psi[j[ev]] - (brg - np.pi / 2)) ** 2, 1.0, -1.0)
-            notch = brg + side * np.pi / 2
-            psi_cmd[ev] = np.where(self.egress[j[ev]], away, notch)
-            h_cmd[ev] = self.h_hold[j[ev]]
+            je = j[ev]
+            brg, _ = _bearing(lat[ev], lon[ev], self.em_lat[je], self.em_lon[je])
+            psi0 = self.psi[je]
+            right = _wrap(psi0 - brg - np.pi / 2) ** 2 <= _wrap(psi0 - brg + np.pi / 2) ** 2
+            notch = brg + np.where(right, np.pi / 2, -np.pi / 2)
+            psi_cmd[ev] = np.where(self.egress[je], brg + np.pi, notch)
+            h_cmd[ev] = self.h_hold[je]
         rt = ~ev
         if rt.any():
             jr = j[rt]
-            wp = np.array([self.wp_ecef[a][self.leg[a]] for a in jr])
-            brg, dist = _bearing(lat[rt], lon[rt], h[rt], wp)
+            leg = self.leg[jr]
+            _, dist = _bearing(lat[rt], lon[rt], self.wp_lat[jr, leg], self.wp_lon[jr, leg])
             r_turn = v[rt] ** 2 / (G0_MPS2 * np.sqrt(self.n_max[jr] ** 2 - 1.0))
             passed = dist <= np.maximum(r_turn, 2.0 * v[rt] * dt)
-            for a, p in zip(jr, passed, strict=True):  # the few aircraft at a waypoint
-                if p:
-                    if self.leg[a] >= self.cum_m[a].size - 1:
-                        self._end(a, t)
-                    else:
-                        self.leg[a] += 1
-            wp = np.array([self.wp_ecef[a][self.leg[a]] for a in jr])
-            brg, _ = _bearing(lat[rt], lon[rt], h[rt], wp)
+            if passed.any():
+                last = passed & (leg >= self.n_wp[jr] - 1)
+                for a in jr[last]:  # the aircraft reaching the end of their route
+                    self._end(int(a), t)
+                self.leg[jr[passed & ~last]] += 1
+                leg = self.leg[jr]
+            brg, _ = _bearing(lat[rt], lon[rt], self.wp_lat[jr, leg], self.wp_lon[jr, leg])
             psi_cmd[rt] = brg
-            h_cmd[rt] = np.array([self.wp_h[a][self.leg[a]] for a in jr])
+            h_cmd[rt] = self.wp_h[jr, leg]
         # Vertical: first-order lag towards the commanded height, rate-limited.
         hdot = np.clip((h_cmd - h) / TAU_H_S, -self.climb[j], self.climb[j])
         vg = np.sqrt(np.maximum(v**2 - hdot**2, 1e-6))
