@@ -91,7 +91,8 @@ def _bearing(lat: F64, lon: F64, lat2: F64, lon2: F64) -> tuple[F64, F64]:
     Formulary)."""
     dlon = lon2 - lon
     c2 = np.cos(lat2)
-    brg = np.arctan2(np.sin(dlon) * c2, np.cos(lat) * np.sin(lat2) - np.sin(lat) * c2 * np.cos(dlon))
+    y = np.cos(lat) * np.sin(lat2) - np.sin(lat) * c2 * np.cos(dlon)
+    brg = np.arctan2(np.sin(dlon) * c2, y)
     a = np.sin((lat2 - lat) / 2) ** 2 + np.cos(lat) * c2 * np.sin(dlon / 2) ** 2
     return brg, 2.0 * MEAN_RADIUS_M * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
