@@ -74,6 +74,8 @@ FLOWN_FIGURES = {
     "drone": _AIR,
     "ballistic_missile": ("max_altitude_m",),
 }
+#: The decoy's own figures that cap the imitated entry's (``flown_entry``).
+DECOY_CAPS = ("max_speed_mps", "max_load_factor")
 _WHY_NOT = {
     "max_speed_mps": "flights hold their cruise speed (no dash)",
     "min_altitude_m": "altitudes come from the scenario or the cruise figure (over land "
@@ -97,11 +99,13 @@ def figures_not_flown(cat: Catalog, type_keys: Sequence[str]) -> list[dict[str, 
     out = []
     for key in dict.fromkeys(type_keys):
         entry = cat.threats[key]
-        if entry.imitates is not None:
+        if entry.imitates is not None:  # its max speed and load factor cap what it flies
+            why_decoy = f"a decoy flies the figures of threats.{entry.imitates} (capped)"
             out += [
                 {"entry": f"threats.{key}", "field": name, "value": getattr(entry, name).value,
-                 "why": f"a decoy flies and shows the figures of threats.{entry.imitates}"}
-                for name in ("rcs_front_m2", "cruise_speed_mps", "cruise_altitude_m")
+                 "why": _WHY_NOT.get(name, why_decoy)}
+                for name in KINEMATIC_FIGURES
+                if getattr(entry, name) is not None and name not in DECOY_CAPS
             ]  # fmt: skip
             continue
         flown = FLOWN_FIGURES[entry.threat_class]
