@@ -13,6 +13,7 @@ from iads.engine import simulate
 from iads.errors import ScenarioError
 from iads.report.classification import classification_confusion
 from iads.scenario.loader import parse_scenario
+from iads.threats.behaviour import ASSUMPTIONS as BEHAVIOUR_ASSUMPTIONS
 from iads.threats.behaviour import REACTION_S, turn_rate_limit_radps
 
 
@@ -109,6 +110,8 @@ def test_a_reactive_aircraft_that_hears_nothing_flies_as_scripted() -> None:
     np.testing.assert_array_equal(scripted.truth.pos_ecef_m, reactive.truth.pos_ecef_m)
     a, b = scripted.summary(), reactive.summary()
     a.pop("wall_s", None), b.pop("wall_s", None)
+    # The same, but for the behaviour model's assumed figures, listed when it is used.
+    assert b.pop("assumed_figures") == a.pop("assumed_figures") + BEHAVIOUR_ASSUMPTIONS
     assert json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
 
 

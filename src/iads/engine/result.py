@@ -384,7 +384,9 @@ class Result:
         b = self.built
         launches = self._kind("launch")
         tid = launches.column("threat_id").to_numpy().astype(np.int64)
-        on = (tid >= 0) & b.threats.decoy[np.maximum(tid, 0)] if tid.size else tid > 0
+        on = np.zeros(tid.size, bool)
+        real = tid >= 0  # -1: a false track
+        on[real] = b.threats.decoy[tid[real]]
         keys = self._launch_missile_keys()
         by_type = Counter(k for k, o in zip(keys, on, strict=True) if o)
         costs = [b.missiles.cost_usd[b.missiles.keys.index(k)] * n for k, n in by_type.items()]
@@ -393,7 +395,7 @@ class Result:
             "interceptors_on_decoys": int(on.sum()),
             "on_decoys_by_missile": dict(sorted(by_type.items())),
             "on_decoys_usd": float(sum(costs)) if all(np.isfinite(c) for c in costs) else None,
-            "decoys_killed": int(b.threats.decoy[killed].sum()) if killed.size else 0,
+            "decoys_killed": int(b.threats.decoy[killed[killed >= 0]].sum()),
         }
 
     def _battle_management(self, fates: Fates) -> dict[str, Any]:
