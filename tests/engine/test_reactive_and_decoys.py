@@ -146,3 +146,45 @@ def test_interceptors_spent_on_decoys_are_counted() -> None:
     assert cost["interceptors_on_decoys"] == len(launches)
     assert sum(cost["on_decoys_by_missile"].values()) == len(launches)
     assert cost["decoys_killed"] == len(_events(r, "intercept"))
+
+
+def _carrier(behaviour: str) -> str:
+    return f"""  - name: Viper
+    type: f16
+    launch: {{lat: 42.2, lon: 33.0}}
+    waypoints:
+      - {{lat: 41.5, lon: 33.0}}
+    target: Base
+    behaviour: {behaviour}
+    stores:
+      - type: mald
+        count: 2
+        release: {{lat: 41.5, lon: 33.0}}
+        target: Base
+"""
+
+
+def test_stores_are_released_when_the_carrier_reaches_its_release_point() -> None:
+    r = simulate(_loaded(_carrier("scripted"), 400.0))
+    th = r.built.threats
+    rel = [e for e in _events(r, "threat_launch") if e["threat_id"] > 0]
+    assert len(rel) == 2 and all(th.decoy[e["threat_id"]] for e in rel)
+    assert all(json.loads(e["details"])["carrier"] == "Viper" for e in rel)
+    # The F-16 (258 m/s) passes the point 0.7 deg of latitude (77.8 km) from its start.
+    t_pass = 77_800.0 / 258.0
+    assert t_pass - 2_000.0 / 258.0 - 1.5 <= rel[0]["time_s"] <= t_pass + 1.0
+    assert rel[0]["lat_deg"] == pytest.approx(41.5, abs=0.03)
+    # Released decoys fly on towards their target (Base, due south) like the F-16 would.
+    from iads.geo import ecef_to_geodetic_rad
+
+    p = r.truth.state_at(399.0)[0][rel[0]["threat_id"]]
+    lat, lon, _ = ecef_to_geodetic_rad(p[0], p[1], p[2])
+    assert 41.0 < np.rad2deg(lat) < 41.45 and np.rad2deg(lon) == pytest.approx(33.0, abs=0.05)
+
+
+def test_a_reactive_carrier_that_turned_away_keeps_its_stores() -> None:
+    # Tracked by the S-400 from the start, the reactive F-16 notches and never gets to
+    # its release point in the run: nothing is released.
+    r = simulate(_loaded(_carrier("reactive"), 400.0))
+    assert _events(r, "evade")
+    assert [e for e in _events(r, "threat_launch") if e["threat_id"] > 0] == []

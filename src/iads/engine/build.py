@@ -261,6 +261,7 @@ def _threats(
     friendly = [r.friendly for r in rows]
     transponder = [r.transponder for r in rows]
     neutral = [r.neutral for r in rows]
+    parent = [r.parent for r in rows]
     return Threats(
         names=tuple(names),
         type_key=tuple(types),
@@ -275,4 +276,5 @@ def _threats(
         neutral=np.array(neutral, dtype=bool),
         decoy=np.array([e.imitates is not None for e in entries], dtype=bool),
         reactive=np.array([r.reactive for r in rows], dtype=np.int8),
+        parent=np.array(parent, dtype=np.int64),
     )

@@ -35,6 +35,7 @@ from iads.threats import (
     DroneFlight,
     FlightSpec,
     PatrolFlight,
+    PooledSlot,
     RaidSpec,
     WaypointFlight,
     generate_raid,
@@ -135,6 +136,7 @@ class FlightRow:
     spec: FlightSpec
     neutral: bool = False
     reactive: int = 0
+    parent: int = -1  # a pooled slot (launched during the run): its carrier's row
 
 
 def flown_entry(cat: Catalog, key: str) -> ThreatEntry:
@@ -301,6 +303,7 @@ def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list
                     reactive=(1 if e.evasion == "notch" else 2) if e.behaviour == "reactive" else 0,
                 )
             )
+    carriers = _carriers(sc, rows)
     groups: list[tuple[str, int, FriendlyGroup]] = [
         *(("friendly", fi, f) for fi, f in enumerate(sc.friendlies)),
         *(("neutral", ni, f) for ni, f in enumerate(sc.neutrals)),
@@ -322,7 +325,51 @@ def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list
                     neutral,
                 )
             )
-    return rows
+    return rows + _pooled_rows(carriers, rows, assets)
+
+
+def _carriers(sc: Scenario, rows: list[FlightRow]) -> list[tuple[int, Any]]:
+    """(row, store) of every store carried by the threat rows made so far: a threat
+    group's ``stores`` go with each of its entities."""
+    out: list[tuple[int, Any]] = []
+    r = 0
+    for e in sc.threats:
+        if isinstance(e, Raid):
+            r += sum(g.count for g in e.raid.groups)
+            continue
+        for _ in range(e.count):
+            out += [(r, st) for st in e.stores]
+            r += 1
+    return out
+
+
+def _pooled_rows(
+    carriers: list[tuple[int, Any]], rows: list[FlightRow], assets: dict[str, int]
+) -> list[FlightRow]:
+    """One pooled slot (``iads.threats.pool``) per store item, after every scenario entity
+    so that their indices do not move; held at the carrier's start point. A store released
+    at a point at an asset (``iads.engine.release``) has that asset as its target."""
+    out = []
+    for row, st in carriers:
+        carrier = rows[row]
+        start = carrier.spec
+        hold = _start_lla(start)
+        tgt = assets[st.target] if getattr(st, "target", None) is not None else -1
+        for k in range(st.count):
+            out.append(FlightRow(f"{carrier.name}.{st.type}.{k}", st.type, tgt, False, False,
+                                 PooledSlot(hold), parent=row))  # fmt: skip
+    return out
+
+
+def _start_lla(spec: FlightSpec) -> tuple[float, float, float]:
+    """The first route point of a flight spec (lat, lon [deg], h [m])."""
+    wp = getattr(spec, "waypoints_lla", None)
+    if wp is None:
+        wp = getattr(spec, "route_lla", None)
+    if wp is not None:
+        return (float(wp[0][0]), float(wp[0][1]), float(wp[0][2]))
+    launch = getattr(spec, "launch_lla", (0.0, 0.0, 0.0))
+    return (float(launch[0]), float(launch[1]), float(launch[2]))
 
 
 def _raid_rows(

@@ -23,6 +23,7 @@ import numpy as np
 from iads.c2.stage import battle_management
 from iads.catalog.schema import THREAT_CLASSES
 from iads.engine.picture import new_picture, setup_pictures, update_pictures
+from iads.engine.release import release_stores, setup_releases
 from iads.engine.tracklog import TrackRecorder
 from iads.sensors.radar import next_scan_t_s
 from iads.sensors.rwr import rwr_warnings
@@ -91,7 +92,6 @@ def simulate_built(
     dt = b.scenario.settings.time_step_s
     duration = b.scenario.settings.duration_s
     truth = _over_terrain(b, fly(b.threats.specs, duration, min(1.0, dt)))
-    n = b.threats.n
     behaviour = None
     if b.threats.reactive.any():  # reactive aircraft re-plan: their truth is a run's own
         react = np.flatnonzero(b.threats.reactive)
@@ -110,23 +110,22 @@ def simulate_built(
         behaviour=behaviour,
     )
     setup_pictures(rs)
+    releases = setup_releases(rs)  # stores launched at a release point
+    wake = np.inf
     _log_launches(rs, duration)
-    end0 = truth.end_t_s.copy()  # a reactive aircraft's end moves when it re-plans
-    end_order = np.argsort(end0, kind="stable")
-    end_ptr = 0
     n_steps = int(math.ceil(duration / dt - 1e-9))
     k = 0
     while k <= n_steps:
         t = min(k * dt, duration)
         # 1. threat motion, and leakers at their exact end times
         pos, _, active = truth.state_at(t)
-        while end_ptr < n and end0[end_order[end_ptr]] <= t:
-            if truth.end_t_s[end_order[end_ptr]] <= t:
-                _leak(rs, int(end_order[end_ptr]))
-            end_ptr += 1
-        if behaviour is not None:
-            for i in behaviour.due_ends(t):
-                _leak(rs, int(i))
+        # (threats launched during the run, iads.engine.spawn, end like the others)
+        ended = np.flatnonzero((rs.status == FLYING) & (truth.end_t_s <= t))
+        for i in ended[np.argsort(truth.end_t_s[ended], kind="stable")]:
+            _leak(rs, int(i))
+        if releases is not None:  # carriers at their release points launch their stores
+            wake = release_stores(rs, releases, t)
+            pos, _, active = truth.state_at(t)
         active &= rs.status == FLYING
         # 2. sensing, 3. tracking, 4. battle management
         det, due = stages.sense(rs, t, pos, active)
@@ -141,7 +140,7 @@ def simulate_built(
             behaviour.advance(min(t + window, duration), rs.status == FLYING)
         # 5. flyout: intercepts inside (t, t + dt]
         t_end = stages.fly(rs, t, window)
-        k_next = _next_step(rs, k, n_steps, dt, t_end)
+        k_next = _next_step(rs, k, n_steps, dt, t_end, wake)
         if behaviour is not None:
             behaviour.advance(min(k_next * dt, duration), rs.status == FLYING)
             _log_switches(rs, behaviour)
@@ -210,13 +209,17 @@ def _leak(rs: RunState, i: int) -> None:
     )
 
 
-def _next_step(rs: RunState, k: int, n_steps: int, dt: float, t_end: np.ndarray) -> int:
+def _next_step(
+    rs: RunState, k: int, n_steps: int, dt: float, t_end: np.ndarray, wake: float = np.inf
+) -> int:
     """The next step with work for some stage: a radar scan due, an interceptor ending
     within that step's window, a confirmed track whose reaction time runs out, or a
     launcher that finishes reloading."""
     b = rs.built
     t = k * dt
     cand = [np.ceil(next_scan_t_s(b.radars, rs.radar_schedule) / dt - 1e-9)]
+    if np.isfinite(wake):  # a carrier may reach its release point then
+        cand.append(np.array([np.ceil(wake / dt - 1e-9)]))
     if t_end.size:
         cand.append(np.ceil(t_end / dt - 1e-9) - 1.0)
     for u, pic in enumerate(rs.decision or rs.pictures):

@@ -331,6 +331,14 @@ def cross_check(
             elif g.kinematics != "auto":
                 add(("threats", i, "behaviour"),
                     "'reactive' needs kinematics: auto (turns at the load-factor limit)")
+        for j, st in enumerate(g.stores):
+            if st.type not in catalog.threats:
+                add(("threats", i, "stores", j, "type"),
+                    f"unknown store type '{st.type}'{_did_you_mean(st.type, threats)} "
+                    f"(catalog threats: {', '.join(threats)})")  # fmt: skip
+            if st.target is not None and st.target not in asset_names:
+                add(("threats", i, "stores", j, "target"),
+                    f"unknown asset '{st.target}'{_did_you_mean(st.target, asset_names)}")
         if g.target is not None and g.target not in asset_names:
             allowed = ", ".join(asset_names) if asset_names else "none defined"
             add(

@@ -55,6 +55,7 @@ __all__ = [
     "entity_count",
     "Settings",
     "Site",
+    "Store",
     "Terrain",
     "ThreatGroup",
     "Waypoint",
@@ -194,6 +195,30 @@ class Defender(_Strict):
     )
 
 
+class Store(_Strict):
+    """Weapons an aircraft carries and launches during the run (``count`` of a catalog
+    type per aircraft of the group): anti-radiation missiles are fired at the emitters
+    the aircraft detects passively (docs/sead.md)."""
+
+    type: str = Field(min_length=1, description="catalog key of the store, e.g. agm88")
+    count: int = Field(default=1, ge=1, le=64, description="per aircraft of the group")
+    release: Waypoint | None = Field(
+        default=None,
+        description="release point: the stores are launched when their carrier reaches it "
+        "(cruise missiles, decoys), flying from there through 'waypoints' to 'target'")
+    target: str | None = Field(default=None, description="asset the released stores fly at")
+    waypoints: list[Waypoint] = Field(
+        default_factory=list, description="route of the released stores after release")
+
+    @model_validator(mode="after")
+    def _released(self) -> Store:
+        if (self.target is not None or self.waypoints) and self.release is None:
+            raise ValueError("'target' and 'waypoints' of a store go with a 'release' point")
+        if self.release is not None and self.target is None and not self.waypoints:
+            raise ValueError("a store with a 'release' point needs a 'target' or 'waypoints'")
+        return self
+
+
 class ThreatGroup(_Strict):
     """``count`` threats of one catalog type, launched from ``launch`` one after another
     every ``spacing_s`` from ``launch_time_s``, flying through ``waypoints`` to the
@@ -242,6 +267,9 @@ class ThreatGroup(_Strict):
         default="notch",
         description="reactive aircraft: 'notch' flies perpendicular to the threat radar's "
         "line of sight, 'egress' turns its back on it")
+    stores: list[Store] = Field(
+        default_factory=list,
+        description="weapons each aircraft of the group carries and launches during the run")
 
     @model_validator(mode="after")
     def _route(self) -> ThreatGroup:

@@ -98,6 +98,9 @@ class Threats:
     # (n,) int8: 0 flies its precomputed path; re-plans it during the run when its RWR
     # warns (iads.threats.behaviour): 1 by notching, 2 by egressing
     reactive: NDArray[np.int8]
+    # (n,) for a slot launched during the run (iads.threats.pool): the index of the
+    # entity carrying it; -1 for the scenario's own entities.
+    parent: NDArray[np.int64] | None = None
 
     @property
     def n(self) -> int:
@@ -107,6 +110,13 @@ class Threats:
     def hostile(self) -> NDArray[np.bool_]:
         """(n,) true hostiles: neither own-force nor neutral aircraft."""
         return ~(self.friendly | self.neutral)
+
+    @property
+    def pooled(self) -> NDArray[np.bool_]:
+        """(n,) slots whose launch the engine decides during the run."""
+        if self.parent is None:
+            return np.zeros(self.n, bool)
+        return self.parent >= 0
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from iads.threats.export import TRUTH_SCHEMA, truth_table
     from iads.threats.flight import FlightSpec, fly
     from iads.threats.patrol import PatrolFlight
+    from iads.threats.pool import PooledSlot
     from iads.threats.raid import RaidSpec, ThreatGroup, generate_raid
     from iads.threats.truth import Truth
     from iads.threats.waypoint import WaypointFlight
@@ -31,6 +32,7 @@ _EXPORTS = {
     "FlightSpec": "iads.threats.flight",
     "fly": "iads.threats.flight",
     "PatrolFlight": "iads.threats.patrol",
+    "PooledSlot": "iads.threats.pool",
     "RaidSpec": "iads.threats.raid",
     "ThreatGroup": "iads.threats.raid",
     "generate_raid": "iads.threats.raid",
@@ -45,6 +47,7 @@ __all__ = [
     "DroneFlight",
     "FlightSpec",
     "PatrolFlight",
+    "PooledSlot",
     "RaidSpec",
     "ThreatGroup",
     "Truth",

@@ -51,6 +51,20 @@ class Truth:
         """Sample interval [s]."""
         return float(self.t_s[1] - self.t_s[0]) if self.t_s.shape[0] > 1 else 0.0
 
+    def splice(self, idx: NDArray[np.int64], other: Truth) -> None:
+        """Write the threats of ``other`` (flown on the same time grid) into the slots
+        ``idx`` of this truth, in place: how a threat launched during the run (a pooled
+        slot, ``iads.threats.pool``) gets its trajectory. The arrays are the run's own
+        (``fly`` made them for this run), so no other run sees the change."""
+        idx = np.asarray(idx, dtype=np.int64)
+        if other.t_s.shape != self.t_s.shape or other.n != idx.size:
+            raise ParameterError("other", other.n, f"{idx.size} threats on this truth's grid",
+                                 "Truth.splice")  # fmt: skip
+        self.pos_ecef_m[:, idx] = other.pos_ecef_m
+        self.vel_ecef_mps[:, idx] = other.vel_ecef_mps
+        self.launch_t_s[idx] = other.launch_t_s
+        self.end_t_s[idx] = other.end_t_s
+
     def active(self, t_s: float) -> NDArray[np.bool_]:
         """(n,) mask of threats in flight at ``t_s``: ``launch_t_s <= t_s < end_t_s``."""
         return (self.launch_t_s <= t_s) & (t_s < self.end_t_s)
