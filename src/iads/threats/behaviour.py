@@ -234,7 +234,10 @@ class Reactive:
                     self._step(np.flatnonzero(fly), t, dt)
             k += 1
             self.t_s = k * h_s
-            self._write(k, self.deviated & live & ~self.ended)
+            # An aircraft that ended in this interval gets one more sample, continued at
+            # its end velocity, so that its state at the end time interpolates right.
+            just = self.ended & (self.truth.end_t_s[self.idx] > self.t_s - h_s - 1e-9)
+            self._write(k, self.deviated & live & (~self.ended | just))
 
     def due_ends(self, t_s: float) -> NDArray[np.int64]:
         """Threat indices whose re-planned route ended at or before ``t_s`` (once each)."""
@@ -341,5 +344,8 @@ class Reactive:
         vel = np.stack(
             enu_to_ecef_vector_rad(vg * np.sin(self.psi[j]), vg * np.cos(self.psi[j]),
                                    self.hdot[j], lat, lon), -1)  # fmt: skip
+        end = self.truth.end_t_s[self.idx[j]]
+        past = np.where(self.ended[j], self.truth.t_s[k] - end, 0.0)  # after the end [s]
+        pos = pos + vel * past[:, None]
         self.truth.pos_ecef_m[k, self.idx[j]] = pos
         self.truth.vel_ecef_mps[k, self.idx[j]] = vel
