@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 
 from iads._yamlio import load_yaml
-from iads.catalog.loader import load_catalog
+from iads.catalog.loader import builtin_catalog, load_catalog, model_assumptions
 from iads.engine import simulate
 from iads.errors import ScenarioError
 from iads.report.classification import classification_confusion
 from iads.scenario.loader import parse_scenario
-from iads.threats.behaviour import ASSUMPTIONS as BEHAVIOUR_ASSUMPTIONS
-from iads.threats.behaviour import REACTION_S, turn_rate_limit_radps
+from iads.threats.behaviour import turn_rate_limit_radps
+
+REACTION_S = builtin_catalog().model.behaviour.reaction_s.value
 
 
 def identical(a, b) -> bool:
@@ -111,7 +112,8 @@ def test_a_reactive_aircraft_that_hears_nothing_flies_as_scripted() -> None:
     a, b = scripted.summary(), reactive.summary()
     a.pop("wall_s", None), b.pop("wall_s", None)
     # The same, but for the behaviour model's assumed figures, listed when it is used.
-    assert b.pop("assumed_figures") == a.pop("assumed_figures") + BEHAVIOUR_ASSUMPTIONS
+    behaviour = model_assumptions(builtin_catalog(), "behaviour")
+    assert b.pop("assumed_figures") == a.pop("assumed_figures") + behaviour
     assert json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
 
 

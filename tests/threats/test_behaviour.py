@@ -5,20 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from iads.catalog.loader import builtin_catalog
 from iads.geo import ecef_to_geodetic_rad, geodetic_to_ecef
 from iads.geo.enu import ecef_to_enu_vector_rad
 from iads.threats import AircraftFlight, fly
-from iads.threats.behaviour import CLEAR_S, REACTION_S, Reactive
+from iads.threats.behaviour import Reactive
 from iads.units import G0_MPS2
 
 V, N_MAX = 250.0, 4.0
+_FIG = builtin_catalog().model.behaviour
+REACTION_S, CLEAR_S = _FIG.reaction_s.value, _FIG.clear_s.value
 
 
 def _setup(egress: bool = False):
     route = np.array([[40.0, 30.0, 8000.0], [40.0, 31.0, 8000.0], [40.3, 31.8, 8000.0]])
     spec = AircraftFlight(route, speed_mps=V, max_load_factor=N_MAX)
     truth = fly([spec], 1200.0, 1.0)
-    react = Reactive.new(np.array([0]), (spec,), truth, np.array([egress]))
+    react = Reactive.new(np.array([0]), (spec,), truth, np.array([egress]), REACTION_S, CLEAR_S)
     return truth, react
 
 

@@ -322,11 +322,22 @@ class WeaponsFigures(_Strict):
     flyout: FlyoutFigures
 
 
+class BehaviourFigures(_Strict):
+    """Reactive aircraft (``iads.threats.behaviour``) and stores released at a point
+    (``iads.engine.release``)."""
+
+    reaction_s: Figure
+    clear_s: Figure
+    release_radius_m: Figure
+
+
 class ModelFigures(_Strict):
-    """Every model figure, by group: ``c2`` and ``weapons``."""
+    """Every model figure, by group: ``c2``, ``weapons`` and ``behaviour`` (of the
+    threats: ``iads.threats.behaviour``; not ``threats``, the catalog section's name)."""
 
     c2: C2Figures
     weapons: WeaponsFigures
+    behaviour: BehaviourFigures
 
 
 class OverrideRecord(_Strict):

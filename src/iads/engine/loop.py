@@ -95,7 +95,9 @@ def simulate_built(
     behaviour = None
     if b.threats.reactive.any():  # reactive aircraft re-plan: their truth is a run's own
         react = np.flatnonzero(b.threats.reactive)
-        behaviour = Reactive.new(react, b.threats.specs, truth, b.threats.reactive[react] == 2)
+        fig = b.catalog.model.behaviour
+        behaviour = Reactive.new(react, b.threats.specs, truth, b.threats.reactive[react] == 2,
+                                 fig.reaction_s.value, fig.clear_s.value)  # fmt: skip
         truth = behaviour.truth
     rs = RunState(
         built=b,

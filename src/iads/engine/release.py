@@ -4,7 +4,8 @@ when it reaches the point its scenario names (a threat group's ``stores`` with a
 
 The carrier decides from where it is (its own navigation), nothing else: at each step,
 every store still aboard a flying carrier is released when the carrier has come within
-``RELEASE_RADIUS_M`` (ground distance) of its release point since the last check, from
+the model figure ``behaviour.release_radius_m`` (ground distance) of its
+release point since the last check, from
 the carrier's position at that step; it then flies (``iads.engine.spawn.launch_pooled``,
 the same flight models as any threat of its type) through its ``waypoints`` to its
 ``target``. A carrier that never gets there (shot down, or a reactive aircraft that
@@ -27,11 +28,7 @@ from iads.geo.wgs84 import MEAN_RADIUS_M
 from iads.scenario.schema import Position, ThreatGroup
 from iads.state import FLYING, NOT_LAUNCHED, RunState
 
-__all__ = ["RELEASE_RADIUS_M", "Releases", "release_stores", "setup_releases"]
-
-#: A carrier within this ground distance of its release point releases (assumed: about
-#: one turn radius of a fighter at 9 g and 260 m/s, so a fly-by over the point counts).
-RELEASE_RADIUS_M = 2000.0
+__all__ = ["Releases", "release_stores", "setup_releases"]
 
 
 @dataclass
@@ -75,10 +72,11 @@ def _ground_m(lat, lon, lat2, lon2) -> NDArray[np.float64]:
 
 
 def release_stores(rs: RunState, rel: Releases, t_s: float) -> float:
-    """Release the stores whose carrier came within ``RELEASE_RADIUS_M`` of their point
+    """Release the stores whose carrier came within the release radius of their point
     in (last check, ``t_s``]; returns the earliest time a carrier could reach a pending
     point at its current speed (for the loop to wake then)."""
     tr = rs.truth
+    radius_m = rs.built.catalog.model.behaviour.release_radius_m.value
     pending = (rs.status[rel.slot] == NOT_LAUNCHED) & (rs.status[rel.carrier] == FLYING)
     pending &= tr.launch_t_s[rel.carrier] <= t_s
     j = np.flatnonzero(pending)
@@ -92,7 +90,7 @@ def release_stores(rs: RunState, rel: Releases, t_s: float) -> float:
     p = tr.pos_ecef_m[kk][:, rel.carrier[j]]  # (w, m, 3) samples over the window
     lat, lon, _ = ecef_to_geodetic_rad(p[..., 0], p[..., 1], p[..., 2])
     d = _ground_m(lat, lon, rel.lat_rad[j], rel.lon_rad[j])
-    reached = d.min(axis=0) <= RELEASE_RADIUS_M
+    reached = d.min(axis=0) <= radius_m
     rel.t_checked_s = t_s
     if reached.any():
         _release(rs, rel, j[reached], t_s)
@@ -100,7 +98,7 @@ def release_stores(rs: RunState, rel: Releases, t_s: float) -> float:
     if not left.any():
         return np.inf
     speed = np.linalg.norm(tr.vel_ecef_mps[k1][rel.carrier[j[left]]], axis=-1)
-    gap = np.maximum(d[-1, left] - RELEASE_RADIUS_M, 0.0) / np.maximum(speed, 1.0)
+    gap = np.maximum(d[-1, left] - radius_m, 0.0) / np.maximum(speed, 1.0)
     return float(t_s + gap.min())
 
 

@@ -355,7 +355,7 @@ class Result:
 
         cat = self.built.catalog
         groups = ["weapons.flyout", "c2.threat"] + (["c2.iff"] if (~fates.hostile).any() else [])
-        groups += ["threats.behaviour"] if self.built.threats.reactive.any() else []
+        groups += ["behaviour"] if self.built.threats.reactive.any() else []
         return list(self.built.assumptions) + [
             a for g in groups for a in model_assumptions(cat, g)
         ]

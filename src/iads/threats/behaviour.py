@@ -7,17 +7,18 @@ precomputed route until its first reaction; from then on this model integrates i
 by step and writes its samples into the run's ``Truth`` (so the sensors, the flyout and
 the scoring see the path it really flew).
 
-Behaviour (first-order; figures in ``ASSUMPTIONS``):
+Behaviour (first-order; the model figures ``behaviour`` of the catalog,
+``catalog/data/model.yaml``):
 
 * **warning** (``hear``): the RWR reports a fire-control radar's track beam or a missile's
   guidance directed at the aircraft (``iads.sensors.rwr``: emissions only, never the
   defense's internal decisions). The aircraft keeps the direction of the nearest such
   emitter.
-* **evade**: ``REACTION_S`` after the first warning (crew and RWR processing), it turns
+* **evade**: ``reaction_s`` after the first warning (crew and RWR processing), it turns
   away: ``notch`` flies perpendicular to the line of sight to the emitter (the side
   nearer its heading), so its radial velocity, what a pulse-Doppler radar measures,
   falls towards zero; ``egress`` turns its back on the emitter. It holds its height.
-* **resume**: ``CLEAR_S`` after the last warning it flies back to the end of the route
+* **resume**: ``clear_s`` after the last warning it flies back to the end of the route
   leg it left (direct, great-circle bearing) and on along its waypoints to the end.
 
 Kinematics (the routed kernel's first-order laws, ``iads.threats.routed``): constant true
@@ -47,34 +48,14 @@ from iads.threats.aircraft import AircraftFlight
 from iads.threats.truth import Truth
 from iads.units import G0_MPS2
 
-__all__ = ["ASSUMPTIONS", "CLEAR_S", "REACTION_S", "Reactive", "turn_rate_limit_radps"]
+__all__ = ["Reactive", "turn_rate_limit_radps"]
 
 F64 = NDArray[np.float64]
-REACTION_S = 2.0  # from the first RWR warning to the start of the turn [s]
-CLEAR_S = 10.0  # from the last RWR warning to resuming the route [s]
 TAU_PSI_S = 1.0  # heading-error time constant (as iads.threats.routed) [s]
 TAU_H_S = 4.0  # height-error time constant (as iads.threats.routed) [s]
 DT_MAX_S = 0.5  # largest integration step [s]
 
 ROUTE, EVADE = 0, 1
-
-ASSUMPTIONS = [
-    {
-        "entry": "threats.behaviour",
-        "field": "reaction_s",
-        "value": REACTION_S,
-        "rationale": "RWR warning to the start of the evasive turn (crew and RWR processing); "
-        "no public figure; assumed",
-    },
-    {
-        "entry": "threats.behaviour",
-        "field": "clear_s",
-        "value": CLEAR_S,
-        "rationale": "an RWR threat ages out ~10 s after its last illumination, then the "
-        "aircraft resumes its route; assumed",
-    },
-]
-
 
 def turn_rate_limit_radps(speed_mps: F64, max_load_factor: F64) -> F64:
     """Coordinated-turn rate limit g sqrt(n^2 - 1) / v [rad/s] (Anderson, sec. 6.17)."""
@@ -115,6 +96,8 @@ class Reactive:
     n_wp: NDArray[np.int64]  # (m,) waypoints of each route
     cum_m: list[F64]  # per aircraft (k,) cumulative great-circle distance at each waypoint
     egress: NDArray[np.bool_]
+    reaction_s: float = 2.0  # RWR warning to the start of the turn [s]
+    clear_s: float = 10.0  # last RWR warning to resuming the route [s]
     t_s: float = 0.0  # time of the integrated state (a sample time of truth)
     deviated: NDArray[np.bool_] | None = None
     mode: NDArray[np.int64] | None = None
@@ -136,10 +119,17 @@ class Reactive:
 
     @classmethod
     def new(
-        cls, idx: NDArray[np.int64], specs: tuple, truth: Truth, egress: NDArray[np.bool_]
+        cls,
+        idx: NDArray[np.int64],
+        specs: tuple,
+        truth: Truth,
+        egress: NDArray[np.bool_],
+        reaction_s: float,
+        clear_s: float,
     ) -> Reactive:
         """The state before the first step for the threats ``idx`` (their ``specs`` are
-        ``AircraftFlight``); ``truth`` is copied, so the caller's is never written."""
+        ``AircraftFlight``), with the model figures ``reaction_s`` and ``clear_s`` [s];
+        ``truth`` is copied, so the caller's is never written."""
         m = idx.size
         rp = [specs[int(i)].route_params() for i in idx]
         for i in idx:
@@ -177,6 +167,8 @@ class Reactive:
             n_wp=np.array([p.waypoints_lla.shape[0] for p in rp], np.int64),
             cum_m=cum,
             egress=np.asarray(egress, bool),
+            reaction_s=float(reaction_s),
+            clear_s=float(clear_s),
             deviated=np.zeros(m, bool),
             mode=np.full(m, ROUTE, np.int64),
             leg=np.ones(m, np.int64),
@@ -195,13 +187,13 @@ class Reactive:
     # -- decisions ----------------------------------------------------------------------
     def hear(self, t_s: float, warned: NDArray[np.bool_], emitter_ecef: F64) -> None:
         """The RWR's warnings at ``t_s`` for the reactive aircraft (``warned`` (m,), the
-        emitter heard (m, 3)): a first warning schedules the turn ``REACTION_S`` later;
-        every warning keeps the aircraft evading until ``CLEAR_S`` after it."""
+        emitter heard (m, 3)): a first warning schedules the turn ``reaction_s`` later;
+        every warning keeps the aircraft evading until ``clear_s`` after it."""
         w = np.asarray(warned, bool) & ~self.ended
         if not w.any():
             return
         start = w & (self.mode != EVADE) & ~np.isfinite(self.evade_t)
-        self.evade_t[start] = t_s + REACTION_S
+        self.evade_t[start] = t_s + self.reaction_s
         self.last_warn_t[w] = t_s
         self.emitter[w] = emitter_ecef[w]
         e = emitter_ecef[w]
@@ -210,7 +202,7 @@ class Reactive:
 
     def next_decision_t(self) -> float:
         """Earliest scheduled change of behaviour (turn or resume) after the state's time."""
-        cand = np.concatenate([self.evade_t, self.last_warn_t + CLEAR_S])
+        cand = np.concatenate([self.evade_t, self.last_warn_t + self.clear_s])
         cand = cand[np.isfinite(cand) & (cand > self.t_s)]
         return float(cand.min()) if cand.size else np.inf
 
@@ -256,7 +248,7 @@ class Reactive:
             self.evade_t[go] = np.inf
             self.h_hold[go] = self.h[go]
             self.switches += [(t, "evade", int(a)) for a in np.flatnonzero(go)]
-        back = (self.mode == EVADE) & (self.last_warn_t + CLEAR_S <= t + 1e-9)
+        back = (self.mode == EVADE) & (self.last_warn_t + self.clear_s <= t + 1e-9)
         if back.any():
             self.mode[back] = ROUTE
             self.switches += [(t, "resume", int(a)) for a in np.flatnonzero(back)]
