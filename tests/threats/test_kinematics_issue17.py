@@ -161,16 +161,29 @@ def test_no_speed_spike_when_the_terminal_dive_begins(terminal):
 
 @pytest.mark.parametrize("key", sorted(builtin_catalog().threats))
 def test_every_catalog_kinematic_figure_is_flown_or_listed(key):
-    from iads.engine.flights import FLOWN_FIGURES, KINEMATIC_FIGURES, figures_not_flown
+    from iads.engine.flights import (
+        DECOY_CAPS,
+        FLOWN_FIGURES,
+        KINEMATIC_FIGURES,
+        figures_not_flown,
+        flown_entry,
+    )
 
     cat = builtin_catalog()
     entry = cat.threats[key]
     g = ThreatGroup(type=key, launch=Position(lat=32.0, lon=35.0),
                     waypoints=[Waypoint(lat=32.5, lon=36.0)])  # fmt: skip
-    spec = _spec(g, entry, 0, None)
+    spec = _spec(g, flown_entry(cat, key), 0, None)
     flown = FLOWN_FIGURES[entry.threat_class]
     listed = {f["field"] for f in figures_not_flown(cat, [key])}
     present = {f for f in KINEMATIC_FIGURES if getattr(entry, f) is not None}
+    if entry.imitates is not None:  # a decoy flies its model's figures under its own caps
+        assert listed == present - set(DECOY_CAPS)
+        model = cat.threats[entry.imitates]
+        cap = entry.max_speed_mps.value if entry.max_speed_mps is not None else np.inf
+        assert spec.speed_mps == min(model.cruise_speed_mps.value, cap)
+        assert spec.waypoints_lla[1, 2] == model.cruise_altitude_m.value
+        return
     assert listed == present - set(flown)
     value = {f: float(getattr(entry, f).value) for f in present & set(flown)}
     if entry.threat_class == "ballistic_missile":

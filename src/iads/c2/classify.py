@@ -125,7 +125,10 @@ def _fig(f, default: float) -> float:
 
 def threat_library(catalog: Catalog) -> ThreatLibrary:
     """The classifier's library of feature boxes, one per catalog threat type, with the
-    model figures ``c2.classify`` of ``catalog``."""
+    model figures ``c2.classify`` of ``catalog``. Decoys (entries that ``imitate``
+    another) have no box of their own: they fly and show the figures of what they
+    imitate, so their box would be that entry's again, and the classifier has no decoy
+    hypothesis (docs/sead.md)."""
     fig = catalog.model.c2.classify
     speed_low = fig.speed_low_fraction.value
     aircraft_speed_low = fig.aircraft_speed_low_fraction.value
@@ -134,6 +137,8 @@ def threat_library(catalog: Catalog) -> ThreatLibrary:
     climb_fraction = fig.aero_climb_fraction.value
     keys, klass, lo, hi = [], [], [], []
     for key, e in catalog.threats.items():
+        if e.imitates is not None:
+            continue
         k = THREAT_CLASSES.index(e.threat_class)
         cruise = float(e.cruise_speed_mps.value)
         vmax = max(_fig(e.max_speed_mps, cruise), cruise)

@@ -251,26 +251,25 @@ def _launch(
         np.full(n, margin * b.missiles.max_range_m[m] / speed),
     )
     lat, lon, h = lla(start)
+    target = int(pic.truth[track_id])  # scoring only: the object the track follows
+    detail = {
+        "missile": b.missiles.keys[m],
+        "tof_s": round(tof, 3),
+        "salvo": n,
+        "class": HYPOTHESES[int(decided_class(class_p[None], b.threat_library.decide_p)[0])],
+        "p_class": round(float(class_p.max()), 3),
+    }
+    if target >= 0 and b.threats.decoy[target]:
+        detail["on_decoy"] = True  # an interceptor spent on a decoy (docs/results.md)
     rs.log.add(
         "launch",
         t,
         unit_id=u,
         track_id=track_id,
         interceptor_id=new,
-        threat_id=int(pic.truth[track_id]),
+        threat_id=target,
         lat_deg=lat,
         lon_deg=lon,
         alt_m=h,
-        details=[
-            {
-                "missile": b.missiles.keys[m],
-                "tof_s": round(tof, 3),
-                "salvo": n,
-                "class": HYPOTHESES[
-                    int(decided_class(class_p[None], b.threat_library.decide_p)[0])
-                ],
-                "p_class": round(float(class_p.max()), 3),
-            }
-        ]
-        * n,
+        details=[detail] * n,
     )

@@ -104,6 +104,15 @@ def reference_problems(cat: Catalog) -> list[tuple[tuple, str]]:
         for i, g in enumerate(sys_.launchers):
             at = ("systems", key, "launchers", i, "launcher")
             need("launcher", g.launcher, cat.launchers, at)
+    for key, th in cat.threats.items():
+        if th.imitates is None:
+            continue
+        at = ("threats", key, "imitates")
+        need("threat", th.imitates, cat.threats, at)
+        other = cat.threats.get(th.imitates)
+        if other is not None and other.imitates is not None:
+            problems.append((at, f"'{th.imitates}' is itself a decoy; a decoy imitates a real "
+                                 "threat"))  # fmt: skip
     return problems
 
 

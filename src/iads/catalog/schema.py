@@ -254,7 +254,14 @@ class AntiRadiation(_Strict):
 
 class ThreatEntry(_Strict):
     """A threat type: class, RCS by aspect (and by band), speeds, altitude profile, range,
-    cost."""
+    cost.
+
+    A decoy (MALD-class) names the entry it imitates in ``imitates``: radars see the
+    imitated entry's RCS (its signature augmentation, by band too), and it flies the
+    imitated entry's class of flight at its cruise speed and altitude, capped by the
+    decoy's own ``max_speed_mps`` and ``max_load_factor`` (docs/sead.md). Its own
+    ``threat_class`` (its airframe) sets the interceptors' Pk against it.
+    """
 
     name: str
     threat_class: ThreatClass
@@ -272,6 +279,9 @@ class ThreatEntry(_Strict):
     max_load_factor: Figure | None = None
     unit_cost_usd: Figure | None = None
     anti_radiation: AntiRadiation | None = None  # set for anti-radiation missiles
+    imitates: str | None = Field(
+        default=None, min_length=1, description="catalog key of the threat a decoy imitates"
+    )
     notes: str | None = None
 
 
@@ -337,11 +347,22 @@ class WeaponsFigures(_Strict):
     flyout: FlyoutFigures
 
 
+class BehaviourFigures(_Strict):
+    """Reactive aircraft (``iads.threats.behaviour``) and stores released at a point
+    (``iads.engine.release``)."""
+
+    reaction_s: Figure
+    clear_s: Figure
+    release_radius_m: Figure
+
+
 class ModelFigures(_Strict):
-    """Every model figure, by group: ``c2`` and ``weapons``."""
+    """Every model figure, by group: ``c2``, ``weapons`` and ``behaviour`` (of the
+    threats: ``iads.threats.behaviour``; not ``threats``, the catalog section's name)."""
 
     c2: C2Figures
     weapons: WeaponsFigures
+    behaviour: BehaviourFigures
 
 
 class OverrideRecord(_Strict):

@@ -59,7 +59,9 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
     )
     asset_names, asset_ecef, asset_value = _assets(sc)
     threats = _threats(sc, cat, list(asset_names), used, rng_build)
-    sensing = sensing_world(sc, loaded.source, radars, threats.names, threats.type_key, cat, bank,
+    # A decoy shows the radars the signature of the entry it imitates.
+    signature = tuple(cat.threats[k].imitates or k for k in threats.type_key)
+    sensing = sensing_world(sc, loaded.source, radars, threats.names, signature, cat, bank,
                             terrain)
     if sensing.rcs_band_db is not None:  # the band matters: a defaulted frequency is used
         have = {(a["entry"], a["field"]) for a in radar_assumed}
@@ -252,11 +254,13 @@ def _threats(
     rows = expand_flights(sc, cat, rng)
     entries = [cat.threats[r.type_key] for r in rows]
     used += [("threats", k) for k in dict.fromkeys(r.type_key for r in rows)]
+    used += [("threats", k) for k in dict.fromkeys(e.imitates for e in entries if e.imitates)]
     names = [r.name for r in rows]
     types = [r.type_key for r in rows]
     klass = [THREAT_CLASSES.index(e.threat_class) for e in entries]
-    rcs = [e.rcs_front_m2.value for e in entries]
-    sw = [e.swerling for e in entries]
+    seen = [cat.threats[e.imitates] if e.imitates else e for e in entries]  # signatures
+    rcs = [e.rcs_front_m2.value for e in seen]
+    sw = [e.swerling for e in seen]
     tgt = [r.target_asset for r in rows]
     cost = [_v(e.unit_cost_usd) for e in entries]
     specs = [r.spec for r in rows]
@@ -276,5 +280,7 @@ def _threats(
         friendly=np.array(friendly, dtype=bool),
         transponder=np.array(transponder, dtype=bool),
         neutral=np.array(neutral, dtype=bool),
+        decoy=np.array([e.imitates is not None for e in entries], dtype=bool),
+        reactive=np.array([r.reactive for r in rows], dtype=np.int8),
         parent=np.array(parent, dtype=np.int64),
     )

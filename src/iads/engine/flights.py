@@ -75,6 +75,8 @@ FLOWN_FIGURES = {
     "drone": _AIR,
     "ballistic_missile": ("max_altitude_m",),
 }
+#: The decoy's own figures that cap the imitated entry's (``flown_entry``).
+DECOY_CAPS = ("max_speed_mps", "max_load_factor")
 _WHY_NOT = {
     "max_speed_mps": "flights hold their cruise speed (no dash)",
     "min_altitude_m": "altitudes come from the scenario or the cruise figure (over land "
@@ -98,6 +100,15 @@ def figures_not_flown(cat: Catalog, type_keys: Sequence[str]) -> list[dict[str, 
     out = []
     for key in dict.fromkeys(type_keys):
         entry = cat.threats[key]
+        if entry.imitates is not None:  # its max speed and load factor cap what it flies
+            why_decoy = f"a decoy flies the figures of threats.{entry.imitates} (capped)"
+            out += [
+                {"entry": f"threats.{key}", "field": name, "value": getattr(entry, name).value,
+                 "why": _WHY_NOT.get(name, why_decoy)}
+                for name in KINEMATIC_FIGURES
+                if getattr(entry, name) is not None and name not in DECOY_CAPS
+            ]  # fmt: skip
+            continue
         flown = FLOWN_FIGURES[entry.threat_class]
         why = _WHY_NOT_BALLISTIC if entry.threat_class == "ballistic_missile" else _WHY_NOT
         for name in KINEMATIC_FIGURES:
@@ -113,8 +124,9 @@ def figures_not_flown(cat: Catalog, type_keys: Sequence[str]) -> list[dict[str, 
 @dataclass(frozen=True)
 class FlightRow:
     """One flying entity: its name, catalog type, target asset index (-1: none), whether
-    it is own-force (friendly) and answers IFF, its flight spec, and whether it is a
-    neutral aircraft (neither hostile nor own force)."""
+    it is own-force (friendly) and answers IFF, its flight spec, whether it is a neutral
+    aircraft (neither hostile nor own force), and whether it re-plans its path during the
+    run (``behaviour: reactive``; 0 no, 1 by notching, 2 by egressing)."""
 
     name: str
     type_key: str
@@ -123,7 +135,26 @@ class FlightRow:
     transponder: bool
     spec: FlightSpec
     neutral: bool = False
+    reactive: int = 0
     parent: int = -1  # a pooled slot (launched during the run): its carrier's row
+
+
+def flown_entry(cat: Catalog, key: str) -> ThreatEntry:
+    """The entry whose kinematic figures the threat ``key`` flies: its own, or for a decoy
+    the entry it imitates, with the cruise speed capped by the decoy's ``max_speed_mps``
+    and the load factor by its ``max_load_factor`` (a decoy cannot outfly its airframe)."""
+    entry = cat.threats[key]
+    if entry.imitates is None:
+        return entry
+    model = cat.threats[entry.imitates]
+    update: dict[str, Any] = {}
+    cap = entry.max_speed_mps
+    if cap is not None and model.cruise_speed_mps.value > cap.value:
+        update["cruise_speed_mps"] = cap
+    n_own, n_model = entry.max_load_factor, model.max_load_factor
+    if n_own is not None and (n_model is None or n_model.value > n_own.value):
+        update["max_load_factor"] = n_own
+    return model.model_copy(update=update)
 
 
 def _route(
@@ -253,7 +284,7 @@ def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list
         if isinstance(e, Raid):
             rows += _raid_rows(e, gi, sc, cat, rng, assets)
             continue
-        entry = cat.threats[e.type]
+        entry = flown_entry(cat, e.type)
         a = assets[e.target] if e.target is not None else -1
         tgt = None
         if a >= 0:
@@ -269,6 +300,7 @@ def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list
                     False,
                     False,
                     _spec(e, entry, i, tgt),
+                    reactive=(1 if e.evasion == "notch" else 2) if e.behaviour == "reactive" else 0,
                 )
             )
     carriers = _carriers(sc, rows)
@@ -293,7 +325,7 @@ def expand_flights(sc: Scenario, cat: Catalog, rng: np.random.Generator) -> list
                     neutral,
                 )
             )
-    return rows + _pooled_rows(carriers, rows)
+    return rows + _pooled_rows(carriers, rows, assets)
 
 
 def _carriers(sc: Scenario, rows: list[FlightRow]) -> list[tuple[int, Any]]:
@@ -311,16 +343,20 @@ def _carriers(sc: Scenario, rows: list[FlightRow]) -> list[tuple[int, Any]]:
     return out
 
 
-def _pooled_rows(carriers: list[tuple[int, Any]], rows: list[FlightRow]) -> list[FlightRow]:
+def _pooled_rows(
+    carriers: list[tuple[int, Any]], rows: list[FlightRow], assets: dict[str, int]
+) -> list[FlightRow]:
     """One pooled slot (``iads.threats.pool``) per store item, after every scenario entity
-    so that their indices do not move; held at the carrier's start point."""
+    so that their indices do not move; held at the carrier's start point. A store released
+    at a point at an asset (``iads.engine.release``) has that asset as its target."""
     out = []
     for row, st in carriers:
         carrier = rows[row]
         start = carrier.spec
         hold = _start_lla(start)
+        tgt = assets[st.target] if getattr(st, "target", None) is not None else -1
         for k in range(st.count):
-            out.append(FlightRow(f"{carrier.name}.{st.type}.{k}", st.type, -1, False, False,
+            out.append(FlightRow(f"{carrier.name}.{st.type}.{k}", st.type, tgt, False, False,
                                  PooledSlot(hold), parent=row))  # fmt: skip
     return out
 
@@ -344,7 +380,7 @@ def _raid_rows(
     p = sc.assets[a].position
     groups = []
     for rg in r.groups:
-        entry = cat.threats[rg.type]
+        entry = flown_entry(cat, rg.type)
         kind = _RAID_KIND[entry.threat_class]
         groups.append(
             RaidKindGroup(

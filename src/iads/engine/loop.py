@@ -25,8 +25,10 @@ from iads.c2.stage import battle_management
 from iads.catalog.schema import THREAT_CLASSES
 from iads.engine.attack import arm_arrival, arm_launches, setup_attack
 from iads.engine.picture import new_picture, setup_pictures, update_pictures
+from iads.engine.release import release_stores, setup_releases
 from iads.engine.tracklog import TrackRecorder
 from iads.sensors.radar import next_scan_t_s
+from iads.sensors.rwr import rwr_warnings
 from iads.sensors.stage import sense
 from iads.sensors.terrain import terrain_following
 from iads.state import (
@@ -43,6 +45,7 @@ from iads.state import (
     streams,
 )
 from iads.threats import Truth, fly
+from iads.threats.behaviour import Reactive
 from iads.tracking import TrackerConfig
 from iads.weapons.flyout import Interceptors
 from iads.weapons.stage import flyout
@@ -92,6 +95,13 @@ def simulate_built(
     dt = b.scenario.settings.time_step_s
     duration = b.scenario.settings.duration_s
     truth = _over_terrain(b, fly(b.threats.specs, duration, min(1.0, dt)))
+    behaviour = None
+    if b.threats.reactive.any():  # reactive aircraft re-plan: their truth is a run's own
+        react = np.flatnonzero(b.threats.reactive)
+        fig = b.catalog.model.behaviour
+        behaviour = Reactive.new(react, b.threats.specs, truth, b.threats.reactive[react] == 2,
+                                 fig.reaction_s.value, fig.clear_s.value)  # fmt: skip
+        truth = behaviour.truth
     rs = RunState(
         built=b,
         truth=truth,
@@ -102,11 +112,14 @@ def simulate_built(
         radar_schedule=RadarSchedule.new(b.radars.n),
         pictures=[new_picture(d.tracker or tracker) for d in b.scenario.defenders if d.enabled],
         interceptors=Interceptors(),
+        behaviour=behaviour,
     )
     setup_pictures(rs)
     if (b.emcon is not None and not b.emcon.always_on) or b.threats.pooled.any():
         rs.emission = Emission.new(b.radars.n)
     setup_attack(rs)
+    releases = setup_releases(rs)  # stores launched at a release point
+    wake = np.inf
     _log_launches(rs, duration)
     n_steps = int(math.ceil(duration / dt - 1e-9))
     k = 0
@@ -119,6 +132,9 @@ def simulate_built(
         for i in ended[np.argsort(truth.end_t_s[ended], kind="stable")]:
             _leak(rs, int(i))
             arm_arrival(rs, int(i))  # an anti-radiation missile at its emitter
+        if releases is not None:  # carriers at their release points launch their stores
+            wake = release_stores(rs, releases, t)
+            pos, _, active = truth.state_at(t)
         active &= rs.status == FLYING
         # emission control: which radars radiate (from the defense's picture)
         update_emission(rs, t)
@@ -131,10 +147,17 @@ def simulate_built(
         if record is not None and due.size:
             record.record(rs, t)
         stages.decide(rs, t)
-        # 5. flyout: intercepts inside (t, t + dt]
         window = dt if k < n_steps else 0.0
+        if behaviour is not None:  # reactive aircraft hear their RWR and fly (t, t + dt]
+            warned, emitter = rwr_warnings(rs, pos, behaviour.idx)
+            behaviour.hear(t, warned, emitter)
+            behaviour.advance(min(t + window, duration), rs.status == FLYING)
+        # 5. flyout: intercepts inside (t, t + dt]
         t_end = stages.fly(rs, t, window)
-        k_next = _next_step(rs, k, n_steps, dt, t_end)
+        k_next = _next_step(rs, k, n_steps, dt, t_end, wake)
+        if behaviour is not None:
+            behaviour.advance(min(k_next * dt, duration), rs.status == FLYING)
+            _log_switches(rs, behaviour)
         rs.interceptors.advance(rs.interceptors.in_flight(), min(k_next * dt, duration) - t)
         k = k_next
         if progress is not None:
@@ -162,6 +185,19 @@ def _log_launches(rs: RunState, duration: float) -> None:
     )
 
 
+def _log_switches(rs: RunState, behaviour: Reactive) -> None:
+    """Log the reactive aircraft's evade / resume switches at their exact times, with the
+    emitter they turned from (what their RWR heard)."""
+    for t_s, kind, i, emitter in behaviour.drain():  # a loop over the few switches
+        p, _, _ = rs.truth.state_at(t_s)
+        lat, lon, h = lla(p[i])
+        e_lat, e_lon, _ = lla(emitter)
+        rs.log.add(kind, t_s, threat_id=i, lat_deg=lat, lon_deg=lon, alt_m=h, details=[
+            {"evasion": "egress" if rs.built.threats.reactive[i] == 2 else "notch",
+             "emitter_lat_deg": round(float(e_lat), 5),
+             "emitter_lon_deg": round(float(e_lon), 5)}])  # fmt: skip
+
+
 def _leak(rs: RunState, i: int) -> None:
     """Threat ``i`` reached the end of its route alive: with a target asset, a leaker and an
     impact on its asset; with waypoints only, the end of its route (it survived)."""
@@ -187,13 +223,17 @@ def _leak(rs: RunState, i: int) -> None:
     )
 
 
-def _next_step(rs: RunState, k: int, n_steps: int, dt: float, t_end: np.ndarray) -> int:
+def _next_step(
+    rs: RunState, k: int, n_steps: int, dt: float, t_end: np.ndarray, wake: float = np.inf
+) -> int:
     """The next step with work for some stage: a radar scan due, an interceptor ending
     within that step's window, a confirmed track whose reaction time runs out, or a
     launcher that finishes reloading."""
     b = rs.built
     t = k * dt
     cand = [np.ceil(next_scan_t_s(b.radars, rs.radar_schedule) / dt - 1e-9)]
+    if np.isfinite(wake):  # a carrier may reach its release point then
+        cand.append(np.array([np.ceil(wake / dt - 1e-9)]))
     if t_end.size:
         cand.append(np.ceil(t_end / dt - 1e-9) - 1.0)
     for u, pic in enumerate(rs.decision or rs.pictures):

@@ -188,7 +188,11 @@ class Result:
             "interceptors_fired": dict(sorted(fired_by_type.items())),
             "units": self._unit_rows(),
             "asset_hits": self._asset_hits(),
-            "cost": {**self._cost_exchange(fired_by_type, fates), **self._false_track_costs()},
+            "cost": {
+                **self._cost_exchange(fired_by_type, fates),
+                **self._false_track_costs(),
+                **self._decoy_costs(),
+            },
             "battle_management": bm["summary"],
             "friendlies": bm["friendlies"],
             "neutrals": bm["neutrals"],
@@ -354,6 +358,7 @@ class Result:
 
         cat = self.built.catalog
         groups = ["weapons.flyout", "c2.threat"] + (["c2.iff"] if (~fates.hostile).any() else [])
+        groups += ["behaviour"] if self.built.threats.reactive.any() else []
         return list(self.built.assumptions) + [
             a for g in groups for a in model_assumptions(cat, g)
         ]
@@ -372,6 +377,28 @@ class Result:
             "wasted_on_false_tracks_usd": (
                 float(sum(costs)) if all(np.isfinite(c) for c in costs) else None
             ),
+        }
+
+    def _decoy_costs(self) -> dict[str, Any]:
+        """Interceptors launched at tracks that follow a decoy (launch events flagged
+        ``on_decoy``): their count, by missile type, and their cost at public unit costs
+        (None when a type's cost is not public); and how many decoys were killed. Their
+        cost is part of ``interceptors_usd``."""
+        b = self.built
+        launches = self._kind("launch")
+        tid = launches.column("threat_id").to_numpy().astype(np.int64)
+        on = np.zeros(tid.size, bool)
+        real = tid >= 0  # -1: a false track
+        on[real] = b.threats.decoy[tid[real]]
+        keys = self._launch_missile_keys()
+        by_type = Counter(k for k, o in zip(keys, on, strict=True) if o)
+        costs = [b.missiles.cost_usd[b.missiles.keys.index(k)] * n for k, n in by_type.items()]
+        killed = self._kind("intercept").column("threat_id").to_numpy().astype(np.int64)
+        return {
+            "interceptors_on_decoys": int(on.sum()),
+            "on_decoys_by_missile": dict(sorted(by_type.items())),
+            "on_decoys_usd": float(sum(costs)) if all(np.isfinite(c) for c in costs) else None,
+            "decoys_killed": int(b.threats.decoy[killed[killed >= 0]].sum()),
         }
 
     def _battle_management(self, fates: Fates) -> dict[str, Any]:

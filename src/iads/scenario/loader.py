@@ -328,13 +328,31 @@ def cross_check(
                 f"unknown threat type '{g.type}'{_did_you_mean(g.type, threats)} "
                 f"(catalog threats: {', '.join(threats)})",
             )
+        elif g.behaviour == "reactive":
+            t = catalog.threats[g.type]
+            if t.threat_class not in ("aircraft", "stealth_aircraft") or t.imitates:
+                add(("threats", i, "behaviour"),
+                    f"'reactive' is for aircraft (they carry a radar warning receiver); "
+                    f"'{g.type}' is a {'decoy' if t.imitates else t.threat_class}")
+            elif g.kinematics != "auto":
+                add(("threats", i, "behaviour"),
+                    "'reactive' needs kinematics: auto (turns at the load-factor limit)")
         for j, st in enumerate(g.stores):
             stores = sorted(k for k, e in catalog.threats.items() if e.anti_radiation)
-            if st.type not in stores:
+            if st.release is not None:  # a cruise missile or decoy released at a point
+                if st.type not in catalog.threats:
+                    add(("threats", i, "stores", j, "type"),
+                        f"unknown store type '{st.type}'{_did_you_mean(st.type, threats)} "
+                        f"(catalog threats: {', '.join(threats)})")  # fmt: skip
+            elif st.type not in stores:
                 add(("threats", i, "stores", j, "type"),
                     f"'{st.type}' is no store an aircraft can launch"
                     f"{_did_you_mean(st.type, stores)} (anti-radiation missiles: "
-                    f"{', '.join(stores) or 'none in the catalog'})")  # fmt: skip
+                    f"{', '.join(stores) or 'none in the catalog'}; any catalog threat "
+                    f"with a 'release' point)")  # fmt: skip
+            if st.target is not None and st.target not in asset_names:
+                add(("threats", i, "stores", j, "target"),
+                    f"unknown asset '{st.target}'{_did_you_mean(st.target, asset_names)}")
         if g.target is not None and g.target not in asset_names:
             allowed = ", ".join(asset_names) if asset_names else "none defined"
             add(

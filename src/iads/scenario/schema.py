@@ -242,10 +242,26 @@ class Defender(_Strict):
 class Store(_Strict):
     """Weapons an aircraft carries and launches during the run (``count`` of a catalog
     type per aircraft of the group): anti-radiation missiles are fired at the emitters
-    the aircraft detects passively (docs/sead.md)."""
+    the aircraft detects passively; cruise missiles and decoys with a ``release`` point
+    are launched when the aircraft reaches it (docs/sead.md)."""
 
     type: str = Field(min_length=1, description="catalog key of the store, e.g. agm88")
     count: int = Field(default=1, ge=1, le=64, description="per aircraft of the group")
+    release: Waypoint | None = Field(
+        default=None,
+        description="release point: the stores are launched when their carrier reaches it "
+        "(cruise missiles, decoys), flying from there through 'waypoints' to 'target'")
+    target: str | None = Field(default=None, description="asset the released stores fly at")
+    waypoints: list[Waypoint] = Field(
+        default_factory=list, description="route of the released stores after release")
+
+    @model_validator(mode="after")
+    def _released(self) -> Store:
+        if (self.target is not None or self.waypoints) and self.release is None:
+            raise ValueError("'target' and 'waypoints' of a store go with a 'release' point")
+        if self.release is not None and self.target is None and not self.waypoints:
+            raise ValueError("a store with a 'release' point needs a 'target' or 'waypoints'")
+        return self
 
 
 class ThreatGroup(_Strict):
@@ -287,6 +303,15 @@ class ThreatGroup(_Strict):
         default=None, gt=0.0, le=8000.0,
         description="ballistic missiles: burnout speed (required for lofted/depressed)")
     burn_time_s: float = Field(default=60.0, gt=0.0, le=600.0)
+    behaviour: Literal["scripted", "reactive"] = Field(
+        default="scripted",
+        description="aircraft: 'scripted' flies the precomputed route; 'reactive' turns away "
+        "(notch or egress) when its radar warning receiver hears a fire-control radar track "
+        "it or a missile guided at it, and resumes its route when that stops (docs/sead.md)")
+    evasion: Literal["notch", "egress"] = Field(
+        default="notch",
+        description="reactive aircraft: 'notch' flies perpendicular to the threat radar's "
+        "line of sight, 'egress' turns its back on it")
     stores: list[Store] = Field(
         default_factory=list,
         description="weapons each aircraft of the group carries and launches during the run")

@@ -68,6 +68,7 @@ def sense(
     ra = b.radars
     sched = rs.radar_schedule
     due = scans_due(ra, sched, t_s)
+    rs.track_dwells = (due[:0], due[:0])
     if rs.emission is not None and due.size:
         # A silent radar looks at nothing: its window restarts when it radiates again.
         off = due[~rs.emission.on[due]]
@@ -84,6 +85,7 @@ def sense(
     act = np.flatnonzero(active)
     ridx, tidx, tp = _search_dwells(ra, due, win0, t_s, pos_ecef_m, act)
     r2, t2 = _track_dwells(rs, due, t_s, active)
+    rs.track_dwells = (r2, t2)
     if r2.size:
         if ridx.size:  # a target in track is not searched again by the same radar
             mark = np.zeros((ra.n, pos_ecef_m.shape[0]), bool)

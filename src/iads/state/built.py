@@ -94,6 +94,10 @@ class Threats:
     friendly: NDArray[np.bool_]  # (n,) own-force aircraft flown among the threats
     transponder: NDArray[np.bool_]  # (n,) answers IFF (friendlies only; False for threats)
     neutral: NDArray[np.bool_]  # (n,) neutral aircraft (neither hostile nor own force)
+    decoy: NDArray[np.bool_]  # (n,) a decoy (its catalog entry imitates another)
+    # (n,) int8: 0 flies its precomputed path; re-plans it during the run when its RWR
+    # warns (iads.threats.behaviour): 1 by notching, 2 by egressing
+    reactive: NDArray[np.int8]
     # (n,) for a slot launched during the run (iads.threats.pool): the index of the
     # entity carrying it; -1 for the scenario's own entities.
     parent: NDArray[np.int64] | None = None

@@ -36,6 +36,8 @@ EVENT_KINDS = (
     "radar_off",  # a radar stops radiating (emission control, ARM warning, destroyed)
     "arm_impact",  # an anti-radiation missile reaches the emitter it was fired at
     "radar_destroyed",  # an ARM destroys or damages a radar: silent for the rest of the run
+    "evade",  # a reactive aircraft starts turning away from an emitter its RWR hears
+    "resume",  # a reactive aircraft turns back to its route (its RWR has been quiet)
 )
 
 EVENT_SCHEMA = pa.schema(

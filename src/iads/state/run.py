@@ -166,6 +166,11 @@ class RunState:
     # Set by iads.sensors.stage on its first call: (n_threats,) bound on each threat's
     # speed over the run [m/s], for the sensing stage's exact range/horizon gate.
     speed_bound_mps: Any = None
+    # Written by the sensing stage: (radar, threat) of the track dwells of its last call,
+    # what a radar warning receiver hears as a fire-control track (iads.sensors.rwr).
+    track_dwells: tuple[NDArray[np.int64], NDArray[np.int64]] = field(
+        default_factory=lambda: (np.empty(0, np.int64), np.empty(0, np.int64)))
+    behaviour: Any = None  # iads.threats.behaviour.Reactive, when a threat is reactive
     emission: Emission | None = None  # None: every radar radiates all the time
     # Anti-radiation missiles (iads.engine.attack): per threat, the radar index it was
     # fired at (-1: none) and its seeker's state.
