@@ -51,3 +51,13 @@ def test_summary_table_fits_80_columns_with_every_outcome() -> None:
     assert "survived" in text and "storm_shadow" in text
     assert "unknown" in text  # the interceptor cost is not public: not 0
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_total_row_is_bold_text_not_markup_on_the_cli_console() -> None:
+    """The CLI prints with markup off (names may hold "[...]"): the total row must not
+    show literal "[b]" tags, and it must fit 80 columns."""
+    console = Console(width=80, file=io.StringIO(), color_system=None, markup=False)
+    console.print(summary_tables(_summary()))
+    text = console.file.getvalue()
+    assert "[b]" not in text and "total" in text
+    assert max(len(line) for line in text.splitlines()) <= 80

@@ -7,6 +7,7 @@ from typing import Any
 from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 __all__ = ["exposure_table", "summary_tables"]
 
@@ -30,7 +31,9 @@ def summary_tables(summary: dict[str, Any]) -> Group:
     for key, row in summary["by_threat_type"].items():
         t.add_row(key, *(str(row[c]) for c in _COUNT_COLUMNS))
     tot = summary["totals"]
-    t.add_row("[b]total[/b]", *(f"[b]{tot[c]}[/b]" for c in _COUNT_COLUMNS))
+    # Text, not markup: the CLI prints with markup off (names may hold "[...]")
+    t.add_row(Text("total", style="bold"),
+              *(Text(str(tot[c]), style="bold") for c in _COUNT_COLUMNS))  # fmt: skip
     u = Table(title="Interceptors", title_justify="left")
     for col in ("unit", "system", "fired", "left"):
         u.add_column(col)
