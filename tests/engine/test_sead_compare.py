@@ -22,11 +22,12 @@ pytestmark = pytest.mark.slow
 
 def _short(name: str, tmp: Path) -> Path:
     """The built-in scenario ``name`` cut to its ARM phase: 2 F-16s and 2 cruise
-    missiles launched closer, no F-35, 600 s."""
+    missiles launched closer, no F-35 and no decoy carrier, 600 s."""
     text = (resources.files("iads.scenario") / "builtin" / f"{name}.yaml").read_text("utf-8")
     d = yaml.safe_load(text)
     d["settings"]["duration_s"] = 600
-    weasel, _, tomahawk = d["threats"]
+    by_name = {g["name"]: g for g in d["threats"]}
+    weasel, tomahawk = by_name["Weasel"], by_name["Tomahawk"]
     weasel.update(count=2, launch={"lat": 40.0, "lon": 30.9})
     tomahawk.update(count=2, launch_time_s=0, launch={"lat": 39.95, "lon": 31.0})
     d["threats"] = [weasel, tomahawk]
