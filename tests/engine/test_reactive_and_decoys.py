@@ -190,3 +190,21 @@ def test_a_reactive_carrier_that_turned_away_keeps_its_stores() -> None:
     r = simulate(_loaded(_carrier("reactive"), 400.0))
     assert _events(r, "evade")
     assert [e for e in _events(r, "threat_launch") if e["threat_id"] > 0] == []
+
+
+def test_a_decoy_that_gets_through_hits_nothing() -> None:
+    """A decoy reaching its target asset leaks (it got through) but logs no impact: it
+    carries no warhead, so it adds nothing to the asset hits or strike targets hit."""
+    from iads.engine import simulate
+    from iads.scenario import load_scenario
+
+    r = simulate(load_scenario("sead"), seed=3)
+    ev = r.events
+    kinds = ev.column("kind").to_pylist()
+    tids = ev.column("threat_id").to_pylist()
+    decoy = r.built.threats.decoy
+    leaked = {t for k, t in zip(kinds, tids, strict=True) if k == "leak" and decoy[t]}
+    hits = {t for k, t in zip(kinds, tids, strict=True) if k == "impact"}
+    assert leaked, "no decoy got through in this run: pick a seed where one does"
+    assert not (leaked & hits)
+    assert any(not decoy[t] for t in hits)  # the real strike still hits

@@ -200,7 +200,8 @@ def _log_switches(rs: RunState, behaviour: Reactive) -> None:
 
 def _leak(rs: RunState, i: int) -> None:
     """Threat ``i`` reached the end of its route alive: with a target asset, a leaker and an
-    impact on its asset; with waypoints only, the end of its route (it survived)."""
+    impact on its asset (none for a decoy, which carries no warhead); with waypoints only,
+    the end of its route (it survived)."""
     if rs.status[i] != FLYING:
         return
     rs.status[i] = LEAKED
@@ -212,6 +213,8 @@ def _leak(rs: RunState, i: int) -> None:
         rs.log.add("route_end", t_end, threat_id=i, lat_deg=lat, lon_deg=lon, alt_m=h)
         return
     rs.log.add("leak", t_end, threat_id=i, lat_deg=lat, lon_deg=lon, alt_m=h)
+    if rs.built.threats.decoy[i]:
+        return  # a decoy carries no warhead: it got through, it hit nothing
     rs.log.add(
         "impact",
         t_end,
