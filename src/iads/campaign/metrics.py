@@ -52,7 +52,6 @@ REPORTED: tuple[MetricSpec, ...] = (
     MetricSpec("totals.killed", "kills"),
     MetricSpec("interceptors_fired.*", "fired {}"),
     MetricSpec("cost.exchange_ratio", "cost exchange ratio"),
-    MetricSpec("cost.interceptors_on_decoys", "interceptors on decoys"),
     MetricSpec("first_detection_km.*", "first detection {} [km]"),
     MetricSpec("*fratricide*", "{}"),
     MetricSpec("sead.radars_lost", "radars lost"),
