@@ -61,3 +61,11 @@ def test_total_row_is_bold_text_not_markup_on_the_cli_console() -> None:
     text = console.file.getvalue()
     assert "[b]" not in text and "total" in text
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_unit_headers_show_plainly_on_the_cli_console() -> None:
+    """On the CLI's markup-off console the units in brackets show without a backslash."""
+    console = Console(width=120, file=io.StringIO(), color_system=None, markup=False)
+    console.print(exposure_table(_summary()))
+    text = console.file.getvalue()
+    assert "[km]" in text and "\\[" not in text

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Group
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -67,12 +66,12 @@ def _airspace_tables(summary: dict[str, Any], max_rows: int = 20) -> list[Table]
     detection after entry (the summary's ``airspace``; at most ``max_rows`` rows each)."""
     out = []
     for a in summary.get("airspace", []):
-        t = Table(title=f"Airspace {escape(a['airspace'])}", title_justify="left",
+        t = Table(title=Text(f"Airspace {a['airspace']}"), title_justify="left",
                   padding=(0, 0, 0, 1))  # fmt: skip
         t.add_column("aircraft", overflow="fold")
         t.add_column("side")
         for col in ("entered [s]", "inside [s]", "[km]", "seen +[s]"):
-            t.add_column(escape(col), justify="right")
+            t.add_column(Text(col), justify="right")  # Text: never read as markup
         t.add_column("by", overflow="fold")
         for r in a["aircraft"][:max_rows]:
             d = r["first_detection_after_entry"]
@@ -148,8 +147,10 @@ def exposure_table(summary: dict[str, Any], max_rows: int = 40) -> Table:
     for col in ("target", "radar", "unit"):
         t.add_column(col, overflow="fold")
     for col in ("first [s]", "range [km]", "detections", "dwells"):
-        # escape: rich would read "[s]" and "[km]" as markup and drop the units
-        t.add_column(escape(col), justify="right")
+        # Text, not a markup string or escape(): "[s]" and "[km]" show as they are both on
+        # a markup console (escape would be needed) and on the CLI's markup-off one (an
+        # escape would show its backslash)
+        t.add_column(Text(col), justify="right")
     rows = [(row["name"], r) for row in summary.get("exposure", []) for r in row["radars"]]
     captions = []
     if any(r.get("seen_at_launch") for _, r in rows):
