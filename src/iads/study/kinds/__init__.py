@@ -1,0 +1,2 @@
+"""The chapter kinds of a study, one module each; importing this package registers them
+all in :data:`iads.study.chapter.KINDS`."""
