@@ -30,6 +30,7 @@ __all__ = [
     "RadialDetection",
     "coverage",
     "default_extent",
+    "pd_at_points",
     "radial_detection",
     "write_coverage",
 ]
@@ -92,12 +93,33 @@ def coverage(
     lon = np.linspace(lon_r[0], lon_r[1], n)
     lat = np.linspace(lat_r[0], lat_r[1], n)
     glat, glon = np.meshgrid(lat, lon, indexing="ij")
+    pd = pd_at_points(built, glat.ravel(), glon.ravel(), alt_m, rcs_m2, swerling)
+    pd = pd.reshape(built.radars.n, n, n)
+    network = 1.0 - np.prod(1.0 - pd, axis=0)
+    return Coverage(lon, lat, pd, network, built.radars.keys, float(rcs_m2), float(alt_m))
+
+
+def pd_at_points(
+    built,
+    lat_deg: NDArray[np.float64],
+    lon_deg: NDArray[np.float64],
+    alt_m: float | NDArray[np.float64],
+    rcs_m2: float,
+    swerling: int = 1,
+) -> NDArray[np.float64]:
+    """Single-dwell Pd (r, p) of every radar of ``built`` against targets of mean RCS
+    ``rcs_m2`` [m^2] (no aspect) at the points ``lat_deg``, ``lon_deg`` (p,) and
+    ``alt_m`` [m] above the ellipsoid (a scalar or (p,)), raised over land as
+    :func:`coverage` does; the engine's chain (:func:`iads.sensors.chain.evaluate_pairs`)
+    with the scenario's terrain and stand-off jammers."""
+    lat = np.asarray(lat_deg, dtype=float).ravel()
+    lon = np.asarray(lon_deg, dtype=float).ravel()
     src = built.sensing
-    h = np.full(glat.size, alt_m)
+    h = np.broadcast_to(np.asarray(alt_m, dtype=float), lat.shape).copy()
     if src.terrain is not None:  # over land the target keeps its height above the ground
-        ground = src.terrain(np.deg2rad(glat.ravel()), np.deg2rad(glon.ravel()))
+        ground = src.terrain(np.deg2rad(lat), np.deg2rad(lon))
         h = flight_floor_m(h, ground)
-    pts = np.stack(geodetic_to_ecef(glat.ravel(), glon.ravel(), h), -1)
+    pts = np.stack(geodetic_to_ecef(lat, lon, h), -1).reshape(-1, 3)
     # One pseudo-target row: the requested Swerling case, no self-screening jammer.
     world = SensingWorld(np.zeros((1, 3)), np.array([swerling]), src.pd_bank, src.terrain)
     world.soj_jn, world.soj_dir_enu = src.soj_jn, src.soj_dir_enu
@@ -105,16 +127,14 @@ def coverage(
     pd = np.empty((ra.n, pts.shape[0]))
     zero_v = np.zeros((min(_CHUNK, pts.shape[0]), 3))
     rcs_db = np.full(zero_v.shape[0], 10.0 * np.log10(rcs_m2))
-    for r in range(ra.n):  # a loop over radars; each is vectorized over the grid
+    for r in range(ra.n):  # a loop over radars; each is vectorized over the points
         for a in range(0, pts.shape[0], _CHUNK):
             p = pts[a : a + _CHUNK]
             k = p.shape[0]
             res = evaluate_pairs(ra, world, np.full(k, r), np.zeros(k, np.int64), p,
                                  zero_v[:k], rcs_db[:k])  # fmt: skip
             pd[r, a : a + k] = res.pd
-    pd = pd.reshape(ra.n, n, n)
-    network = 1.0 - np.prod(1.0 - pd, axis=0)
-    return Coverage(lon, lat, pd, network, ra.keys, float(rcs_m2), float(alt_m))
+    return pd
 
 
 def write_coverage(cov: Coverage, path: str | Path) -> Path:
