@@ -225,7 +225,7 @@ def _fail(spec: CoverageChapter, msg: str) -> None:
 
 def _reps(spec: CoverageChapter, ctx: ChapterContext) -> int:
     n = ctx.reps if spec.replications is None else min(spec.replications, ctx.reps)
-    return max(2, min(n, 3) if ctx.quick else n)
+    return max(2, min(n, 2) if ctx.quick else n)
 
 
 def _cell_km(spec: CoverageChapter, ctx: ChapterContext) -> float:
@@ -349,17 +349,20 @@ class CoverageKind:
                                                0), "unit": "km2"})  # fmt: skip
         regions_t = pa.Table.from_pylist(region_rows)
         detect_t, zone_t = _aircraft_tables(per_rep)
+        effect_t = _paired(per_rep, "zone_smooth_s", "zone_terrain_s")
         per_rep_t = pa.Table.from_pylist(per_rep) if per_rep else pa.table({})
 
         ctx_fig = _FigureContext(spec, b, geom, grid, maps, zgrid, zone_maps, paths,
                                  (lat_u, lon_u), reach_km, see_km, rcs_m2)  # fmt: skip
         figures = [_coverage_figure(ctx_fig), _zone_figure(ctx_fig)]
         result = _write_up(spec, sc, b, unit, keys, coverage_t, detect_t, zone_t, regions_t,
-                           n_reps, cell, rcs_m2, reach_km, zone_info, ctx.quick)  # fmt: skip
+                           n_reps, cell, rcs_m2, reach_km, zone_info, ctx.quick,
+                           effect_t)  # fmt: skip
         result.tables = {"coverage": coverage_t, "first_detection": detect_t,
-                         "engagement_zone": zone_t, "regions": regions_t,
-                         "replications": per_rep_t}  # fmt: skip
-        result.shown = ["coverage", "first_detection", "engagement_zone", "regions"]
+                         "engagement_zone": zone_t, "terrain_effect_on_zone": effect_t,
+                         "regions": regions_t, "replications": per_rep_t}  # fmt: skip
+        result.shown = ["coverage", "first_detection", "engagement_zone",
+                        "terrain_effect_on_zone", "regions"]
         result.figures = figures
         return result
 
@@ -472,7 +475,11 @@ _ZONE = (("flight_s", "flight (until end or loss) [s]"),
          ("outside_airspace_s", "across the border [s]"))  # fmt: skip
 
 
-def _mean_ci(x: list[float]) -> tuple[int, float | None, float | None, float | None]:
+def _mean_ci(
+    x: list[float], clip: bool = True
+) -> tuple[int, float | None, float | None, float | None]:
+    """n, mean and 95 % t interval of ``x`` (clipped at 0 with ``clip``: durations and
+    ranges); a constant sample has the zero-width interval at its value."""
     from iads.campaign.stats import t_interval
 
     v = np.array([a for a in x if a is not None], float)
@@ -483,9 +490,41 @@ def _mean_ci(x: list[float]) -> tuple[int, float | None, float | None, float | N
     lo, hi = t_interval(mean, sd, v.size)
     if v.size > 1 and sd == 0.0:
         lo = hi = mean
-    lo = max(0.0, lo) if math.isfinite(lo) else None
+    lo = (max(0.0, lo) if clip else lo) if math.isfinite(lo) else None
     hi = hi if math.isfinite(hi) else None
     return int(v.size), round(mean, 2), _r(lo), _r(hi)
+
+
+def _paired(per_rep: list[dict[str, Any]], a: str, b: str) -> pa.Table:
+    """Paired difference ``b - a`` per aircraft over the replications: mean, 95 % t
+    interval, two-sided paired t test (constant differences: p = 0 unless all zero),
+    Holm-corrected over the aircraft."""
+    import scipy.stats as sps
+
+    from iads.campaign.stats import holm
+
+    rows = []
+    for name in dict.fromkeys(r["aircraft"] for r in per_rep):
+        d = np.array([r[b] - r[a] for r in per_rep if r["aircraft"] == name], float)
+        n, mean, lo, hi = _mean_ci(d.tolist(), clip=False)
+        sd = float(np.std(d, ddof=1)) if d.size > 1 else math.nan
+        if d.size < 2:
+            p = math.nan
+        elif sd <= 1e-9 * max(abs(float(d.mean())), 1e-300):
+            p = 1.0 if np.all(d == 0.0) else 0.0
+        else:
+            p = float(2.0 * sps.t.sf(abs(float(d.mean())) / (sd / math.sqrt(d.size)),
+                                     d.size - 1))  # fmt: skip
+        rows.append({"aircraft": name, "n": n, "mean_difference_s": mean, "lo_95": lo,
+                     "hi_95": hi, "p": p})  # fmt: skip
+    ps = [r["p"] for r in rows]
+    ok = [i for i, p in enumerate(ps) if math.isfinite(p)]
+    adj, rej = holm([ps[i] for i in ok]) if ok else ([], [])
+    for r in rows:
+        r["p_holm"], r["significant"] = None, False
+    for i, pa_, rj in zip(ok, adj, rej, strict=True):
+        rows[i]["p_holm"], rows[i]["significant"] = float(pa_), bool(rj)
+    return pa.Table.from_pylist(rows)
 
 
 def _r(x: float | None) -> float | None:
@@ -536,7 +575,7 @@ def _fmt(x: float | None, nd: int = 0) -> str:
 
 
 def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rcs_m2,
-              reach_km, info, quick) -> ChapterResult:
+              reach_km, info, quick, effect) -> ChapterResult:
     numbers: dict[str, float] = {}
     air_km2 = _cell(regions, quantity="airspace area")["value"]
     numbers["airspace_km2"] = air_km2
@@ -569,6 +608,15 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
                 f"{spec.airspace} at {alt:,.0f} m ({abs(pct):.1f} % of the smooth-earth "
                 f"coverage of {_fmt(s['covered_km2'])} km²; exact on the {cell:g} km grid, "
                 "no sampling)."
+            )
+    for row in effect.to_pylist():
+        numbers[f"zone_terrain_minus_smooth_s.{row['aircraft']}"] = row["mean_difference_s"]
+        if row["significant"]:
+            findings.append(
+                f"Terrain changes the time {row['aircraft']} spends in the engagement zone "
+                f"by {row['mean_difference_s']:+,.0f} s (95 % {_fmt(row['lo_95'])} to "
+                f"{_fmt(row['hi_95'])} s; paired t test over {row['n']} runs, Holm p = "
+                f"{row['p_holm']:.2g})."
             )
     det_lines = []
     for row in det.to_pylist():
@@ -617,10 +665,10 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
     setup = "\n".join([
         f"Scenario `{spec.scenario}` ({sc.name}); unit {unit_name} with radars "
         f"{', '.join(keys)}. Airspace: {spec.airspace}. Coverage on a {cell:g} km lon/lat "
-        f"grid at {', '.join(f'{a:,.0f}' for a in spec.altitudes_m)} m (over land the "
-        "target keeps at least that height above the ground, as flights do), with the "
-        "scenario's terrain and over a smooth 4/3-earth; areas are spherical cell areas "
-        f"of the cells whose centre is in {spec.airspace}.",
+        f"grid at {', '.join(f'{a:,.0f}' for a in spec.altitudes_m)} m above sea level (over "
+        "land at least min(h, 300 m) above the ground, as the engine's flights keep), with "
+        "the scenario's terrain and over a smooth 4/3-earth; areas are spherical areas of "
+        f"the cells whose centre is in {spec.airspace}.",
         f"First detection and zone times from {n_reps} Monte Carlo runs of the scenario "
         f"(seed {sc.settings.seed}){' (--quick)' if quick else ''}; the aircraft's paths "
         "are the flown truth sampled at 1 s, each ended at its loss.",
