@@ -1,5 +1,6 @@
-"""The ``coverage`` chapter kind on a tiny spec: one Patriot over a smooth earth, a box
-airspace whose western edge is the radar's meridian, one neutral F-16 patrol.
+"""The ``coverage`` chapter kind on a tiny spec: one Patriot, a box airspace whose western
+edge is the radar's meridian, one neutral F-16 patrol, and one hill east of the radar
+(the scenario's terrain; the chapter's smooth-earth case removes it).
 
 The covered area is checked against the closed form (half a spherical cap bounded by
 the radar-equation detection range or the 4/3-earth horizon, whichever is shorter), and
@@ -22,7 +23,9 @@ LAT0, LON0 = 36.0, 30.0
 SCENARIO = f"""
 name: coverage kind test
 settings: {{duration_s: 90, time_step_s: 1.0, seed: 5}}
-terrain: {{dem: none}}
+terrain:
+  dem: none
+  hills: [{{lat: {LAT0}, lon: 30.35, height_m: 900, radius_m: 4000}}]
 assets:
   - {{name: base, position: {{lat: {LAT0}, lon: {LON0}, alt_m: 0}}, value: 1}}
 defenders:
@@ -162,8 +165,19 @@ def test_chapter_shape(chapter):
     assert ticks == kind.estimate(spec, ctx)
     assert set(result.shown) <= set(result.tables)
     assert [f.png[:8] for f in result.figures] == [b"\x89PNG\r\n\x1a\n"] * 2
-    # Without terrain in the scenario both cases coincide: no terrain finding is made.
-    assert result.findings == []
+    # The hill hides part of the box: never more coverage with terrain than without, and
+    # the loss at low altitude is a finding quoting the table.
+    cov = result.tables["coverage"].to_pylist()
+    smooth = {(r["altitude_m"], r["radar"]): r["covered_km2"] for r in cov
+              if r["terrain"] == "smooth earth"}  # fmt: skip
+    for r in cov:
+        if r["terrain"] == "terrain":
+            assert r["covered_km2"] <= smooth[r["altitude_m"], r["radar"]]
+    low = _row(result.tables["coverage"], terrain="terrain", altitude_m=150.0, radar="battery")
+    lost = smooth[150.0, "battery"] - low["covered_km2"]
+    assert lost > 0
+    assert any(f"Terrain hides {lost:,.0f} km² of East box at 150 m" in f
+               for f in result.findings)  # fmt: skip
     # A held-fire battery: the patrol is never lost; it flies the whole 90 s inside the box.
     zone = result.tables["engagement_zone"]
     assert _row(zone, aircraft="F-16 CAP", metric="P(shot down)")["mean"] == 0.0
