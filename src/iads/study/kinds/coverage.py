@@ -392,6 +392,9 @@ def _paths(spec, b, built, unit, radars, store, n_reps, geom, rcs_m2, swerling):
     follow = np.flatnonzero(side & (np.asarray(th.type_key) == spec.target))
     if follow.size == 0:
         _fail(spec, f"the scenario has no {spec.side} aircraft of type '{spec.target}'")
+    if th.reactive[follow].any():
+        _fail(spec, "the followed aircraft must fly their precomputed paths (behaviour: "
+              "scripted): a reactive aircraft re-plans its path in each run")
     settings = b.scenario.settings
     truth = _over_terrain(b, fly(th.specs, settings.duration_s,
                                  min(1.0, settings.time_step_s)))  # fmt: skip
