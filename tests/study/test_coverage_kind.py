@@ -125,7 +125,7 @@ def test_covered_area_matches_the_closed_form(chapter):
                       + math.sqrt(2 * 4 / 3 * 6371.0088 * alt_m / 1e3))  # fmt: skip
         ground = min(_ground_km(det_km, h_radar, alt_m / 1e3), horizon_km)
         expected = _half_cap_km2(ground)
-        got = _row(cov, terrain="smooth earth", altitude_m=alt_m, radar="battery")["covered_km2"]
+        got = _row(cov, altitude_m=alt_m, radar="battery")["smooth_km2"]
         assert got == pytest.approx(expected, rel=tol), (alt_m, ground)
     # The 150 m case is horizon-limited, the 1,500 m one detection-limited.
     assert 4.12 * (math.sqrt(h_radar) + math.sqrt(150.0)) < det_km
@@ -139,11 +139,14 @@ def test_numbers_equal_the_tables(chapter):
     n = result.numbers
     assert n["airspace_km2"] == _row(regions, quantity="airspace area")["value"]
     for alt in (150, 1500):
-        for case, tag in (("terrain", "terrain"), ("smooth earth", "smooth")):
-            row = _row(cov, terrain=case, altitude_m=float(alt), radar="battery")
-            assert n[f"battery_km2.{tag}.{alt}"] == row["covered_km2"]
-            assert n[f"battery_pct.{tag}.{alt}"] == row["share_of_airspace_pct"]
-            assert f"{row['covered_km2']:,.0f} km²" in result.answer
+        row = _row(cov, altitude_m=float(alt), radar="battery")
+        for tag in ("terrain", "smooth"):
+            assert n[f"battery_km2.{tag}.{alt}"] == row[f"{tag}_km2"]
+            assert n[f"battery_pct.{tag}.{alt}"] == row[f"{tag}_pct"]
+            assert f"{row[f'{tag}_km2']:,.0f} km²" in result.answer
+        if row["hidden_by_terrain_km2"]:
+            assert n[f"hidden_by_terrain_km2.{alt}"] == row["hidden_by_terrain_km2"]
+            assert n[f"hidden_by_terrain_pct.{alt}"] == row["hidden_by_terrain_pct"]
     name = "F-16 CAP"
     first = _row(det, aircraft=name, metric="first seen after appearance [s]")
     assert n[f"first_seen_s.{name}"] == first["mean"]
@@ -167,14 +170,11 @@ def test_chapter_shape(chapter):
     assert [f.png[:8] for f in result.figures] == [b"\x89PNG\r\n\x1a\n"] * 2
     # The hill hides part of the box: never more coverage with terrain than without, and
     # the loss at low altitude is a finding quoting the table.
-    cov = result.tables["coverage"].to_pylist()
-    smooth = {(r["altitude_m"], r["radar"]): r["covered_km2"] for r in cov
-              if r["terrain"] == "smooth earth"}  # fmt: skip
-    for r in cov:
-        if r["terrain"] == "terrain":
-            assert r["covered_km2"] <= smooth[r["altitude_m"], r["radar"]]
-    low = _row(result.tables["coverage"], terrain="terrain", altitude_m=150.0, radar="battery")
-    lost = smooth[150.0, "battery"] - low["covered_km2"]
+    for r in result.tables["coverage"].to_pylist():
+        assert r["terrain_km2"] <= r["smooth_km2"]
+        assert r["hidden_by_terrain_km2"] == r["smooth_km2"] - r["terrain_km2"]
+    lost = _row(result.tables["coverage"], altitude_m=150.0, radar="battery")[
+        "hidden_by_terrain_km2"]
     assert lost > 0
     assert any(f"Terrain hides {lost:,.0f} km² of East box at 150 m" in f
                for f in result.findings)  # fmt: skip

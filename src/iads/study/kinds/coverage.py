@@ -56,7 +56,8 @@ __all__ = ["CoverageChapter", "CoverageKind", "airspace_grid", "zone_mask"]
 
 _R_KM = 6371.0088  # mean earth radius [km] (iads.geo.wgs84.MEAN_RADIUS_M)
 _BATTERY = "battery"
-_CASES = (("terrain", True), ("smooth earth", False))
+#: The two cases: (label, column prefix in the coverage table).
+_CASES = (("terrain", "terrain"), ("smooth earth", "smooth"))
 
 
 class CoverageChapter(BaseModel):
@@ -283,10 +284,10 @@ class CoverageKind:
         air_km2 = float(g_all.area_km2[g_all.inside].sum())
         reach = grid.inside & (dist <= reach_km)
         reach_km2 = float(grid.area_km2[reach].sum())
-        rows: list[dict[str, Any]] = []
+        rows: dict[tuple[float, str], dict[str, Any]] = {}
         maps: dict[tuple[str, float], NDArray[np.bool_]] = {}
         keys = [b.radars.keys[r] for r in radars]
-        for case, _terrain in _CASES:
+        for case, tag in _CASES:
             for alt in spec.altitudes_m:
                 pd = pd_at_points(built[case], grid.lat2d.ravel(), grid.lon2d.ravel(), alt,
                                   rcs_m2, swerling)[radars]  # fmt: skip
@@ -296,16 +297,22 @@ class CoverageKind:
                 for label, cov in [*zip(keys, pd >= spec.pd_min, strict=True),
                                    (_BATTERY, net >= spec.pd_min)]:  # fmt: skip
                     km2 = float(grid.area_km2[cov & grid.inside].sum())
-                    rows.append({
-                        "terrain": case, "altitude_m": float(alt), "radar": label,
-                        "covered_km2": round(km2, 0),
-                        "share_of_airspace_pct": round(100.0 * km2 / air_km2, 2),
-                        "share_within_reach_pct": round(
-                            100.0 * float(grid.area_km2[cov & reach].sum()) / reach_km2, 2)
-                        if reach_km2 > 0 else None,
-                    })  # fmt: skip
+                    in_reach = float(grid.area_km2[cov & reach].sum())
+                    row = rows.setdefault((float(alt), label),
+                                          {"altitude_m": float(alt), "radar": label})
+                    row[f"{tag}_km2"] = round(km2, 0)
+                    row[f"{tag}_pct"] = round(100.0 * km2 / air_km2, 2)
+                    row[f"{tag}_reach_pct"] = (round(100.0 * in_reach / reach_km2, 2)
+                                               if reach_km2 > 0 else None)  # fmt: skip
                 ctx.tick()
-        coverage_t = pa.Table.from_pylist(rows)
+        for row in rows.values():
+            lost = row["smooth_km2"] - row["terrain_km2"]
+            row["hidden_by_terrain_km2"] = lost
+            row["hidden_by_terrain_pct"] = (round(100.0 * lost / row["smooth_km2"], 1)
+                                            if row["smooth_km2"] else None)  # fmt: skip
+        order = sorted(rows, key=lambda k: (k[0], k[1] != _BATTERY))
+        rows = [rows[k] for k in order]  # type: ignore[assignment]
+        coverage_t = pa.Table.from_pylist(list(rows))
 
         # 2. Monte Carlo over the scenario (the sensing chain, tracking, c2, flyout).
         n_reps = _reps(spec, ctx)
@@ -583,33 +590,28 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
     air_km2 = _cell(regions, quantity="airspace area")["value"]
     numbers["airspace_km2"] = air_km2
     lines = []
-    for alt in spec.altitudes_m:
-        t = _cell(cov, terrain="terrain", altitude_m=float(alt), radar=_BATTERY)
-        s = _cell(cov, terrain="smooth earth", altitude_m=float(alt), radar=_BATTERY)
-        a = f"{alt:g}"
-        numbers[f"battery_km2.terrain.{a}"] = t["covered_km2"]
-        numbers[f"battery_pct.terrain.{a}"] = t["share_of_airspace_pct"]
-        numbers[f"battery_km2.smooth.{a}"] = s["covered_km2"]
-        numbers[f"battery_pct.smooth.{a}"] = s["share_of_airspace_pct"]
-        lines.append(
-            f"- at {alt:,.0f} m: {_fmt(t['covered_km2'])} km² "
-            f"({t['share_of_airspace_pct']:.2f} % of {spec.airspace}, "
-            f"{_fmt(t['share_within_reach_pct'], 1)} % of it within {reach_km:.0f} km) with "
-            f"terrain; {_fmt(s['covered_km2'])} km² ({s['share_of_airspace_pct']:.2f} %) "
-            f"over a smooth earth"
-        )
     findings = []
     for alt in spec.altitudes_m:
-        t = _cell(cov, terrain="terrain", altitude_m=float(alt), radar=_BATTERY)
-        s = _cell(cov, terrain="smooth earth", altitude_m=float(alt), radar=_BATTERY)
-        if s["covered_km2"] and t["covered_km2"] != s["covered_km2"]:
-            lost = s["covered_km2"] - t["covered_km2"]
-            pct = 100.0 * lost / s["covered_km2"]
-            numbers[f"terrain_loss_pct.{alt:g}"] = round(pct, 1)
+        r = _cell(cov, altitude_m=float(alt), radar=_BATTERY)
+        a = f"{alt:g}"
+        for tag in ("terrain", "smooth"):
+            numbers[f"battery_km2.{tag}.{a}"] = r[f"{tag}_km2"]
+            numbers[f"battery_pct.{tag}.{a}"] = r[f"{tag}_pct"]
+        lines.append(
+            f"- at {alt:,.0f} m: {_fmt(r['terrain_km2'])} km² "
+            f"({r['terrain_pct']:.2f} % of {spec.airspace}, "
+            f"{_fmt(r['terrain_reach_pct'], 2)} % of it within {reach_km:.0f} km) with "
+            f"terrain; {_fmt(r['smooth_km2'])} km² ({r['smooth_pct']:.2f} %) over a smooth "
+            "earth"
+        )
+        if r["smooth_km2"] and r["hidden_by_terrain_km2"]:
+            lost, pct = r["hidden_by_terrain_km2"], r["hidden_by_terrain_pct"]
+            numbers[f"hidden_by_terrain_km2.{a}"] = lost
+            numbers[f"hidden_by_terrain_pct.{a}"] = pct
             findings.append(
                 f"Terrain {'hides' if lost > 0 else 'adds'} {_fmt(abs(lost))} km² of "
                 f"{spec.airspace} at {alt:,.0f} m ({abs(pct):.1f} % of the smooth-earth "
-                f"coverage of {_fmt(s['covered_km2'])} km²; exact on the {cell:g} km grid, "
+                f"coverage of {_fmt(r['smooth_km2'])} km²; exact on the {cell:g} km grid, "
                 "no sampling)."
             )
     for row in effect.to_pylist():
