@@ -355,7 +355,7 @@ class CoverageKind:
                                 "value": round(float(zgrid.area_km2[zm & zgrid.inside].sum()),
                                                0), "unit": "km2"})  # fmt: skip
         regions_t = pa.Table.from_pylist(region_rows)
-        detect_t, zone_t = _aircraft_tables(per_rep)
+        detect_t, zone_t = _aircraft_tables(per_rep, float(sc.settings.duration_s))
         effect_t = _paired(per_rep, "zone_smooth_s", "zone_terrain_s")
         per_rep_t = pa.Table.from_pylist(per_rep) if per_rep else pa.table({})
 
@@ -486,10 +486,12 @@ _ZONE = (("flight_s", "flight (until end or loss) [s]"),
 
 
 def _mean_ci(
-    x: list[float], clip: bool = True
+    x: list[float], clip: bool = True, upper: float | None = None
 ) -> tuple[int, float | None, float | None, float | None]:
-    """n, mean and 95 % t interval of ``x`` (clipped at 0 with ``clip``: durations and
-    ranges); a constant sample has the zero-width interval at its value."""
+    """n, mean and 95 % t interval of ``x``, clipped at 0 with ``clip`` (durations and
+    ranges) and at ``upper`` (a duration cannot exceed the run's): clipping at a bound
+    no value can pass never removes the true mean; a constant sample has the zero-width
+    interval at its value."""
     from iads.campaign.stats import t_interval
 
     v = np.array([a for a in x if a is not None], float)
@@ -501,7 +503,7 @@ def _mean_ci(
     if v.size > 1 and sd == 0.0:
         lo = hi = mean
     lo = (max(0.0, lo) if clip else lo) if math.isfinite(lo) else None
-    hi = hi if math.isfinite(hi) else None
+    hi = (min(hi, upper) if upper is not None else hi) if math.isfinite(hi) else None
     return int(v.size), round(mean, 2), _r(lo), _r(hi)
 
 
@@ -541,9 +543,11 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 2)
 
 
-def _aircraft_tables(per_rep: list[dict[str, Any]]) -> tuple[pa.Table, pa.Table]:
+def _aircraft_tables(
+    per_rep: list[dict[str, Any]], duration_s: float
+) -> tuple[pa.Table, pa.Table]:
     """Mean and 95 % interval per aircraft of the detection and zone metrics (long
-    tables: one row per aircraft and metric)."""
+    tables: one row per aircraft and metric); time intervals end at ``duration_s``."""
     from iads.campaign.stats import wilson_interval
 
     names = list(dict.fromkeys(r["aircraft"] for r in per_rep))
@@ -554,12 +558,13 @@ def _aircraft_tables(per_rep: list[dict[str, Any]]) -> tuple[pa.Table, pa.Table]
         top = max(set(radars), key=radars.count) if radars else None
         seen0 = sum(r["seen_at_appearance"] for r in rs)
         for col, label in _DETECT:
-            n, m, lo, hi = _mean_ci([r[col] for r in rs])
+            n, m, lo, hi = _mean_ci([r[col] for r in rs],
+                                    upper=duration_s if col.endswith("_s") else None)
             det.append({"aircraft": name, "metric": label, "n": n, "mean": m, "lo_95": lo,
                         "hi_95": hi, "first_radar": top,
                         "seen_when_it_appeared": f"{seen0:.0f}/{len(rs)}"})  # fmt: skip
         for col, label in _ZONE:
-            n, m, lo, hi = _mean_ci([r[col] for r in rs])
+            n, m, lo, hi = _mean_ci([r[col] for r in rs], upper=duration_s)
             zone.append({"aircraft": name, "metric": label, "n": n, "mean": m, "lo_95": lo,
                          "hi_95": hi})  # fmt: skip
         k = sum(r["lost"] for r in rs)
