@@ -194,3 +194,20 @@ def test_bad_airspace_is_a_located_error(chapter):
         kind.run(spec, _ctx(folder))
     with pytest.raises(ValueError, match="extra"):
         kind.spec.model_validate({**CHAPTER, "altitude": 3})
+
+
+def test_airspace_area_of_turkey_matches_the_published_figure():
+    """The grid's area of the Natural Earth 1:10m Turkey polygon is Turkey's published
+    area, 783,562 km² (TurkStat; CIA World Factbook: 783,562 km² total, land and inland
+    water), within 1 % (the polygon's generalisation and the 5 km cells)."""
+    from iads.geo.borders import country_polygon
+    from iads.study.kinds.coverage import airspace_grid
+
+    geom = country_polygon("Turkey", "10m")
+    g = airspace_grid(geom, geom.bounds, 5.0)
+    assert float(g.area_km2[g.inside].sum()) == pytest.approx(783_562.0, rel=0.01)
+    # The cells tile the box exactly: their areas sum to the spherical box's area.
+    lon0, lat0, lon1, lat1 = geom.bounds
+    box = 6371.0088**2 * math.radians(lon1 - lon0) * (
+        math.sin(math.radians(lat1)) - math.sin(math.radians(lat0)))
+    assert float(g.area_km2.sum()) == pytest.approx(box, rel=1e-12)
