@@ -316,7 +316,7 @@ class CoverageKind:
 
         # 2. Monte Carlo over the scenario (the sensing chain, tracking, c2, flyout).
         n_reps = _reps(spec, ctx)
-        camp = Campaign(name=f"{spec.key}: {sc.name}", seed=sc.settings.seed,
+        camp = Campaign(name=f"{spec.key}: {sc.name}", seed=ctx.seed,
                         replications=n_reps, points=(Point(0, {}, loaded, loaded.text),),
                         parameters=(), store_events=True)  # fmt: skip
         store = ctx.campaign("runs", camp)
@@ -363,8 +363,7 @@ class CoverageKind:
                                  (lat_u, lon_u), reach_km, see_km, rcs_m2)  # fmt: skip
         figures = [_coverage_figure(ctx_fig), _zone_figure(ctx_fig)]
         result = _write_up(spec, sc, b, unit, keys, coverage_t, detect_t, zone_t, regions_t,
-                           n_reps, cell, rcs_m2, reach_km, zone_info, ctx.quick,
-                           effect_t)  # fmt: skip
+                           n_reps, cell, rcs_m2, reach_km, zone_info, ctx, effect_t)
         result.tables = {"coverage": coverage_t, "first_detection": detect_t,
                          "engagement_zone": zone_t, "terrain_effect_on_zone": effect_t,
                          "regions": regions_t, "replications": per_rep_t}  # fmt: skip
@@ -590,7 +589,7 @@ def _fmt(x: float | None, nd: int = 0) -> str:
 
 
 def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rcs_m2,
-              reach_km, info, quick, effect) -> ChapterResult:
+              reach_km, info, ctx, effect) -> ChapterResult:
     numbers: dict[str, float] = {}
     air_km2 = _cell(regions, quantity="airspace area")["value"]
     numbers["airspace_km2"] = air_km2
@@ -662,7 +661,15 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
             f"{lost['hi_95'] * 100:.0f} %)"
         )
     unit_name = b.units.names[unit]
-    answer = "\n".join([
+    seen = [r for r in det.to_pylist() if r["metric"] == _DETECT[0][1] and r["mean"] is not None]
+    lead = []
+    if seen and all(r["seen_when_it_appeared"].split("/")[0] == r["seen_when_it_appeared"]
+                    .split("/")[1] for r in seen):  # fmt: skip
+        slowest = max(seen, key=lambda r: r["mean"])
+        lead = [f"Every {spec.side} {spec.target} followed was seen on the battery's first "
+                f"look after it appeared, in every run (at most {slowest['mean']:.2f} s on "
+                f"average, {slowest['aircraft']}): its patrol lies inside coverage.", ""]
+    answer = "\n".join([*lead,
         f"**Coverage of {spec.airspace}** ({_fmt(air_km2)} km²) by {unit_name} against a "
         f"{rcs_m2:g} m² target ({spec.target}, single-dwell Pd ≥ {spec.pd_min:g}):",
         *lines, "",
@@ -680,7 +687,7 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
         "the scenario's terrain and over a smooth 4/3-earth; areas are spherical areas of "
         f"the cells whose centre is in {spec.airspace}.",
         f"First detection and zone times from {n_reps} Monte Carlo runs of the scenario "
-        f"(seed {sc.settings.seed}){' (--quick)' if quick else ''}; the aircraft's paths "
+        f"(study seed {ctx.seed}){' (--quick)' if ctx.quick else ''}; the aircraft's paths "
         "are the flown truth sampled at 1 s, each ended at its loss.",
     ])  # fmt: skip
     assumptions = [
@@ -693,6 +700,9 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
         "flying across the battery's bearing is engageable over a smaller region.",
         "Terrain: the shipped elevation model (docs/terrain.md; cell means, summits read "
         "low) with per-radar 4/3-earth horizon masks.",
+        f"The followed aircraft's routes, altitudes and speeds are the scenario's "
+        f"(`{spec.scenario}`); whether one is shot down depends on the battery's "
+        "identification chain (catalog model figures c2.iff.*) and its doctrine.",
     ]  # fmt: skip
     return ChapterResult(question=spec.question, setup=setup, answer=answer,
                          findings=findings, assumptions=assumptions,
