@@ -83,8 +83,8 @@ class CoverageChapter(BaseModel):
     quick_grid_km: float = Field(default=15.0, ge=0.5, le=200.0)
     reach_km: float | None = Field(default=None, gt=0.0, le=2000.0, description="default: "
                                    "the unit's longest missile range")  # fmt: skip
-    replications: int | None = Field(default=None, ge=2, le=10_000, description="at most "
-                                     "this many (the study's --reps lowers it)")  # fmt: skip
+    replications: int | None = Field(default=None, ge=2, le=10_000, description="runs "
+                                     "(at most the study's; --reps sets it)")  # fmt: skip
 
 
 # -- geometry ---------------------------------------------------------------------------
@@ -225,6 +225,10 @@ def _fail(spec: CoverageChapter, msg: str) -> None:
 
 
 def _reps(spec: CoverageChapter, ctx: ChapterContext) -> int:
+    """Runs: ``--reps`` when given (``ctx.reps_given``), else the chapter's count (at most
+    the study's), 2 with ``--quick``; at least 2 (an interval needs them)."""
+    if getattr(ctx, "reps_given", False):
+        return max(2, ctx.reps)
     n = ctx.reps if spec.replications is None else min(spec.replications, ctx.reps)
     return max(2, min(n, 2) if ctx.quick else n)
 
@@ -526,8 +530,8 @@ def _paired(per_rep: list[dict[str, Any]], a: str, b: str) -> pa.Table:
         else:
             p = float(2.0 * sps.t.sf(abs(float(d.mean())) / (sd / math.sqrt(d.size)),
                                      d.size - 1))  # fmt: skip
-        rows.append({"aircraft": name, "n": n, "mean_difference_s": mean, "lo_95": lo,
-                     "hi_95": hi, "p": p})  # fmt: skip
+        rows.append({"aircraft": name, "n": n, "difference_s": mean, "difference_s_lo": lo,
+                     "difference_s_hi": hi, "p": p})  # fmt: skip
     ps = [r["p"] for r in rows]
     ok = [i for i, p in enumerate(ps) if math.isfinite(p)]
     adj, rej = holm([ps[i] for i in ok]) if ok else ([], [])
@@ -559,18 +563,18 @@ def _aircraft_tables(
         for col, label in _DETECT:
             n, m, lo, hi = _mean_ci([r[col] for r in rs],
                                     upper=duration_s if col.endswith("_s") else None)
-            det.append({"aircraft": name, "metric": label, "n": n, "mean": m, "lo_95": lo,
-                        "hi_95": hi, "first_radar": top,
+            det.append({"aircraft": name, "metric": label, "n": n, "mean": m, "mean_lo": lo,
+                        "mean_hi": hi, "first_radar": top,
                         "seen_when_it_appeared": f"{seen0:.0f}/{len(rs)}"})  # fmt: skip
         for col, label in _ZONE:
             n, m, lo, hi = _mean_ci([r[col] for r in rs], upper=duration_s)
-            zone.append({"aircraft": name, "metric": label, "n": n, "mean": m, "lo_95": lo,
-                         "hi_95": hi})  # fmt: skip
+            zone.append({"aircraft": name, "metric": label, "n": n, "mean": m, "mean_lo": lo,
+                         "mean_hi": hi})  # fmt: skip
         k = sum(r["lost"] for r in rs)
         lo, hi = wilson_interval(k, len(rs))
         zone.append({"aircraft": name, "metric": "P(shot down)", "n": len(rs),
-                     "mean": round(k / len(rs), 3), "lo_95": round(lo, 3),
-                     "hi_95": round(hi, 3)})  # fmt: skip
+                     "mean": round(k / len(rs), 3), "mean_lo": round(lo, 3),
+                     "mean_hi": round(hi, 3)})  # fmt: skip
     return pa.Table.from_pylist(det), pa.Table.from_pylist(zone)
 
 
@@ -619,12 +623,12 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
                 "no sampling)."
             )
     for row in effect.to_pylist():
-        numbers[f"zone_terrain_minus_smooth_s.{row['aircraft']}"] = row["mean_difference_s"]
+        numbers[f"zone_terrain_minus_smooth_s.{row['aircraft']}"] = row["difference_s"]
         if row["significant"]:
             findings.append(
                 f"Terrain changes the time {row['aircraft']} spends in the engagement zone "
-                f"by {row['mean_difference_s']:+,.0f} s (95 % {_fmt(row['lo_95'])} to "
-                f"{_fmt(row['hi_95'])} s; paired t test over {row['n']} runs, Holm p = "
+                f"by {row['difference_s']:+,.0f} s (95 % {_fmt(row['difference_s_lo'])} to "
+                f"{_fmt(row['difference_s_hi'])} s; paired t test over {row['n']} runs, Holm p = "
                 f"{row['p_holm']:.2g})."
             )
     det_lines = []
@@ -635,9 +639,9 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
             numbers[f"first_range_km.{row['aircraft']}"] = rng["mean"]
             det_lines.append(
                 f"- {row['aircraft']}: {_fmt(row['mean'], 2)} s after it appeared "
-                f"(95 % {_fmt(row['lo_95'], 2)}–{_fmt(row['hi_95'], 2)}), at "
-                f"{_fmt(rng['mean'], 1)} km (95 % {_fmt(rng['lo_95'], 1)}–"
-                f"{_fmt(rng['hi_95'], 1)}), first by the {row['first_radar']}; seen on the "
+                f"(95 % {_fmt(row['mean_lo'], 2)}–{_fmt(row['mean_hi'], 2)}), at "
+                f"{_fmt(rng['mean'], 1)} km (95 % {_fmt(rng['mean_lo'], 1)}–"
+                f"{_fmt(rng['mean_hi'], 1)}), first by the {row['first_radar']}; seen on the "
                 f"first look in {row['seen_when_it_appeared']} runs"
             )
     zone_lines = []
@@ -653,12 +657,12 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
         numbers[f"outside_airspace_s.{name}"] = out["mean"]
         numbers[f"p_lost.{name}"] = lost["mean"]
         zone_lines.append(
-            f"- {name}: {_fmt(zt['mean'])} s (95 % {_fmt(zt['lo_95'])}–{_fmt(zt['hi_95'])}) "
+            f"- {name}: {_fmt(zt['mean'])} s (95 % {_fmt(zt['mean_lo'])}–{_fmt(zt['mean_hi'])}) "
             f"of {_fmt(fl['mean'])} s flown in the zone with terrain, {_fmt(zs['mean'])} s "
             f"over a smooth earth; {_fmt(ins['mean'])} s inside {spec.airspace}, "
             f"{_fmt(out['mean'])} s across the border; shot down in "
-            f"{lost['mean'] * 100:.0f} % of runs (95 % {lost['lo_95'] * 100:.0f}–"
-            f"{lost['hi_95'] * 100:.0f} %)"
+            f"{lost['mean'] * 100:.0f} % of runs (95 % {lost['mean_lo'] * 100:.0f}–"
+            f"{lost['mean_hi'] * 100:.0f} %)"
         )
     unit_name = b.units.names[unit]
     seen = [r for r in det.to_pylist() if r["metric"] == _DETECT[0][1] and r["mean"] is not None]
