@@ -18,6 +18,7 @@ from iads.campaign.backends import LocalBackend
 from iads.catalog.loader import load_catalog
 from iads.errors import InputError
 from iads.study.chapter import KINDS, ChapterContext
+from iads.study.kinds.coverage import _fmt
 
 LAT0, LON0 = 36.0, 30.0
 SCENARIO = f"""
@@ -143,7 +144,7 @@ def test_numbers_equal_the_tables(chapter):
         for tag in ("terrain", "smooth"):
             assert n[f"battery_km2.{tag}.{alt}"] == row[f"{tag}_km2"]
             assert n[f"battery_pct.{tag}.{alt}"] == row[f"{tag}_pct"]
-            assert f"{row[f'{tag}_km2']:,.0f} km²" in result.answer
+            assert f"{_fmt(row[f'{tag}_km2'])} km²" in result.answer
         if row["hidden_by_terrain_km2"]:
             assert n[f"hidden_by_terrain_km2.{alt}"] == row["hidden_by_terrain_km2"]
             assert n[f"hidden_by_terrain_pct.{alt}"] == row["hidden_by_terrain_pct"]
@@ -176,7 +177,7 @@ def test_chapter_shape(chapter):
     lost = _row(result.tables["coverage"], altitude_m=150.0, radar="battery")[
         "hidden_by_terrain_km2"]
     assert lost > 0
-    assert any(f"Terrain hides {lost:,.0f} km² of East box at 150 m" in f
+    assert any(f"Terrain hides {_fmt(lost)} km² of East box at 150 m" in f
                for f in result.findings)  # fmt: skip
     # A held-fire battery: the patrol is never lost; it flies the whole 90 s inside the box.
     zone = result.tables["engagement_zone"]

@@ -588,8 +588,27 @@ def _cell(table: pa.Table, **where: Any) -> dict[str, Any]:
     raise KeyError(where)
 
 
-def _fmt(x: float | None, nd: int = 0) -> str:
-    return "n/a" if x is None else f"{x:,.{nd}f}"
+def _fmt(x: float | int | None, nd: int | None = None) -> str:
+    """A table cell as the study report shows it (``iads.study.chapter.fmt``: integers
+    with thousands separators, other numbers to about three significant figures, "–"
+    for a missing one), so the text quotes exactly what the tables show. ``nd`` is
+    ignored (kept for call sites)."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "–"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, int):
+        return f"{x:,}"
+    a = abs(x)
+    if a >= 1000:
+        return f"{x:,.0f}"
+    if a >= 100:
+        return f"{x:.0f}"
+    if a >= 10:
+        return f"{x:.1f}"
+    if a >= 0.01 or a == 0:
+        return f"{x:.2f}"
+    return f"{x:.2g}"
 
 
 def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rcs_m2,
@@ -607,9 +626,9 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
             numbers[f"battery_pct.{tag}.{a}"] = r[f"{tag}_pct"]
         lines.append(
             f"- at {alt:,.0f} m: {_fmt(r['terrain_km2'])} km² "
-            f"({r['terrain_pct']:.2f} % of {spec.airspace}, "
-            f"{_fmt(r['terrain_reach_pct'], 2)} % of it within {reach_km:.0f} km) with "
-            f"terrain; {_fmt(r['smooth_km2'])} km² ({r['smooth_pct']:.2f} %) over a smooth "
+            f"({_fmt(r['terrain_pct'])} % of {spec.airspace}, "
+            f"{_fmt(r['terrain_reach_pct'])} % of it within {reach_km:.0f} km) with "
+            f"terrain; {_fmt(r['smooth_km2'])} km² ({_fmt(r['smooth_pct'])} %) over a smooth "
             "earth"
         )
         if r["smooth_km2"] and r["hidden_by_terrain_km2"]:
@@ -618,7 +637,7 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
             numbers[f"hidden_by_terrain_pct.{a}"] = pct
             findings.append(
                 f"Terrain {'hides' if lost > 0 else 'adds'} {_fmt(abs(lost))} km² of "
-                f"{spec.airspace} at {alt:,.0f} m ({abs(pct):.1f} % of the smooth-earth "
+                f"{spec.airspace} at {alt:,.0f} m ({_fmt(abs(pct))} % of the smooth-earth "
                 f"coverage of {_fmt(r['smooth_km2'])} km²; exact on the {cell:g} km grid, "
                 "no sampling)."
             )
@@ -627,9 +646,9 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
         if row["significant"]:
             findings.append(
                 f"Terrain changes the time {row['aircraft']} spends in the engagement zone "
-                f"by {row['difference_s']:+,.0f} s (95 % {_fmt(row['difference_s_lo'])} to "
-                f"{_fmt(row['difference_s_hi'])} s; paired t test over {row['n']} runs, Holm p = "
-                f"{row['p_holm']:.2g})."
+                f"by {_fmt(row['difference_s'])} s (95 % {_fmt(row['difference_s_lo'])} to "
+                f"{_fmt(row['difference_s_hi'])} s; paired t test over {row['n']} runs, "
+                f"Holm p = {_fmt(row['p_holm'])})."
             )
     det_lines = []
     for row in det.to_pylist():
@@ -660,9 +679,8 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
             f"- {name}: {_fmt(zt['mean'])} s (95 % {_fmt(zt['mean_lo'])}–{_fmt(zt['mean_hi'])}) "
             f"of {_fmt(fl['mean'])} s flown in the zone with terrain, {_fmt(zs['mean'])} s "
             f"over a smooth earth; {_fmt(ins['mean'])} s inside {spec.airspace}, "
-            f"{_fmt(out['mean'])} s across the border; shot down in "
-            f"{lost['mean'] * 100:.0f} % of runs (95 % {lost['mean_lo'] * 100:.0f}–"
-            f"{lost['mean_hi'] * 100:.0f} %)"
+            f"{_fmt(out['mean'])} s across the border; P(shot down) {_fmt(lost['mean'])} "
+            f"(95 % {_fmt(lost['mean_lo'])}–{_fmt(lost['mean_hi'])})"
         )
     unit_name = b.units.names[unit]
     seen = [r for r in det.to_pylist() if r["metric"] == _DETECT[0][1] and r["mean"] is not None]
@@ -671,7 +689,7 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
                     .split("/")[1] for r in seen):  # fmt: skip
         slowest = max(seen, key=lambda r: r["mean"])
         lead = [f"Every {spec.side} {spec.target} followed was seen on the battery's first "
-                f"look after it appeared, in every run (at most {slowest['mean']:.2f} s on "
+                f"look after it appeared, in every run (at most {_fmt(slowest['mean'])} s on "
                 f"average, {slowest['aircraft']}): its patrol lies inside coverage.", ""]
     answer = "\n".join([*lead,
         f"**Coverage of {spec.airspace}** ({_fmt(air_km2)} km²) by {unit_name} against a "
