@@ -145,9 +145,9 @@ def test_numbers_equal_the_tables(chapter):
             assert n[f"battery_km2.{tag}.{alt}"] == row[f"{tag}_km2"]
             assert n[f"battery_pct.{tag}.{alt}"] == row[f"{tag}_pct"]
             assert f"{_fmt(row[f'{tag}_km2'])} km²" in result.answer
-        if row["hidden_by_terrain_km2"]:
-            assert n[f"hidden_by_terrain_km2.{alt}"] == row["hidden_by_terrain_km2"]
-            assert n[f"hidden_by_terrain_pct.{alt}"] == row["hidden_by_terrain_pct"]
+        if row["hidden_km2"]:
+            assert n[f"hidden_by_terrain_km2.{alt}"] == row["hidden_km2"]
+            assert n[f"hidden_by_terrain_pct.{alt}"] == row["hidden_pct"]
     name = "F-16 CAP"
     first = _row(det, aircraft=name, metric="first seen after appearance [s]")
     assert n[f"first_seen_s.{name}"] == first["mean"]
@@ -173,9 +173,9 @@ def test_chapter_shape(chapter):
     # the loss at low altitude is a finding quoting the table.
     for r in result.tables["coverage"].to_pylist():
         assert r["terrain_km2"] <= r["smooth_km2"]
-        assert r["hidden_by_terrain_km2"] == r["smooth_km2"] - r["terrain_km2"]
+        assert r["hidden_km2"] == r["smooth_km2"] - r["terrain_km2"]
     lost = _row(result.tables["coverage"], altitude_m=150.0, radar="battery")[
-        "hidden_by_terrain_km2"]
+        "hidden_km2"]
     assert lost > 0
     assert any(f"Terrain hides {_fmt(lost)} km² of East box at 150 m" in f
                for f in result.findings)  # fmt: skip

@@ -306,14 +306,15 @@ class CoverageKind:
                                           {"altitude_m": float(alt), "radar": label})
                     row[f"{tag}_km2"] = round(km2, 0)
                     row[f"{tag}_pct"] = round(100.0 * km2 / air_km2, 2)
-                    row[f"{tag}_reach_pct"] = (round(100.0 * in_reach / reach_km2, 2)
-                                               if reach_km2 > 0 else None)  # fmt: skip
+                    if tag == "terrain":  # the share of the airspace within reach
+                        row["terrain_reach_pct"] = (round(100.0 * in_reach / reach_km2, 2)
+                                                    if reach_km2 > 0 else None)  # fmt: skip
                 ctx.tick()
         for row in rows.values():
             lost = row["smooth_km2"] - row["terrain_km2"]
-            row["hidden_by_terrain_km2"] = lost
-            row["hidden_by_terrain_pct"] = (round(100.0 * lost / row["smooth_km2"], 1)
-                                            if row["smooth_km2"] else None)  # fmt: skip
+            row["hidden_km2"] = lost
+            row["hidden_pct"] = (round(100.0 * lost / row["smooth_km2"], 1)
+                                 if row["smooth_km2"] else None)  # fmt: skip
         order = sorted(rows, key=lambda k: (k[0], k[1] != _BATTERY))
         rows = [rows[k] for k in order]  # type: ignore[assignment]
         coverage_t = pa.Table.from_pylist(list(rows))
@@ -631,8 +632,8 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
             f"terrain; {_fmt(r['smooth_km2'])} km² ({_fmt(r['smooth_pct'])} %) over a smooth "
             "earth"
         )
-        if r["smooth_km2"] and r["hidden_by_terrain_km2"]:
-            lost, pct = r["hidden_by_terrain_km2"], r["hidden_by_terrain_pct"]
+        if r["smooth_km2"] and r["hidden_km2"]:
+            lost, pct = r["hidden_km2"], r["hidden_pct"]
             numbers[f"hidden_by_terrain_km2.{a}"] = lost
             numbers[f"hidden_by_terrain_pct.{a}"] = pct
             findings.append(
@@ -643,7 +644,14 @@ def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rc
             )
     for row in effect.to_pylist():
         numbers[f"zone_terrain_minus_smooth_s.{row['aircraft']}"] = row["difference_s"]
-        if row["significant"]:
+        if row["significant"] and row["difference_s_lo"] == row["difference_s_hi"]:
+            findings.append(
+                f"Terrain changes the time {row['aircraft']} spends in the engagement zone "
+                f"by {_fmt(row['difference_s'])} s in every one of the {row['n']} runs (the "
+                "same path over a different zone: a difference of the geometry, not "
+                "sampled)."
+            )
+        elif row["significant"]:
             findings.append(
                 f"Terrain changes the time {row['aircraft']} spends in the engagement zone "
                 f"by {_fmt(row['difference_s'])} s (95 % {_fmt(row['difference_s_lo'])} to "
