@@ -41,6 +41,7 @@ import dataclasses
 import io
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -559,7 +560,9 @@ def _aircraft_tables(
     for name in names:
         rs = [r for r in per_rep if r["aircraft"] == name]
         radars = [r["first_detection_radar"] for r in rs if r["first_detection_radar"]]
-        top = max(set(radars), key=radars.count) if radars else None
+        # The most frequent; a tie goes to the one seen first in replication order
+        # (Counter keeps insertion order: deterministic, unlike a set of strings).
+        top = Counter(radars).most_common(1)[0][0] if radars else None
         seen0 = sum(r["seen_at_appearance"] for r in rs)
         for col, label in _DETECT:
             n, m, lo, hi = _mean_ci([r[col] for r in rs],
