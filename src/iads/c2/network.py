@@ -42,11 +42,15 @@ class TrackFusion:
         self.picture = picture  # an iads.state.Picture
         self.fid: dict[tuple[int, int], int] = {}  # (member slot, member track id) -> id
         self.next_id = 1
+        # Members whose link is lost (iads.engine.links): their tracks are not fused.
+        self.cut: set[int] = set()
 
     def update(self, pictures: list[Any], t_s: float) -> None:
         """Rebuild the fused tracks at ``t_s`` from the members' ``pictures``."""
         xs, Ps, keys, truth, conf_t, init_t, status = [], [], [], [], [], [], []
         for k, u in enumerate(self.members):
+            if u in self.cut:
+                continue
             pic = pictures[u]
             tr = pic.tracks.take(pic.tracks.confirmed)  # tentative tracks are not shared
             if tr.n == 0:

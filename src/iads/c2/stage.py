@@ -149,7 +149,7 @@ def _decide(
     _identify(rs, pic, ids[tr.confirmed])
     eligible = (
         tr.confirmed
-        & ~np.isin(ids, icp.track_id[mine])
+        & ~np.isin(ids, icp.track_id[mine[rs.fired_on(mine, pic)]])  # ids of this picture
         & ~pic.dead[ids]
         & (pic.shots[ids] < units.max_engagements[members].max())
         & (pic.ident[ids] == HOSTILE)

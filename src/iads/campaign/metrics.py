@@ -60,6 +60,8 @@ REPORTED: tuple[MetricSpec, ...] = (
     MetricSpec("sead.arms_launched", "ARMs launched"),
     MetricSpec("sead.attackers_lost", "attackers lost"),
     MetricSpec("sead.strike_targets_hit", "strike targets hit"),
+    MetricSpec("sead.autonomous_s.*", "{} autonomous [s]"),
+    MetricSpec("sead.links_lost", "links lost"),
 )
 #: Metrics that are 0/1 outcomes per replication.
 PROPORTIONS = {"no_leaker"}

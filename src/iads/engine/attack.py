@@ -23,7 +23,9 @@ memory flight (velocity error δv). The first-order model grows linearly with si
 radar that radiates again before the arrival is reacquired (t_s restarts at 0). A radar
 within the lethal radius is destroyed, within the damage radius damaged: either way it
 is silent for the rest of the run (``radar_destroyed``), its unit's and network's
-picture lose its measurements and its unit loses the guidance it gave.
+picture lose its measurements (and the tracks no other live radar of theirs covers,
+``iads.engine.links``) and its unit loses the guidance it gave. A command post within its
+kill radius of the impact point is destroyed.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from iads.engine.links import destroy_radar, warhead_arrival
 from iads.engine.spawn import launch_pooled
 from iads.sensors.passive import emitter_erp_w, passive_detected
 from iads.state import FLYING, NOT_LAUNCHED, RunState, lla
@@ -189,12 +192,8 @@ def arm_arrival(rs: RunState, i: int) -> None:
     rs.log.add("arm_impact", t, details=[{"radar": ra.keys[r], "silent_s": round(silent, 3),
                "miss_sigma_m": round(sigma, 2), "miss_distance_m": round(miss, 2),
                "effect": effect}], **ids)  # fmt: skip
-    if effect == "none":
-        return
-    em.lost[r] = True
-    rs.log.add("radar_destroyed", t, details=[{"radar": ra.keys[r], "effect": effect}], **ids)
-    if em.on[r]:
-        em.on[r] = False
-        em.off_since_s[r] = t
-        rs.log.add("radar_off", t, details=[{"reason": "destroyed"}], **{
-            k: v for k, v in ids.items() if k != "threat_id"})  # fmt: skip
+    if rs.links is not None:  # a command post near the impact point (iads.engine.links)
+        point = ra.pos_ecef_m[r] + sigma * (xy[0] * ra.rot_enu[r, 0] + xy[1] * ra.rot_enu[r, 1])
+        warhead_arrival(rs, point, t, i, strike=False)
+    if effect != "none":
+        destroy_radar(rs, r, t, effect, i)

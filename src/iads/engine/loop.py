@@ -24,6 +24,7 @@ from iads.c2.emcon import update_emission
 from iads.c2.stage import battle_management
 from iads.catalog.schema import THREAT_CLASSES
 from iads.engine.attack import arm_arrival, arm_launches, setup_attack
+from iads.engine.links import next_change_s, setup_links, update_links, warhead_arrival
 from iads.engine.picture import new_picture, setup_pictures, update_pictures
 from iads.engine.release import release_stores, setup_releases
 from iads.engine.tracklog import TrackRecorder
@@ -118,6 +119,7 @@ def simulate_built(
     if (b.emcon is not None and not b.emcon.always_on) or b.threats.pooled.any():
         rs.emission = Emission.new(b.radars.n)
     setup_attack(rs)
+    setup_links(rs)  # command posts and data links, when modelled (docs/sead.md)
     releases = setup_releases(rs)  # stores launched at a release point
     wake = np.inf
     _log_launches(rs, duration)
@@ -136,6 +138,7 @@ def simulate_built(
             wake = release_stores(rs, releases, t)
             pos, _, active = truth.state_at(t)
         active &= rs.status == FLYING
+        update_links(rs, t)  # lost or restored command posts: units fall back or rejoin
         # emission control: which radars radiate (from the defense's picture)
         update_emission(rs, t)
         # attackers fire anti-radiation missiles at what they detect of those emissions
@@ -154,7 +157,7 @@ def simulate_built(
             behaviour.advance(min(t + window, duration), rs.status == FLYING)
         # 5. flyout: intercepts inside (t, t + dt]
         t_end = stages.fly(rs, t, window)
-        k_next = _next_step(rs, k, n_steps, dt, t_end, wake)
+        k_next = _next_step(rs, k, n_steps, dt, t_end, min(wake, next_change_s(rs, t)))
         if behaviour is not None:
             behaviour.advance(min(k_next * dt, duration), rs.status == FLYING)
             _log_switches(rs, behaviour)
@@ -224,6 +227,7 @@ def _leak(rs: RunState, i: int) -> None:
         alt_m=h,
         details=[{"asset": rs.built.asset_names[a]}],
     )
+    warhead_arrival(rs, p[i], t_end, i, strike=True)  # command posts, radars nearby
 
 
 def _next_step(

@@ -4,6 +4,7 @@ them, and what the duel cost each side."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,9 @@ def sead_summary(b: Built, ev: pa.Table) -> dict[str, Any] | None:
     """The ``sead`` summary entry, or None when the run has neither emission control nor
     weapons launched during the run (nothing to say)."""
     kinds = set(ev.column("kind").to_pylist())
-    if not (kinds & {"radar_on", "radar_off", "arm_impact"}) and not b.threats.pooled.any():
+    links = _models_links(b)
+    if (not (kinds & {"radar_on", "radar_off", "arm_impact", "radar_destroyed"})
+            and not b.threats.pooled.any() and not links):  # fmt: skip
         return None
     th, ra = b.threats, b.radars
     duration = float(b.scenario.settings.duration_s)
@@ -43,7 +46,7 @@ def sead_summary(b: Built, ev: pa.Table) -> dict[str, Any] | None:
         eng = np.flatnonzero((ra.unit == u) & ~ra.rotating)
         t_lost = [float(lost_t[lost_r == r].min()) for r in eng if np.any(lost_r == r)]
         effective[name] = max(t_lost) if eng.size and len(t_lost) == eng.size else duration
-    return {
+    out = {
         "radars_lost": int(lost_r.size),
         "radars_lost_list": [
             {"radar": ra.keys[int(r)], "radar_id": int(r), "unit": b.units.names[int(ra.unit[r])],
@@ -57,6 +60,46 @@ def sead_summary(b: Built, ev: pa.Table) -> dict[str, Any] | None:
         "interceptors_on_arms": int(is_arm[launch_tid[launch_tid >= 0]].sum()),
         "attackers_lost": int(attacker[kill_tid[kill_tid >= 0]].sum()),
         "strike_targets_hit": int(_col(ev, "impact", "threat_id").size),
+    }
+    if links:
+        out |= _link_summary(b, ev, duration)
+    return out
+
+
+def _models_links(b: Built) -> bool:
+    """Whether the scenario models a command post (iads.engine.links)."""
+    sc = b.scenario
+    return any(d.command_post is not None for d in sc.defenders if d.enabled) or any(
+        n.command_post is not None for n in sc.networks)
+
+
+def _link_summary(b: Built, ev: pa.Table, duration: float) -> dict[str, Any]:
+    """Command posts lost (which, when, why), links lost, and the seconds each networked
+    unit spent autonomous (from its ``link_lost`` / ``link_restored`` events)."""
+    kinds = np.asarray(ev.column("kind").to_pylist(), dtype=object)
+    t = ev.column("time_s").to_numpy()
+    uid = ev.column("unit_id").to_numpy()
+    det = ev.column("details").to_pylist()
+    posts = [{"post": json.loads(det[k])["post"], "time_s": round(float(t[k]), 3),
+              "cause": json.loads(det[k])["cause"]}
+             for k in np.flatnonzero(kinds == "command_post_lost")]  # fmt: skip
+    auto: dict[str, float] = {}
+    for u, name in enumerate(b.units.names):  # a loop over the few units
+        if b.units.network[u] < 0:
+            continue
+        total, since = 0.0, None
+        for k in np.flatnonzero(np.isin(kinds, ["link_lost", "link_restored"]) & (uid == u)):
+            if kinds[k] == "link_lost" and since is None:
+                since = float(t[k])
+            elif kinds[k] == "link_restored" and since is not None:
+                total, since = total + float(t[k]) - since, None
+        if since is not None:
+            total += duration - since
+        auto[name] = round(total, 3)
+    return {
+        "command_posts_lost": posts,
+        "links_lost": int(np.sum(kinds == "link_lost")),
+        "autonomous_s": auto,
     }
 
 

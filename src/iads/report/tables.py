@@ -135,7 +135,18 @@ def _sead_lines(summary: dict[str, Any]) -> list[str]:
         f"interceptors on ARMs {sd['interceptors_on_arms']}; attackers lost "
         f"{sd['attackers_lost']}; strike targets hit {sd['strike_targets_hit']}",
         f"  radiating: {on}",
+        *_link_lines(sd),
     ]
+
+
+def _link_lines(sd: dict[str, Any]) -> list[str]:
+    """Command posts lost and time in autonomous mode, when the run models them."""
+    if "autonomous_s" not in sd:
+        return []
+    posts = ", ".join(f"{p['post']} at {p['time_s']:.0f} s ({p['cause']})"
+                      for p in sd["command_posts_lost"]) or "none"  # fmt: skip
+    auto = ", ".join(f"{k} {v:.0f} s" for k, v in sd["autonomous_s"].items()) or "none"
+    return [f"  command posts lost: {posts}", f"  autonomous: {auto}"]
 
 
 def exposure_table(summary: dict[str, Any], max_rows: int = 40) -> Table:

@@ -205,6 +205,33 @@ class Emcon(_Strict):
         return self
 
 
+class CommandPost(_Strict):
+    """A command post and its data-link terminal (docs/sead.md, "Command posts and data
+    links"): the node through which a fire unit belongs to its network (a defender's
+    ``command_post``), or the network's own fusion and fire-control centre (a network's).
+    While it is out of action the units behind it fall back to autonomous mode (their own
+    radars' picture and their own decisions).
+
+    ``position``: where it stands (a defender's defaults to the unit's position; a
+    network's is required). ``kill_radius_m``: a warhead arriving this close (a strike's
+    impact at its target, an anti-radiation missile's impact point) destroys it for the
+    rest of the run (assumed vulnerability of a shelter and its vehicles; default 100 m).
+    ``outages``: [start_s, end_s) windows it is out of action (a what-if: jamming of the
+    link, a move, a scheduled loss)."""
+
+    position: Site | None = None
+    kill_radius_m: float = Field(default=100.0, gt=0.0, le=100_000.0)
+    outages: list[Annotated[list[TimeS], Field(min_length=2, max_length=2)]] = Field(
+        default_factory=list, description="[start_s, end_s) windows out of action")
+
+    @model_validator(mode="after")
+    def _windows(self) -> CommandPost:
+        for w in self.outages:
+            if not w[0] < w[1]:
+                raise ValueError(f"an outage must start before it ends; got {w}")
+        return self
+
+
 class Defender(_Strict):
     """A defense unit: a system from the catalog at a position, with its missile loadout.
 
@@ -237,6 +264,14 @@ class Defender(_Strict):
     radar_emcon: dict[str, Emcon] = Field(
         default_factory=dict,
         description="emission control by radar catalog key, overriding 'emcon' for that radar")
+    command_post: CommandPost | None = Field(
+        default=None,
+        description="the unit's command post and data-link terminal, when it can be lost "
+        "(absent: not modelled, the unit never loses its link on its own account)")
+    radar_kill_radius_m: float | None = Field(
+        default=None, gt=0.0, le=100_000.0,
+        description="a strike warhead's impact this close to one of the unit's radars "
+        "destroys it (absent: strikes do not damage its radars; ARMs use their own radii)")
 
 
 class Store(_Strict):
@@ -486,6 +521,16 @@ class Network(_Strict):
     name: Name
     members: list[str] = Field(min_length=1, description="defender names")
     fusion: Literal["measurement", "track"] = "measurement"
+    command_post: CommandPost | None = Field(
+        default=None,
+        description="the network's fusion and fire-control centre (needs 'position'); "
+        "while it is out of action every member is autonomous")
+
+    @model_validator(mode="after")
+    def _post(self) -> Network:
+        if self.command_post is not None and self.command_post.position is None:
+            raise ValueError("a network's 'command_post' needs a 'position'")
+        return self
 
 
 class Hill(_Strict):

@@ -38,6 +38,10 @@ EVENT_KINDS = (
     "radar_destroyed",  # an ARM destroys or damages a radar: silent for the rest of the run
     "evade",  # a reactive aircraft starts turning away from an emitter its RWR hears
     "resume",  # a reactive aircraft turns back to its route (its RWR has been quiet)
+    "command_post_lost",  # a command post is destroyed or goes out (outage window)
+    "command_post_restored",  # a command post's outage window ends
+    "link_lost",  # a networked unit loses its link: autonomous (own picture and decisions)
+    "link_restored",  # a unit's link is back: it decides on its network's picture again
 )
 
 EVENT_SCHEMA = pa.schema(

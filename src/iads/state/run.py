@@ -175,6 +175,29 @@ class RunState:
     # Anti-radiation missiles (iads.engine.attack): per threat, the radar index it was
     # fired at (-1: none) and its seeker's state.
     arm: Any = None
+    # Command posts and data links (iads.engine.links), when the scenario models them.
+    links: Any = None
+    # Per unit whose decision picture changed during the run (a link lost or restored):
+    # [(time of the change [s], the picture it decided on until then), ...] in time order.
+    # Interceptors keep the picture they were fired on (``fire_picture``).
+    former: dict[int, list[tuple[float, Picture]]] = field(default_factory=dict)
+
+    def fire_picture(self, u: int, launch_t_s: float) -> Picture:
+        """The decision picture unit ``u`` fired on at ``launch_t_s``: its picture then
+        (its current one unless its link changed since)."""
+        for t_change, pic in self.former.get(u, ()):
+            if launch_t_s < t_change:
+                return pic
+        return self.decision[u] if self.decision else self.pictures[u]
+
+    def fired_on(self, ids: NDArray[np.int64], pic: Picture) -> NDArray[np.bool_]:
+        """(k,) whether each interceptor ``ids`` was fired on the picture ``pic`` (track ids
+        are only meaningful in the picture that issued them)."""
+        icp = self.interceptors
+        if not self.former:
+            return np.ones(ids.size, bool)
+        return np.array([self.fire_picture(int(icp.unit[i]), float(icp.launch_t_s[i])) is pic
+                         for i in ids], dtype=bool)  # fmt: skip
 
     def guiding(self) -> NDArray[np.bool_]:
         """(units,) whether each unit has an engagement radar (phased array: multifunction

@@ -13,6 +13,8 @@ its true class is drawn.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -34,9 +36,7 @@ def flyout(rs: RunState, t: float, window_s: float) -> NDArray[np.float64]:
     tpos = np.full((ids.size, 3), np.nan)
     tvel = np.zeros((ids.size, 3))
     has = np.zeros(ids.size, bool)
-    for u in np.unique(icp.unit[ids]):
-        sel = np.flatnonzero(icp.unit[ids] == u)
-        pic = rs.decision[u] if rs.decision else rs.pictures[u]
+    for pic, sel in _by_picture(rs, ids):
         # Track rows of the interceptors' track ids (ids are sorted: searchsorted).
         tids = pic.tracks.ids
         rows = np.searchsorted(tids, icp.track_id[ids[sel]])
@@ -86,14 +86,28 @@ def flyout(rs: RunState, t: float, window_s: float) -> NDArray[np.float64]:
     return np.concatenate([t_hit[left], icp.max_t_s[ids[left]]])
 
 
+def _by_picture(rs: RunState, ids: NDArray[np.int64]) -> list[tuple[Any, NDArray[np.int64]]]:
+    """The interceptors ``ids`` grouped by the picture they were fired on: (picture, rows
+    of ``ids``); their unit's decision picture unless its link changed since the launch
+    (``RunState.fire_picture``)."""
+    icp = rs.interceptors
+    if not rs.former:
+        return [(rs.decision[u] if rs.decision else rs.pictures[u],
+                 np.flatnonzero(icp.unit[ids] == u)) for u in np.unique(icp.unit[ids])]
+    groups: dict[int, tuple[Any, list[int]]] = {}
+    for k, i in enumerate(ids):  # a loop over the few interceptors in flight
+        pic = rs.fire_picture(int(icp.unit[i]), float(icp.launch_t_s[i]))
+        groups.setdefault(id(pic), (pic, []))[1].append(k)
+    return [(pic, np.array(rows, np.int64)) for pic, rows in groups.values()]
+
+
 def _followed(rs: RunState, ids: NDArray[np.int64]) -> NDArray[np.int64]:
     """The true object (-1: none, a false track) that the track of each interceptor
     ``ids`` follows in its unit's decision picture (scoring only)."""
     icp = rs.interceptors
     out = np.empty(ids.size, np.int64)
     for k, i in enumerate(ids):  # a loop over the few interceptors ending in a step
-        u = int(icp.unit[i])
-        pic = rs.decision[u] if rs.decision else rs.pictures[u]
+        pic = rs.fire_picture(int(icp.unit[i]), float(icp.launch_t_s[i]))
         out[k] = pic.truth[int(icp.track_id[i])]
     return out
 
@@ -161,7 +175,7 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
         return
     if killed:
         rs.status[j] = KILLED
-        (rs.decision[u] if rs.decision else rs.pictures[u]).dead[int(icp.track_id[i])] = True
+        rs.fire_picture(u, float(icp.launch_t_s[i])).dead[int(icp.track_id[i])] = True
         rs.log.add("intercept", t_hit, threat_id=j, details=[detail], **common)
     else:
         rs.log.add("miss", t_hit, threat_id=j, details=[{**detail, "reason": "pk draw"}], **common)
