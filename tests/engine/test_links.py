@@ -24,7 +24,7 @@ from iads.scenario.loader import parse_scenario
 #: own command post, 70 km north-west, is struck by a Tomahawk at about 109 s.
 BASE = """\
 name: link test
-settings: {duration_s: 260, time_step_s: 1.0, seed: 5}
+settings: {duration_s: 200, time_step_s: 1.0, seed: 5}
 terrain: {dem: none}
 assets:
   - name: city
@@ -83,9 +83,14 @@ def _strike_b_radars(d):
                        "launch": {"lat": 40.2, "lon": 32.6}, "target": "B site"}
 
 
+def _track_fusion(d):
+    d["networks"][0]["fusion"] = "track"
+
+
 @pytest.fixture(scope="module")
 def runs():
-    return {"post": _run(), "baseline": _run(_no_post), "radars": _run(_strike_b_radars)}
+    return {"post": _run(), "baseline": _run(_no_post), "radars": _run(_strike_b_radars),
+            "track": _run(_track_fusion)}
 
 
 def _switch_t(r) -> float:
@@ -111,7 +116,7 @@ def test_outages_and_destroyed_posts_are_logged_and_summed(runs) -> None:
     assert sorted((e["time_s"], e["unit_id"]) for e in _events(r, "link_restored")) == [
         (40.0, 0), (40.0, 1)]
     sd = r.summary()["sead"]
-    assert sd["autonomous_s"] == {"A": pytest.approx(20.0 + 260.0 - t_sw), "B": 20.0}
+    assert sd["autonomous_s"] == {"A": pytest.approx(20.0 + 200.0 - t_sw), "B": 20.0}
     assert sd["links_lost"] == 3
     assert [p["post"] for p in sd["command_posts_lost"]] == ["net command post",
                                                              "A command post"]
@@ -130,6 +135,18 @@ def test_unit_whose_post_is_destroyed_ignores_tracks_only_another_unit_sees(runs
     assert post and all(t < t_sw for t in post)
     assert not any(20.0 <= t < 40.0 for t in post + base)
     assert [t for t in base if t < t_sw] == post  # same run until the switch
+
+
+def test_track_fusion_member_falls_back_to_its_own_tracker(runs) -> None:
+    """With track fusion A keeps its own tracker (empty: its radar never radiates) and
+    decides on it once its post is lost; while linked it fires on the fused tracks."""
+    r = runs["track"]
+    t_sw = _switch_t(r)
+    assert [(e["time_s"], e["unit_id"]) for e in _events(r, "link_restored")] == [
+        (40.0, 0), (40.0, 1)]
+    fired = [e["time_s"] for e in _events(r, "launch")]
+    assert fired and all(t < t_sw for t in fired)
+    assert not any(20.0 <= t < 40.0 for t in fired)
 
 
 def test_interceptor_in_flight_keeps_the_picture_it_was_fired_on(runs) -> None:
