@@ -120,8 +120,14 @@ def test_outages_and_destroyed_posts_are_logged_and_summed(runs) -> None:
     assert sd["links_lost"] == 3
     assert [p["post"] for p in sd["command_posts_lost"]] == ["net command post",
                                                              "A command post"]
+    # The posts' kill radii are listed with the run's assumed figures.
+    rows = {(a["entry"], a["field"]): a["value"] for a in r.summary()["assumed_figures"]}
+    assert rows[("A command post", "kill_radius_m")] == 100.0
+    assert rows[("net command post", "kill_radius_m")] == 100.0
     # Runs that model no command post keep their summary as it was.
     assert "autonomous_s" not in runs["radars"].summary()["sead"]
+    assert not [a for a in runs["radars"].summary()["assumed_figures"]
+                if a["entry"] == "links"]
 
 
 def test_unit_whose_post_is_destroyed_ignores_tracks_only_another_unit_sees(runs) -> None:

@@ -15,6 +15,7 @@ from iads.c2.emcon import emcon_arrays
 from iads.catalog.loader import assumed_figures
 from iads.catalog.schema import THREAT_CLASSES, Catalog, Figure
 from iads.engine.flights import expand_flights
+from iads.engine.links import link_assumptions
 from iads.geo import geodetic_to_ecef
 from iads.scenario.loader import LoadedScenario
 from iads.scenario.schema import Scenario
@@ -87,6 +88,7 @@ def build(loaded: LoadedScenario, seed: int | None = None) -> Built:
             + radar_assumed
             + classification_assumptions(sc.settings.perfect_classification, cat)
             + terrain_assumptions(terrain)
+            + link_assumptions(sc)
         ),
         seed=seed,
         network_names=tuple(net.name for net in sc.networks),

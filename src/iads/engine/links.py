@@ -39,6 +39,7 @@ them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -50,8 +51,8 @@ from iads.geo.wgs84 import MEAN_RADIUS_M
 from iads.state import Emission, Picture, RunState, lla
 from iads.tracking import empty_tracks
 
-__all__ = ["Links", "destroy_radar", "next_change_s", "setup_links", "update_links",
-           "warhead_arrival"]  # fmt: skip
+__all__ = ["Links", "destroy_radar", "link_assumptions", "next_change_s", "setup_links",
+           "update_links", "warhead_arrival"]  # fmt: skip
 
 
 @dataclass
@@ -71,6 +72,26 @@ class Links:
     radar_kill_radius_m: NDArray[np.float64]  # (r,) strike kill radius, NaN: none
     network_picture: list[Picture | None] = field(default_factory=list)  # per network
     fusion: list[TrackFusion | None] = field(default_factory=list)  # per network
+
+
+def link_assumptions(sc: Any) -> list[dict[str, Any]]:
+    """The figures a run with modelled command posts depends on, as assumed-figure rows
+    (entry, field, value, rationale) for its summary: each post's kill radius, and the
+    fallback model."""
+    posts = [(f"{d.name} command post", d.command_post) for d in sc.defenders
+             if d.enabled and d.command_post is not None]
+    posts += [(f"{n.name} command post", n.command_post) for n in sc.networks
+              if n.command_post is not None]  # fmt: skip
+    if not posts:
+        return []
+    rows = [{"entry": name, "field": "kill_radius_m", "value": cp.kill_radius_m,
+             "rationale": "a warhead arriving this close destroys the post (assumed "
+             "vulnerability of a shelter and its vehicles; docs/sead.md)"}
+            for name, cp in posts]  # fmt: skip
+    rows.append({"entry": "links", "field": "fallback", "value": "own radars, empty start",
+                 "rationale": "a unit that loses its link tracks on its own radars from an "
+                 "empty picture (measurement fusion) and decides alone (docs/sead.md)"})
+    return rows
 
 
 def setup_links(rs: RunState) -> None:
