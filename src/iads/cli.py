@@ -376,6 +376,7 @@ import iads.cli_c2  # noqa: E402,F401
 import iads.cli_campaign  # noqa: E402,F401
 import iads.cli_export  # noqa: E402,F401
 import iads.cli_sensors  # noqa: E402,F401
+import iads.cli_study  # noqa: E402,F401
 
 if __name__ == "__main__":
     # Run the imported module's app, the one the stage commands registered on.

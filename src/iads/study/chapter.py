@@ -12,6 +12,7 @@ report from it, so every number in the report is a cell of a written table.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ __all__ = [
     "ChapterKind",
     "ChapterResult",
     "Figure",
+    "fmt",
     "register",
 ]
 
@@ -59,7 +61,12 @@ class ChapterResult:
     the tables rendered in the report, in order (every number the text quotes is in one
     of them); ``figures``; ``assumptions``, the assumed figures the answer rests on (text
     lines); ``numbers``, headline numbers by name, each also a cell of a table, so tests
-    can check the text against the tables."""
+    can check the text against the tables.
+
+    Rendering: a column ``X`` with sibling columns ``X_lo`` and ``X_hi`` is shown as one
+    column, ``X [lo, hi]`` (an estimate and its interval); numbers are shown by
+    :func:`fmt`, so a kind that quotes a cell in its text with :func:`fmt` quotes exactly
+    what the table shows."""
 
     question: str
     setup: str
@@ -80,9 +87,11 @@ class ChapterContext:
     arm the study asks for (``--reps``, else the study file's); ``quick`` asks for the
     smallest run that still answers (fewer replications, coarser grids, shorter raids:
     the whole built-in study must run in under 3 minutes on 2 cores with ``--quick``);
-    ``seed`` the study seed; ``catalog`` the study's catalog; ``base_dir`` the folder
-    of the study file (relative scenario paths resolve against it; None for a built-in
-    study, whose scenarios are package data resolved by :attr:`resolve`).
+    ``reps_given`` is True when ``--reps`` set ``reps`` (it then overrides a chapter's
+    own count, and ``quick``'s); ``seed`` the study seed; ``catalog`` the study's
+    catalog; ``base_dir`` the folder of the study file (relative scenario paths resolve
+    against it; None for a built-in study, whose scenarios are package data resolved
+    by :attr:`resolve`).
 
     ``campaign(name, campaign)`` runs (or, with ``--resume``, completes) a campaign in
     ``out_dir/name`` on the study's backend under the study's single progress bar and
@@ -97,6 +106,7 @@ class ChapterContext:
     catalog: Catalog
     backend: Backend
     resume: bool = False
+    reps_given: bool = False
     base_dir: Path | None = None
     resolve: Callable[[str], str | Path] = str
     progress: Callable[[int], None] = lambda n: None
@@ -157,6 +167,27 @@ class ChapterKind(Protocol):
 
 
 KINDS: dict[str, ChapterKind] = {}
+
+
+def fmt(x: float | int | None) -> str:
+    """A number as the report shows it: integers as integers (thousands separated),
+    other numbers to about three significant figures, "–" for a missing one."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "–"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, int):
+        return f"{x:,}"
+    a = abs(x)
+    if a >= 1000:
+        return f"{x:,.0f}"
+    if a >= 100:
+        return f"{x:.0f}"
+    if a >= 10:
+        return f"{x:.1f}"
+    if a >= 0.01 or a == 0:
+        return f"{x:.2f}"
+    return f"{x:.2g}"
 
 
 def register(kind: ChapterKind) -> ChapterKind:
