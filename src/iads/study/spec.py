@@ -147,22 +147,22 @@ def load_study(ref: str | Path) -> Study:
                                     _line_for(where, lines)))
             continue
         head = _validate(ChapterHead, block, lines, where, problems)
-        if head is None:
+        kind_name = block.get("kind")
+        kind = KINDS.get(kind_name) if isinstance(kind_name, str) else None
+        if isinstance(kind_name, str) and kind is None:
+            hint = difflib.get_close_matches(kind_name, list(KINDS), n=1)
+            dym = f"; did you mean '{hint[0]}'?" if hint else ""
+            problems.append(Problem(
+                f"chapters[{i}].kind", f"unknown kind '{kind_name}'{dym} (known: "
+                f"{', '.join(sorted(KINDS)) or 'none registered'})",
+                _line_for((*where, "kind"), lines)))
+        if head is None or kind is None:
             continue
         if head.key in seen:
             problems.append(Problem(f"chapters[{i}].key", f"the key '{head.key}' is also "
                                     f"chapter {seen[head.key]}'s; keys name folders and "
                                     "must differ", _line_for((*where, "key"), lines)))
         seen.setdefault(head.key, i)
-        kind = KINDS.get(head.kind)
-        if kind is None:
-            hint = difflib.get_close_matches(head.kind, list(KINDS), n=1)
-            dym = f"; did you mean '{hint[0]}'?" if hint else ""
-            problems.append(Problem(
-                f"chapters[{i}].kind", f"unknown kind '{head.kind}'{dym} (known: "
-                f"{', '.join(sorted(KINDS)) or 'none registered'})",
-                _line_for((*where, "kind"), lines)))
-            continue
         spec = _validate(kind.spec, block, lines, where, problems)
         if spec is not None:
             chapters.append(spec)

@@ -21,7 +21,6 @@ from typing import Any, Literal
 import numpy as np
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import stats as sps
 
 from iads.study.chapter import ChapterContext, ChapterResult, Figure, fmt, register
 
@@ -209,6 +208,8 @@ def _diff_interval(sa: Any, sb: Any, conf: float = 0.95) -> tuple[float, float]:
     """95 % interval of b − a: Welch-Satterthwaite t for means (Welch 1947); Newcombe's
     hybrid score interval from the two Wilson intervals for proportions (Newcombe 1998,
     Statist. Med. 17:873-890, method 10)."""
+    from scipy import stats as sps
+
     d = sb.estimate - sa.estimate
     if sa.n < 2 or sb.n < 2:
         return math.nan, math.nan
