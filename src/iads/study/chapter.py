@@ -171,7 +171,8 @@ KINDS: dict[str, ChapterKind] = {}
 
 def fmt(x: float | int | None) -> str:
     """A number as the report shows it: integers as integers (thousands separated),
-    other numbers to about three significant figures, "–" for a missing one."""
+    other numbers to about three significant figures (below 1e-9 in magnitude: 0, the
+    rounding noise of an interval's bound), "–" for a missing one."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "–"
     if isinstance(x, bool):
@@ -179,6 +180,8 @@ def fmt(x: float | int | None) -> str:
     if isinstance(x, int):
         return f"{x:,}"
     a = abs(x)
+    if a < 1e-9:
+        return "0.00"
     if a >= 1000:
         return f"{x:,.0f}"
     if a >= 100:
