@@ -21,10 +21,16 @@ from rich.progress import (
 
 from iads._outputs import check_out_dir
 from iads.cli import app, err, out
-from iads.cli_campaign import DaskOpt, ResumeOpt, WorkersOpt, _backend
+from iads.cli_campaign import DaskOpt, WorkersOpt, _backend
 from iads.errors import InputError
 
 __all__ = ["study"]
+
+ResumeOpt = Annotated[
+    bool,
+    typer.Option("--resume", help="Finish the study stored in --out (every stored "
+                 "replication is re-used; only what is missing runs)."),
+]
 
 
 def _list() -> None:

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from iads.study.chapter import ChapterContext, ChapterResult, Figure, fmt, register
@@ -167,7 +168,11 @@ class ComparisonKind:
         )
         store = ctx.campaign("campaign", camp)
         metrics = list(spec.metrics or DEFAULT_METRICS)
-        rows = _derived_rows(read_rows(store), metrics)
+        # A store may hold more replications than this run asks for (a study resumed
+        # with fewer): only replications 0..n-1 count, the same n in every arm.
+        raw = read_rows(store)
+        raw = raw.filter(pc.less(raw.column("rep"), n))
+        rows = _derived_rows(raw, metrics)
         stats = point_stats(rows, metrics=[m.name for m in metrics])
         stats = [_relabel(s, metrics) for s in stats if s.point < len(spec.arms)]
         index = {a.key: i for i, a in enumerate(spec.arms)}
