@@ -39,9 +39,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iads.geo.horizon import K_STANDARD
-from iads.geo.wgs84 import MEAN_RADIUS_M
+from iads.geo.wgs84 import A_M, E2, MEAN_RADIUS_M
+from iads.sensors import _jit
 from iads.sensors.chain import evaluate_pairs, truth_at
 from iads.sensors.geometry import target_geodetic
+from iads.sensors.terrain_mask import N_AZ
 from iads.sensors.radar import Detections, RadarArrays, measure, merge_unresolved, scans_due
 from iads.state.events import EVENT_KINDS
 from iads.state.run import FLYING, RadarSchedule, RunState
@@ -83,7 +85,12 @@ def sense(
     sched.win0_s[due] = win0
     sched.last_t_s[due] = t_s
     act = np.flatnonzero(active)
-    ridx, tidx, tp = _search_dwells(ra, due, win0, t_s, pos_ecef_m, act)
+    jit = _jit.ENABLED and _packed(rs) is not None
+    if jit:
+        ridx, tidx, tp = _jit.search_dwells(due, win0, t_s, pos_ecef_m, act, ra.pos_ecef_m,
+                                            ra.rot_enu, ra.sweep_s, ra.sweep_phase_s)
+    else:
+        ridx, tidx, tp = _search_dwells(ra, due, win0, t_s, pos_ecef_m, act)
     r2, t2 = _track_dwells(rs, due, t_s, active)
     rs.track_dwells = (r2, t2)
     if r2.size:
@@ -101,16 +108,22 @@ def sense(
         ok = (tr.launch_t_s[tidx] <= tp) & (tp < tr.end_t_s[tidx]) & (rs.status[tidx] == FLYING)
         ridx, tidx, tp = ridx[ok], tidx[ok], tp[ok]
     if ridx.size:
-        near = _near(rs, ridx, tidx, tp, t_s, pos_ecef_m) if GATE else None
-        parts.append(_detect(rs, ridx, tidx, tp, rng, near))
-    fa = _false_alarms(ra, sched, due, t_s, rng)
+        if jit:
+            parts.append(_detect_jit(rs, ridx, tidx, tp, t_s, pos_ecef_m, rng))
+        else:
+            near = _near(rs, ridx, tidx, tp, t_s, pos_ecef_m) if GATE else None
+            parts.append(_detect(rs, ridx, tidx, tp, rng, near))
+    fa = _false_alarms(ra, sched, due, t_s, rng, jit)
     if fa is not None:
         parts.append(fa)
     if not parts:
         return Detections.empty(t_s), due
     det = _concat(t_s, parts)
     if det.n:
-        lat, lon, h = target_geodetic(det.z_ecef_m)
+        if jit:
+            lat, lon, h = _jit.geodetic(det.z_ecef_m, A_M, E2)
+        else:
+            lat, lon, h = target_geodetic(det.z_ecef_m)
         real = det.threat >= 0
         for kind, sel in (("detection", real), ("false_alarm", ~real)):
             rs.log.add(
@@ -277,7 +290,61 @@ def _detect(rs: RunState, ridx, tidx, tp, rng: np.random.Generator, near=None) -
     return Detections(float(tm.max()), r, t, z, cov, rg, tm, rrm)
 
 
-def _false_alarms(ra: RadarArrays, sched: RadarSchedule, due, t_s, rng: np.random.Generator):
+def _packed(rs: RunState) -> _jit.Packed | None:
+    """The run's sensing world packed for the compiled chain (made on first use and kept
+    on the world), or None when the chain is not compiled for it (jammers, hills)."""
+    world = rs.built.sensing
+    pk = world.__dict__.get("_jit_packed", False)
+    if pk is False:
+        pk = _jit.Packed(world, rs.built.radars) if _jit.supported(world) else None
+        world.__dict__["_jit_packed"] = pk
+    return pk
+
+
+def _detect_jit(rs: RunState, ridx, tidx, tp, t_s: float, pos_ecef_m,
+                rng: np.random.Generator) -> Detections:
+    """`_detect` (with `_near` when GATE) through the compiled chain: the same draws in
+    the same order, the same results bit for bit (iads.sensors._jit)."""
+    b = rs.built
+    ra = b.radars
+    pk = _packed(rs)
+    pk.ensure_masks(ridx)
+    t_last = float(tp.max())
+    u = rng.random(ridx.size)
+    tr = rs.truth
+    pd_flat, pd_x0, pd_inv, pd_last = pk.pd_arrays()
+    vis, hi, hf = _jit.detect_pairs(
+        ridx, tidx, tp, u, t_s, GATE, pos_ecef_m, _speed_bound(rs),
+        tr.pos_ecef_m, tr.vel_ecef_mps, float(tr.dt_s),
+        pk.pw_exp, ra.pos_ecef_m, ra.rot_enu, ra.max_range_m, ra.min_el_rad, ra.max_el_rad,
+        ra.lat_rad, ra.height_m, ra.snr1_db, ra.table, pk.rcs_db, pk.rcs_band, pk.rcs_kind,
+        pk.swerling, pk.has_terrain, pk.g_lat, pk.g_lon, pk.g_h, pk.g_meta, pk.m_flat,
+        pk.m_off, pk.m_nr, pk.m_step, N_AZ, pd_flat, pd_x0, pd_inv, pd_last, pk.consts,
+    )  # fmt: skip
+    if _LOG_DWELLS and vis.any():
+        rv = ridx[vis]
+        rs.log.add("dwell", tp[vis], threat_id=tidx[vis], radar_id=rv, unit_id=ra.unit[rv])
+    if hi.size == 0:
+        return Detections.empty(t_last)
+    r, t, tm = ridx[hi], tidx[hi], tp[hi]
+    rg, az, el, snr, rr = hf
+    group, keep = merge_unresolved(ra, r, rg, az, el, snr)
+    if keep.size < hi.size:  # unresolved targets: one report at the group's centroid
+        cnt = np.bincount(group)
+        rg = np.bincount(group, rg) / cnt
+        el = np.bincount(group, el) / cnt
+        ref = az[keep][group]  # average azimuth offsets from the kept member (no wrap)
+        az = az[keep] + np.bincount(group, np.mod(az - ref + np.pi, _TWO_PI) - np.pi) / cnt
+        rr = np.bincount(group, rr) / cnt
+        r, t, tm = r[keep], t[keep], tm[keep]
+    noise = rng.standard_normal((r.size, 4))
+    z, cov, rrm = _jit.measure(r, rg, az, el, rr, noise, ra.pos_ecef_m, ra.rot_enu,
+                               ra.sigma_range_m, ra.sigma_angle_rad, ra.sigma_rr_mps)
+    return Detections(float(tm.max()), r, t, z, cov, rg, tm, rrm)
+
+
+def _false_alarms(ra: RadarArrays, sched: RadarSchedule, due, t_s, rng: np.random.Generator,
+                  jit: bool = False):
     """False alarms of the due radars up to ``t_s``: a Poisson process in time of rate
     ``fa_per_sweep / sweep_s`` per radar (exponential gaps), each at the beam's azimuth
     at its time, uniform in range and elevation."""
@@ -305,7 +372,12 @@ def _false_alarms(ra: RadarArrays, sched: RadarSchedule, due, t_s, rng: np.rando
     rg = u[0] * ra.max_range_m[r]
     el = ra.min_el_rad[r] + u[1] * (ra.max_el_rad[r] - ra.min_el_rad[r])
     rr_true = np.where(np.isnan(ra.sigma_rr_mps[r]), np.nan, (u[2] - 0.5) * 2000.0)
-    z, cov, rrm = measure(ra, r, rg, az, el, rr_true, np.zeros((n_fa, 4)))
+    if jit:
+        z, cov, rrm = _jit.measure(r, rg, az, el, rr_true, np.zeros((n_fa, 4)), ra.pos_ecef_m,
+                                   ra.rot_enu, ra.sigma_range_m, ra.sigma_angle_rad,
+                                   ra.sigma_rr_mps)  # fmt: skip
+    else:
+        z, cov, rrm = measure(ra, r, rg, az, el, rr_true, np.zeros((n_fa, 4)))
     return Detections(t_s, r, np.full(n_fa, -1, np.int64), z, cov, rg, tm, rrm)
 
 

@@ -1,0 +1,197 @@
+"""The compiled sensing kernels (iads.sensors._jit) against their numpy references: the
+same outputs bit for bit, kernel by kernel on random geometry and on the built default
+scenario (terrain, horizon masks, Pd tables), and a whole run giving the same event log.
+
+Bit equality holds where numpy's transcendental functions are glibc's (every x86-64
+machine without AVX-512, where numpy dispatches its own SIMD versions) and its small
+matrix products OpenBLAS's FMA kernels; elsewhere the kernels agree to rounding and
+these tests fall back to a relative tolerance of 1e-12 (``_EXACT`` says which)."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import iads.sensors.stage as stage
+from iads.engine import build, simulate
+from iads.geo import enu_rotation_rad
+from iads.geo.wgs84 import A_M, E2
+from iads.scenario import load_scenario
+from iads.sensors import _jit
+from iads.sensors.chain import _HERMITE, evaluate_pairs, truth_at
+from iads.sensors.geometry import target_geodetic
+from iads.sensors.radar import measure
+from iads.threats import fly
+
+
+def _platform_exact() -> bool:
+    """numpy's libm functions and its 1x4 @ 4x4 and 2x4 @ 4x4 products are those the
+    kernels reproduce (so equality must be exact)."""
+    x = np.linspace(-3.0, 3.0, 4001)
+    y = _jit.geodetic(np.stack([x * 1e6 + 4e6, x * 2e5, x * 3e6], -1), A_M, E2)
+    ref = target_geodetic(np.stack([x * 1e6 + 4e6, x * 2e5, x * 3e6], -1))
+    tau = np.array([0.1234567, 0.7654321])
+    pw = tau[:, None] ** np.arange(4.0)
+    ok_blas = np.array_equal(
+        np.array([_jit._hermite_weights(t, np.array([2.0, 3.0]), False)[:4] for t in tau]),
+        pw @ _HERMITE,
+    )
+    return all(np.array_equal(a, b) for a, b in zip(y, ref, strict=True)) and ok_blas
+
+
+_EXACT = _platform_exact()
+
+
+def _same(a, b) -> None:
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.shape == b.shape and a.dtype == b.dtype
+    if _EXACT or a.dtype.kind != "f":
+        assert np.array_equal(a, b, equal_nan=True)
+    else:
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-9)
+
+
+def _radars(rng, n):
+    lat, lon = rng.uniform(-1.3, 1.3, n), rng.uniform(-3.0, 3.0, n)
+    h = rng.uniform(0.0, 2000.0, n)
+    pos = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], -1)
+    return SimpleNamespace(
+        pos_ecef_m=pos * (6.371e6 + h)[:, None], rot_enu=enu_rotation_rad(lat, lon),
+        sweep_s=rng.uniform(2.0, 12.0, n), sweep_phase_s=rng.uniform(0.0, 10.0, n),
+        sigma_range_m=rng.uniform(5.0, 200.0, n), sigma_angle_rad=rng.uniform(1e-4, 1e-2, n),
+        sigma_rr_mps=np.where(rng.random(n) < 0.3, np.nan, rng.uniform(0.5, 5.0, n)),
+    )  # fmt: skip
+
+
+def test_search_dwells_equal_the_reference() -> None:
+    rng = np.random.default_rng(1)
+    ra = _radars(rng, 7)
+    pos = ra.pos_ecef_m[rng.integers(0, 7, 300)] + rng.normal(0.0, 2e5, (300, 3))
+    due = np.array([0, 2, 3, 6])
+    win0 = 100.0 - rng.uniform(0.5, 12.0, due.size)
+    act = np.sort(rng.choice(300, 250, replace=False))
+    ref = stage._search_dwells(ra, due, win0, 100.0, pos, act)
+    got = _jit.search_dwells(due, win0, 100.0, pos, act, ra.pos_ecef_m, ra.rot_enu,
+                             ra.sweep_s, ra.sweep_phase_s)  # fmt: skip
+    assert ref[0].size > 100
+    for a, b in zip(got, ref, strict=True):
+        _same(a, b)
+
+
+@pytest.mark.parametrize("p", [1, 2, 3, 40])
+def test_truth_at_equals_the_reference(p) -> None:
+    rng = np.random.default_rng(p)
+    tr = SimpleNamespace(dt_s=1.0, t_s=np.arange(60.0), pos_ecef_m=rng.normal(0, 4e6, (60, 9, 3)),
+                         vel_ecef_mps=rng.normal(0, 300, (60, 9, 3)))  # fmt: skip
+    for _ in range(200 if p == 1 else 20):
+        tidx, t_s = rng.integers(0, 9, p), rng.uniform(0.0, 59.5, p)
+        ref = truth_at(tr, tidx, t_s)
+        got = _jit.truth_at(tr.pos_ecef_m, tr.vel_ecef_mps, 1.0, tidx, t_s, np.array([2.0, 3.0]))
+        _same(got[0], ref[0])
+        _same(got[1], ref[1])
+
+
+def test_measure_and_geodetic_equal_the_reference() -> None:
+    rng = np.random.default_rng(3)
+    ra = _radars(rng, 5)
+    k = 500
+    r = rng.integers(0, 5, k)
+    args = (rng.uniform(1e3, 4e5, k), rng.uniform(-np.pi, np.pi, k), rng.uniform(-0.1, 1.4, k),
+            rng.normal(0.0, 300.0, k), rng.standard_normal((k, 4)))  # fmt: skip
+    ref = measure(ra, r, *args)
+    got = _jit.measure(r, *args, ra.pos_ecef_m, ra.rot_enu, ra.sigma_range_m,
+                       ra.sigma_angle_rad, ra.sigma_rr_mps)  # fmt: skip
+    for a, b in zip(got, ref, strict=True):
+        _same(a, b)
+    for a, b in zip(_jit.geodetic(ref[0], A_M, E2), target_geodetic(ref[0]), strict=True):
+        _same(a, b)
+
+
+@pytest.fixture(scope="module")
+def default_world():
+    loaded = load_scenario("default")
+    b = build(loaded, 0)
+    st = loaded.scenario.settings
+    truth = fly(b.threats.specs, st.duration_s, min(1.0, st.time_step_s))
+    return b, truth
+
+
+@pytest.mark.parametrize("gate", [True, False])
+def test_detect_pairs_equals_the_numpy_chain(default_world, gate) -> None:
+    """Random dwells of the default scenario's radars on its threats: visibility (the
+    4/3-earth, terrain height and horizon mask included), detections against the same
+    uniforms, and the range, angles, SNR and radial velocity of each detection."""
+    b, tr = default_world
+    ra, world = b.radars, b.sensing
+    rng = np.random.default_rng(11)
+    n_vis = 0
+    rs = SimpleNamespace(built=b, truth=tr, speed_bound_mps=None)
+    pk = _jit.Packed(world, ra)
+    n_hit = 0
+    for t_s in np.arange(150.0, 2700.0, 100.0):
+        n_thr = tr.pos_ecef_m.shape[1]
+        ridx = np.repeat(np.arange(ra.n), n_thr)
+        tidx = np.tile(np.arange(n_thr), ra.n)
+        tp = t_s - rng.uniform(0.0, 10.0, ridx.size)
+        pos_step = tr.pos_ecef_m[int(t_s / tr.dt_s)]
+        u = rng.random(ridx.size) * rng.choice([0.2, 1.0], ridx.size)
+        near = stage._near(rs, ridx, tidx, tp, t_s, pos_step) if gate else None
+        at = np.arange(ridx.size) if near is None else np.flatnonzero(near)
+        pos, vel = truth_at(tr, tidx[at], tp[at])
+        res = evaluate_pairs(ra, world, ridx[at], tidx[at], pos, vel)
+        vis = np.zeros(ridx.size, bool)
+        vis[at] = res.visible
+        hit = np.flatnonzero(u[at] < res.pd)
+        los = res.enu[hit] / res.range_m[hit][:, None]
+        rr = np.einsum("kij,kj,ki->k", ra.rot_enu[ridx[at][hit]], vel[hit], los)
+        ref_f = np.stack([res.range_m[hit], res.az_rad[hit], res.el_rad[hit],
+                          res.snr_db[hit], rr])  # fmt: skip
+        pk.ensure_masks(ridx)
+        got_vis, got_i, got_f = _jit.detect_pairs(
+            ridx, tidx, tp, u, t_s, gate, pos_step, stage._speed_bound(rs), tr.pos_ecef_m,
+            tr.vel_ecef_mps, float(tr.dt_s), pk.pw_exp, ra.pos_ecef_m, ra.rot_enu,
+            ra.max_range_m, ra.min_el_rad, ra.max_el_rad, ra.lat_rad, ra.height_m, ra.snr1_db,
+            ra.table, pk.rcs_db, pk.rcs_band, pk.rcs_kind, pk.swerling, pk.has_terrain,
+            pk.g_lat, pk.g_lon, pk.g_h, pk.g_meta, pk.m_flat, pk.m_off, pk.m_nr, pk.m_step,
+            stage.N_AZ, *pk.pd_arrays(), pk.consts,
+        )  # fmt: skip
+        _same(got_vis, vis)
+        _same(got_i, at[hit])
+        _same(got_f, ref_f)
+        n_vis += int(vis.sum())
+        n_hit += hit.size
+    assert n_vis > 150 and n_hit > 30, (n_vis, n_hit)
+
+
+def test_a_run_is_the_same_compiled_and_not(monkeypatch) -> None:
+    """A 20-minute cut of the default scenario: the same event log, every column."""
+    loaded = load_scenario("default")
+    sc = loaded.scenario
+    loaded = type(loaded)(sc.model_copy(update={"settings": sc.settings.model_copy(
+        update={"duration_s": 1200.0})}), loaded.catalog, loaded.source, loaded.text)
+    runs = []
+    for enabled in (False, True):
+        monkeypatch.setattr(_jit, "ENABLED", enabled)
+        runs.append(simulate(loaded, seed=3))
+    ea, eb = runs[0].events, runs[1].events
+    assert ea.num_rows == eb.num_rows and ea.num_rows > 200
+    for c in ea.column_names:
+        x, y = ea.column(c).to_numpy(), eb.column(c).to_numpy()
+        if x.dtype.kind == "f":
+            _same(y, x)
+        else:
+            assert list(x) == list(y), c
+    assert runs[0].summary() == runs[1].summary()
+
+
+def test_the_numpy_path_is_kept_for_what_is_not_compiled() -> None:
+    b, _ = build(load_scenario("default"), 0), None
+    assert _jit.supported(b.sensing)
+    w = SimpleNamespace(soj_jn=np.ones((2, 1)), ssj_erp_w=None, terrain=None)
+    assert not _jit.supported(w)
+    w = SimpleNamespace(soj_jn=None, ssj_erp_w=np.array([0.0, 5.0]), terrain=None)
+    assert not _jit.supported(w)
+    assert math.isfinite(float(_jit._dot3(1.0, 2.0, 3.0, 4.0, 5.0, 6.0)))
