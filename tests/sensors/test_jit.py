@@ -23,7 +23,8 @@ from iads.scenario import load_scenario
 from iads.sensors import _jit
 from iads.sensors.chain import _HERMITE, evaluate_pairs, truth_at
 from iads.sensors.geometry import target_geodetic
-from iads.sensors.radar import measure
+from iads.sensors.radar import measure, scans_due
+from iads.state.run import FLYING
 from iads.threats import fly
 
 
@@ -74,11 +75,47 @@ def test_search_dwells_equal_the_reference() -> None:
     win0 = 100.0 - rng.uniform(0.5, 12.0, due.size)
     act = np.sort(rng.choice(300, 250, replace=False))
     ref = stage._search_dwells(ra, due, win0, 100.0, pos, act)
+    launch, end = rng.uniform(0.0, 95.0, 300), rng.uniform(95.0, 200.0, 300)
+    status = rng.choice(np.array([FLYING, FLYING, FLYING + 1], np.int8), 300)
+    ok = (launch[ref[1]] <= ref[2]) & (ref[2] < end[ref[1]]) & (status[ref[1]] == FLYING)
     got = _jit.search_dwells(due, win0, 100.0, pos, act, ra.pos_ecef_m, ra.rot_enu,
-                             ra.sweep_s, ra.sweep_phase_s)  # fmt: skip
-    assert ref[0].size > 100
+                             ra.sweep_s, ra.sweep_phase_s, launch, end, status, FLYING)
+    assert ref[0].size > 100 and 0 < ok.sum() < ok.size
     for a, b in zip(got, ref, strict=True):
-        _same(a, b)
+        _same(a, b[ok])
+
+
+def test_scans_due_and_looked_at_equal_the_reference() -> None:
+    rng = np.random.default_rng(4)
+    n = 9
+    ra = _radars(rng, n)
+    ra.phase_s, ra.revisit_s = rng.uniform(0.0, 5.0, n), rng.uniform(1.0, 5.0, n)
+    ra.height_m = rng.uniform(0.0, 50.0, n)
+    ra.max_range_m = rng.uniform(1e5, 4e5, n)
+    ra.track_s = np.where(rng.random(n) < 0.5, np.inf, 1.0)
+    s1 = SimpleNamespace(n_scans_done=rng.integers(0, 20, n))
+    s2 = SimpleNamespace(n_scans_done=s1.n_scans_done.copy())
+    for t in (3.0, 17.5, 40.0, 40.0, 52.25):
+        _same(_jit.scans_due(ra.phase_s, ra.revisit_s, s1.n_scans_done, t),
+              scans_due(ra, s2, t))
+        _same(s1.n_scans_done, s2.n_scans_done)
+    sched = SimpleNamespace(win0_s=100.0 - rng.uniform(0.0, 15.0, n),
+                            last_track_t_s=np.where(rng.random(n) < 0.5, 100.0, 99.0))
+    radars = np.array([0, 2, 3, 5, 8])
+    pos = ra.pos_ecef_m[rng.integers(0, n, 2000)] + rng.normal(0.0, 1.5e5, (2000, 3))
+    seen = []
+    for enabled in (False, True):
+        _jit.ENABLED = enabled
+        try:
+            seen.append(stage.looked_at(ra, sched, radars, 100.0, pos))
+        finally:
+            _jit.ENABLED = True
+    assert 100 < seen[0].sum() < 1900
+    _same(seen[1], seen[0])
+    nf = np.array([np.nan, 5.0, 120.0])
+    assert _jit.false_alarm_due(np.array([0]), nf, 100.0)
+    assert _jit.false_alarm_due(np.array([1]), nf, 100.0)
+    assert not _jit.false_alarm_due(np.array([2]), nf, 100.0)
 
 
 @pytest.mark.parametrize("p", [1, 2, 3, 40])
@@ -167,17 +204,17 @@ def test_detect_pairs_equals_the_numpy_chain(default_world, gate) -> None:
 
 
 def test_a_run_is_the_same_compiled_and_not(monkeypatch) -> None:
-    """A 20-minute cut of the default scenario: the same event log, every column."""
+    """A 700 s cut of the default scenario: the same event log, every column."""
     loaded = load_scenario("default")
     sc = loaded.scenario
     loaded = type(loaded)(sc.model_copy(update={"settings": sc.settings.model_copy(
-        update={"duration_s": 1200.0})}), loaded.catalog, loaded.source, loaded.text)
+        update={"duration_s": 700.0})}), loaded.catalog, loaded.source, loaded.text)
     runs = []
     for enabled in (False, True):
         monkeypatch.setattr(_jit, "ENABLED", enabled)
         runs.append(simulate(loaded, seed=3))
     ea, eb = runs[0].events, runs[1].events
-    assert ea.num_rows == eb.num_rows and ea.num_rows > 200
+    assert ea.num_rows == eb.num_rows and ea.num_rows > 100
     for c in ea.column_names:
         x, y = ea.column(c).to_numpy(), eb.column(c).to_numpy()
         if x.dtype.kind == "f":

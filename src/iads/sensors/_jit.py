@@ -39,7 +39,16 @@ import numpy as np
 from numba import njit, types
 from numba.core.extending import intrinsic
 
-__all__ = ["ENABLED", "detect_pairs", "geodetic", "measure", "search_dwells"]
+__all__ = [
+    "ENABLED",
+    "detect_pairs",
+    "false_alarm_due",
+    "geodetic",
+    "looked_at",
+    "measure",
+    "scans_due",
+    "search_dwells",
+]
 
 ENABLED = True
 """Use the compiled kernels (True) or the numpy reference path (False)."""
@@ -79,9 +88,11 @@ def _clip(x, lo, hi):
 
 
 @njit(cache=True)
-def search_dwells(due, win0, t_s, pos, act, rpos, rot, sweep_s, phase_s):
+def search_dwells(due, win0, t_s, pos, act, rpos, rot, sweep_s, phase_s, launch_t_s, end_t_s,
+                  status, flying):  # fmt: skip
     """(radar, threat, time) of the search beam's passages over the active threats
-    ``act`` in each due radar's window (win0, t_s], radar-major as ``np.nonzero``."""
+    ``act`` in each due radar's window (win0, t_s], radar-major as ``np.nonzero``, that
+    fall while the threat flies (launched, not ended, status ``flying``)."""
     w_n, m_n = due.size, act.size
     rr = np.empty(w_n * m_n, np.int64)
     tt = np.empty(w_n * m_n, np.int64)
@@ -100,10 +111,72 @@ def search_dwells(due, win0, t_s, pos, act, rpos, rot, sweep_s, phase_s):
             n = rot[r, 1, 0] * d0 + rot[r, 1, 1] * d1 + rot[r, 1, 2] * d2
             az = math.atan2(e, n)
             t = t_s - _mod(beam - az, _TWO_PI) / omega
-            if t > win0[w]:
+            if t > win0[w] and launch_t_s[i] <= t and t < end_t_s[i] and status[i] == flying:
                 rr[k], tt[k], tp[k] = r, i, t
                 k += 1
     return rr[:k], tt[:k], tp[:k]
+
+
+@njit(cache=True)
+def scans_due(phase_s, revisit_s, n_scans_done, t_s):
+    """``radar.scans_due``: the radars due at ``t_s`` (their scan counts updated)."""
+    out = np.empty(phase_s.size, np.int64)
+    k = 0
+    for r in range(phase_s.size):
+        if phase_s[r] + n_scans_done[r] * revisit_s[r] <= t_s + 1e-9:
+            n_scans_done[r] = int(math.floor((t_s + 1e-9 - phase_s[r]) / revisit_s[r])) + 1
+            out[k] = r
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def false_alarm_due(due, next_fa_t_s, t_s):
+    """Whether ``stage._false_alarms`` has anything to do: a radar without its next false
+    alarm drawn (NaN) or one falling at or before ``t_s``."""
+    for r in due:
+        nf = next_fa_t_s[r]
+        if np.isnan(nf) or nf <= t_s:
+            return True
+    return False
+
+
+@njit(cache=True)
+def looked_at(radars, pos, r_pos, r_rot, r_height, r_max_range, sweep_s, phase_s, track_s,
+              win0_s, last_track_t_s, t_s, r_e, k_r):  # fmt: skip
+    """``stage.looked_at`` (m,) of the points ``pos`` (m, 3) from ``radars``."""
+    m_n = pos.shape[0]
+    out = np.zeros(m_n, np.bool_)
+    for w in range(radars.size):
+        r = radars[w]
+        omega = _TWO_PI / sweep_s[r]
+        beam = omega * (t_s - phase_s[r])
+        base = r_e + r_height[r]
+        hr = math.sqrt(k_r * max(r_height[r], 0.0))
+        full = sweep_s[r] <= t_s - win0_s[r]
+        tracked = track_s[r] < np.inf and last_track_t_s[r] == t_s
+        for m in range(m_n):
+            if out[m]:
+                continue
+            d0 = pos[m, 0] - r_pos[r, 0]
+            d1 = pos[m, 1] - r_pos[r, 1]
+            d2 = pos[m, 2] - r_pos[r, 2]
+            e = _dot3(r_rot[r, 0, 0], r_rot[r, 0, 1], r_rot[r, 0, 2], d0, d1, d2)
+            n = _dot3(r_rot[r, 1, 0], r_rot[r, 1, 1], r_rot[r, 1, 2], d0, d1, d2)
+            u = _dot3(r_rot[r, 2, 0], r_rot[r, 2, 1], r_rot[r, 2, 2], d0, d1, d2)
+            rng_m = math.sqrt(e * e + n * n + u * u)
+            bu = base + u
+            h_t = math.sqrt(e * e + n * n + bu * bu) - r_e
+            horizon = hr + math.sqrt(k_r * max(h_t, 0.0))
+            if not (rng_m <= r_max_range[r] and rng_m <= horizon):
+                continue
+            if tracked or full:
+                out[m] = True
+                continue
+            az = math.atan2(e, n)
+            if t_s - _mod(beam - az, _TWO_PI) / omega > win0_s[r]:
+                out[m] = True
+    return out
 
 
 @njit(cache=True)
@@ -505,6 +578,7 @@ class Packed:
         self.m_nr = np.ones(n_r, np.int64)
         self.m_step = np.ones(n_r)
         self.bank = world.pd_bank
+        self._pd = self._pd_stack = None
 
     def ensure_masks(self, ridx) -> None:
         """Horizon masks of the radars in ``ridx`` (those not yet packed)."""
@@ -527,9 +601,13 @@ class Packed:
         self.m_flat = np.concatenate(parts)
 
     def pd_arrays(self):
+        """The Pd bank's stacked tables (flat), first SNR [dB], 1/step, last index."""
         bank = self.bank
-        bank(np.zeros(1, np.int64), np.zeros(1))  # builds its stack
-        return bank._stack.ravel(), float(bank._x0), float(bank._inv), int(bank._last)
+        if self._pd is None or self._pd_stack is not bank._stack:
+            bank(np.zeros(1, np.int64), np.zeros(1))  # builds its stack
+            self._pd_stack = bank._stack
+            self._pd = (bank._stack.ravel(), float(bank._x0), float(bank._inv), int(bank._last))
+        return self._pd
 
 
 def supported(world) -> bool:

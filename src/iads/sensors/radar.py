@@ -103,8 +103,8 @@ class Detections:
 
     @classmethod
     def empty(cls, t_s: float) -> Detections:
-        z = np.empty(0, dtype=np.int64)
-        return cls(t_s, z, z, np.empty((0, 3)), np.empty((0, 3, 3)), np.empty(0))
+        z, f = np.empty(0, dtype=np.int64), np.empty(0)
+        return cls(t_s, z, z, np.empty((0, 3)), np.empty((0, 3, 3)), f, f, f)
 
 
 def reference_snr_db(ref_pd: NDArray, pfa: NDArray, swerling: int, n_pulses=1) -> NDArray:

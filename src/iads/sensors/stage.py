@@ -69,7 +69,11 @@ def sense(
     b = rs.built
     ra = b.radars
     sched = rs.radar_schedule
-    due = scans_due(ra, sched, t_s)
+    jit = _jit.ENABLED and _packed(rs) is not None
+    if jit:
+        due = _jit.scans_due(ra.phase_s, ra.revisit_s, sched.n_scans_done, t_s)
+    else:
+        due = scans_due(ra, sched, t_s)
     rs.track_dwells = (due[:0], due[:0])
     if rs.emission is not None and due.size:
         # A silent radar looks at nothing: its window restarts when it radiates again.
@@ -85,10 +89,11 @@ def sense(
     sched.win0_s[due] = win0
     sched.last_t_s[due] = t_s
     act = np.flatnonzero(active)
-    jit = _jit.ENABLED and _packed(rs) is not None
-    if jit:
+    tr = rs.truth
+    if jit:  # the search dwells on flying threats only (the filter below, done here)
         ridx, tidx, tp = _jit.search_dwells(due, win0, t_s, pos_ecef_m, act, ra.pos_ecef_m,
-                                            ra.rot_enu, ra.sweep_s, ra.sweep_phase_s)
+                                            ra.rot_enu, ra.sweep_s, ra.sweep_phase_s,
+                                            tr.launch_t_s, tr.end_t_s, rs.status, FLYING)
     else:
         ridx, tidx, tp = _search_dwells(ra, due, win0, t_s, pos_ecef_m, act)
     r2, t2 = _track_dwells(rs, due, t_s, active)
@@ -99,12 +104,14 @@ def sense(
             mark[r2, t2] = True
             keep = ~mark[ridx, tidx]
             ridx, tidx, tp = ridx[keep], tidx[keep], tp[keep]
+        if jit:
+            ok = (tr.launch_t_s[t2] <= t_s) & (t_s < tr.end_t_s[t2]) & (rs.status[t2] == FLYING)
+            r2, t2 = r2[ok], t2[ok]
         ridx, tidx = np.concatenate([ridx, r2]), np.concatenate([tidx, t2])
         tp = np.concatenate([tp, np.full(r2.size, t_s)])
     rng = rs.rng["sensors"]
     parts = []
-    if ridx.size:
-        tr = rs.truth
+    if ridx.size and not jit:
         ok = (tr.launch_t_s[tidx] <= tp) & (tp < tr.end_t_s[tidx]) & (rs.status[tidx] == FLYING)
         ridx, tidx, tp = ridx[ok], tidx[ok], tp[ok]
     if ridx.size:
@@ -113,7 +120,8 @@ def sense(
         else:
             near = _near(rs, ridx, tidx, tp, t_s, pos_ecef_m) if GATE else None
             parts.append(_detect(rs, ridx, tidx, tp, rng, near))
-    fa = _false_alarms(ra, sched, due, t_s, rng, jit)
+    fa = (_false_alarms(ra, sched, due, t_s, rng, jit)
+          if not jit or _jit.false_alarm_due(due, sched.next_fa_t_s, t_s) else None)
     if fa is not None:
         parts.append(fa)
     if not parts:
@@ -171,6 +179,12 @@ def looked_at(
     m = pos_ecef_m.shape[0]
     if radars.size == 0 or m == 0:
         return np.zeros(m, bool)
+    if _jit.ENABLED:
+        return _jit.looked_at(radars, np.ascontiguousarray(pos_ecef_m, dtype=np.float64),
+                              ra.pos_ecef_m, ra.rot_enu, ra.height_m, ra.max_range_m,
+                              ra.sweep_s, ra.sweep_phase_s, ra.track_s, sched.win0_s,
+                              sched.last_track_t_s, float(t_s), MEAN_RADIUS_M,
+                              2.0 * K_STANDARD * MEAN_RADIUS_M)  # fmt: skip
     d = pos_ecef_m[None, :, :] - ra.pos_ecef_m[radars][:, None, :]  # (w, m, 3)
     enu = np.einsum("wij,wmj->wmi", ra.rot_enu[radars], d)
     rng_m = np.linalg.norm(enu, axis=-1)
