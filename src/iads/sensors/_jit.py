@@ -107,8 +107,8 @@ def search_dwells(due, win0, t_s, pos, act, rpos, rot, sweep_s, phase_s, launch_
             d0 = pos[i, 0] - rpos[r, 0]
             d1 = pos[i, 1] - rpos[r, 1]
             d2 = pos[i, 2] - rpos[r, 2]
-            e = rot[r, 0, 0] * d0 + rot[r, 0, 1] * d1 + rot[r, 0, 2] * d2
-            n = rot[r, 1, 0] * d0 + rot[r, 1, 1] * d1 + rot[r, 1, 2] * d2
+            e = _dot3(rot[r, 0, 0], rot[r, 0, 1], rot[r, 0, 2], d0, d1, d2)
+            n = _dot3(rot[r, 1, 0], rot[r, 1, 1], rot[r, 1, 2], d0, d1, d2)
             az = math.atan2(e, n)
             t = t_s - _mod(beam - az, _TWO_PI) / omega
             if t > win0[w] and launch_t_s[i] <= t and t < end_t_s[i] and status[i] == flying:
