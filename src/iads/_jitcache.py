@@ -16,6 +16,7 @@ __all__ = ["JIT_MODULES", "cache_is_cold"]
 #: Modules (relative to the package) holding ``@njit(cache=True)`` kernels that every run
 #: calls (the threat kernels are compiled by kind, ballistic ones only when used).
 JIT_MODULES = (
+    "sensors/_jit.py",
     "threats/_routed_jit.py",
     "tracking/_jit.py",
     "tracking/_jit_tracks.py",
