@@ -31,6 +31,12 @@ visible with Pd = 0 from the chain; it still draws its detection uniform, so the
 streams, and thus every result, are the same as without the gate (``GATE = False``),
 while the chain runs on the dwells near enough to matter: in a large raid most
 radar-target pairs are beyond the horizon of low drones and cruise missiles.
+
+Compiled path (``iads.sensors._jit``, on unless ``_jit.ENABLED`` is False): scheduling,
+the search dwells, the gate and the whole radar chain of each dwell, the measurement and
+the false-alarm check run as numba kernels with the same draws in the same order; the
+numpy functions here stay their reference, held bit-equal to them by the tests. Runs
+with jammers or terrain hills take the numpy path.
 """
 
 from __future__ import annotations
@@ -43,8 +49,8 @@ from iads.geo.wgs84 import A_M, E2, MEAN_RADIUS_M
 from iads.sensors import _jit
 from iads.sensors.chain import evaluate_pairs, truth_at
 from iads.sensors.geometry import target_geodetic
-from iads.sensors.terrain_mask import N_AZ
 from iads.sensors.radar import Detections, RadarArrays, measure, merge_unresolved, scans_due
+from iads.sensors.terrain_mask import N_AZ
 from iads.state.events import EVENT_KINDS
 from iads.state.run import FLYING, RadarSchedule, RunState
 from iads.tracking.base import TrackStatus
