@@ -558,8 +558,19 @@ def _result(
         for fr in ranges
     ]  # fmt: skip
     answer = "\n".join(answer_lines)
+    nominal = [
+        f"{a.label} {_fmt(st.estimate)} [{_fmt(st.lo)}, {_fmt(st.hi)}]"
+        for a in spec.answers
+        if (st := by.get((0, a.metric))) is not None
+    ]
+    if nominal:
+        answer += "\n\nWith every figure nominal (95 % intervals): " + "; ".join(nominal) + "."
     if top:
-        answer += "\n\nSwept one at a time: " + ", ".join(ranges[j].label for j in top) + "."
+        answer += (
+            "\n\nSwept one at a time: " + ", ".join(ranges[j].label for j in top) + "; "
+            + (f"{len(findings)} significant change(s) after Holm's correction."
+               if findings else "no change significant after Holm's correction.")
+        )  # fmt: skip
     return ChapterResult(
         question=spec.question,
         setup=setup,
