@@ -128,10 +128,10 @@ def _loss_cost_lines(cost: dict[str, Any]) -> list[str]:
         return []
     ratio = cost.get("defense_exchange_ratio")
     return [
-        f"Leakers: {cost['leakers']} ({_usd(cost['leakers_usd'])} of threats through); "
-        f"friendly aircraft lost: {cost['friendly_aircraft_lost']} "
-        f"({_usd(cost['friendly_aircraft_lost_usd'])}); defense cost (interceptors + "
-        f"friendly aircraft lost) / killed: " + (f"{ratio:.2f}" if ratio is not None else "n/a")
+        f"Leakers: {cost['leakers']} ({_usd(cost['leakers_usd'])}); friendly aircraft "
+        f"lost: {cost['friendly_aircraft_lost']} ({_usd(cost['friendly_aircraft_lost_usd'])}); "
+        "defense cost (interceptors + friendly losses) / killed: "
+        + (f"{ratio:.2f}" if ratio is not None else "n/a")
     ]
 
 
