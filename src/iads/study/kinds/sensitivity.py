@@ -302,7 +302,12 @@ def _plan(spec: SensitivitySpec, ctx: ChapterContext) -> _Plan:
         n = len(spec.factors) if q.factors is None else min(q.factors, len(spec.factors))
         return _Plan(spec.factors[:n], min(q.trajectories, spec.trajectories),
                      min(q.top, spec.top, n), q.sweep_replications)  # fmt: skip
-    reps = spec.sweep_replications or max(ctx.reps, 2)
+    # --reps (``ctx.reps_given``, when the runner says so) sets the swept points' runs;
+    # else the chapter's count, else the study's.
+    if getattr(ctx, "reps_given", False) or spec.sweep_replications is None:
+        reps = max(ctx.reps, 2)
+    else:
+        reps = spec.sweep_replications
     return _Plan(list(spec.factors), spec.trajectories, min(spec.top, len(spec.factors)), reps)
 
 
