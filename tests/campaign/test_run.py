@@ -47,6 +47,18 @@ def test_tasks_skip_done_and_are_replication_major(tmp_path: Path, write_campaig
     assert [(p, r) for p, r, _ in todo] == [(1, 0), (0, 1)]
 
 
+def test_common_seeds_give_every_point_the_seeds_of_point_0(tmp_path: Path,
+                                                          write_campaign) -> None:
+    """Common random numbers (sensitivity screens): replication r of every point runs
+    with point 0's seed of replication r; the manifest says so."""
+    from iads.campaign.store import manifest
+
+    camp = replace(load_campaign(write_campaign(tmp_path, SWEEP)), common_seeds=True)
+    todo = tasks(camp)
+    assert {(r, s) for _, r, s in todo} == {(r, task_seed(camp.seed, 0, r)) for r in range(2)}
+    assert "common random numbers" in manifest(camp)["seeding"]
+
+
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory, small_text: str):
     """The SWEEP campaign run in this process (one worker): (campaign, folder, rows)."""

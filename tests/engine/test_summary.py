@@ -11,38 +11,94 @@ from iads.campaign.metrics import flatten_summary
 from iads.engine.result import Fates
 
 
+def _without_cost(r, threats=(), missiles=()):
+    """A copy of result ``r`` whose catalog gives no unit cost for the threat and missile
+    types named (NaN in the built arrays, as for a figure the catalog leaves out)."""
+    import dataclasses
+
+    b = r.built
+    tc = b.threats.cost_usd.copy()
+    tc[[i for i, k in enumerate(b.threats.type_key) if k in threats]] = np.nan
+    mc = b.missiles.cost_usd.copy()
+    mc[[i for i, k in enumerate(b.missiles.keys) if k in missiles]] = np.nan
+    built = dataclasses.replace(
+        b,
+        threats=dataclasses.replace(b.threats, cost_usd=tc),
+        missiles=dataclasses.replace(b.missiles, cost_usd=mc),
+    )
+    return dataclasses.replace(r, built=built, _summary=None, _fates=None)
+
+
+def test_every_catalog_cost_is_given_with_a_range() -> None:
+    """Issue 14: the cost exchange is never empty: every interceptor and threat type of
+    the built-in catalog has a unit cost (public, or a stated assumption) and the range
+    a sensitivity study varies it over, holding the value."""
+    from iads.catalog.loader import load_catalog
+
+    cat = load_catalog()
+    for key, entry in {**cat.missiles, **cat.threats}.items():
+        fig = entry.unit_cost_usd
+        assert fig is not None, key
+        assert fig.source or fig.assumed, key
+        assert fig.range is not None and fig.range[0] <= fig.value <= fig.range[1], key
+
+
+def test_default_cost_exchange_is_complete(default_result) -> None:
+    """With every unit cost in the catalog the default run's exchange is a number, and
+    the loss costs add up: leakers at their unit cost, the defense's cost = interceptors
+    + friendly aircraft lost."""
+    r = default_result
+    cost = r.summary()["cost"]
+    assert cost["exchange_ratio"] is not None and cost["exchange_ratio"] > 0
+    assert not any(cost["missing_unit_costs"].values())
+    fates = r.fates()
+    leaked = fates.leaked & fates.hostile
+    assert cost["leakers"] == int(leaked.sum()) == r.summary()["totals"]["leaked"]
+    assert cost["leakers_usd"] == float(r.built.threats.cost_usd[leaked].sum())
+    assert cost["defense_cost_usd"] == (
+        cost["interceptors_usd"] + cost["friendly_aircraft_lost_usd"]
+    )
+    m = flatten_summary(r.summary())
+    assert m["cost.leakers_usd"] == cost["leakers_usd"]
+    assert m["cost.friendly_aircraft_lost"] == cost["friendly_aircraft_lost"]
+
+
 def test_unknown_costs_are_null_not_zero(default_result) -> None:
-    """Regression: cost.interceptors_usd was 0.0 when the S-400's missile costs are not
-    public, and a ratio over the known costs only was reported."""
-    cost = default_result.summary()["cost"]
-    assert cost["missing_unit_costs"]["interceptors"]  # 48N6E3, 40N6E: not public
+    """Regression: cost.interceptors_usd was 0.0 when a fired missile's cost was not in
+    the catalog, and a ratio over the known costs only was reported."""
+    fired = list(default_result.summary()["interceptors_fired"])
+    cost = _without_cost(default_result, missiles=fired[:1]).summary()["cost"]
+    assert cost["missing_unit_costs"]["interceptors"] == fired[:1]
     assert cost["interceptors_usd"] is None
-    assert cost["exchange_ratio"] is None
+    assert cost["exchange_ratio"] is None and cost["defense_exchange_ratio"] is None
     assert "exchange_ratio_known_costs" not in cost
 
 
-def _fates(n: int, killed: list[int]) -> Fates:
+def _fates(n: int, killed: list[int], leaked: list[int] = ()) -> Fates:
     k = np.zeros(n, bool)
     k[killed] = True
+    lk = np.zeros(n, bool)
+    lk[list(leaked)] = True
     z = np.zeros(n, bool)
-    return Fates(launched=~z, detected=~z, engaged=k, killed=k, leaked=z, survived=z,
+    return Fates(launched=~z, detected=~z, engaged=k, killed=k, leaked=lk, survived=z,
                  hostile=~z)  # fmt: skip
 
 
 def test_a_partial_cost_exchange_is_absent(default_result) -> None:
-    """The default raid mixes types with public costs (Tomahawk) and without (Kalibr):
-    killing one of each leaves the killed total and the ratio undefined, never the
-    spending over the known kill alone (the biased 'known costs' ratio)."""
-    r = default_result
+    """The default raid mixes types: with the Kalibr's cost left out of the catalog,
+    killing a Tomahawk and a Kalibr leaves the killed total and the ratio undefined, never
+    the spending over the known kill alone (the biased 'known costs' ratio); a leaked
+    Kalibr leaves the leakers' cost undefined."""
+    r = _without_cost(default_result, threats=("kalibr",))
     types = r.built.threats.type_key
     tom, kal = types.index("tomahawk"), types.index("kalibr")
-    # The default run's interceptor types have no public cost: use only a killed threat set.
     cost = r._cost_exchange(Counter(), _fates(r.built.threats.n, [tom, kal]))
     assert cost["threats_killed_usd"] is None and cost["exchange_ratio"] is None
     assert cost["missing_unit_costs"]["threats_killed"] == ["kalibr"]
-    cost = r._cost_exchange(Counter(), _fates(r.built.threats.n, [tom]))
+    cost = r._cost_exchange(Counter(), _fates(r.built.threats.n, [tom], leaked=[kal]))
     assert cost["threats_killed_usd"] == float(r.built.threats.cost_usd[tom]) > 0
     assert cost["interceptors_usd"] == 0.0 and cost["exchange_ratio"] == 0.0
+    assert cost["leakers_usd"] is None and cost["missing_unit_costs"]["leakers"] == ["kalibr"]
 
 
 def _f16s_over_smooth_earth():

@@ -69,3 +69,16 @@ def test_unit_headers_show_plainly_on_the_cli_console() -> None:
     console.print(exposure_table(_summary()))
     text = console.file.getvalue()
     assert "[km]" in text and "\\[" not in text
+
+
+def test_summary_prices_leakers_and_friendly_losses() -> None:
+    """Issue 14: the leakers and the friendly aircraft lost are priced in the run's
+    summary lines, and the defense's full exchange shown (n/a when undefined)."""
+    s = _summary()
+    s["cost"].update({"leakers": 3, "leakers_usd": 19.5e6, "friendly_aircraft_lost": 1,
+                      "friendly_aircraft_lost_usd": 40e6, "defense_cost_usd": None,
+                      "defense_exchange_ratio": None})  # fmt: skip
+    text = " ".join(_render(summary_tables(s)).split())
+    assert "Leakers: 3 (19,500,000 USD)" in text
+    assert "friendly aircraft lost: 1 (40,000,000 USD)" in text
+    assert "/ killed: n/a" in text

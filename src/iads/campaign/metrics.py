@@ -52,6 +52,9 @@ REPORTED: tuple[MetricSpec, ...] = (
     MetricSpec("totals.killed", "kills"),
     MetricSpec("interceptors_fired.*", "fired {}"),
     MetricSpec("cost.exchange_ratio", "cost exchange ratio"),
+    MetricSpec("cost.leakers_usd", "leakers [USD]"),
+    MetricSpec("cost.friendly_aircraft_lost", "friendly aircraft lost"),
+    MetricSpec("cost.defense_exchange_ratio", "defense cost exchange ratio"),
     MetricSpec("first_detection_km.*", "first detection {} [km]"),
     MetricSpec("*fratricide*", "{}"),
     MetricSpec("sead.radars_lost", "radars lost"),
@@ -115,8 +118,9 @@ def flatten_summary(summary: dict[str, Any]) -> dict[str, float | None]:
             out[f"units.{unit['name']}.fired"] = float(unit["fired"])
         for missile in unit.get("left") or {}:
             out.setdefault(f"interceptors_fired.{missile}", 0.0)
-    if "cost" in summary and "exchange_ratio" in (summary["cost"] or {}):
-        out.setdefault("cost.exchange_ratio", None)
+    for ratio in ("exchange_ratio", "defense_exchange_ratio"):
+        if "cost" in summary and ratio in (summary["cost"] or {}):
+            out.setdefault(f"cost.{ratio}", None)
     threats = summary.get("threats")
     if threats is not None:
         ranges: dict[str, list[float]] = {}

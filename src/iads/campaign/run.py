@@ -30,9 +30,10 @@ def task_seed(campaign_seed: int, point: int, rep: int) -> int:
 def tasks(campaign: Campaign, done: set[tuple[int, int]] = frozenset()) -> list[Task]:
     """The replications of ``campaign`` not in ``done``, replication-major (every point's
     replication 0, then every point's replication 1, ...) so that a partial campaign
-    covers its sweep points evenly."""
+    covers its sweep points evenly. With ``campaign.common_seeds`` every point's
+    replication r has the seed of point 0's."""
     return [
-        (p.index, r, task_seed(campaign.seed, p.index, r))
+        (p.index, r, task_seed(campaign.seed, 0 if campaign.common_seeds else p.index, r))
         for r in range(campaign.replications)
         for p in campaign.points
         if (p.index, r) not in done

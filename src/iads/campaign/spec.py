@@ -111,6 +111,10 @@ class Campaign:
     text: str | None = None
     mode: str = "grid"
     description: str | None = field(default=None)
+    #: Common random numbers: replication r of every point runs with the same seed (that
+    #: of point 0), so that differences between points are not masked by sampling noise
+    #: (sensitivity screens, ``iads.study.kinds.sensitivity``).
+    common_seeds: bool = False
 
     @property
     def n_tasks(self) -> int:

@@ -68,7 +68,9 @@ def manifest(campaign: Campaign) -> dict[str, Any]:
         "created_utc": _now_utc(),
         "seed": campaign.seed,
         "seeding": "replication (point p, rep r) runs with seed "
-        "SeedSequence(seed, spawn_key=(p, r)).generate_state(1, uint64)[0] >> 1",
+        "SeedSequence(seed, spawn_key=(p, r)).generate_state(1, uint64)[0] >> 1"
+        + (" with p = 0 for every point (common random numbers)"
+           if campaign.common_seeds else ""),
         "replications": campaign.replications,
         "mode": campaign.mode,
         "parameters": list(campaign.parameters),

@@ -22,7 +22,8 @@ what is allowed and the nearest valid paths. A figure set by path keeps no sourc
 becomes ``assumed`` with a rationale that says it was overridden (and from what), and the
 catalog's ``overrides`` lists every one (path, old value, new value), which each run's
 summary and assumptions report. :func:`figures` lists every numeric leaf that can be set,
-with its value, whether it is assumed and its allowed range, for sensitivity studies.
+with its value, whether it is assumed, its allowed range and its stated range (the
+catalog's ``range: [low, high]``), for sensitivity studies.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ class FigureInfo:
     hi: float
     integer: bool = False
     lo_exclusive: bool = False  # the range is (lo, hi] (an RCS, a speed: > 0)
+    #: the span the figure could take, as the catalog states it (``range: [low, high]``:
+    #: a published spread or the modeller's bounds); None when the catalog gives none
+    stated: tuple[float, float] | None = None
 
 
 def parse_path(path: str) -> PathKey:
@@ -417,8 +421,10 @@ def figures(catalog: Catalog) -> list[FigureInfo]:
     def walk(obj: Any, key: PathKey) -> None:
         if isinstance(obj, Figure):
             lo, hi, open_lo, integer = allowed_range(key)
+            stated = None if obj.range is None else (float(obj.range[0]), float(obj.range[1]))
             out.append(FigureInfo(_public(key), float(obj.value), bool(obj.assumed),
-                                  tuple(obj.source), lo, hi, integer, open_lo))  # fmt: skip
+                                  tuple(obj.source), lo, hi, integer, open_lo,
+                                  stated))  # fmt: skip
         elif isinstance(obj, dict):
             for k, v in obj.items():
                 walk(v, key + (k,))

@@ -199,6 +199,11 @@ def _figure_table(catalog: Catalog, entry: Any) -> Table:
         if fig.published:
             prov.append("published: ", style="italic")
             prov.append(f"{fig.published}\n")
+        if fig.range is not None:
+            name = _field_name(path)
+            lo, hi = (format_value(name, v) for v in fig.range)
+            prov.append("range: ", style="italic")
+            prov.append(f"{lo} to {hi}\n")
         prov.rstrip()
         table.add_row(_path_text(path), format_value(_field_name(path), fig.value), prov)
     return table

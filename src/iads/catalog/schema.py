@@ -74,7 +74,10 @@ class Figure(_Strict):
     Either ``source`` names one or more keys of the catalog's ``sources`` section, or
     ``assumed`` is true and ``rationale`` says in one line why this value was chosen.
     ``value`` is the value used by the simulation; ``published`` may hold the published
-    range or figure when ``value`` is a choice inside it.
+    range or figure when ``value`` is a choice inside it. ``range`` ([low, high], in the
+    figure's unit, holding ``value``) is the span the figure could take: the published
+    spread, or for an assumption the modeller's stated bounds; sensitivity studies vary
+    the figure over it (``iads.study.kinds.sensitivity``).
     """
 
     value: float
@@ -82,6 +85,7 @@ class Figure(_Strict):
     assumed: bool = False
     rationale: str | None = None
     published: str | None = None
+    range: list[float] | None = Field(default=None, min_length=2, max_length=2)
 
     @model_validator(mode="after")
     def _provenance(self) -> Figure:
@@ -91,6 +95,11 @@ class Figure(_Strict):
             raise ValueError(
                 "a figure needs a 'source' (keys of the 'sources' section) "
                 "or 'assumed: true' with a 'rationale'"
+            )
+        if self.range is not None and not self.range[0] <= self.value <= self.range[1]:
+            raise ValueError(
+                f"'range' must be [low, high] with low <= value <= high; got {self.range} "
+                f"for value {self.value:g}"
             )
         return self
 

@@ -277,8 +277,12 @@ class Result:
         return {name: int(hits.get(name, 0)) for name in self.built.asset_names}
 
     def _cost_exchange(self, fired_by_type: Counter[str], fates: Fates) -> dict[str, Any]:
-        """Interceptors spent and threats killed at public unit costs [USD]. A total with
-        an unknown unit cost in it is None (never a partial sum), and so is the exchange
+        """Interceptors spent and threats killed at catalog unit costs [USD]; the cost of
+        the leakers (each hostile that reached its target at its own unit cost: the
+        attacker's weapons that got through, not the damage they did, which iads does not
+        price) and of the friendly aircraft the defense shot down; the defense's cost
+        (interceptors + friendly aircraft lost) and its ratio to the threats killed. A
+        total with an unknown unit cost in it is None (never a partial sum), and so is a
         ratio then: it is complete or absent."""
         b = self.built
         th = b.threats
@@ -301,10 +305,35 @@ class Result:
             if spent is not None and destroyed is not None and destroyed > 0
             else None
         )
+        # What got through and what the defense shot down of its own, at unit costs.
+        leaked = np.flatnonzero(fates.leaked & fates.hostile)
+        friendly = np.flatnonzero(fates.killed & ~fates.hostile & ~fates.neutral)
+        missing["leakers"] = sorted(
+            {th.type_key[i] for i in leaked if not np.isfinite(th.cost_usd[i])}
+        )
+        missing["friendly_aircraft_lost"] = sorted(
+            {th.type_key[i] for i in friendly if not np.isfinite(th.cost_usd[i])}
+        )
+        leak_usd = None if missing["leakers"] else float(np.sum(th.cost_usd[leaked]))
+        lost_usd = (
+            None if missing["friendly_aircraft_lost"] else float(np.sum(th.cost_usd[friendly]))
+        )
+        defense = None if spent is None or lost_usd is None else spent + lost_usd
+        defense_ratio = (
+            defense / destroyed
+            if defense is not None and destroyed is not None and destroyed > 0
+            else None
+        )
         return {
             "interceptors_usd": spent,
             "threats_killed_usd": destroyed,
             "exchange_ratio": ratio,
+            "leakers": int(leaked.size),
+            "leakers_usd": leak_usd,
+            "friendly_aircraft_lost": int(friendly.size),
+            "friendly_aircraft_lost_usd": lost_usd,
+            "defense_cost_usd": defense,
+            "defense_exchange_ratio": defense_ratio,
             "missing_unit_costs": missing,
         }
 

@@ -49,6 +49,7 @@ def summary_tables(summary: dict[str, Any]) -> Group:
         f"Cost: interceptors {_usd(cost['interceptors_usd'])}, threats killed "
         f"{_usd(cost['threats_killed_usd'])}; exchange ratio (spent / killed): "
         + (f"{ratio:.2f}" if ratio is not None else "n/a"),
+        *_loss_cost_lines(cost),
         *_battle_management_lines(summary),
         *_sead_lines(summary),
         f"Assumed figures this result depends on: {len(summary['assumed_figures'])} "
@@ -114,10 +115,24 @@ def _battle_management_lines(summary: dict[str, Any]) -> list[str]:
     missing = summary["cost"].get("missing_unit_costs") or {}
     if any(missing.values()):
         lines.append(
-            "Unit costs not public (not invented): "
+            "Unit costs missing from the catalog (not invented): "
             + "; ".join(f"{k}: {', '.join(v)}" for k, v in missing.items() if v)
         )
     return lines
+
+
+def _loss_cost_lines(cost: dict[str, Any]) -> list[str]:
+    """Leakers and friendly aircraft lost at unit cost, and the defense's full exchange
+    (when the summary has them)."""
+    if "leakers_usd" not in cost:
+        return []
+    ratio = cost.get("defense_exchange_ratio")
+    return [
+        f"Leakers: {cost['leakers']} ({_usd(cost['leakers_usd'])}); friendly aircraft "
+        f"lost: {cost['friendly_aircraft_lost']} ({_usd(cost['friendly_aircraft_lost_usd'])}); "
+        "defense cost (interceptors + friendly losses) / killed: "
+        + (f"{ratio:.2f}" if ratio is not None else "n/a")
+    ]
 
 
 def _sead_lines(summary: dict[str, Any]) -> list[str]:

@@ -1,4 +1,8 @@
 """The chapter kinds of a study, one module each; importing this package registers them
 all in :data:`iads.study.chapter.KINDS`."""
 
-from iads.study.kinds import comparison, coverage  # noqa: F401
+from iads.study.kinds import (  # noqa: F401
+    comparison,
+    coverage,
+    sensitivity,
+)
