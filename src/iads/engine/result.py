@@ -174,6 +174,7 @@ class Result:
         from iads.engine.airspace import airspace_summary
         from iads.engine.flights import figures_not_flown
         from iads.engine.sead_summary import sead_summary
+        from iads.engine.track_hold import track_hold_summary
         from iads.sensors.exposure import exposure_summary
 
         b = self.built
@@ -198,6 +199,9 @@ class Result:
             "neutrals": bm["neutrals"],
             "threats": self._threat_rows(fates, bm["kills"]),
             "exposure": exposure_summary(self.events, b, self.truth),
+            "track_hold": track_hold_summary(
+                self.events, b, b.scenario.settings.duration_s
+            ),
             "airspace": airspace_summary(self.airspace()),
             "assumed_figures": self._assumed_figures(fates),
             "overrides": [

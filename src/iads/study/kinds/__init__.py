@@ -4,5 +4,6 @@ all in :data:`iads.study.chapter.KINDS`."""
 from iads.study.kinds import (  # noqa: F401
     comparison,
     coverage,
+    exposure,
     sensitivity,
 )
