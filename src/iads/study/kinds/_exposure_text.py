@@ -223,20 +223,30 @@ def _figure_rcs(rtab: pa.Table, types: list[str]) -> bytes | None:
 
 
 def _findings(comp: pa.Table | None, a: str, b: str) -> list[str]:
+    """One sentence per (metric, path) with the radars (or pictures) where ``a`` and ``b``
+    differ significantly after Holm's correction over the whole comparisons table."""
     if comp is None:
         return []
-    out = []
+    groups: dict[tuple, list[dict[str, Any]]] = {}
     for r in _rows(comp):
-        if not r["significant"]:
-            continue
-        where = r["radar"] or f"{r['unit']} picture"
-        more = "more" if r["diff"] > 0 else "less"
-        if r["metric"].startswith("first detection"):
-            more = "farther" if r["diff"] > 0 else "closer"
+        if r["significant"]:
+            groups.setdefault((r["metric"], r["aspect"], r["altitude_m"]), []).append(r)
+    out = []
+    for (metric, asp, alt), rows in groups.items():
+        words = ("farther", "closer") if metric.startswith("first") else ("more", "less")
+        parts = []
+        for sign, word in ((1, words[0]), (-1, words[1])):
+            items = [
+                f"{r['radar'] or r['unit'] + ' picture'} ({_fmt(r['mean_a'], 1)} vs "
+                f"{_fmt(r['mean_b'], 1)})"
+                for r in rows if (r["diff"] > 0) == (sign > 0)
+            ]  # fmt: skip
+            if items:
+                parts.append(f"{word} for the {_name(a)} than the {_name(b)}: " + ", ".join(items))
+        p_max = max(r["p_holm"] for r in rows)
         out.append(
-            f"{where}, {r['aspect']} at {r['altitude_m']:,.0f} m: {r['metric']} "
-            f"{_name(a)} {_fmt(r['mean_a'], 1)} vs {_name(b)} {_fmt(r['mean_b'], 1)} "
-            f"({_name(a)} {abs(r['diff']):,.1f} {more}; Holm p = {r['p_holm']:.2g})."
+            f"{metric[0].upper() + metric[1:]}, {asp} at {alt:,.0f} m: " + "; ".join(parts)
+            + f" (Holm p ≤ {p_max:.2g})."
         )
     return out
 
@@ -305,7 +315,8 @@ def write_result(spec: Any, base: Any, camp: Any, radars: list[tuple[str, str]],
                 f"**{_name(a)}/{_name(b)} ratio of median first-detection ranges** nose-on at "
                 f"{top:,.0f} m, against the fourth root of their frontal RCS ratio at each radar's "
                 "band (the radar equation; equal where neither the horizon nor the instrumented "
-                "range binds, lower where they cap the larger target): " + "; ".join(lines) + "."
+                "range binds, higher where they cap the brighter aircraft's range): "
+                + "; ".join(lines) + "."
             )
     # 3. Low altitude: the horizon and the terrain decide.
     low = min(spec.altitudes_m)

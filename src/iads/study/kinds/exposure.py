@@ -461,7 +461,8 @@ def hold_table(hold: pa.Table) -> pa.Table:
 def compare_types(det: pa.Table, hold: pa.Table, case: str, a: str, b: str) -> pa.Table:
     """Aircraft ``a`` vs ``b`` in RCS case ``case``: per radar and path, Welch's test of
     the uncensored first-detection ranges and of the detections; per picture and path,
-    of the held time. Holm over every test of the table."""
+    of the held time. Holm over every test of the table. Pairs with fewer than 2 values
+    on a side, or no spread on either side, are not tested (no row)."""
     from iads.campaign.stats import holm, welch_test
 
     rows: dict[str, list] = {k: [] for k in (
@@ -472,6 +473,8 @@ def compare_types(det: pa.Table, hold: pa.Table, case: str, a: str, b: str) -> p
         xa, xb = xa[np.isfinite(xa)], xb[np.isfinite(xb)]
         if xa.size < 2 or xb.size < 2:
             return
+        if np.ptp(xa) == 0.0 and np.ptp(xb) == 0.0:
+            return  # no spread in either sample (a count that never varies): no test
         _, _, p = welch_test(float(xa.mean()), float(xa.std(ddof=1)), xa.size,
                              float(xb.mean()), float(xb.std(ddof=1)), xb.size)  # fmt: skip
         asp, alt, unit, radar = key
