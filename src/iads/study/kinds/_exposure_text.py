@@ -314,8 +314,9 @@ def write_result(spec: Any, base: Any, camp: Any, radars: list[tuple[str, str]],
             text.append(
                 f"**{_name(a)}/{_name(b)} ratio of median first-detection ranges** nose-on at "
                 f"{top:,.0f} m, against the fourth root of their frontal RCS ratio at each radar's "
-                "band (the radar equation; equal where neither the horizon nor the instrumented "
-                "range binds, higher where they cap the brighter aircraft's range): "
+                "band (the radar equation; equal where neither the horizon, terrain included, nor "
+                "the instrumented range binds, higher where they cap the brighter aircraft's "
+                "range, as when both are seen at the same terrain-limited range): "
                 + "; ".join(lines) + "."
             )
     # 3. Low altitude: the horizon and the terrain decide.
