@@ -290,9 +290,12 @@ def _reps_used(camp: Any) -> int:
 
 
 def _reps(spec: ExposureSpec, ctx: ChapterContext) -> int:
-    if ctx.quick:
-        return spec.quick_replications
-    return spec.replications or ctx.reps
+    """Replications per point: ``--reps`` when given; else the chapter's (the study's if
+    the chapter sets none); with ``--quick`` at most ``quick_replications``."""
+    if getattr(ctx, "reps_given", False):
+        return ctx.reps
+    n = spec.replications or ctx.reps
+    return min(n, spec.quick_replications) if ctx.quick else n
 
 
 def _radars(base: Any) -> list[tuple[str, str]]:
