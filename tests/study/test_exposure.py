@@ -176,3 +176,21 @@ def test_spec_errors_say_what_is_allowed(extra, match):
 
 def test_fourth_root_constant():
     assert RATIO == pytest.approx(math.pow(0.0015, 0.25))
+
+
+def test_the_built_in_chapter_builds_its_campaign(tmp_path):
+    """The turkey-s400 exposure block validates and its 6 points (3 RCS cases x 2
+    aircraft) build from the packaged defense, without running them."""
+    from iads.study.kinds.exposure import build_campaign
+    from iads.study.spec import builtin_resolver, load_study
+
+    study = load_study("turkey-s400")
+    block = next(c for c in study.chapters if c.kind == "exposure")
+    ctx = ChapterContext(out_dir=tmp_path, reps=30, quick=True, seed=study.seed,
+                         catalog=load_catalog(), backend=None, resolve=builtin_resolver)
+    camp, infos, base = build_campaign(block, ctx, 2)
+    assert [p.params for p in camp.points][:2] == [
+        {"rcs": "catalog", "aircraft": "f35"}, {"rcs": "catalog", "aircraft": "f16"}]
+    assert len(camp.points) == 6 and len(infos[0].cells) == 6 and len(infos[2].cells) == 1
+    assert KINDS["exposure"].estimate(block, ctx) == 6 * 2  # --quick: 2 per point
+    assert all(u.doctrine.hold_fire for p in camp.points for u in p.loaded.scenario.defenders)
