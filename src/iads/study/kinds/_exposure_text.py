@@ -283,10 +283,13 @@ def write_result(spec: Any, base: Any, camp: Any, radars: list[tuple[str, str]],
             hl.add(f"{t}.ingress.{top:g}.last.first_km", slow["first_km"], slow["first_km_lo"],
                    slow["first_km_hi"], f"{_name(t)} nose-on at {top:,.0f} m: first detection by "
                    f"{slow['radar']} [km]")  # fmt: skip
+            last = (
+                f" and last by the {slow['radar']} at {_ci(slow, 'first_km', 0, ' km')}"
+                if slow is not r else ""
+            )
             parts.append(
                 f"the {_name(t)} is first seen by the {r['radar']} at "
-                f"{_ci(r, 'first_km', 0, ' km')}"
-                f" and last by the {slow['radar']} at {_ci(slow, 'first_km', 0, ' km')}"
+                f"{_ci(r, 'first_km', 0, ' km')}{last}"
             )
         text.append(
             f"**Nose-on at {top:,.0f} m** (mean first-detection range, 95 % interval): "
@@ -408,6 +411,7 @@ def write_result(spec: Any, base: Any, camp: Any, radars: list[tuple[str, str]],
         + (f": {c.note}" if c.note else "")
         for c in spec.rcs_cases
     )  # fmt: skip
+    speeds = ", ".join(f"{_name(k)} {v:g} m/s" for k, v in spec.speed_mps.items()) or "none"
     units = ", ".join(
         f"{u.name} ({u.system}{' + ' + ', '.join(u.extra_radars) if u.extra_radars else ''})"
         for u in base.scenario.defenders
@@ -418,7 +422,7 @@ def write_result(spec: Any, base: Any, camp: Any, radars: list[tuple[str, str]],
         f"`{spec.scenario}`, terrain: "
         f"{(base.scenario.terrain.dem if base.scenario.terrain else 'builtin')}). Aircraft: "
         f"{', '.join(_name(t) for t in types)}, {spec.per_cell} per path per run, at catalog "
-        f"cruise speed unless set ({spec.speed_mps or 'none set'}). Paths (bearing from the "
+        f"cruise speed unless set ({speeds}). Paths (bearing from the "
         f"site): {paths}; ingress nose-on from {_km(spec.ingress_start_km)} to "
         f"{_km(spec.ingress_end_km)} km, crossing at {spec.crossing_offset_km:g} km closest "
         f"approach over ±{spec.crossing_half_length_km:g} km. RCS cases: {cases}. "
