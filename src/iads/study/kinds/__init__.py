@@ -2,3 +2,4 @@
 all in :data:`iads.study.chapter.KINDS`."""
 
 from iads.study.kinds import coverage  # noqa: F401
+from iads.study.kinds import fratricide  # noqa: F401
