@@ -116,6 +116,7 @@ def test_p_hostile_given_declared_hostile_is_bayes_rule(interrogate: bool) -> No
     pi = RATES.prior_hostile.value
     tp = 1 - RATES.p_hostile_declared_friend.value
     fp = p_no_reply(interrogate, RATES) * RATES.p_friend_declared_hostile_without_iff.value
-    assert p_hostile_declared(interrogate, RATES) == pytest.approx(tp * pi / (tp * pi + fp * (1 - pi)))
+    bayes = tp * pi / (tp * pi + fp * (1 - pi))
+    assert p_hostile_declared(interrogate, RATES) == pytest.approx(bayes)
     # an interoperable unit trusts its hostile declarations more
     assert p_hostile_declared(True, RATES) > p_hostile_declared(False, RATES)
