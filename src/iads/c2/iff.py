@@ -12,8 +12,9 @@ identification by procedural means (corridors, airspace control orders, profile)
 uniform per aircraft, the same for every track of it and every unit that judges it, so
 a broken and re-formed track is judged the same way again, not redrawn.
 
-**The unit's looks** (:func:`identify`): a track is looked at each time its radar
-updates it, at most once every ``look_period_s``. A unit that can interrogate the
+**The unit's looks** (:func:`identify`): a confirmed track is looked at every
+``look_period_s`` while it is pending (an interrogation cued on the track's predicted
+position, the interrogator beam apart from the radar's scan). A unit that can interrogate the
 allied modes (``iff: true``, or a network one of whose units can) interrogates at each
 look; a working transponder replies with probability ``p_reply`` per interrogation
 (garble, lobing, masking) and one valid reply declares the track friend. After

@@ -4,8 +4,8 @@ unit, or an integrated network deciding on its shared picture), from that pictur
 0. classification of the tracks updated since the last step (``iads.c2.classify``):
    class probabilities from the track's kinematics, revised at every update;
 1. identification of the confirmed tracks still pending (``iads.c2.iff``): a look (IFF
-   interrogation when the picture can interrogate the allied modes) at each radar update,
-   at most one per ``c2.iff.look_period_s``; a valid reply declares friend, enough looks
+   interrogation cued on the track, when the picture can interrogate the allied modes)
+   every ``c2.iff.look_period_s``; a valid reply declares friend, enough looks
    without one lead to identification by procedural means, judged once per aircraft and
    sortie; false tracks included (a false track answers no IFF interrogation);
 2. threat evaluation (``iads.c2.threat``): expected value and urgency of each track over
@@ -98,8 +98,9 @@ def _class_probabilities(rs: RunState, pic: Picture, tids: np.ndarray) -> np.nda
 
 
 def _identify(rs: RunState, pic: Picture, t_s: float) -> None:
-    """Look at the pending confirmed tracks of ``pic`` updated since their last look (and
-    at least ``c2.iff.look_period_s`` after it) and declare those the look decides
+    """Look at the pending confirmed tracks of ``pic`` not looked at in the last
+    ``c2.iff.look_period_s`` (an interrogation cued on the track) and declare those the
+    look decides
     (``iads.c2.iff.identify``). The IFF reply comes from the object the track follows
     (the transponder answers, a physical signal); its procedural judgement is the
     aircraft's sortie draw (``iads.c2.iff.sortie_state``), so a broken and re-formed track
@@ -112,17 +113,15 @@ def _identify(rs: RunState, pic: Picture, t_s: float) -> None:
     if rs.sortie_iff is None:
         rs.sortie_iff = sortie_state(np.asarray(th.transponder, bool), rs.rng["iff"], rates)
     tr = pic.tracks
-    rows = np.flatnonzero(tr.confirmed)
-    ids = tr.ids[rows]
+    ids = tr.ids[tr.confirmed]
     keep = pic.ident[ids] == PENDING
     if b.scenario.settings.perfect_classification:
         keep &= pic.truth[ids] >= 0
-    rows, ids = rows[keep], ids[keep]
+    ids = ids[keep]
     if ids.size == 0:
         return
     last = pic.look_t_s[ids]
-    upd = tr.last_update_t_s[rows]
-    due = np.isnan(last) | ((upd > last) & (t_s - last >= rates.look_period_s.value - 1e-9))
+    due = np.isnan(last) | (t_s - last >= rates.look_period_s.value - 1e-9)
     new = ids[due]
     if new.size == 0:
         return
