@@ -21,7 +21,7 @@ from iads.study.chapter import KINDS, ChapterContext
 
 SCENARIO = """\
 name: {name}
-settings: {{duration_s: 240, time_step_s: 2.0, seed: 7}}
+settings: {{duration_s: 150, time_step_s: 2.0, seed: 7}}
 assets:
   - name: Ankara
     position: {{lat: 39.9334, lon: 32.8597, alt_m: 900}}

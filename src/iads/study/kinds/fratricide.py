@@ -372,9 +372,9 @@ def _result(
                     f"Friendly aircraft: {groups}.")
     iff = loaded[0].catalog.model.c2.iff
     setup = (
-        f"{len(spec.arms)} arms, {n} replications each (common random numbers: replication "
-        "k of every arm uses the same seed, so the aircraft's sortie draws are shared). "
-        f"{rows[0]['sorties'] // max(rows[0]['replications'], 1)} friendly sorties per "
+        f"{len(spec.arms)} arms, {n} replications each (independent seeds per arm and "
+        f"replication). {rows[0]['sorties'] // max(rows[0]['replications'], 1)} friendly "
+        "sorties per "
         "replication.\n\n" + "\n".join(arms) + "\n\n"
         "Identification (docs/identification.md): a unit looks at (interrogates) a "
         f"confirmed track every {_fmt(iff.look_period_s.value)} s; a unit that can "
