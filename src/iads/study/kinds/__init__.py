@@ -1,5 +1,7 @@
 """The chapter kinds of a study, one module each; importing this package registers them
 all in :data:`iads.study.chapter.KINDS`."""
 
-from iads.study.kinds import coverage  # noqa: F401
-from iads.study.kinds import fratricide  # noqa: F401
+from iads.study.kinds import (
+    coverage,  # noqa: F401
+    fratricide,  # noqa: F401
+)
