@@ -124,9 +124,10 @@ def _print_summary(folder: Path, plot: bool, conf: float = 0.95, alpha: float = 
     man = s.manifest
     short = point_labels(man, sorted(s.labels), short=True)
     columns = ", ".join(man.get("parameters", [])) if man.get("kind") == "sweep" else ""
-    out.print(stats_tables(s.stats, short, title=man.get("name", ""), columns=columns))
+    out.print(stats_tables(s.stats, short, title=man.get("name", ""), columns=columns,
+                           width=out.width))  # fmt: skip
     if s.manifest.get("kind") == "compare":
-        out.print(differences_table(s.differences, short))
+        out.print(differences_table(s.differences, short, width=out.width))
     wrote = [str(s.csv)] + ([str(s.plots[0].parent) + "/"] if len(s.plots) > 1 else [])
     wrote += [str(p) for p in s.plots] if len(s.plots) == 1 else []
     out.print("Wrote: " + ", ".join(wrote))

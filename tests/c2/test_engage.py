@@ -6,10 +6,8 @@ import numpy as np
 import pytest
 
 from iads.c2.engage import assign_engagements
-from iads.c2.iff import declare
 from iads.c2.magazine import Magazines
 from iads.c2.wta import solve
-from iads.catalog import builtin_catalog
 
 
 def _random(seed: int, n_w: int, n_t: int):
@@ -75,23 +73,3 @@ def test_magazines_reload_after_a_launcher_empties() -> None:
     assert mag.ready(1e9, (1, 1))[0, 0] == 0
     with pytest.raises(ValueError):
         mag.fire(0, 0, 1, 1e9)
-
-
-def test_identification_error_rates() -> None:
-    rng = np.random.default_rng(1)
-    n = 40_000
-    ones, zeros = np.ones(n, bool), np.zeros(n, bool)
-    rates = builtin_catalog().model.c2.iff
-    P_FRIEND_HOSTILE_IFF = rates.p_friend_declared_hostile_with_iff.value
-    P_FRIEND_HOSTILE_NO_IFF = rates.p_friend_declared_hostile_without_iff.value
-    P_HOSTILE_FRIEND = rates.p_hostile_declared_friend.value
-    for friendly, transp, iff, p_hostile in (
-        (ones, ones, True, P_FRIEND_HOSTILE_IFF),
-        (ones, ones, False, P_FRIEND_HOSTILE_NO_IFF),
-        (ones, zeros, True, P_FRIEND_HOSTILE_NO_IFF),
-        (zeros, zeros, True, 1 - P_HOSTILE_FRIEND),
-    ):
-        ident, p_h = declare(friendly, transp, iff, rng, rates)
-        frac = np.mean(ident == 1)
-        assert frac == pytest.approx(p_hostile, abs=4 * np.sqrt(p_hostile * (1 - p_hostile) / n))
-        assert np.all(p_h[ident == 2] == 0) and np.all(p_h[ident == 1] > 0.5)

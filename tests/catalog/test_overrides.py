@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from iads.c2.iff import declare
+from iads.c2.iff import sortie_state
 from iads.catalog import builtin_catalog
 from iads.catalog import overrides as ov
 from iads.errors import ScenarioError
@@ -102,8 +102,10 @@ def test_an_absent_figure_is_created() -> None:
 
 def test_listing_covers_model_figures_with_assumed_flag_and_range() -> None:
     figs = {f.path: f for f in ov.figures(builtin_catalog())}
-    f = figs["c2.iff.p_friend_declared_hostile_with_iff"]
+    f = figs["c2.iff.p_transponder_failure"]
     assert f.assumed and (f.lo, f.hi) == (0.0, 1.0) and f.value == 0.01
+    looks = figs["c2.iff.looks_to_declare"]
+    assert looks.integer and looks.lo == 1
     assert figs["missiles.48N6E3.pk.ballistic_missile"].hi == 1.0
     channels = figs["systems.S-400.fire_channels"]
     assert channels.integer and channels.hi == 1e4
@@ -116,11 +118,10 @@ def test_listing_covers_model_figures_with_assumed_flag_and_range() -> None:
 
 
 def test_the_iff_model_reads_its_rates_from_the_catalog() -> None:
-    rates = ov.apply(builtin_catalog(), {"c2.iff.p_friend_declared_hostile_with_iff": 0.25})
+    rates = ov.apply(builtin_catalog(), {"c2.iff.p_transponder_failure": 0.25})
     n = 20_000
-    ones = np.ones(n, bool)
-    ident, _ = declare(ones, ones, True, np.random.default_rng(0), rates.model.c2.iff)
-    assert np.mean(ident == 1) == pytest.approx(0.25, abs=4 * np.sqrt(0.25 * 0.75 / n))
+    sortie = sortie_state(np.ones(n, bool), np.random.default_rng(0), rates.model.c2.iff)
+    assert np.mean(~sortie.replies) == pytest.approx(0.25, abs=4 * np.sqrt(0.25 * 0.75 / n))
 
 
 def _load(tmp_path: Path, overrides: str) -> Any:

@@ -10,7 +10,7 @@ from iads._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from iads.c2.engage import Assignment, assign_engagements
-    from iads.c2.iff import declare
+    from iads.c2.iff import identify, sortie_state
     from iads.c2.magazine import Magazines
     from iads.c2.network import GATE_D2, TrackFusion
     from iads.c2.threat import class_weights, threat_priority, threat_values
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "Assignment": "iads.c2.engage",
     "assign_engagements": "iads.c2.engage",
-    "declare": "iads.c2.iff",
+    "identify": "iads.c2.iff",
+    "sortie_state": "iads.c2.iff",
     "Magazines": "iads.c2.magazine",
     "GATE_D2": "iads.c2.network",
     "TrackFusion": "iads.c2.network",
@@ -40,8 +41,9 @@ __all__ = [
     "WTAResult",
     "assign_engagements",
     "class_weights",
-    "declare",
+    "identify",
     "solve",
+    "sortie_state",
     "surviving_value",
     "threat_priority",
     "threat_values",

@@ -3,8 +3,11 @@ unit, or an integrated network deciding on its shared picture), from that pictur
 
 0. classification of the tracks updated since the last step (``iads.c2.classify``):
    class probabilities from the track's kinematics, revised at every update;
-1. identification of the confirmed tracks not yet declared (``iads.c2.iff``), false
-   tracks included (a false track answers no IFF interrogation);
+1. identification of the confirmed tracks still pending (``iads.c2.iff``): a look (IFF
+   interrogation cued on the track, when the picture can interrogate the allied modes)
+   every ``c2.iff.look_period_s``; a valid reply declares friend, enough looks
+   without one lead to identification by procedural means, judged once per aircraft and
+   sortie; false tracks included (a false track answers no IFF interrogation);
 2. threat evaluation (``iads.c2.threat``): expected value and urgency of each track over
    its class probabilities;
 3. the tracks the doctrine lets be engaged now: confirmed for the unit's reaction time,
@@ -38,7 +41,7 @@ from iads.c2.classify import (
     update_log_posterior,
 )
 from iads.c2.engage import assign_engagements
-from iads.c2.iff import HOSTILE, declare
+from iads.c2.iff import HOSTILE, PENDING, identify, p_hostile_declared, sortie_state
 from iads.c2.threat import threat_values
 from iads.state.run import Picture, RunState, lla
 from iads.weapons.envelope import acquisition_probability, engagement_options
@@ -94,29 +97,54 @@ def _class_probabilities(rs: RunState, pic: Picture, tids: np.ndarray) -> np.nda
     return np.exp(pic.class_logp[tids])
 
 
-def _identify(rs: RunState, pic: Picture, ids: np.ndarray) -> None:
-    """Declare the identity of the confirmed tracks ``ids`` seen for the first time. The
-    IFF reply comes from the object the track follows; a track that no real object made
+def _identify(rs: RunState, pic: Picture, t_s: float) -> None:
+    """Look at the pending confirmed tracks of ``pic`` not looked at in the last
+    ``c2.iff.look_period_s`` (an interrogation cued on the track) and declare those the
+    look decides
+    (``iads.c2.iff.identify``). The IFF reply comes from the object the track follows
+    (the transponder answers, a physical signal); its procedural judgement is the
+    aircraft's sortie draw (``iads.c2.iff.sortie_state``), so a broken and re-formed track
+    on the same aircraft is judged the same way again. A track that no real object made
     replies to no interrogation, like a hostile (with ``perfect_classification`` such
     tracks are skipped)."""
-    new = ids[pic.ident[ids] == 0]
-    if rs.built.scenario.settings.perfect_classification:
-        new = new[pic.truth[new] >= 0]
+    b = rs.built
+    rates = b.catalog.model.c2.iff
+    th = b.threats
+    if rs.sortie_iff is None:
+        rs.sortie_iff = sortie_state(np.asarray(th.transponder, bool), rs.rng["iff"], rates)
+    tr = pic.tracks
+    ids = tr.ids[tr.confirmed]
+    keep = pic.ident[ids] == PENDING
+    if b.scenario.settings.perfect_classification:
+        keep &= pic.truth[ids] >= 0
+    ids = ids[keep]
+    if ids.size == 0:
+        return
+    last = pic.look_t_s[ids]
+    due = np.isnan(last) | (t_s - last >= rates.look_period_s.value - 1e-9)
+    new = ids[due]
     if new.size == 0:
         return
-    th = rs.built.threats
     j = pic.truth[new]
     real = j >= 0
     jj = np.where(real, j, 0)
+    sortie = rs.sortie_iff
     # A neutral is no hostile but never answers the unit's military IFF (its transponder
     # flag is False): identified by procedural means, like a friend without IFF.
-    friendly = real & ~th.hostile[jj] if th.n else np.zeros(new.size, bool)
-    transponder = real & th.transponder[jj] if th.n else np.zeros(new.size, bool)
-    ident, p_h = declare(
-        friendly, transponder, pic.iff, rs.rng["c2"], rs.built.catalog.model.c2.iff
+    ident, looks = identify(
+        pic.looks[new],
+        pic.iff,
+        real,
+        real & th.hostile[jj] if th.n else np.zeros(new.size, bool),
+        real & sortie.replies[jj] if th.n else np.zeros(new.size, bool),
+        sortie.procedural_u[jj] if th.n else np.zeros(new.size),
+        rs.rng["iff"],
+        rates,
     )
+    pic.looks[new] = looks
+    pic.look_t_s[new] = t_s
     pic.ident[new] = ident
-    pic.p_hostile[new] = p_h
+    pic.p_hostile[new] = np.where(ident == HOSTILE, p_hostile_declared(pic.iff, rates), 0.0)
 
 
 def _decide(
@@ -132,6 +160,9 @@ def _decide(
     tr = pic.tracks
     if tr.n == 0 or not tr.confirmed.any():
         return
+    ids = tr.ids
+    # Identification goes on whether or not the group can fire now.
+    _identify(rs, pic, t)
     firing = members[~units.hold_fire[members]]
     avail = ready[firing] - units.reserve[firing, None]  # (f, m)
     if rs.emission is not None and b.missiles.needs_radar is not None:
@@ -145,8 +176,6 @@ def _decide(
     free = units.fire_channels[firing] - busy[firing].astype(np.int64)
     if firing.size == 0 or not np.any((free[:, None] > 0) & (avail > 0)):
         return
-    ids = tr.ids
-    _identify(rs, pic, ids[tr.confirmed])
     eligible = (
         tr.confirmed
         & ~np.isin(ids, icp.track_id[mine[rs.fired_on(mine, pic)]])  # ids of this picture

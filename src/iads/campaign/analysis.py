@@ -16,7 +16,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from iads.campaign.metrics import KEY_COLUMNS, metric_kind, nonnegative, reported_metrics
+from iads.campaign.metrics import (
+    KEY_COLUMNS,
+    SIDES,
+    metric_kind,
+    nonnegative,
+    reported_metrics,
+)
 from iads.campaign.spec import _show
 from iads.campaign.stats import holm, t_interval, two_proportion_test, welch_test, wilson_interval
 from iads.campaign.store import Store
@@ -268,5 +274,8 @@ def _num(x: float) -> str:
 
 
 def reported(stats: list[MetricStat]) -> list[tuple[str, str, str]]:
-    """The reported metrics (column, label, kind) among those of ``stats``."""
-    return reported_metrics(list(dict.fromkeys(s.metric for s in stats)))
+    """The reported metrics (column, label, kind) among those of ``stats``; friendly and
+    neutral metrics only where some point flies such aircraft."""
+    flown = {s.metric for s in stats if s.n > 0 and s.estimate > 0}
+    absent = tuple(p for p in SIDES if f"{p}aircraft" not in flown)
+    return reported_metrics(list(dict.fromkeys(s.metric for s in stats)), absent)

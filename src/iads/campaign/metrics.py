@@ -3,8 +3,9 @@ into named numeric metrics, and the catalogue of metrics a campaign reports.
 
 Every metric is derived from the summary dict, which is itself derived from the event
 log. The summary is read defensively: a metric the engine does not (yet) produce is
-simply absent, and any numeric entry it adds later (fratricide, double engagements, ...)
-becomes a metric of its own under its dotted path, with no change here.
+simply absent, and any numeric entry it adds later becomes a metric of its own under its
+dotted path (in summary.csv); :data:`REPORTED` picks the ones printed and plotted, among
+them friendly and neutral losses, fratricide engagements and double engagements.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pyarrow as pa
 
 __all__ = [
     "KEY_COLUMNS",
+    "SIDES",
     "MetricSpec",
     "flatten_summary",
     "reported_metrics",
@@ -53,10 +55,13 @@ REPORTED: tuple[MetricSpec, ...] = (
     MetricSpec("interceptors_fired.*", "fired {}"),
     MetricSpec("cost.exchange_ratio", "cost exchange ratio"),
     MetricSpec("cost.leakers_usd", "leakers [USD]"),
-    MetricSpec("cost.friendly_aircraft_lost", "friendly aircraft lost"),
     MetricSpec("cost.defense_exchange_ratio", "defense cost exchange ratio"),
     MetricSpec("first_detection_km.*", "first detection {} [km]"),
-    MetricSpec("*fratricide*", "{}"),
+    MetricSpec("battle_management.double_engagements", "double engagements"),
+    MetricSpec("friendlies.engagements", "fratricide engagements"),
+    MetricSpec("friendlies.lost", "friendly aircraft lost"),
+    MetricSpec("neutrals.engagements", "engagements of neutrals"),
+    MetricSpec("neutrals.lost", "neutral aircraft lost"),
     MetricSpec("sead.radars_lost", "radars lost"),
     MetricSpec("sead.battery_effective_s.*", "{} effective [s]"),
     MetricSpec("sead.interceptors_on_arms", "interceptors on ARMs"),
@@ -80,7 +85,13 @@ NONNEGATIVE = (
     "first_detection_km.",
     "sead.",
     "events",
+    "battle_management.",
+    "friendlies.",
+    "neutrals.",
 )
+#: Metric families reported only where the scenario flies such aircraft (the count
+#: ``<side>aircraft`` is above 0 at some point).
+SIDES = ("friendlies.", "neutrals.")
 
 
 def _leaves(obj: Any, prefix: str, out: dict[str, float | None]) -> None:
@@ -153,14 +164,20 @@ def row_table(point: int, rep: int, seed: int, summary: dict[str, Any]) -> pa.Ta
     )
 
 
-def reported_metrics(columns: list[str]) -> list[tuple[str, str, str]]:
+def reported_metrics(
+    columns: list[str], absent: tuple[str, ...] = ()
+) -> list[tuple[str, str, str]]:
     """The reported metrics present among ``columns``: (column, label, kind), in the
-    order of :data:`REPORTED` (columns matching a pattern sorted by name)."""
+    order of :data:`REPORTED` (columns matching a pattern sorted by name). ``absent``:
+    prefixes of :data:`SIDES` whose aircraft the campaign never flies (their metrics,
+    always 0, are left out)."""
     out: list[tuple[str, str, str]] = []
     seen: set[str] = set()
     for spec in REPORTED:
         for col in sorted(fnmatch.filter(columns, spec.pattern)):
             if col in seen or col in KEY_COLUMNS or col == "summary_json":
+                continue
+            if absent and col.startswith(absent):
                 continue
             seen.add(col)
             star = _star(spec.pattern, col)

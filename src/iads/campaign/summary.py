@@ -13,6 +13,7 @@ from iads.campaign.analysis import (
     compare_points,
     point_labels,
     point_stats,
+    reported,
     write_csv,
 )
 from iads.campaign.store import Store
@@ -51,9 +52,7 @@ def summarize(
     plots: list[Path] = []
     diffs: list[Difference] = []
     if man.get("kind") == "compare":
-        from iads.campaign.metrics import reported_metrics
-
-        keep = {c for c, _, _ in reported_metrics(list(dict.fromkeys(s.metric for s in stats)))}
+        keep = {c for c, _, _ in reported(stats)}
         diffs = compare_points([s for s in stats if s.metric in keep], alpha=alpha)
     if plot:
         from iads.campaign.plots import plot_compare, plot_sweep

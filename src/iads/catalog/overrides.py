@@ -101,6 +101,7 @@ _RULES: tuple[tuple[str, float, float, bool, bool], ...] = (
     (r"(class_weight\.\w+|ref_pd|p_\w+|prior_\w+|\w+_fraction|memory|decide_p)", 0, 1, False,
      False),
     (r"pfa", 0.0, 1.0, True, False),
+    (r"looks_to_declare", 1, 100, False, True),
     # counts: bounded like the scenario's loadouts (a run's arrays are sized by them)
     (r"(count|fire_channels|missiles_per_launcher)", 0, 10_000, False, True),
     (r"(n_tracked|n_engaged)", 0, 1e9, False, True),

@@ -301,9 +301,14 @@ class ThreatEntry(_Strict):
 
 
 class IffFigures(_Strict):
-    """Identification error rates (``iads.c2.iff``)."""
+    """The identification chain (``iads.c2.iff``): per sortie, the transponder failure
+    and the procedural errors; per look, the reply probability; the looks before a
+    track with no valid reply is identified by procedural means."""
 
-    p_friend_declared_hostile_with_iff: Figure
+    p_transponder_failure: Figure
+    p_reply: Figure
+    looks_to_declare: Figure
+    look_period_s: Figure
     p_friend_declared_hostile_without_iff: Figure
     p_hostile_declared_friend: Figure
     prior_hostile: Figure

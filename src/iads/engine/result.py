@@ -475,6 +475,11 @@ class Result:
             }
         friendly = ~fates.hostile & ~fates.neutral
         neutral = fates.neutral
+        # Engagements (salvos: launches of one unit at one track at one instant) per entity.
+        salvo = np.unique(np.stack([launches.column("unit_id").to_numpy(), launches.column(
+            "track_id").to_numpy(), launches.column("time_s").to_numpy(), l_tid]), axis=1)
+        per = np.bincount(salvo[3][salvo[3] >= 0].astype(np.int64), minlength=th.n)[: th.n] \
+            if salvo.size else np.zeros(th.n, np.int64)
         return {
             "summary": {
                 "double_engagements": len(doubles),
@@ -486,12 +491,16 @@ class Result:
             "friendlies": {
                 "aircraft": int(friendly.sum()),
                 "engaged": int((fates.engaged & friendly).sum()),
+                "engagements": int(per[friendly].sum()),
+                "interceptors": int(np.isin(l_tid, np.flatnonzero(friendly)).sum()),
                 "lost": int((fates.killed & friendly).sum()),
                 "lost_names": [th.names[i] for i in np.flatnonzero(fates.killed & friendly)],
             },
             "neutrals": {
                 "aircraft": int(neutral.sum()),
                 "engaged": int((fates.engaged & neutral).sum()),
+                "engagements": int(per[neutral].sum()),
+                "interceptors": int(np.isin(l_tid, np.flatnonzero(neutral)).sum()),
                 "lost": int((fates.killed & neutral).sum()),
                 "lost_names": [th.names[i] for i in np.flatnonzero(fates.killed & neutral)],
             },

@@ -103,13 +103,15 @@ def _battle_management_lines(summary: dict[str, Any]) -> list[str]:
     fr = summary.get("friendlies")
     if fr and fr["aircraft"]:
         lines.append(
-            f"Friendly aircraft: {fr['aircraft']}, engaged: {fr['engaged']}, "
+            f"Friendly aircraft: {fr['aircraft']}, engaged: {fr['engaged']} "
+            f"(fratricide engagements: {fr.get('engagements', fr['engaged'])}), "
             f"lost (fratricide): {fr['lost']}"
         )
     ne = summary.get("neutrals")
     if ne and ne["aircraft"]:
         lines.append(
-            f"Neutral aircraft: {ne['aircraft']}, engaged: {ne['engaged']}, "
+            f"Neutral aircraft: {ne['aircraft']}, engaged: {ne['engaged']} "
+            f"(engagements: {ne.get('engagements', ne['engaged'])}), "
             f"lost (neutral losses): {ne['lost']}"
         )
     missing = summary["cost"].get("missing_unit_costs") or {}

@@ -137,7 +137,7 @@ def _flights(sc: Scenario, catalog: Catalog) -> list[tuple]:
         out.append((count, max(0.0, min(t, duration - t0)), speed, alt, legs, rcs(key),
                     route_m, sector))  # fmt: skip
 
-    for g in (*sc.threats, *sc.friendlies):
+    for g in (*sc.threats, *sc.friendlies, *sc.neutrals):
         if isinstance(g, Raid):
             r = g.raid
             tgt = assets.get(r.target)
@@ -159,6 +159,16 @@ def _flights(sc: Scenario, catalog: Catalog) -> list[tuple]:
         cls, speed, alt = entry(g.type)
         speed = g.speed_mps or (340.0 * g.speed_mach if g.speed_mach else speed)
         alt = max([alt, g.altitude_m or 0.0, *(w.alt_m or 0.0 for w in g.waypoints)])
+        patrol = getattr(g, "patrol", None)
+        if patrol is not None:
+            # A racetrack: the whole time on station, one leg per straight (both may lie
+            # within a radar's reach).
+            leg = float(great_circle_distance_m(patrol.start.lat, patrol.start.lon,
+                                                patrol.end.lat, patrol.end.lon))
+            route = speed * patrol.duration_s
+            add(cls, g.count, route, speed, alt, max(1, math.ceil(route / max(leg, 1.0))),
+                g.launch_time_s, g.type)  # fmt: skip
+            continue
         pts = [(g.launch.lat, g.launch.lon), *((w.lat, w.lon) for w in g.waypoints)]
         target = getattr(g, "target", None)
         if target in assets:

@@ -30,8 +30,12 @@ if TYPE_CHECKING:  # annotations only: the state sits below the packages that de
 __all__ = ["STREAMS", "Built", "Threats", "Units", "freeze_arrays", "streams"]
 
 #: The named random streams of a run, each spawned from the scenario seed in this order.
-#: ``build`` is used while building; the others by the stages, fresh for every run.
-STREAMS = ("build", "sensors", "tracking", "c2", "weapons")
+#: ``build`` is used while building; the others by the stages, fresh for every run
+#: (``iff``: the aircraft's sortie identification state and the IFF replies, apart from
+#: ``c2`` so that a change of the identification chain leaves the other draws alone).
+#: SeedSequence children depend on their index only: a stream appended at the end leaves
+#: the earlier ones unchanged.
+STREAMS = ("build", "sensors", "tracking", "c2", "weapons", "iff")
 
 
 def streams(seed: int) -> dict[str, np.random.Generator]:

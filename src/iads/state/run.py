@@ -110,10 +110,13 @@ class Picture:
     truth: NDArray[np.int64] = field(default_factory=lambda: np.full(64, -1, np.int64))
     shots: NDArray[np.int64] = field(default_factory=lambda: np.zeros(64, np.int64))
     dead: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(64, bool))
-    # Identification (iads.c2.iff): 0 not yet declared, 1 hostile, 2 friend; and the
-    # probability that a track declared hostile is hostile.
+    # Identification (iads.c2.iff): 0 pending, 1 hostile, 2 friend; the probability that
+    # a track declared hostile is hostile; looks without a valid IFF reply so far and the
+    # time of the last look (NaN: never looked at).
     ident: NDArray[np.int8] = field(default_factory=lambda: np.zeros(64, np.int8))
     p_hostile: NDArray[np.float64] = field(default_factory=lambda: np.zeros(64))
+    looks: NDArray[np.int64] = field(default_factory=lambda: np.zeros(64, np.int64))
+    look_t_s: NDArray[np.float64] = field(default_factory=lambda: np.full(64, np.nan))
     # Classification (iads.c2.classify): normalized log posterior over the hypotheses
     # (per track id, (ids, 6)) and the track time it was last updated at (NaN: never).
     class_logp: NDArray[np.float64] = field(default_factory=lambda: np.zeros((64, 6)))
@@ -130,6 +133,8 @@ class Picture:
                 ("dead", False),
                 ("ident", 0),
                 ("p_hostile", 0.0),
+                ("looks", 0),
+                ("look_t_s", np.nan),
                 ("class_logp", 0.0),
                 ("class_t_s", np.nan),
             ):
@@ -198,6 +203,9 @@ class RunState:
             return np.ones(ids.size, bool)
         return np.array([self.fire_picture(int(icp.unit[i]), float(icp.launch_t_s[i])) is pic
                          for i in ids], dtype=bool)  # fmt: skip
+    # Per entity, its sortie's identification state (iads.c2.iff.SortieIff: transponder
+    # working, procedural judgement), drawn at the start of the run.
+    sortie_iff: Any = None
 
     def guiding(self) -> NDArray[np.bool_]:
         """(units,) whether each unit has an engagement radar (phased array: multifunction

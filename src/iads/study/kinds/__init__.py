@@ -5,5 +5,6 @@ from iads.study.kinds import (  # noqa: F401
     comparison,
     coverage,
     exposure,
+    fratricide,
     sensitivity,
 )
