@@ -4,6 +4,8 @@ and summary with and without it."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -53,7 +55,11 @@ def test_gate_changes_nothing_on_the_default_scenario(monkeypatch) -> None:
 
 @pytest.mark.slow
 def test_gate_changes_nothing_on_a_small_saturation_raid(monkeypatch) -> None:
-    loaded = load_scenario("saturation", params={"n_threats": 30, "batteries": 3})
+    loaded = load_scenario("saturation", params={"n_threats": 16, "batteries": 2})
+    # The first hour of the 3 h raid: drones and the first cruise missiles in flight.
+    sc = loaded.scenario
+    sc = sc.model_copy(update={"settings": sc.settings.model_copy(update={"duration_s": 3600.0})})
+    loaded = dataclasses.replace(loaded, scenario=sc)
     pruned: list[int] = []
     on = _run(monkeypatch, True, loaded, pruned)
     off = _run(monkeypatch, False, loaded)
