@@ -126,7 +126,7 @@ class ComparisonChapter(_Strict):
 def _reps(spec: ComparisonChapter, ctx: ChapterContext) -> int:
     """Replications per arm: --reps if given, else the chapter's, else the study's; with
     --quick (and no --reps) at most ``quick_replications``."""
-    if getattr(ctx, "reps_given", False):
+    if ctx.reps_given:
         return ctx.reps
     n = spec.replications or ctx.reps
     return min(n, spec.quick_replications) if ctx.quick else n

@@ -51,7 +51,7 @@ import shapely
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
 
-from iads.study.chapter import ChapterContext, ChapterResult, Figure, register
+from iads.study.chapter import ChapterContext, ChapterResult, Figure, fmt, register
 
 __all__ = ["CoverageChapter", "CoverageKind", "airspace_grid", "zone_mask"]
 
@@ -228,7 +228,7 @@ def _fail(spec: CoverageChapter, msg: str) -> None:
 def _reps(spec: CoverageChapter, ctx: ChapterContext) -> int:
     """Runs: ``--reps`` when given (``ctx.reps_given``), else the chapter's count (at most
     the study's), 2 with ``--quick``; at least 2 (an interval needs them)."""
-    if getattr(ctx, "reps_given", False):
+    if ctx.reps_given:
         return max(2, ctx.reps)
     n = ctx.reps if spec.replications is None else min(spec.replications, ctx.reps)
     return max(2, min(n, 2) if ctx.quick else n)
@@ -593,26 +593,9 @@ def _cell(table: pa.Table, **where: Any) -> dict[str, Any]:
 
 
 def _fmt(x: float | int | None, nd: int | None = None) -> str:
-    """A table cell as the study report shows it (``iads.study.chapter.fmt``: integers
-    with thousands separators, other numbers to about three significant figures, "–"
-    for a missing one), so the text quotes exactly what the tables show. ``nd`` is
-    ignored (kept for call sites)."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "–"
-    if isinstance(x, bool):
-        return "yes" if x else "no"
-    if isinstance(x, int):
-        return f"{x:,}"
-    a = abs(x)
-    if a >= 1000:
-        return f"{x:,.0f}"
-    if a >= 100:
-        return f"{x:.0f}"
-    if a >= 10:
-        return f"{x:.1f}"
-    if a >= 0.01 or a == 0:
-        return f"{x:.2f}"
-    return f"{x:.2g}"
+    """A table cell as the study report shows it (:func:`iads.study.chapter.fmt`), so the
+    text quotes exactly what the tables show. ``nd`` is ignored (kept for call sites)."""
+    return fmt(x)
 
 
 def _write_up(spec, sc, b, unit, keys, cov, det, zone, regions, n_reps, cell, rcs_m2,

@@ -292,7 +292,7 @@ def _reps_used(camp: Any) -> int:
 def _reps(spec: ExposureSpec, ctx: ChapterContext) -> int:
     """Replications per point: ``--reps`` when given; else the chapter's (the study's if
     the chapter sets none); with ``--quick`` at most ``quick_replications``."""
-    if getattr(ctx, "reps_given", False):
+    if ctx.reps_given:
         return ctx.reps
     n = spec.replications or ctx.reps
     return min(n, spec.quick_replications) if ctx.quick else n

@@ -304,7 +304,7 @@ def _plan(spec: SensitivitySpec, ctx: ChapterContext) -> _Plan:
                      min(q.top, spec.top, n), q.sweep_replications)  # fmt: skip
     # --reps (``ctx.reps_given``, when the runner says so) sets the swept points' runs;
     # else the chapter's count, else the study's.
-    if getattr(ctx, "reps_given", False) or spec.sweep_replications is None:
+    if ctx.reps_given or spec.sweep_replications is None:
         reps = max(ctx.reps, 2)
     else:
         reps = spec.sweep_replications
