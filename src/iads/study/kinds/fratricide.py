@@ -30,7 +30,7 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from iads.errors import InputError
-from iads.study.chapter import ChapterContext, ChapterResult, Figure, register
+from iads.study.chapter import ChapterContext, ChapterResult, Figure, fmt, register
 
 __all__ = ["FratricideArm", "FratricideChapter", "FratricideContrast"]
 
@@ -113,27 +113,8 @@ METRICS = (
 
 
 def _fmt(x: float | int | None) -> str:
-    """A number as the report shows it (about three significant figures)."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "–"
-    if isinstance(x, (int, np.integer)):
-        return f"{int(x):,}"
-    a = abs(x)
-    if a >= 1000:
-        return f"{x:,.0f}"
-    if a >= 100:
-        return f"{x:.0f}"
-    if a >= 10:
-        return f"{x:.1f}"
-    if a >= 0.01 or a == 0:
-        return f"{x:.2f}"
-    return f"{x:.2g}"
-
-
-try:  # the runner's formatting when present, so the text quotes what the tables show
-    from iads.study.chapter import fmt as _fmt  # type: ignore[attr-defined,no-redef]
-except ImportError:  # pragma: no cover - older contract
-    pass
+    """A number as the report shows it, so the text quotes what the tables show."""
+    return fmt(int(x) if isinstance(x, np.integer) else x)
 
 
 def _reps(spec: FratricideChapter, ctx: ChapterContext) -> int:
