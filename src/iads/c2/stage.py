@@ -53,17 +53,32 @@ def battle_management(rs: RunState, t_s: float) -> None:
     """Decide and log this step's launches for every decision group (the engine has set up
     the decision pictures and magazines before the first step)."""
     b = rs.built
-    inflight = rs.interceptors.in_flight()
-    ready = rs.magazines.ready(t_s, rs.stock.shape)
-    groups: dict[int, list[int]] = {}
-    for u in range(b.units.n):
-        groups.setdefault(id(rs.decision[u]), []).append(u)
     perfect = b.scenario.settings.perfect_classification
-    for members in groups.values():
-        pic = rs.decision[members[0]]
+    state = None  # (interceptors in flight, ready missiles): only when a group may fire
+    for pic, members in _groups(rs):
         if not perfect:
             classify_tracks(rs, pic)
-        _decide(rs, pic, np.array(members), t_s, inflight, ready)
+        tr = pic.tracks
+        if tr.n == 0 or not tr.status.any():  # no confirmed track: nothing to engage
+            continue
+        if state is None:
+            state = rs.interceptors.in_flight(), rs.magazines.ready(t_s, rs.stock.shape)
+        _decide(rs, pic, members, t_s, *state)
+
+
+def _groups(rs: RunState) -> list[tuple[Picture, np.ndarray]]:
+    """The decision groups: (picture, its units (k,)) in the order of their first unit,
+    kept while the decision pictures stay the same objects."""
+    key = tuple(map(id, rs.decision))
+    cached = rs.cache.get("c2.groups")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    groups: dict[int, list[int]] = {}
+    for u in range(rs.built.units.n):
+        groups.setdefault(id(rs.decision[u]), []).append(u)
+    out = [(rs.decision[m[0]], np.array(m)) for m in groups.values()]
+    rs.cache["c2.groups"] = (key, out)
+    return out
 
 
 def classify_tracks(rs: RunState, pic: Picture) -> None:
@@ -158,7 +173,7 @@ def _decide(
     b, icp = rs.built, rs.interceptors
     units = b.units
     tr = pic.tracks
-    if tr.n == 0 or not tr.confirmed.any():
+    if tr.n == 0 or not tr.status.any():  # status: 0 tentative, 1 confirmed
         return
     ids = tr.ids
     # Identification goes on whether or not the group can fire now.
@@ -178,11 +193,12 @@ def _decide(
         return
     eligible = (
         tr.confirmed
-        & ~np.isin(ids, icp.track_id[mine[rs.fired_on(mine, pic)]])  # ids of this picture
         & ~pic.dead[ids]
         & (pic.shots[ids] < units.max_engagements[members].max())
         & (pic.ident[ids] == HOSTILE)
     )
+    if mine.size:  # look before shooting again: no new engagement while one flies
+        eligible &= ~np.isin(ids, icp.track_id[mine[rs.fired_on(mine, pic)]])  # this picture's
     if b.scenario.settings.perfect_classification:
         eligible &= pic.truth[ids] >= 0
     if not eligible.any():

@@ -161,7 +161,9 @@ def simulate_built(
         if behaviour is not None:
             behaviour.advance(min(k_next * dt, duration), rs.status == FLYING)
             _log_switches(rs, behaviour)
-        rs.interceptors.advance(rs.interceptors.in_flight(), min(k_next * dt, duration) - t)
+        moving = rs.interceptors.in_flight()
+        if moving.size:
+            rs.interceptors.advance(moving, min(k_next * dt, duration) - t)
         k = k_next
         if progress is not None:
             progress(t)
@@ -235,21 +237,40 @@ def _next_step(
 ) -> int:
     """The next step with work for some stage: a radar scan due, an interceptor ending
     within that step's window, a confirmed track whose reaction time runs out, or a
-    launcher that finishes reloading."""
-    b = rs.built
-    t = k * dt
-    cand = [np.ceil(next_scan_t_s(b.radars, rs.radar_schedule) / dt - 1e-9)]
-    if np.isfinite(wake):  # a carrier may reach its release point then
-        cand.append(np.array([np.ceil(wake / dt - 1e-9)]))
-    if t_end.size:
-        cand.append(np.ceil(t_end / dt - 1e-9) - 1.0)
-    for u, pic in enumerate(rs.decision or rs.pictures):
-        ready = pic.tracks.confirmed_t_s + b.units.reaction_s[u]
-        cand.append(np.ceil(ready[np.isfinite(ready)] / dt - 1e-9))
-    if rs.magazines is not None:
-        reload = rs.magazines.ready_t_s
-        cand.append(np.ceil(reload[(reload > t) & np.isfinite(reload)] / dt - 1e-9))
-    nxt = min((float(np.min(c)) for c in cand if c.size), default=np.inf)
+    launcher that finishes reloading.
+
+    Each candidate set is reduced to its earliest time before the step index is taken:
+    ``ceil(v / dt - 1e-9)`` never decreases as ``v`` grows (each IEEE operation rounds
+    monotonically), so the step of the earliest time is the earliest step, exactly."""
     if k >= n_steps:
         return n_steps + 1
+    b = rs.built
+    t = k * dt
+
+    def step_of(v: float) -> float:  # np.ceil(v / dt - 1e-9) on one float
+        x = v / dt - 1e-9
+        return float(math.ceil(x)) if math.isfinite(x) else x
+
+    # candidates in a fixed order, each the earliest of its kind (min() as before: NaN too)
+    cand: list[float] = []
+    scans = next_scan_t_s(b.radars, rs.radar_schedule)
+    if scans.size:
+        cand.append(step_of(float(np.min(scans))))
+    if np.isfinite(wake):  # a carrier may reach its release point then
+        cand.append(step_of(float(wake)))
+    if t_end.size:
+        cand.append(step_of(float(np.min(t_end))) - 1.0)
+    reaction = b.units.reaction_s
+    for u, pic in enumerate(rs.decision or rs.pictures):
+        confirmed = pic.tracks.confirmed_t_s  # NaN while tentative: fmin skips it
+        if confirmed.size:
+            ready = float(np.fmin.reduce(confirmed, initial=np.inf)) + float(reaction[u])
+            if math.isfinite(ready):
+                cand.append(step_of(ready))
+    if rs.magazines is not None:
+        reload = rs.magazines.ready_t_s
+        later = reload[(reload > t) & np.isfinite(reload)]
+        if later.size:
+            cand.append(step_of(float(np.min(later))))
+    nxt = min(cand, default=np.inf)
     return int(min(max(k + 1, nxt), n_steps))

@@ -61,10 +61,20 @@ def setup_pictures(rs: RunState) -> None:
     )
 
 
-def _picture_heads(rs: RunState) -> NDArray[np.int64]:
-    """For every unit, the first unit sharing its picture (u,)."""
-    owners = [id(p) for p in rs.pictures]
-    return np.array([owners.index(o) for o in owners], dtype=np.int64)
+def _picture_heads(rs: RunState) -> tuple[NDArray[np.int64], NDArray[np.int64], list]:
+    """For every unit, the first unit sharing its picture (u,); for every radar, the
+    picture it feeds by that first unit (r,); and per picture head, the units sharing it
+    (kept between steps while the pictures stay the same objects)."""
+    key = tuple(map(id, rs.pictures))
+    cached = rs.cache.get("picture.heads")
+    if cached is not None and cached[0] == key:
+        return cached[2]
+    head = np.array([key.index(o) for o in key], dtype=np.int64)
+    units_of = [np.flatnonzero(head == u) for u in range(head.size)]
+    out = head, head[rs.built.radars.unit], units_of
+    # (the pictures are held with their ids, so that no new object can take an id)
+    rs.cache["picture.heads"] = (key, tuple(rs.pictures), out)
+    return out
 
 
 def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.int64]) -> None:
@@ -75,43 +85,42 @@ def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.i
     if due.size == 0:
         return
     updated: set[int] = set()
-    head = _picture_heads(rs)
-    head_of_radar = head[b.radars.unit]  # the picture each radar feeds, by its first unit
-    for u in np.unique(head_of_radar[due]):  # a shared picture is updated once
+    head, head_of_radar, units_of = _picture_heads(rs)
+    fed = head_of_radar[due]
+    one = fed.size == 1 or bool((fed == fed[0]).all())  # one picture: no sort, no masks
+    for u in fed[:1] if one else np.unique(fed):  # a shared picture is updated once
         pic = rs.pictures[u]
-        units_of = np.flatnonzero(head == u)
-        mine = np.flatnonzero(head_of_radar[det.radar] == u)
-        if mine.size == 0 and pic.tracks.n == 0:
+        if one and bool((head_of_radar[det.radar] == u).all()):  # every detection
+            z, R, sid, origin_all = det.z_ecef_m, det.r_ecef_m2, det.radar, det.threat
+        else:
+            mine = np.flatnonzero(head_of_radar[det.radar] == u)
+            z, R, sid = det.z_ecef_m[mine], det.r_ecef_m2[mine], det.radar[mine]
+            origin_all = det.threat[mine]
+        if z.shape[0] == 0 and pic.tracks.n == 0:
             continue
         # Only the tracks these radars looked at in this window can be missed by them.
-        scanned = due[head_of_radar[due] == u]
+        scanned = due if one else due[fed == u]
         observed = looked_at(b.radars, rs.radar_schedule, scanned, t_s, pic.at(t_s)[0])
         pic.tracks, ev = tracker_step(
-            pic.tracks,
-            pic.config,
-            t_s,
-            det.z_ecef_m[mine],
-            det.r_ecef_m2[mine],
-            sensor_id=det.radar[mine],
-            observed=observed,
+            pic.tracks, pic.config, t_s, z, R, sensor_id=sid, observed=observed
         )
-        updated.update(int(v) for v in units_of)
+        updated.update(int(v) for v in units_of[u])
         pic.ensure(pic.tracks.next_id)
         ids, meas = ev.best_assoc()  # under JPDA a track has several weighted pairs
         if ids.size:
             # A track follows the last real object whose measurement it took: a false
             # alarm it takes now and then does not relabel it (scoring only).
-            origin = det.threat[mine][meas]
+            origin = origin_all[meas]
             pic.truth[ids] = np.where(origin >= 0, origin, pic.truth[ids])
-        if ev.initiated_ids.size and mine.size:
+        if ev.initiated_ids.size and z.shape[0]:
             # A new track starts at its measurement: the nearest one is its origin.
             rows = np.searchsorted(pic.tracks.ids, ev.initiated_ids)
             ok = rows < pic.tracks.n
             rows, new = rows[ok], ev.initiated_ids[ok]
             ok = pic.tracks.ids[rows] == new
             d = np.linalg.norm(pic.tracks.position[rows[ok]][:, None, :]
-                               - det.z_ecef_m[mine][None, :, :], axis=-1)
-            pic.truth[new[ok]] = det.threat[mine][np.argmin(d, axis=1)]
+                               - z[None, :, :], axis=-1)  # fmt: skip
+            pic.truth[new[ok]] = origin_all[np.argmin(d, axis=1)]
         for kind, ids in (
             ("track_start", ev.initiated_ids),
             ("track_confirmed", ev.confirmed_ids),

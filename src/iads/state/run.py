@@ -186,6 +186,10 @@ class RunState:
     # [(time of the change [s], the picture it decided on until then), ...] in time order.
     # Interceptors keep the picture they were fired on (``fire_picture``).
     former: dict[int, list[tuple[float, Picture]]] = field(default_factory=dict)
+    # Look-ups the stages derive from the run's structure and keep between steps (e.g. the
+    # decision groups), each under its owner's key and checked against what it was
+    # derived from before use.
+    cache: dict[str, Any] = field(default_factory=dict)
 
     def fire_picture(self, u: int, launch_t_s: float) -> Picture:
         """The decision picture unit ``u`` fired on at ``launch_t_s``: its picture then

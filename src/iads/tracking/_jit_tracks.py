@@ -93,7 +93,7 @@ def assign_stars(
 
 
 @njit(cache=True)
-def _end_scan(status, hits, misses, age, history, last_t, conf_t, P, hit, nb, t_s, N, M, K, vmax):
+def _end_scan(status, hits, misses, age, history, last_t, conf_t, P, hit, book, t_s, N, M, K, vmax):
     n = status.shape[0]
     status, hits, misses, age = status.copy(), hits.copy(), misses.copy(), age.copy()
     history, last_t, conf_t = history.copy(), last_t.copy(), conf_t.copy()
@@ -102,7 +102,7 @@ def _end_scan(status, hits, misses, age, history, last_t, conf_t, P, hit, nb, t_
     reason = np.full(n, -1, np.int8)
     window = np.uint32((1 << N) - 1)
     for i in range(n):
-        if i < nb:  # book the scan
+        if book[i]:  # book the scan
             age[i] += 1
             if hit[i]:
                 hits[i] += 1
@@ -132,9 +132,10 @@ def _end_scan(status, hits, misses, age, history, last_t, conf_t, P, hit, nb, t_
     return status, hits, misses, age, history, last_t, conf_t, quality, confirm, reason
 
 
-def end_scan_arrays(tracks, hit, n_booked, t_s, N, M, K, vmax):
+def end_scan_arrays(tracks, hit, booked, t_s, N, M, K, vmax):
     """Compiled booking, quality, confirmation and delete reasons of
-    `management.end_scan` (reason -1: the track lives)."""
+    `management.end_scan` (reason -1: the track lives); booked (n,): the rows whose scan
+    is booked."""
     return _end_scan(
         tracks.status,
         tracks.hits,
@@ -144,8 +145,8 @@ def end_scan_arrays(tracks, hit, n_booked, t_s, N, M, K, vmax):
         tracks.last_update_t_s,
         tracks.confirmed_t_s,
         tracks.P,
-        hit,
-        n_booked,
+        np.ascontiguousarray(hit, dtype=np.bool_),
+        np.ascontiguousarray(booked, dtype=np.bool_),
         float(t_s),
         N,
         M,

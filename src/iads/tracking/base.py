@@ -256,7 +256,7 @@ class TrackEvents:
         probable origin; a track updated by several sensors in one scan under GNN keeps
         the first pair listed). For truth bookkeeping: ``truth[ids] = origin[meas]``."""
         ids, w = self.assoc_track_ids, self.assoc_weight
-        if ids.size == 0:
+        if ids.size < 2 or bool((ids[1:] > ids[:-1]).all()):  # each track once, in order
             return ids.copy(), self.assoc_meas_index.copy()
         order = np.lexsort((-w, ids))  # stable: ties keep the listed order
         first = np.ones(order.size, bool)

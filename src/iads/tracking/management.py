@@ -87,26 +87,31 @@ def initiate(
 
 
 def end_scan(
-    tracks: TrackSet, config: TrackerConfig, hit: NDArray[np.bool_], n_booked: int, t_s: float
+    tracks: TrackSet,
+    config: TrackerConfig,
+    hit: NDArray[np.bool_],
+    n_booked: int,
+    t_s: float,
+    booked: NDArray[np.bool_] | None = None,
 ) -> tuple[TrackSet, NDArray[np.int64], NDArray[np.int64], NDArray[np.int8]]:
     """Book one scan, then update quality, confirm and delete.
 
     hit (n,) says which tracks were updated; only the first n_booked rows (the tracks that
-    existed before the scan) are booked, tracks initiated in this scan keep their own
-    counters. Returns (surviving tracks, confirmed ids, deleted ids, delete reasons)."""
+    existed before the scan) are booked, or the rows of the mask ``booked`` (n,) when it is
+    given; the others (tracks initiated in this scan, tracks the scan did not look at) keep
+    their own counters. Returns (surviving tracks, confirmed ids, deleted ids, delete
+    reasons), ids in row order."""
+    if booked is None:
+        booked = np.arange(tracks.n) < n_booked
     if _jit.ENABLED and tracks.P.flags.c_contiguous:
-        return _end_scan_jit(tracks, config, hit, n_booked, t_s)
-    nb = n_booked
-    h = hit.copy()
-    h[nb:] = False
-    age = tracks.age.copy()
-    age[:nb] += 1
+        return _end_scan_jit(tracks, config, hit, booked, t_s)
+    book = booked
+    h = hit & book
+    age = np.where(book, tracks.age + 1, tracks.age).astype(tracks.age.dtype)
     hits = tracks.hits + h
-    misses = np.where(h, 0, tracks.misses + 1)
-    misses[nb:] = tracks.misses[nb:]
-    history = (tracks.history << 1) | h  # uint32: the oldest bit falls off
-    history[nb:] = tracks.history[nb:]
-
+    misses = np.where(book, np.where(h, 0, tracks.misses + 1), tracks.misses)
+    # uint32: the oldest bit falls off
+    history = np.where(book, (tracks.history << 1) | h, tracks.history)
     N, M = config.confirm_n, config.confirm_m
     window = np.uint32((1 << N) - 1)
     quality = _popcount(history & window) / np.minimum(age, N)
@@ -139,11 +144,11 @@ def end_scan(
     return out.take(~dead), tracks.ids[confirm & ~dead], tracks.ids[dead], reason[dead]
 
 
-def _end_scan_jit(tracks, config, hit, n_booked, t_s):
+def _end_scan_jit(tracks, config, hit, booked, t_s):
     st, hits, misses, age, history, last_t, conf_t, quality, confirm, reason = _jit.end_scan_arrays(
         tracks,
         hit,
-        n_booked,
+        booked,
         t_s,
         config.confirm_n,
         config.confirm_m,

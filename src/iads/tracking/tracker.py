@@ -192,21 +192,23 @@ def tracker_step(
             raise ParameterError(
                 "sensor_id", f"shape {sid.shape}", f"shape ({meas.m},)", "tracker_step"
             )
-        if meas.m and np.all(sid == sid[0]):  # one sensor: no sort
+        if meas.m == 0 or bool((sid == sid[0]).all()):  # one sensor: no sort
             groups = [np.arange(meas.m)]
         else:
             order = np.argsort(sid, kind="stable")
-            groups = np.split(order, np.flatnonzero(np.diff(sid[order])) + 1)
+            cut = [0, *(np.flatnonzero(sid[order][1:] != sid[order][:-1]) + 1).tolist(), meas.m]
+            groups = [order[a:b] for a, b in zip(cut[:-1], cut[1:], strict=True)]
     pair_t, pair_m, pair_w = [], [], []
     first_new = tracks.next_id
     for g in groups:  # a loop over sensors, not over tracks
         mb = meas if len(groups) == 1 else meas.take(g)
         tracks, upd, pr, pc, pw, used = _associate(tracks, config, mb)
-        hit[upd[upd < n0]] = True
-        free = ~used
+        if upd.size:
+            hit[upd[upd < n0]] = True
         pair_t.append(tracks.ids[pr])
         pair_m.append(g[pc])
         pair_w.append(pw)
+        free = ~used
         if free.any():
             pos, Rpos = mb.take(free).positions()
             if _jit.ENABLED and config.motion != "imm" and tracks.P.flags.c_contiguous:
@@ -217,29 +219,42 @@ def tracker_step(
                 tracks = tracks.concat(new)
     if tracks.n > n0:
         hit = np.concatenate([hit, np.zeros(tracks.n - n0, bool)])
-    n_book = n0
+    booked = None
     if obs is not None and not obs.all():
-        # Book the scan (hit or miss) only for the tracks it looked at or updated: put them
-        # first, since end_scan books the first n_book rows and leaves the rest as they are.
-        booked = obs | hit[:n0]
-        perm = np.concatenate(
-            [np.flatnonzero(booked), np.flatnonzero(~booked), np.arange(n0, tracks.n)]
-        )
-        tracks, hit, n_book = tracks.take(perm), hit[perm], int(booked.sum())
-    tracks, confirmed, deleted, reason = end_scan(tracks, config, hit, n_book, float(t_s))
-    if n_book != n0:
-        tracks = tracks.take(np.argsort(tracks.ids, kind="stable"))
+        # Book the scan (hit or miss) only for the tracks it looked at or updated.
+        booked = np.zeros(tracks.n, bool)
+        booked[:n0] = obs | hit[:n0]
+    ids = tracks.ids
+    tracks, confirmed, deleted, reason = end_scan(tracks, config, hit, n0, float(t_s), booked)
+    if booked is not None and (confirmed.size > 1 or deleted.size > 1):
+        # Events list the tracks booked first, then the others, each in id order.
+        confirmed = _booked_first(confirmed, ids, booked, n0)
+        deleted, reason = _booked_first(deleted, ids, booked, n0, reason)
     events = TrackEvents(
         t_s=float(t_s),
         initiated_ids=np.arange(first_new, tracks.next_id, dtype=np.int64),
         confirmed_ids=confirmed,
         deleted_ids=deleted,
         deleted_reason=reason,
-        assoc_track_ids=np.concatenate(pair_t).astype(np.int64),
-        assoc_meas_index=np.concatenate(pair_m).astype(np.int64),
-        assoc_weight=np.concatenate(pair_w),
+        assoc_track_ids=_cat(pair_t).astype(np.int64, copy=False),
+        assoc_meas_index=_cat(pair_m).astype(np.int64, copy=False),
+        assoc_weight=_cat(pair_w),
     )
     return tracks, events
+
+
+def _cat(parts: list[NDArray]) -> NDArray:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _booked_first(sel_ids, ids, booked, n0, reason=None):
+    """``sel_ids`` (a selection of ``ids``, in id order) reordered as: the rows whose scan
+    was booked, then the other rows that existed before the scan, then the new ones (each
+    in id order), and ``reason`` with them."""
+    rows = np.searchsorted(ids, sel_ids)
+    key = np.where(rows < n0, np.where(booked[rows], 0, 1), 2)
+    order = np.argsort(key, kind="stable")
+    return sel_ids[order] if reason is None else (sel_ids[order], reason[order])
 
 
 class Tracker:
