@@ -128,15 +128,17 @@ def simulate_built(
     while k <= n_steps:
         t = min(k * dt, duration)
         # 1. threat motion, and leakers at their exact end times
-        pos, _, active = truth.state_at(t)
+        pos, _, active = truth.state_at(t, velocity=False)
         # (threats launched during the run, iads.engine.spawn, end like the others)
-        ended = np.flatnonzero((rs.status == FLYING) & (truth.end_t_s <= t))
-        for i in ended[np.argsort(truth.end_t_s[ended], kind="stable")]:
-            _leak(rs, int(i))
-            arm_arrival(rs, int(i))  # an anti-radiation missile at its emitter
+        ending = (rs.status == FLYING) & (truth.end_t_s <= t)
+        if ending.any():
+            ended = np.flatnonzero(ending)
+            for i in ended[np.argsort(truth.end_t_s[ended], kind="stable")]:
+                _leak(rs, int(i))
+                arm_arrival(rs, int(i))  # an anti-radiation missile at its emitter
         if releases is not None:  # carriers at their release points launch their stores
             wake = release_stores(rs, releases, t)
-            pos, _, active = truth.state_at(t)
+            pos, _, active = truth.state_at(t, velocity=False)
         active &= rs.status == FLYING
         update_links(rs, t)  # lost or restored command posts: units fall back or rejoin
         # emission control: which radars radiate (from the defense's picture)

@@ -70,13 +70,14 @@ class Truth:
         return (self.launch_t_s <= t_s) & (t_s < self.end_t_s)
 
     def state_at(
-        self, t_s: float
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+        self, t_s: float, velocity: bool = True
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.bool_]]:
         """Position (n, 3) [m], velocity (n, 3) [m/s] and active mask (n,) at time ``t_s``.
 
         Cubic Hermite interpolation between the two bracketing samples using positions
         and velocities (exact for constant-acceleration motion, C1-continuous in time).
-        ``t_s`` must lie in ``[0, t_s[-1]]``.
+        ``t_s`` must lie in ``[0, t_s[-1]]``. ``velocity=False`` skips the velocity (None
+        in its place): the engine's step needs positions only.
         """
         t = float(t_s)
         t_end = float(self.t_s[-1])
@@ -96,6 +97,8 @@ class Truth:
         h01, h10, h11 = -2 * t3 + 3 * t2, t3 - 2 * t2 + tau, t3 - t2
         dp = p1 - p0
         pos = p0 + h01 * dp + h10 * m0 + h11 * m1
+        if not velocity:
+            return pos, None, self.active(t)
         # Derivatives of the basis, divided by h to return to seconds.
         d01, d10, d11 = -6 * t2 + 6 * tau, 3 * t2 - 4 * tau + 1, 3 * t2 - 2 * tau
         vel = (d01 * dp + d10 * m0 + d11 * m1) / h
