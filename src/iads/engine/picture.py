@@ -104,7 +104,8 @@ def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.i
         pic.tracks, ev = tracker_step(
             pic.tracks, pic.config, t_s, z, R, sensor_id=sid, observed=observed
         )
-        updated.update(int(v) for v in units_of[u])
+        if rs.fusions:
+            updated.update(int(v) for v in units_of[u])
         pic.ensure(pic.tracks.next_id)
         ids, meas = ev.best_assoc()  # under JPDA a track has several weighted pairs
         if ids.size:
