@@ -32,7 +32,10 @@ def test_layers_contract_kept() -> None:
 @pytest.mark.parametrize(
     "module",
     ["iads.sensors.stage", "iads.c2.stage", "iads.weapons.stage", "iads.engine.picture",
-     "iads.state", "iads.engine"],
+     "iads.state", "iads.engine",
+     # Every CLI module imported first (a circular import once broke `import cli_campaign`).
+     "iads.cli_campaign", "iads.cli_study", "iads.cli_c2", "iads.cli_sensors",
+     "iads.cli_export", "iads.cli_dis"],
 )  # fmt: skip
 def test_stage_module_imports_alone(module: str) -> None:
     out = subprocess.run([sys.executable, "-c", f"import {module}"], env=_env(),

@@ -19,9 +19,12 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+# cli_campaign as a module, not its names: importing iads.cli_campaign first imports
+# iads.cli, which imports this module before cli_campaign has defined them (annotations
+# resolve later).
+from iads import cli_campaign
 from iads._outputs import check_out_dir
 from iads.cli import app, err, out
-from iads.cli_campaign import DaskOpt, WorkersOpt, _backend
 from iads.errors import InputError
 
 __all__ = ["study"]
@@ -61,8 +64,8 @@ def study(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Output folder (default: study-<name>).")
     ] = None,
-    workers: WorkersOpt = None,
-    dask: DaskOpt = None,
+    workers: cli_campaign.WorkersOpt = None,
+    dask: cli_campaign.DaskOpt = None,
     resume: ResumeOpt = False,
 ) -> None:
     """Run a study: every chapter (a question answered by replicated runs) under one
@@ -100,7 +103,8 @@ def study(
             bar.update(task, description=escape(f"{s.name} {i + 1}/{len(s.chapters)} {ch.key}"))
 
         try:
-            run = run_study(s, folder, backend=_backend(workers, dask), reps=reps, quick=quick,
+            backend = cli_campaign._backend(workers, dask)
+            run = run_study(s, folder, backend=backend, reps=reps, quick=quick,
                             resume=resume, progress=lambda n: bar.advance(task, n),
                             on_total=on_total, on_chapter=on_chapter)
         except KeyboardInterrupt:
