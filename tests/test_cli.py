@@ -67,7 +67,7 @@ def test_catalog_paths_lists_settable_figures(tmp_path: Path) -> None:
     proc = _iads("catalog", "paths", "c2.iff.*", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "c2.iff.p_friend_declared_hostile_without_iff" in proc.stdout
-    assert "Figures settable by path (4)" in proc.stdout and "[0,1]" in proc.stdout
+    assert "Figures settable by path (7)" in proc.stdout and "[0,1]" in proc.stdout
 
 
 def test_run_with_a_user_catalog(tmp_path: Path) -> None:

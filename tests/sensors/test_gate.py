@@ -17,7 +17,7 @@ from iads.sensors import _jit
 
 def _run(monkeypatch, gate: bool, loaded, counts: list[int] | None = None):
     # The numpy path, where the gate is its own step (the compiled chain folds it into its
-    # kernel and is held equal to this path by tests/sensors/test_jit.py).
+    # kernel and is held equal to this path by tests/sensors/test_sensing_jit.py).
     monkeypatch.setattr(_jit, "ENABLED", False)
     monkeypatch.setattr(stage, "GATE", gate)
     if counts is not None:
