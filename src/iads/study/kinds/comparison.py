@@ -21,37 +21,15 @@ from typing import Any, Literal
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field
 
 from iads.study.chapter import ChapterContext, ChapterResult, Figure, fmt, register
+from iads.study.kinds._arms import Arm, ArmsChapter, Contrast, Strict, arm_contrasts, arm_reps
 
 __all__ = ["Arm", "ComparisonChapter", "Contrast", "MetricDef"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
-
-
-class Arm(_Strict):
-    """One defence: a scenario (a path relative to the study file, a file of a built-in
-    study's data, or a built-in scenario's name) with figures set by path."""
-
-    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="short name used by contrasts")
-    label: str | None = Field(default=None, description="display name (default: the scenario's)")
-    scenario: str = Field(min_length=1)
-    overrides: dict[str, Any] = Field(
-        default_factory=dict, description="catalog/model figures set by path for this arm")
-
-
-class Contrast(_Strict):
-    """A difference ``b − a`` between two arms and what it measures (``says``)."""
-
-    a: str
-    b: str
-    says: str = Field(min_length=1, description="what b − a measures, e.g. 'integration'")
-
-
-class MetricDef(_Strict):
+class MetricDef(Strict):
     """A metric of the comparison: ``column`` names a column of the campaign's summary
     rows; with a ``*`` it is the sum of every column it matches (``asset_hits.*``: hits
     on all assets), null in a replication where one of them is null. ``scale``
@@ -88,56 +66,18 @@ DEFAULT_METRICS: tuple[MetricDef, ...] = (
 )
 
 
-class ComparisonChapter(_Strict):
+class ComparisonChapter(ArmsChapter):
     """The ``comparison`` chapter block."""
 
-    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     kind: Literal["comparison"]
-    title: str = Field(min_length=1)
-    question: str = Field(min_length=1)
-    arms: list[Arm] = Field(min_length=2)
-    contrasts: list[Contrast] = Field(
-        default_factory=list,
-        description="the differences tested (default: every arm against the first)")
     metrics: list[MetricDef] | None = Field(
         default=None, description="the metrics (default: DEFAULT_METRICS)")
-    replications: int | None = Field(
-        default=None, ge=2, le=100_000, description="per arm (default: the study's)")
     quick_replications: int = Field(default=2, ge=2, le=100, description="per arm with --quick")
-    alpha: float = Field(default=0.05, gt=0.0, lt=0.5)
     store_events: bool = Field(default=False, description="keep each replication's event log")
 
-    @model_validator(mode="after")
-    def _keys(self) -> ComparisonChapter:
-        keys = [a.key for a in self.arms]
-        dup = sorted({k for k in keys if keys.count(k) > 1})
-        if dup:
-            raise ValueError(f"arm keys must differ; repeated: {', '.join(dup)}")
-        for c in self.contrasts:
-            for k in (c.a, c.b):
-                if k not in keys:
-                    raise ValueError(f"contrast '{c.says}' names arm '{k}', which is not one "
-                                     f"of the arms ({', '.join(keys)})")
-            if c.a == c.b:
-                raise ValueError(f"contrast '{c.says}' compares arm '{c.a}' with itself")
-        return self
 
-
-def _reps(spec: ComparisonChapter, ctx: ChapterContext) -> int:
-    """Replications per arm: --reps if given, else the chapter's, else the study's; with
-    --quick (and no --reps) at most ``quick_replications``."""
-    if ctx.reps_given:
-        return ctx.reps
-    n = spec.replications or ctx.reps
-    return min(n, spec.quick_replications) if ctx.quick else n
-
-
-def _contrasts(spec: ComparisonChapter) -> list[Contrast]:
-    if spec.contrasts:
-        return spec.contrasts
-    first = spec.arms[0]
-    return [Contrast(a=first.key, b=a.key, says=f"{a.key} vs {first.key}")
-            for a in spec.arms[1:]]
+_reps = arm_reps
+_contrasts = arm_contrasts
 
 
 class ComparisonKind:
