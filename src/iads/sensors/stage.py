@@ -275,6 +275,22 @@ def _near(rs: RunState, ridx, tidx, tp, t_s: float, pos_ecef_m) -> NDArray[np.bo
     return None if near.all() else near
 
 
+
+def _merge_reports(ra: RadarArrays, r, t, tm, rg, az, el, snr, rr):
+    """Detections of unresolved targets (``merge_unresolved``) merged into one report at
+    their group's centroid (range, elevation, range rate averaged; azimuth averaged as
+    offsets from the kept member, so no wrap). Arrays (k,) in, (k',) out, k' <= k."""
+    group, keep = merge_unresolved(ra, r, rg, az, el, snr)
+    if keep.size < r.size:
+        cnt = np.bincount(group)
+        rg = np.bincount(group, rg) / cnt
+        el = np.bincount(group, el) / cnt
+        ref = az[keep][group]
+        az = az[keep] + np.bincount(group, np.mod(az - ref + np.pi, _TWO_PI) - np.pi) / cnt
+        rr = np.bincount(group, rr) / cnt
+        r, t, tm = r[keep], t[keep], tm[keep]
+    return r, t, tm, rg, az, el, rr
+
 def _detect(rs: RunState, ridx, tidx, tp, rng: np.random.Generator, near=None) -> Detections:
     b = rs.built
     ra = b.radars
@@ -296,15 +312,7 @@ def _detect(rs: RunState, ridx, tidx, tp, rng: np.random.Generator, near=None) -
     rg, az, el, snr = res.range_m[h], res.az_rad[h], res.el_rad[h], res.snr_db[h]
     los = res.enu[h] / rg[:, None]
     rr = np.einsum("kij,kj,ki->k", ra.rot_enu[r], vel[h], los)  # radial velocity
-    group, keep = merge_unresolved(ra, r, rg, az, el, snr)
-    if keep.size < h.size:  # unresolved targets: one report at the group's centroid
-        cnt = np.bincount(group)
-        rg = np.bincount(group, rg) / cnt
-        el = np.bincount(group, el) / cnt
-        ref = az[keep][group]  # average azimuth offsets from the kept member (no wrap)
-        az = az[keep] + np.bincount(group, np.mod(az - ref + np.pi, _TWO_PI) - np.pi) / cnt
-        rr = np.bincount(group, rr) / cnt
-        r, t, tm = r[keep], t[keep], tm[keep]
+    r, t, tm, rg, az, el, rr = _merge_reports(ra, r, t, tm, rg, az, el, snr, rr)
     noise = rng.standard_normal((r.size, 4))
     z, cov, rrm = measure(ra, r, rg, az, el, rr, noise)
     return Detections(float(tm.max()), r, t, z, cov, rg, tm, rrm)
@@ -348,15 +356,7 @@ def _detect_jit(rs: RunState, ridx, tidx, tp, t_s: float, pos_ecef_m,
         return Detections.empty(t_last)
     r, t, tm = ridx[hi], tidx[hi], tp[hi]
     rg, az, el, snr, rr = hf
-    group, keep = merge_unresolved(ra, r, rg, az, el, snr)
-    if keep.size < hi.size:  # unresolved targets: one report at the group's centroid
-        cnt = np.bincount(group)
-        rg = np.bincount(group, rg) / cnt
-        el = np.bincount(group, el) / cnt
-        ref = az[keep][group]  # average azimuth offsets from the kept member (no wrap)
-        az = az[keep] + np.bincount(group, np.mod(az - ref + np.pi, _TWO_PI) - np.pi) / cnt
-        rr = np.bincount(group, rr) / cnt
-        r, t, tm = r[keep], t[keep], tm[keep]
+    r, t, tm, rg, az, el, rr = _merge_reports(ra, r, t, tm, rg, az, el, snr, rr)
     noise = rng.standard_normal((r.size, 4))
     z, cov, rrm = _jit.measure(r, rg, az, el, rr, noise, ra.pos_ecef_m, ra.rot_enu,
                                ra.sigma_range_m, ra.sigma_angle_rad, ra.sigma_rr_mps)
