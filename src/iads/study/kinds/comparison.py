@@ -76,10 +76,6 @@ class ComparisonChapter(ArmsChapter):
     store_events: bool = Field(default=False, description="keep each replication's event log")
 
 
-_reps = arm_reps
-_contrasts = arm_contrasts
-
-
 class ComparisonKind:
     """Registered as ``comparison``."""
 
@@ -87,13 +83,13 @@ class ComparisonKind:
     spec = ComparisonChapter
 
     def estimate(self, spec: ComparisonChapter, ctx: ChapterContext) -> int:
-        return len(spec.arms) * _reps(spec, ctx)
+        return len(spec.arms) * arm_reps(spec, ctx)
 
     def run(self, spec: ComparisonChapter, ctx: ChapterContext) -> ChapterResult:
         from iads.campaign.analysis import compare_points, point_stats, read_rows
         from iads.campaign.spec import Campaign, Point
 
-        n = _reps(spec, ctx)
+        n = arm_reps(spec, ctx)
         loaded = [ctx.scenario(a.scenario, a.overrides or None) for a in spec.arms]
         labels = [a.label or ld.scenario.name for a, ld in zip(spec.arms, loaded, strict=True)]
         camp = Campaign(
@@ -116,7 +112,7 @@ class ComparisonKind:
         stats = point_stats(rows, metrics=[m.name for m in metrics])
         stats = [_relabel(s, metrics) for s in stats if s.point < len(spec.arms)]
         index = {a.key: i for i, a in enumerate(spec.arms)}
-        contrasts = _contrasts(spec)
+        contrasts = arm_contrasts(spec)
         pairs = [(index[c.a], index[c.b]) for c in contrasts]
         tested = {m.name for m in metrics if m.test}
         diffs = compare_points([s for s in stats if s.metric in tested], alpha=spec.alpha,

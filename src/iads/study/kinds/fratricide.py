@@ -73,10 +73,6 @@ def _fmt(x: float | int | None) -> str:
     return fmt(int(x) if isinstance(x, np.integer) else x)
 
 
-_reps = arm_reps
-_contrasts = arm_contrasts
-
-
 class FratricideKind:
     """Registered as ``fratricide``."""
 
@@ -84,13 +80,13 @@ class FratricideKind:
     spec = FratricideChapter
 
     def estimate(self, spec: FratricideChapter, ctx: ChapterContext) -> int:
-        return len(spec.arms) * _reps(spec, ctx)
+        return len(spec.arms) * arm_reps(spec, ctx)
 
     def run(self, spec: FratricideChapter, ctx: ChapterContext) -> ChapterResult:
         from iads.campaign.analysis import read_rows
         from iads.campaign.spec import Campaign, Point
 
-        n = _reps(spec, ctx)
+        n = arm_reps(spec, ctx)
         loaded = [ctx.scenario(a.scenario, a.overrides or None) for a in spec.arms]
         for arm, ld in zip(spec.arms, loaded, strict=True):
             if not ld.scenario.friendlies:
@@ -200,7 +196,7 @@ def contrasts_table(reps: pa.Table, est: pa.Table, spec: FratricideChapter) -> p
 
     by = {r["arm"]: r for r in est.to_pylist()}
     rows: list[dict[str, Any]] = []
-    for con in _contrasts(spec):
+    for con in arm_contrasts(spec):
         a, b = by[con.a], by[con.b]
         for name, label, kind in METRICS:
             if kind == "sortie":
