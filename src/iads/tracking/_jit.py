@@ -266,9 +266,17 @@ def _predict_kron(x, P, c, Q):
     """F = c ⊗ I3 (CV: k = 2, CA: k = 3 blocks per axis), so F P F^T mixes only the entries
     that share their axes: T = F P, then T F^T, k terms per entry."""
     n, d = x.shape
-    k = c.shape[0]
     xo = np.empty((n, d))
     Po = np.empty((n, d, d))
+    _predict_kron_into(x, P, c, Q, xo, Po, n)
+    return xo, Po
+
+
+@njit(cache=True)
+def _predict_kron_into(x, P, c, Q, xo, Po, n):
+    """`_predict_kron` of the first n rows, written into xo and Po (not x and P)."""
+    d = x.shape[1]
+    k = c.shape[0]
     T = np.empty((d, d))
     for t in range(n):
         for a in range(k):
@@ -291,7 +299,6 @@ def _predict_kron(x, P, c, Q):
                     for b in range(k):
                         acc += T[row, 3 * b + i] * c[a, b]
                     Po[t, row, 3 * a + i] = acc + Q[row, 3 * a + i]
-    return xo, Po
 
 
 @njit(cache=True)
@@ -302,6 +309,13 @@ def _predict_cv(x, P, dt, Q):
     n = x.shape[0]
     xo = np.empty((n, 6))
     Po = np.empty((n, 6, 6))
+    _predict_cv_into(x, P, dt, Q, xo, Po, n)
+    return xo, Po
+
+
+@njit(cache=True)
+def _predict_cv_into(x, P, dt, Q, xo, Po, n):
+    """`_predict_cv` of the first n rows, written into xo and Po (not x and P)."""
     for t in range(n):
         for i in range(3):
             xo[t, i] = x[t, i] + dt * x[t, 3 + i]
@@ -314,7 +328,6 @@ def _predict_cv(x, P, dt, Q):
                 Po[t, i, 3 + j] = tpv + Q[i, 3 + j]
                 Po[t, 3 + i, j] = (vp + dt * vv) + Q[3 + i, j]
                 Po[t, 3 + i, 3 + j] = vv + Q[3 + i, 3 + j]
-    return xo, Po
 
 
 def predict_kinematic(x: F64, P: F64, F: F64, Q: F64) -> tuple[F64, F64]:

@@ -100,6 +100,16 @@ def _end_scan(status, hits, misses, age, history, last_t, conf_t, P, hit, book, 
     quality = np.empty(n)
     confirm = np.zeros(n, np.bool_)
     reason = np.full(n, -1, np.int8)
+    _end_scan_into(status, hits, misses, age, history, last_t, conf_t, P, hit, book, t_s,
+                   N, M, K, vmax, quality, confirm, reason, n)  # fmt: skip
+    return status, hits, misses, age, history, last_t, conf_t, quality, confirm, reason
+
+
+@njit(cache=True)
+def _end_scan_into(status, hits, misses, age, history, last_t, conf_t, P, hit, book, t_s,
+                   N, M, K, vmax, quality, confirm, reason, n):  # fmt: skip
+    """`_end_scan` of the first n rows in place (status .. conf_t updated; quality,
+    confirm (False) and reason (-1) written; they must come initialized)."""
     window = np.uint32((1 << N) - 1)
     for i in range(n):
         if book[i]:  # book the scan
@@ -129,7 +139,6 @@ def _end_scan(status, hits, misses, age, history, last_t, conf_t, P, hit, book, 
             reason[i] = 0  # MISSES
         elif tentative and not confirm[i] and hits[i] + (N - age[i]) < M:
             reason[i] = 2  # NOT_CONFIRMED
-    return status, hits, misses, age, history, last_t, conf_t, quality, confirm, reason
 
 
 def end_scan_arrays(tracks, hit, booked, t_s, N, M, K, vmax):

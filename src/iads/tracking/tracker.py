@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from iads.errors import ParameterError
-from iads.tracking import _jit
+from iads.tracking import _jit, _jit_scan
 from iads.tracking.association import assign_sparse
 from iads.tracking.base import TrackerConfig, TrackEvents, TrackSet, TrackStatus, _chi2_ppf
 from iads.tracking.filters import MeasurementBatch, gate, predict, update_pairs
@@ -176,6 +176,10 @@ def tracker_step(
             raise ParameterError(
                 "observed", f"shape {obs.shape}", f"shape ({tracks.n},)", "tracker_step"
             )
+    if _jit_scan.ENABLED and _jit.ENABLED and sensor_xyz_m is None and rot is None:
+        out = _fused(tracks, config, t_s, z, R, sensor_id, obs)
+        if out is not None:
+            return out
     meas = _measurements(config, z, R, sensor_xyz_m, rot)
     if tracks.n and float(t_s) < float(tracks.t_s.max()):
         raise ParameterError(
@@ -241,6 +245,31 @@ def tracker_step(
         assoc_weight=_cat(pair_w),
     )
     return tracks, events
+
+
+def _fused(tracks, config, t_s, z, R, sensor_id, obs):
+    """`_jit_scan.fused_step` when the inputs are plain arrays of the expected shapes and
+    dtypes (anything else, and any scan it gives up on, takes the reference path, which
+    also raises the errors)."""
+    if not (type(z) is np.ndarray and type(R) is np.ndarray):
+        return None
+    m = z.shape[0]
+    if (
+        z.shape != (m, 3)
+        or R.shape != (m, 3, 3)
+        or z.dtype != np.float64
+        or R.dtype != np.float64
+        or not (z.flags.c_contiguous and R.flags.c_contiguous)
+        or not (tracks.x.flags.c_contiguous and tracks.P.flags.c_contiguous)
+    ):
+        return None
+    if sensor_id is not None:
+        sensor_id = np.asarray(sensor_id)
+        if sensor_id.shape != (m,) or sensor_id.dtype.kind not in "iu":
+            return None
+        if sensor_id.dtype != np.int64:
+            sensor_id = sensor_id.astype(np.int64)
+    return _jit_scan.fused_step(tracks, config, float(t_s), z, R, sensor_id, obs)
 
 
 def _cat(parts: list[NDArray]) -> NDArray:

@@ -1,0 +1,307 @@
+"""One compiled scan of the tracker for its common configuration (private): position
+measurements, CV or CA motion, GNN association. `fused_step` does in one numba call what
+`tracker.tracker_step` does in a few dozen numpy and numba calls (predict, per sensor: gate,
+associate confirmed then tentative tracks, update, append new tentative tracks; then book
+the scan, confirm, delete), with the same kernels (`_jit`, `_jit_tracks`) called from
+inside, so the results are the same bits. It writes into arrays the caller allocates, so a
+scan boxes no array on return.
+
+It gives up (returns None, and the caller runs the reference path, which sees the same
+inputs) when a cluster of gated pairs needs the dense assignment
+(`scipy.optimize.linear_sum_assignment`), when the tracks do not share one time, when the
+scan time is before the tracks' time, or when a measurement is not finite (the reference
+path raises the error). `ENABLED` switches it off (then `tracker_step` is the reference).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+from numpy.typing import NDArray
+
+from iads.tracking._jit import _gate_all, _predict_cv_into, _predict_kron_into, _update
+from iads.tracking._jit_tracks import _end_scan_into, _stars
+from iads.tracking.base import TrackerConfig, TrackEvents, TrackSet
+
+__all__ = ["ENABLED", "fused_step"]
+
+ENABLED = True
+"""Use the fused scan for the common configuration (True) or always the step by step path."""
+
+_GIVE_UP = -1
+
+
+@njit(cache=True)
+def _scan(ids, x, P, status, hits, misses, age, history, quality, tt, last_t, init_t, conf_t,
+          next_id, z, R, sid, obs, has_obs, t_s, F, Q, G, N, M, K, vmax, prior_var,
+          o_ids, o_x, o_P, o_st, o_hits, o_miss, o_age, o_hist, o_q, o_t, o_last, o_init,
+          o_conf, o_ev, o_reason):  # fmt: skip
+    """The scan into the o_ arrays (capacity n + m rows). o_ev (2 m + 2 (n + m),) receives
+    the pairs' track ids, their measurement indices, the confirmed ids and the deleted ids;
+    o_reason (n + m,) the delete reasons. Returns (n_out, next_id, pairs, confirmed,
+    deleted), or n_out = -1 to give up (nothing returned is then meaningful)."""
+    n, d = x.shape
+    m = z.shape[0]
+    for j in range(m):
+        for a in range(3):
+            if not np.isfinite(z[j, a]):
+                return _GIVE_UP, 0, 0, 0, 0
+            for b in range(3):
+                if not np.isfinite(R[j, a, b]):
+                    return _GIVE_UP, 0, 0, 0, 0
+    for i in range(n):
+        if tt[i] != tt[0]:  # no shared F and Q (the reference predicts track by track)
+            return _GIVE_UP, 0, 0, 0, 0
+    if n and t_s < tt[0]:
+        return _GIVE_UP, 0, 0, 0, 0
+    # the tracks as they are, then predicted (written into the outputs; x and P are read)
+    o_ids[:n] = ids
+    o_st[:n], o_hits[:n], o_miss[:n], o_age[:n], o_hist[:n] = status, hits, misses, age, history
+    o_q[:n], o_last[:n], o_init[:n], o_conf[:n] = quality, last_t, init_t, conf_t
+    if n:
+        if d == 6:
+            _predict_cv_into(x, P, F[0, 3], Q, o_x, o_P, n)
+        else:
+            k = d // 3
+            c = np.empty((k, k))
+            for a in range(k):
+                for b in range(k):
+                    c[a, b] = F[3 * a, 3 * b]
+            _predict_kron_into(x, P, c, Q, o_x, o_P, n)
+        o_t[:n] = t_s
+    # sensor groups: one when every measurement has the same sensor, else by sensor id
+    one = True
+    for j in range(1, m):
+        if sid[j] != sid[0]:
+            one = False
+            break
+    order = np.arange(m) if one else np.argsort(sid, kind="mergesort")
+    cap = n + m
+    hit = np.zeros(cap, np.bool_)
+    n_cur = n
+    n_pairs = 0
+    a = 0
+    while a < m:
+        b = a + 1
+        while b < m and sid[order[b]] == sid[order[a]]:
+            b += 1
+        if one:
+            b = m
+        mg = b - a
+        zg = np.empty((mg, 3))
+        Rg = np.empty((mg, 3, 3))
+        for q in range(mg):
+            zg[q] = z[order[a + q]]
+            Rg[q] = R[order[a + q]]
+        used = np.zeros(mg, np.bool_)
+        if n_cur:
+            rows, cols, d2, Sinv = _gate_all(o_x[:n_cur], o_P[:n_cur], zg, Rg, G)
+            p = rows.shape[0]
+            conf = np.empty(p, np.bool_)
+            any_conf = False
+            for k in range(p):
+                conf[k] = o_st[rows[k]] == 1
+                any_conf = any_conf or conf[k]
+            chosen = np.zeros(p, np.bool_)
+            if any_conf:
+                cost = np.where(conf, d2 - G, 0.0)
+                ch, general, _ = _stars(rows, cols, cost, n_cur, mg)
+                if general.shape[0]:
+                    return _GIVE_UP, 0, 0, 0, 0
+                for k in range(p):
+                    if conf[k] and ch[k]:
+                        chosen[k] = True
+                        used[cols[k]] = True
+            tent = np.empty(p, np.bool_)
+            any_tent = False
+            for k in range(p):
+                tent[k] = not conf[k] and not used[cols[k]]
+                any_tent = any_tent or tent[k]
+            if any_tent:
+                cost = np.where(tent, d2 - G, 0.0)
+                ch, general, _ = _stars(rows, cols, cost, n_cur, mg)
+                if general.shape[0]:
+                    return _GIVE_UP, 0, 0, 0, 0
+                for k in range(p):
+                    if tent[k] and ch[k]:
+                        chosen[k] = True
+            sel = np.flatnonzero(chosen)
+            r, c = rows[sel], cols[sel]
+            for k in range(sel.shape[0]):
+                used[c[k]] = True
+                if r[k] < n:
+                    hit[r[k]] = True
+                o_ev[n_pairs] = o_ids[r[k]]
+                o_ev[m + n_pairs] = order[a + c[k]]
+                n_pairs += 1
+            if sel.shape[0]:  # in place, on this scan's own arrays
+                _update(o_x, o_P, zg, Sinv[sel], r, c)
+        for q in range(mg):  # new tentative tracks from the measurements left
+            if used[q]:
+                continue
+            i = n_cur
+            o_ids[i] = next_id
+            next_id += 1
+            o_x[i] = 0.0
+            o_P[i] = 0.0
+            for u in range(3):
+                o_x[i, u] = zg[q, u]
+                for v in range(3):
+                    o_P[i, u, v] = Rg[q, u, v]
+            for u in range(3, d):
+                o_P[i, u, u] = prior_var[u]
+            o_st[i], o_hits[i], o_miss[i], o_age[i], o_hist[i] = 0, 1, 0, 1, 1
+            o_q[i], o_t[i], o_last[i], o_init[i], o_conf[i] = 1.0, t_s, t_s, t_s, np.nan
+            n_cur += 1
+        a = b
+    # book the scan: the tracks it looked at or updated (all old ones when obs is not given)
+    book = np.zeros(n_cur, np.bool_)
+    for i in range(n):
+        book[i] = (not has_obs) or obs[i] or hit[i]
+    confirm = np.zeros(n_cur, np.bool_)
+    reason = np.full(n_cur, -1, np.int8)
+    _end_scan_into(o_st, o_hits, o_miss, o_age, o_hist, o_last, o_conf, o_P, hit, book,
+                   t_s, N, M, K, vmax, o_q, confirm, reason, n_cur)  # fmt: skip
+    # events: the booked rows first, then the other old rows, then the new ones (each in
+    # id order), as `tracker._booked_first`; deleted rows removed in place
+    e_conf = 2 * m
+    n_conf = 0
+    n_del = 0
+    for key in range(3):
+        for i in range(n_cur):
+            ki = 2 if i >= n else (0 if book[i] else 1)
+            if ki != key:
+                continue
+            if reason[i] >= 0:
+                o_ev[e_conf + cap + n_del] = o_ids[i]
+                o_reason[n_del] = reason[i]
+                n_del += 1
+            elif confirm[i]:
+                o_ev[e_conf + n_conf] = o_ids[i]
+                n_conf += 1
+    w = 0
+    for i in range(n_cur):
+        if reason[i] >= 0:
+            continue
+        if w != i:
+            o_ids[w] = o_ids[i]
+            o_x[w] = o_x[i]
+            o_P[w] = o_P[i]
+            o_st[w], o_hits[w], o_miss[w], o_age[w] = o_st[i], o_hits[i], o_miss[i], o_age[i]
+            o_hist[w], o_q[w], o_t[w], o_last[w] = o_hist[i], o_q[i], o_t[i], o_last[i]
+            o_init[w], o_conf[w] = o_init[i], o_conf[i]
+        w += 1
+    return w, next_id, n_pairs, n_conf, n_del
+
+
+_FIELDS = ("ids", "x", "P", "status", "hits", "misses", "age", "history", "quality", "t_s",
+           "last_update_t_s", "initiated_t_s", "confirmed_t_s")  # fmt: skip
+_CONFIGS: dict[int, tuple] = {}
+_EMPTY: dict[tuple[int, int], tuple] = {}
+
+
+def _params(config: TrackerConfig):
+    """(gate d², N, M, K, max variance, prior variances (d,)) of a common config, or None
+    (kept per config object, which is frozen)."""
+    hit = _CONFIGS.get(id(config))
+    if hit is not None and hit[0] is config:
+        return hit[1]
+    common = (
+        config.measurement == "position"
+        and config.motion in ("cv", "ca")
+        and config.association == "gnn"
+    )
+    params = None
+    if common:
+        from iads.tracking.tracker import _prior_var
+
+        params = (
+            float(config.gate_d2),
+            config.confirm_n,
+            config.confirm_m,
+            config.delete_misses,
+            float(config.max_position_variance_m2),
+            _prior_var(config),
+        )
+    if len(_CONFIGS) > 256:
+        _CONFIGS.clear()
+    _CONFIGS[id(config)] = (config, params)
+    return params
+
+
+def _modes(n: int, d: int):
+    """The empty IMM fields of a single-model set of n tracks (zero-size, shared)."""
+    e = _EMPTY.get((n, d))
+    if e is None:
+        e = (np.empty((n, 0)), np.empty((n, 0, d)), np.empty((n, 0, d, d)))
+        if len(_EMPTY) < 4096:
+            _EMPTY[(n, d)] = e
+    return e
+
+
+def fused_step(
+    tracks: TrackSet,
+    config: TrackerConfig,
+    t_s: float,
+    z: NDArray[np.float64],
+    R: NDArray[np.float64],
+    sensor_id: NDArray[np.int64] | None,
+    observed: NDArray[np.bool_] | None,
+) -> tuple[TrackSet, TrackEvents] | None:
+    """`tracker.tracker_step` for position measurements z (m, 3) [m], R (m, 3, 3) [m²] in one
+    compiled call, or None when the configuration is not the common one or the scan needs
+    the reference path (see the module docstring). sensor_id (m,) and observed (n,) as in
+    `tracker_step`, already checked for shape."""
+    params = _params(config)
+    if params is None:
+        return None
+    G, N, M, K, vmax, prior_var = params
+    from iads.tracking.models import transition_and_noise
+
+    n, d = tracks.x.shape
+    m = z.shape[0]
+    dt = t_s - float(tracks.t_s[0]) if n else 0.0
+    F, Q = transition_and_noise(config.motion, dt, config.process_noise)
+    cap = n + m
+    o_x, o_P = np.empty((cap, d)), np.empty((cap, d, d))
+    o_ids = np.empty(cap, np.int64)
+    o_st = np.empty(cap, np.int8)
+    o_i32 = np.empty((3, cap), np.int32)
+    o_hist = np.empty(cap, np.uint32)
+    o_f = np.empty((5, cap))
+    o_ev = np.empty(2 * m + 2 * cap, np.int64)
+    o_reason = np.empty(cap, np.int8)
+    sid = np.zeros(m, np.int64) if sensor_id is None else sensor_id
+    obs = _NO_OBS if observed is None else observed
+    tr = tracks
+    w, next_id, n_pairs, n_conf, n_del = _scan(
+        tr.ids, tr.x, tr.P, tr.status, tr.hits, tr.misses, tr.age, tr.history, tr.quality,
+        tr.t_s, tr.last_update_t_s, tr.initiated_t_s, tr.confirmed_t_s, tr.next_id,
+        z, R, sid, obs, observed is not None, float(t_s), F, Q, G, N, M, K, vmax, prior_var,
+        o_ids, o_x, o_P, o_st, o_i32[0], o_i32[1], o_i32[2], o_hist, o_f[0], o_f[1],
+        o_f[2], o_f[3], o_f[4], o_ev, o_reason,
+    )  # fmt: skip
+    if w < 0:
+        return None
+    mp, mx, mP = _modes(w, d)
+    out = tracks.replace(
+        ids=o_ids[:w], x=o_x[:w], P=o_P[:w], status=o_st[:w], hits=o_i32[0, :w],
+        misses=o_i32[1, :w], age=o_i32[2, :w], history=o_hist[:w], quality=o_f[0, :w],
+        t_s=o_f[1, :w], last_update_t_s=o_f[2, :w], initiated_t_s=o_f[3, :w],
+        confirmed_t_s=o_f[4, :w], mode_p=mp, mode_x=mx, mode_P=mP, next_id=next_id,
+    )  # fmt: skip
+    e = 2 * m
+    events = TrackEvents(
+        t_s=float(t_s),
+        initiated_ids=np.arange(tracks.next_id, next_id, dtype=np.int64),
+        confirmed_ids=o_ev[e : e + n_conf],
+        deleted_ids=o_ev[e + cap : e + cap + n_del],
+        deleted_reason=o_reason[:n_del],
+        assoc_track_ids=o_ev[:n_pairs],
+        assoc_meas_index=o_ev[m : m + n_pairs],
+        assoc_weight=np.ones(n_pairs),
+    )
+    return out, events
+
+
+_NO_OBS = np.zeros(0, np.bool_)
