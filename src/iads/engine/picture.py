@@ -61,17 +61,20 @@ def setup_pictures(rs: RunState) -> None:
     )
 
 
-def _picture_heads(rs: RunState) -> tuple[NDArray[np.int64], NDArray[np.int64], list]:
+def _picture_heads(rs: RunState) -> tuple[NDArray[np.int64], NDArray[np.int64], list, int]:
     """For every unit, the first unit sharing its picture (u,); for every radar, the
-    picture it feeds by that first unit (r,); and per picture head, the units sharing it
-    (kept between steps while the pictures stay the same objects)."""
+    picture it feeds by that first unit (r,); per picture head, the units sharing it; and
+    the head every radar feeds when there is one such picture (else -1) (kept between
+    steps while the pictures stay the same objects)."""
     key = tuple(map(id, rs.pictures))
     cached = rs.cache.get("picture.heads")
     if cached is not None and cached[0] == key:
         return cached[2]
     head = np.array([key.index(o) for o in key], dtype=np.int64)
     units_of = [np.flatnonzero(head == u) for u in range(head.size)]
-    out = head, head[rs.built.radars.unit], units_of
+    of_radar = head[rs.built.radars.unit]
+    solo = int(of_radar[0]) if of_radar.size and bool((of_radar == of_radar[0]).all()) else -1
+    out = head, of_radar, units_of, solo
     # (the pictures are held with their ids, so that no new object can take an id)
     rs.cache["picture.heads"] = (key, tuple(rs.pictures), out)
     return out
@@ -81,54 +84,83 @@ def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.i
     """Run the tracker of every picture one of whose radars scanned at ``t_s``, then
     refresh the fused picture of every track-fusion network with an updated member."""
     setup_pictures(rs)
-    b = rs.built
     if due.size == 0:
         return
-    updated: set[int] = set()
-    head, head_of_radar, units_of = _picture_heads(rs)
-    fed = head_of_radar[due]
-    one = fed.size == 1 or bool((fed == fed[0]).all())  # one picture: no sort, no masks
-    for u in fed[:1] if one else np.unique(fed):  # a shared picture is updated once
-        pic = rs.pictures[u]
-        if one and bool((head_of_radar[det.radar] == u).all()):  # every detection
-            z, R, sid, origin_all = det.z_ecef_m, det.r_ecef_m2, det.radar, det.threat
-        else:
-            mine = np.flatnonzero(head_of_radar[det.radar] == u)
+    head, head_of_radar, units_of, solo = _picture_heads(rs)
+    ran: list[int] = []
+    if solo < 0:
+        fed = head_of_radar[due]
+        of_det = head_of_radar[det.radar]
+        if bool((fed == fed[0]).all()) and bool((of_det == fed[0]).all()):
+            solo = int(fed[0])  # this step, every due radar and detection feed one picture
+    if solo >= 0:  # one picture: the detections as they are, no masks
+        if _update_picture(rs, t_s, solo, due, det.z_ecef_m, det.r_ecef_m2, det.radar,
+                           det.threat):  # fmt: skip
+            ran.append(solo)
+    else:
+        for u in np.unique(fed).tolist():  # a shared picture is updated once
+            mine = np.flatnonzero(of_det == u)
             z, R, sid = det.z_ecef_m[mine], det.r_ecef_m2[mine], det.radar[mine]
-            origin_all = det.threat[mine]
-        if z.shape[0] == 0 and pic.tracks.n == 0:
-            continue
-        # Only the tracks these radars looked at in this window can be missed by them.
-        scanned = due if one else due[fed == u]
-        observed = looked_at(b.radars, rs.radar_schedule, scanned, t_s, pic.at(t_s)[0])
-        pic.tracks, ev = tracker_step(
-            pic.tracks, pic.config, t_s, z, R, sensor_id=sid, observed=observed
-        )
-        if rs.fusions:
-            updated.update(int(v) for v in units_of[u])
-        pic.ensure(pic.tracks.next_id)
-        ids, meas = ev.best_assoc()  # under JPDA a track has several weighted pairs
-        if ids.size:
-            # A track follows the last real object whose measurement it took: a false
-            # alarm it takes now and then does not relabel it (scoring only).
-            origin = origin_all[meas]
-            pic.truth[ids] = np.where(origin >= 0, origin, pic.truth[ids])
-        if ev.initiated_ids.size and z.shape[0]:
-            # A new track starts at its measurement: the nearest one is its origin.
-            rows = np.searchsorted(pic.tracks.ids, ev.initiated_ids)
-            ok = rows < pic.tracks.n
-            rows, new = rows[ok], ev.initiated_ids[ok]
-            ok = pic.tracks.ids[rows] == new
-            d = np.linalg.norm(pic.tracks.position[rows[ok]][:, None, :]
-                               - z[None, :, :], axis=-1)  # fmt: skip
-            pic.truth[new[ok]] = origin_all[np.argmin(d, axis=1)]
-        for kind, ids in (
-            ("track_start", ev.initiated_ids),
-            ("track_confirmed", ev.confirmed_ids),
-            ("track_deleted", ev.deleted_ids),
-        ):
-            if ids.size:
-                rs.log.add(kind, t_s, track_id=ids, unit_id=int(u), threat_id=pic.truth[ids])
-    for tf in rs.fusions:
-        if updated.intersection(tf.members):
-            tf.update(rs.pictures, t_s)
+            if _update_picture(rs, t_s, u, due[fed == u], z, R, sid, det.threat[mine]):
+                ran.append(u)
+    if rs.fusions and ran:
+        updated = {int(v) for u in ran for v in units_of[u]}
+        for tf in rs.fusions:
+            if updated.intersection(tf.members):
+                tf.update(rs.pictures, t_s)
+
+
+def _update_picture(
+    rs: RunState,
+    t_s: float,
+    u: int,
+    scanned: NDArray[np.int64],
+    z: NDArray[np.float64],
+    R: NDArray[np.float64],
+    sid: NDArray[np.int64],
+    origin_all: NDArray[np.int64],
+) -> bool:
+    """One scan of unit u's picture by its radars ``scanned`` with their detections z (k, 3)
+    [m], R (k, 3, 3) [m²] of radars sid (k,) and true origins origin_all (k,) (scoring
+    only); returns whether the tracker ran."""
+    pic = rs.pictures[u]
+    tracks = pic.tracks
+    if z.shape[0] == 0 and tracks.n == 0:
+        return False
+    # Only the tracks these radars looked at in this window can be missed by them.
+    if tracks.n:
+        observed = looked_at(rs.built.radars, rs.radar_schedule, scanned, t_s, pic.at(t_s)[0])
+    else:
+        observed = _NONE_OBSERVED
+    pic.tracks, ev = tracker_step(tracks, pic.config, t_s, z, R, sensor_id=sid, observed=observed)
+    pic.ensure(pic.tracks.next_id)
+    ids, meas = ev.best_assoc()  # under JPDA a track has several weighted pairs
+    if ids.size:
+        # A track follows the last real object whose measurement it took: a false
+        # alarm it takes now and then does not relabel it (scoring only).
+        origin = origin_all[meas]
+        pic.truth[ids] = np.where(origin >= 0, origin, pic.truth[ids])
+    new = ev.initiated_ids
+    if new.size and z.shape[0]:
+        # A new track starts at its measurement: the nearest one is its origin.
+        rows = np.searchsorted(pic.tracks.ids, new)
+        ok = rows < pic.tracks.n
+        rows, new = rows[ok], new[ok]
+        ok = pic.tracks.ids[rows] == new
+        d = np.linalg.norm(pic.tracks.position[rows[ok]][:, None, :]
+                           - z[None, :, :], axis=-1)  # fmt: skip
+        pic.truth[new[ok]] = origin_all[np.argmin(d, axis=1)]
+    log = rs.log
+    if ev.initiated_ids.size:
+        log.add("track_start", t_s, track_id=ev.initiated_ids, unit_id=u,
+                threat_id=pic.truth[ev.initiated_ids])  # fmt: skip
+    if ev.confirmed_ids.size:
+        log.add("track_confirmed", t_s, track_id=ev.confirmed_ids, unit_id=u,
+                threat_id=pic.truth[ev.confirmed_ids])  # fmt: skip
+    if ev.deleted_ids.size:
+        log.add("track_deleted", t_s, track_id=ev.deleted_ids, unit_id=u,
+                threat_id=pic.truth[ev.deleted_ids])  # fmt: skip
+    return True
+
+
+_NONE_OBSERVED = np.zeros(0, bool)
