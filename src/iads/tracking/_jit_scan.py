@@ -194,8 +194,6 @@ def _scan(ids, x, P, status, hits, misses, age, history, quality, tt, last_t, in
     return w, next_id, n_pairs, n_conf, n_del
 
 
-_FIELDS = ("ids", "x", "P", "status", "hits", "misses", "age", "history", "quality", "t_s",
-           "last_update_t_s", "initiated_t_s", "confirmed_t_s")  # fmt: skip
 _CONFIGS: dict[int, tuple] = {}
 _EMPTY: dict[tuple[int, int], tuple] = {}
 
@@ -274,33 +272,40 @@ def fused_step(
     sid = np.zeros(m, np.int64) if sensor_id is None else sensor_id
     obs = _NO_OBS if observed is None else observed
     tr = tracks
+    t_s = float(t_s)
     w, next_id, n_pairs, n_conf, n_del = _scan(
         tr.ids, tr.x, tr.P, tr.status, tr.hits, tr.misses, tr.age, tr.history, tr.quality,
         tr.t_s, tr.last_update_t_s, tr.initiated_t_s, tr.confirmed_t_s, tr.next_id,
-        z, R, sid, obs, observed is not None, float(t_s), F, Q, G, N, M, K, vmax, prior_var,
+        z, R, sid, obs, observed is not None, t_s, F, Q, G, N, M, K, vmax, prior_var,
         o_ids, o_x, o_P, o_st, o_i32[0], o_i32[1], o_i32[2], o_hist, o_f[0], o_f[1],
         o_f[2], o_f[3], o_f[4], o_ev, o_reason,
     )  # fmt: skip
     if w < 0:
         return None
-    mp, mx, mP = _modes(w, d)
-    out = tracks.replace(
-        ids=o_ids[:w], x=o_x[:w], P=o_P[:w], status=o_st[:w], hits=o_i32[0, :w],
-        misses=o_i32[1, :w], age=o_i32[2, :w], history=o_hist[:w], quality=o_f[0, :w],
-        t_s=o_f[1, :w], last_update_t_s=o_f[2, :w], initiated_t_s=o_f[3, :w],
-        confirmed_t_s=o_f[4, :w], mode_p=mp, mode_x=mx, mode_P=mP, next_id=next_id,
-    )  # fmt: skip
+    # (the set and the events built field by field: a dataclass __init__ or replace with
+    # keywords costs more than the whole compiled scan)
+    out = object.__new__(TrackSet)
+    f = out.__dict__
+    f["ids"], f["x"], f["P"], f["status"] = o_ids[:w], o_x[:w], o_P[:w], o_st[:w]
+    f["hits"], f["misses"], f["age"] = o_i32[0, :w], o_i32[1, :w], o_i32[2, :w]
+    f["history"], f["quality"], f["t_s"] = o_hist[:w], o_f[0, :w], o_f[1, :w]
+    f["last_update_t_s"], f["initiated_t_s"] = o_f[2, :w], o_f[3, :w]
+    f["confirmed_t_s"] = o_f[4, :w]
+    f["mode_p"], f["mode_x"], f["mode_P"] = _modes(w, d)
+    f["next_id"] = next_id
     e = 2 * m
-    events = TrackEvents(
-        t_s=float(t_s),
-        initiated_ids=np.arange(tracks.next_id, next_id, dtype=np.int64),
-        confirmed_ids=o_ev[e : e + n_conf],
-        deleted_ids=o_ev[e + cap : e + cap + n_del],
-        deleted_reason=o_reason[:n_del],
-        assoc_track_ids=o_ev[:n_pairs],
-        assoc_meas_index=o_ev[m : m + n_pairs],
-        assoc_weight=np.ones(n_pairs),
-    )
+    weight = np.empty(n_pairs)
+    weight.fill(1.0)
+    events = object.__new__(TrackEvents)
+    f = events.__dict__
+    f["t_s"] = t_s
+    f["initiated_ids"] = np.arange(tracks.next_id, next_id, dtype=np.int64)
+    f["confirmed_ids"] = o_ev[e : e + n_conf]
+    f["deleted_ids"] = o_ev[e + cap : e + cap + n_del]
+    f["deleted_reason"] = o_reason[:n_del]
+    f["assoc_track_ids"] = o_ev[:n_pairs]
+    f["assoc_meas_index"] = o_ev[m : m + n_pairs]
+    f["assoc_weight"] = weight
     return out, events
 
 

@@ -169,6 +169,10 @@ def tracker_step(
     Returns the new TrackSet (deleted tracks removed, in id order) and the TrackEvents.
     """
     del rng
+    if _jit_scan.ENABLED and _jit.ENABLED and sensor_xyz_m is None and rot is None:
+        out = _fused(tracks, config, t_s, z, R, sensor_id, observed)
+        if out is not None:
+            return out
     obs = None
     if observed is not None:
         obs = np.asarray(observed, dtype=bool)
@@ -176,10 +180,6 @@ def tracker_step(
             raise ParameterError(
                 "observed", f"shape {obs.shape}", f"shape ({tracks.n},)", "tracker_step"
             )
-    if _jit_scan.ENABLED and _jit.ENABLED and sensor_xyz_m is None and rot is None:
-        out = _fused(tracks, config, t_s, z, R, sensor_id, obs)
-        if out is not None:
-            return out
     meas = _measurements(config, z, R, sensor_xyz_m, rot)
     if tracks.n and float(t_s) < float(tracks.t_s.max()):
         raise ParameterError(
@@ -247,29 +247,36 @@ def tracker_step(
     return tracks, events
 
 
-def _fused(tracks, config, t_s, z, R, sensor_id, obs):
-    """`_jit_scan.fused_step` when the inputs are plain arrays of the expected shapes and
-    dtypes (anything else, and any scan it gives up on, takes the reference path, which
-    also raises the errors)."""
-    if not (type(z) is np.ndarray and type(R) is np.ndarray):
+def _fused(tracks, config, t_s, z, R, sensor_id, observed):
+    """`_jit_scan.fused_step` when the inputs are arrays of the shapes and dtypes the
+    engine gives (anything else, and any scan the kernel gives up on, takes the reference
+    path, which also checks the inputs and raises the errors)."""
+    if type(z) is not np.ndarray or type(R) is not np.ndarray:
         return None
     m = z.shape[0]
     if (
-        z.shape != (m, 3)
+        z.dtype != _F8
+        or R.dtype != _F8
+        or z.shape != (m, 3)
         or R.shape != (m, 3, 3)
-        or z.dtype != np.float64
-        or R.dtype != np.float64
         or not (z.flags.c_contiguous and R.flags.c_contiguous)
         or not (tracks.x.flags.c_contiguous and tracks.P.flags.c_contiguous)
     ):
         return None
-    if sensor_id is not None:
-        sensor_id = np.asarray(sensor_id)
-        if sensor_id.shape != (m,) or sensor_id.dtype.kind not in "iu":
-            return None
-        if sensor_id.dtype != np.int64:
-            sensor_id = sensor_id.astype(np.int64)
-    return _jit_scan.fused_step(tracks, config, float(t_s), z, R, sensor_id, obs)
+    if observed is not None and (
+        type(observed) is not np.ndarray
+        or observed.dtype != _BOOL
+        or observed.shape != tracks.ids.shape
+    ):
+        return None
+    if sensor_id is not None and (
+        type(sensor_id) is not np.ndarray or sensor_id.dtype != _I8 or sensor_id.shape != (m,)
+    ):
+        return None
+    return _jit_scan.fused_step(tracks, config, t_s, z, R, sensor_id, observed)
+
+
+_F8, _I8, _BOOL = np.dtype(np.float64), np.dtype(np.int64), np.dtype(np.bool_)
 
 
 def _cat(parts: list[NDArray]) -> NDArray:
