@@ -32,6 +32,28 @@ _GIVE_UP = -1
 
 
 @njit(cache=True)
+def _by_sensor(sid, m):
+    """The measurement indices grouped by sensor id, increasing, in their order within a
+    sensor (a stable argsort of sid; sensors are few)."""
+    order = np.empty(m, np.int64)
+    done = 0
+    last = 0
+    while done < m:
+        cur = 0  # the next sensor id
+        found = False
+        for j in range(m):
+            if (done == 0 or sid[j] > last) and (not found or sid[j] < cur):
+                cur = sid[j]
+                found = True
+        for j in range(m):
+            if sid[j] == cur:
+                order[done] = j
+                done += 1
+        last = cur
+    return order
+
+
+@njit(cache=True)
 def _scan(ids, x, P, status, hits, misses, age, history, quality, tt, last_t, init_t, conf_t,
           next_id, z, R, sid, obs, has_obs, t_s, F, Q, G, N, M, K, vmax, prior_var,
           o_ids, o_x, o_P, o_st, o_hits, o_miss, o_age, o_hist, o_q, o_t, o_last, o_init,
@@ -55,9 +77,10 @@ def _scan(ids, x, P, status, hits, misses, age, history, quality, tt, last_t, in
     if n and t_s < tt[0]:
         return _GIVE_UP, 0, 0, 0, 0
     # the tracks as they are, then predicted (written into the outputs; x and P are read)
-    o_ids[:n] = ids
-    o_st[:n], o_hits[:n], o_miss[:n], o_age[:n], o_hist[:n] = status, hits, misses, age, history
-    o_q[:n], o_last[:n], o_init[:n], o_conf[:n] = quality, last_t, init_t, conf_t
+    for i in range(n):
+        o_ids[i], o_st[i], o_hits[i], o_miss[i] = ids[i], status[i], hits[i], misses[i]
+        o_age[i], o_hist[i], o_q[i], o_last[i] = age[i], history[i], quality[i], last_t[i]
+        o_init[i], o_conf[i], o_t[i] = init_t[i], conf_t[i], t_s
     if n:
         if d == 6:
             _predict_cv_into(x, P, F[0, 3], Q, o_x, o_P, n)
@@ -68,14 +91,7 @@ def _scan(ids, x, P, status, hits, misses, age, history, quality, tt, last_t, in
                 for b in range(k):
                     c[a, b] = F[3 * a, 3 * b]
             _predict_kron_into(x, P, c, Q, o_x, o_P, n)
-        o_t[:n] = t_s
-    # sensor groups: one when every measurement has the same sensor, else by sensor id
-    one = True
-    for j in range(1, m):
-        if sid[j] != sid[0]:
-            one = False
-            break
-    order = np.arange(m) if one else np.argsort(sid, kind="mergesort")
+    order = _by_sensor(sid, m)
     cap = n + m
     hit = np.zeros(cap, np.bool_)
     n_cur = n
@@ -85,14 +101,15 @@ def _scan(ids, x, P, status, hits, misses, age, history, quality, tt, last_t, in
         b = a + 1
         while b < m and sid[order[b]] == sid[order[a]]:
             b += 1
-        if one:
-            b = m
         mg = b - a
         zg = np.empty((mg, 3))
         Rg = np.empty((mg, 3, 3))
         for q in range(mg):
-            zg[q] = z[order[a + q]]
-            Rg[q] = R[order[a + q]]
+            j = order[a + q]
+            for u in range(3):
+                zg[q, u] = z[j, u]
+                for v in range(3):
+                    Rg[q, u, v] = R[j, u, v]
         used = np.zeros(mg, np.bool_)
         if n_cur:
             rows, cols, d2, Sinv = _gate_all(o_x[:n_cur], o_P[:n_cur], zg, Rg, G)
@@ -103,8 +120,10 @@ def _scan(ids, x, P, status, hits, misses, age, history, quality, tt, last_t, in
                 conf[k] = o_st[rows[k]] == 1
                 any_conf = any_conf or conf[k]
             chosen = np.zeros(p, np.bool_)
+            cost = np.empty(p)
             if any_conf:
-                cost = np.where(conf, d2 - G, 0.0)
+                for k in range(p):
+                    cost[k] = d2[k] - G if conf[k] else 0.0
                 ch, general, _ = _stars(rows, cols, cost, n_cur, mg)
                 if general.shape[0]:
                     return _GIVE_UP, 0, 0, 0, 0
@@ -118,38 +137,49 @@ def _scan(ids, x, P, status, hits, misses, age, history, quality, tt, last_t, in
                 tent[k] = not conf[k] and not used[cols[k]]
                 any_tent = any_tent or tent[k]
             if any_tent:
-                cost = np.where(tent, d2 - G, 0.0)
+                for k in range(p):
+                    cost[k] = d2[k] - G if tent[k] else 0.0
                 ch, general, _ = _stars(rows, cols, cost, n_cur, mg)
                 if general.shape[0]:
                     return _GIVE_UP, 0, 0, 0, 0
                 for k in range(p):
                     if tent[k] and ch[k]:
                         chosen[k] = True
-            sel = np.flatnonzero(chosen)
-            r, c = rows[sel], cols[sel]
-            for k in range(sel.shape[0]):
+            ns = 0
+            for k in range(p):
+                ns += chosen[k]
+            r = np.empty(ns, np.int64)
+            c = np.empty(ns, np.int64)
+            S = np.empty((ns, 3, 3))
+            q = 0
+            for k in range(p):
+                if chosen[k]:
+                    r[q], c[q] = rows[k], cols[k]
+                    for u in range(3):
+                        for v in range(3):
+                            S[q, u, v] = Sinv[k, u, v]
+                    q += 1
+            for k in range(ns):
                 used[c[k]] = True
                 if r[k] < n:
                     hit[r[k]] = True
                 o_ev[n_pairs] = o_ids[r[k]]
                 o_ev[m + n_pairs] = order[a + c[k]]
                 n_pairs += 1
-            if sel.shape[0]:  # in place, on this scan's own arrays
-                _update(o_x, o_P, zg, Sinv[sel], r, c)
+            if ns:  # in place, on this scan's own arrays
+                _update(o_x, o_P, zg, S, r, c)
         for q in range(mg):  # new tentative tracks from the measurements left
             if used[q]:
                 continue
             i = n_cur
             o_ids[i] = next_id
             next_id += 1
-            o_x[i] = 0.0
-            o_P[i] = 0.0
-            for u in range(3):
-                o_x[i, u] = zg[q, u]
-                for v in range(3):
-                    o_P[i, u, v] = Rg[q, u, v]
-            for u in range(3, d):
-                o_P[i, u, u] = prior_var[u]
+            for u in range(d):
+                o_x[i, u] = zg[q, u] if u < 3 else 0.0
+                for v in range(d):
+                    o_P[i, u, v] = Rg[q, u, v] if u < 3 and v < 3 else 0.0
+                if u >= 3:
+                    o_P[i, u, u] = prior_var[u]
             o_st[i], o_hits[i], o_miss[i], o_age[i], o_hist[i] = 0, 1, 0, 1, 1
             o_q[i], o_t[i], o_last[i], o_init[i], o_conf[i] = 1.0, t_s, t_s, t_s, np.nan
             n_cur += 1
@@ -185,8 +215,10 @@ def _scan(ids, x, P, status, hits, misses, age, history, quality, tt, last_t, in
             continue
         if w != i:
             o_ids[w] = o_ids[i]
-            o_x[w] = o_x[i]
-            o_P[w] = o_P[i]
+            for u in range(d):
+                o_x[w, u] = o_x[i, u]
+                for v in range(d):
+                    o_P[w, u, v] = o_P[i, u, v]
             o_st[w], o_hits[w], o_miss[w], o_age[w] = o_st[i], o_hits[i], o_miss[i], o_age[i]
             o_hist[w], o_q[w], o_t[w], o_last[w] = o_hist[i], o_q[i], o_t[i], o_last[i]
             o_init[w], o_conf[w] = o_init[i], o_conf[i]
