@@ -98,8 +98,14 @@ def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.i
                            det.threat):  # fmt: skip
             ran.append(solo)
     else:
+        # the detections grouped by picture once (stable: in their order within a picture)
+        by_pic = np.argsort(of_det, kind="stable")
+        end = np.cumsum(np.bincount(of_det, minlength=head.size)).tolist()
         for u in np.unique(fed).tolist():  # a shared picture is updated once
-            mine = np.flatnonzero(of_det == u)
+            a, b = end[u - 1] if u else 0, end[u]
+            if a == b and rs.pictures[u].tracks.n == 0:
+                continue  # nothing seen, nothing to miss
+            mine = by_pic[a:b]
             z, R, sid = det.z_ecef_m[mine], det.r_ecef_m2[mine], det.radar[mine]
             if _update_picture(rs, t_s, u, due[fed == u], z, R, sid, det.threat[mine]):
                 ran.append(u)
@@ -129,7 +135,9 @@ def _update_picture(
         return False
     # Only the tracks these radars looked at in this window can be missed by them.
     if tracks.n:
-        observed = looked_at(rs.built.radars, rs.radar_schedule, scanned, t_s, pic.at(t_s)[0])
+        x = tracks.x  # the positions of ``Picture.at(t_s)``, without the velocities
+        at = x[:, :3] + x[:, 3:6] * (t_s - tracks.t_s)[:, None]
+        observed = looked_at(rs.built.radars, rs.radar_schedule, scanned, t_s, at)
     else:
         observed = _NONE_OBSERVED
     pic.tracks, ev = tracker_step(tracks, pic.config, t_s, z, R, sensor_id=sid, observed=observed)
