@@ -56,14 +56,20 @@ def _by_sensor(sid, m):
 @njit(cache=True)
 def _scan(ids, x, P, status, hits, misses, age, history, quality, tt, last_t, init_t, conf_t,
           next_id, z, R, sid, obs, has_obs, t_s, F, Q, G, N, M, K, vmax, prior_var,
-          o_ids, o_x, o_P, o_st, o_hits, o_miss, o_age, o_hist, o_q, o_t, o_last, o_init,
-          o_conf, o_ev, o_reason):  # fmt: skip
-    """The scan into the o_ arrays (capacity n + m rows). o_ev (2 m + 2 (n + m),) receives
-    the pairs' track ids, their measurement indices, the confirmed ids and the deleted ids;
-    o_reason (n + m,) the delete reasons. Returns (n_out, next_id, pairs, confirmed,
-    deleted), or n_out = -1 to give up (nothing returned is then meaningful)."""
+          o_x, o_P, o_i64, o_i8, o_i32, o_hist, o_f):  # fmt: skip
+    """The scan into the o_ arrays (capacity cap = n + m rows): x (cap, d), P (cap, d, d),
+    o_i64 (cap + 2 m + 2 cap,): the ids, then the pairs' track ids, their measurement
+    indices, the confirmed ids and the deleted ids; o_i8 (2, cap): status and the delete
+    reasons; o_i32 (3, cap): hits, misses, age; o_hist (cap,); o_f (5, cap): quality, t_s,
+    last update, initiation and confirmation times. Returns (n_out, next_id, pairs,
+    confirmed, deleted), or n_out = -1 to give up (nothing returned is then meaningful)."""
     n, d = x.shape
     m = z.shape[0]
+    cap = n + m
+    o_ids, o_ev = o_i64[:cap], o_i64[cap:]
+    o_st, o_reason = o_i8[0], o_i8[1]
+    o_hits, o_miss, o_age = o_i32[0], o_i32[1], o_i32[2]
+    o_q, o_t, o_last, o_init, o_conf = o_f[0], o_f[1], o_f[2], o_f[3], o_f[4]
     for j in range(m):
         for a in range(3):
             if not np.isfinite(z[j, a]):
@@ -92,7 +98,6 @@ def _scan(ids, x, P, status, hits, misses, age, history, quality, tt, last_t, in
                     c[a, b] = F[3 * a, 3 * b]
             _predict_kron_into(x, P, c, Q, o_x, o_P, n)
     order = _by_sensor(sid, m)
-    cap = n + m
     hit = np.zeros(cap, np.bool_)
     n_cur = n
     n_pairs = 0
@@ -294,13 +299,11 @@ def fused_step(
     F, Q = transition_and_noise(config.motion, dt, config.process_noise)
     cap = n + m
     o_x, o_P = np.empty((cap, d)), np.empty((cap, d, d))
-    o_ids = np.empty(cap, np.int64)
-    o_st = np.empty(cap, np.int8)
+    o_i64 = np.empty(3 * cap + 2 * m, np.int64)
+    o_i8 = np.empty((2, cap), np.int8)
     o_i32 = np.empty((3, cap), np.int32)
     o_hist = np.empty(cap, np.uint32)
     o_f = np.empty((5, cap))
-    o_ev = np.empty(2 * m + 2 * cap, np.int64)
-    o_reason = np.empty(cap, np.int8)
     sid = np.zeros(m, np.int64) if sensor_id is None else sensor_id
     obs = _NO_OBS if observed is None else observed
     tr = tracks
@@ -309,8 +312,7 @@ def fused_step(
         tr.ids, tr.x, tr.P, tr.status, tr.hits, tr.misses, tr.age, tr.history, tr.quality,
         tr.t_s, tr.last_update_t_s, tr.initiated_t_s, tr.confirmed_t_s, tr.next_id,
         z, R, sid, obs, observed is not None, t_s, F, Q, G, N, M, K, vmax, prior_var,
-        o_ids, o_x, o_P, o_st, o_i32[0], o_i32[1], o_i32[2], o_hist, o_f[0], o_f[1],
-        o_f[2], o_f[3], o_f[4], o_ev, o_reason,
+        o_x, o_P, o_i64, o_i8, o_i32, o_hist, o_f,
     )  # fmt: skip
     if w < 0:
         return None
@@ -318,25 +320,25 @@ def fused_step(
     # keywords costs more than the whole compiled scan)
     out = object.__new__(TrackSet)
     f = out.__dict__
-    f["ids"], f["x"], f["P"], f["status"] = o_ids[:w], o_x[:w], o_P[:w], o_st[:w]
+    f["ids"], f["x"], f["P"], f["status"] = o_i64[:w], o_x[:w], o_P[:w], o_i8[0, :w]
     f["hits"], f["misses"], f["age"] = o_i32[0, :w], o_i32[1, :w], o_i32[2, :w]
     f["history"], f["quality"], f["t_s"] = o_hist[:w], o_f[0, :w], o_f[1, :w]
     f["last_update_t_s"], f["initiated_t_s"] = o_f[2, :w], o_f[3, :w]
     f["confirmed_t_s"] = o_f[4, :w]
     f["mode_p"], f["mode_x"], f["mode_P"] = _modes(w, d)
     f["next_id"] = next_id
-    e = 2 * m
+    e = cap + 2 * m
     weight = np.empty(n_pairs)
     weight.fill(1.0)
     events = object.__new__(TrackEvents)
     f = events.__dict__
     f["t_s"] = t_s
     f["initiated_ids"] = np.arange(tracks.next_id, next_id, dtype=np.int64)
-    f["confirmed_ids"] = o_ev[e : e + n_conf]
-    f["deleted_ids"] = o_ev[e + cap : e + cap + n_del]
-    f["deleted_reason"] = o_reason[:n_del]
-    f["assoc_track_ids"] = o_ev[:n_pairs]
-    f["assoc_meas_index"] = o_ev[m : m + n_pairs]
+    f["confirmed_ids"] = o_i64[e : e + n_conf]
+    f["deleted_ids"] = o_i64[e + cap : e + cap + n_del]
+    f["deleted_reason"] = o_i8[1, :n_del]
+    f["assoc_track_ids"] = o_i64[cap : cap + n_pairs]
+    f["assoc_meas_index"] = o_i64[cap + m : cap + m + n_pairs]
     f["assoc_weight"] = weight
     return out, events
 
