@@ -2,7 +2,7 @@
 (`_jit_scan.ENABLED = False`), bit for bit: on random scans (CV and CA, one or several
 sensors, scans that looked at some tracks only, clutter, crowded scenes whose clusters need
 the dense assignment, where the kernel gives up to the reference path) and on a whole run
-(event log and track table)."""
+(event log and track table); and the truth labels kernel of `iads.engine.picture`."""
 
 from __future__ import annotations
 
@@ -102,12 +102,16 @@ def test_uncommon_configurations_take_the_reference_path():
 
 
 def test_a_run_is_the_same_fused_and_not(monkeypatch):
-    """The default scenario: the same event log and track table."""
-    loaded = load_scenario("default")
+    """network_demo (one-picture steps, shared and fused pictures, several radars a
+    picture), the fused scan and the labels kernel against the present paths: the same
+    event log and track table, byte for byte."""
+    from iads.engine import picture
+
     runs = []
-    for fused in (False, True):
-        monkeypatch.setattr(_jit_scan, "ENABLED", fused)
-        runs.append(simulate(loaded, seed=2, record_tracks=True))
+    for on in (False, True):
+        monkeypatch.setattr(_jit_scan, "ENABLED", on)
+        monkeypatch.setattr(picture, "LABELS_JIT", on)
+        runs.append(simulate(load_scenario("network_demo"), seed=3, record_tracks=True))
     assert runs[0].events.num_rows > 1000 and runs[0].tracks.num_rows > 100
     for name in ("events", "tracks"):  # bytes, not Table.equals (NaN != NaN)
         a, b = (_ipc(getattr(r, name)) for r in runs)
@@ -119,3 +123,41 @@ def _ipc(table) -> bytes:
     with ipc.new_stream(sink, table.schema) as w:
         w.write_table(table)
     return sink.getvalue()
+
+
+def test_truth_labels_kernel_equals_the_reference():
+    """`picture._labels` against `_labels_reference` on random scans: several weighted pairs
+    per track (JPDA-like, with ties), false alarms (origin -1), new tracks among which some
+    were deleted in their first scan, and no measurement at all."""
+    from types import SimpleNamespace
+
+    from iads.engine import picture
+    from iads.tracking.base import TrackEvents
+
+    rng = np.random.default_rng(3)
+    for trial in range(200):
+        n, k = int(rng.integers(1, 30)), int(rng.integers(0, 25)) * (trial % 7 != 0)
+        ids = np.sort(rng.choice(np.arange(1, 80), n, replace=False)).astype(np.int64)
+        x = rng.normal(0.0, 50.0, (n, 6))
+        z = rng.normal(0.0, 50.0, (k, 3))
+        j = min(k // 3, n)
+        z[:j] = x[:j, :3]  # some measurements on a track
+        origin = rng.integers(-1, 10, k).astype(np.int64)
+        p = int(rng.integers(0, 2 * n)) if k else 0
+        pair_ids = rng.choice(ids, p).astype(np.int64)
+        weight = rng.choice([1.0, 0.5, 0.25], p)
+        new = np.arange(70, 85, dtype=np.int64)[: int(rng.integers(0, 15))]
+        ev = TrackEvents(
+            t_s=0.0, initiated_ids=new, confirmed_ids=ids[:0], deleted_ids=ids[:0],
+            deleted_reason=np.zeros(0, np.int8), assoc_track_ids=pair_ids,
+            assoc_meas_index=rng.integers(0, max(k, 1), p).astype(np.int64),
+            assoc_weight=weight,
+        )  # fmt: skip
+        truth0 = rng.integers(-1, 10, 100).astype(np.int64)
+        tracks = SimpleNamespace(ids=ids, x=x, n=n, position=x[:, :3])
+        ref = SimpleNamespace(truth=truth0.copy(), tracks=tracks)
+        picture._labels_reference(ref, ev, z, origin)
+        out = truth0.copy()
+        picture._labels(out, ev.assoc_track_ids, ev.assoc_meas_index, ev.assoc_weight,
+                        origin, new, ids, x, z)  # fmt: skip
+        assert np.array_equal(out, ref.truth), trial

@@ -13,7 +13,10 @@ shortcut is on).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from iads.c2.magazine import Magazines
@@ -142,6 +145,36 @@ def _update_picture(
         observed = _NONE_OBSERVED
     pic.tracks, ev = tracker_step(tracks, pic.config, t_s, z, R, sensor_id=sid, observed=observed)
     pic.ensure(pic.tracks.next_id)
+    if LABELS_JIT:
+        tr = pic.tracks
+        _labels(pic.truth, ev.assoc_track_ids, ev.assoc_meas_index, ev.assoc_weight,
+                origin_all, ev.initiated_ids, tr.ids, tr.x, z)  # fmt: skip
+    else:
+        _labels_reference(pic, ev, z, origin_all)
+    log = rs.log
+    if ev.initiated_ids.size:
+        log.add("track_start", t_s, track_id=ev.initiated_ids, unit_id=u,
+                threat_id=pic.truth[ev.initiated_ids])  # fmt: skip
+    if ev.confirmed_ids.size:
+        log.add("track_confirmed", t_s, track_id=ev.confirmed_ids, unit_id=u,
+                threat_id=pic.truth[ev.confirmed_ids])  # fmt: skip
+    if ev.deleted_ids.size:
+        log.add("track_deleted", t_s, track_id=ev.deleted_ids, unit_id=u,
+                threat_id=pic.truth[ev.deleted_ids])  # fmt: skip
+    return True
+
+
+_NONE_OBSERVED = np.zeros(0, bool)
+
+LABELS_JIT = True
+"""Label the tracks with their true objects (scoring) in one compiled call (True) or with
+the numpy reference `_labels_reference` (False); the two agree bit for bit."""
+
+
+def _labels_reference(pic, ev, z, origin_all) -> None:
+    """The truth labels of one scan's tracks (``pic.truth``, by track id): an updated track
+    takes the true object of its best measurement unless that is a false alarm; a new track
+    the object of the measurement nearest to it."""
     ids, meas = ev.best_assoc()  # under JPDA a track has several weighted pairs
     if ids.size:
         # A track follows the last real object whose measurement it took: a false
@@ -158,17 +191,39 @@ def _update_picture(
         d = np.linalg.norm(pic.tracks.position[rows[ok]][:, None, :]
                            - z[None, :, :], axis=-1)  # fmt: skip
         pic.truth[new[ok]] = origin_all[np.argmin(d, axis=1)]
-    log = rs.log
-    if ev.initiated_ids.size:
-        log.add("track_start", t_s, track_id=ev.initiated_ids, unit_id=u,
-                threat_id=pic.truth[ev.initiated_ids])  # fmt: skip
-    if ev.confirmed_ids.size:
-        log.add("track_confirmed", t_s, track_id=ev.confirmed_ids, unit_id=u,
-                threat_id=pic.truth[ev.confirmed_ids])  # fmt: skip
-    if ev.deleted_ids.size:
-        log.add("track_deleted", t_s, track_id=ev.deleted_ids, unit_id=u,
-                threat_id=pic.truth[ev.deleted_ids])  # fmt: skip
-    return True
 
 
-_NONE_OBSERVED = np.zeros(0, bool)
+@njit(cache=True)
+def _labels(truth, pair_ids, pair_meas, pair_w, origin, new_ids, ids, x, z):
+    """`_labels_reference` in one pass: truth (ids,) updated in place from the pairs
+    (track ids (p,), measurement indices (p,), weights (p,); per track the pair of highest
+    weight, the first listed on ties), the origins (k,) of the measurements z (k, 3) [m],
+    and the new track ids (q,) among the tracks ids (n,) at x (n, d)."""
+    p = pair_ids.shape[0]
+    if p:
+        best = np.full(truth.shape[0], -1, np.int64)
+        for k in range(p):
+            t = pair_ids[k]
+            if best[t] < 0 or pair_w[k] > pair_w[best[t]]:
+                best[t] = k
+        for k in range(p):
+            t = pair_ids[k]
+            if best[t] == k and origin[pair_meas[k]] >= 0:
+                truth[t] = origin[pair_meas[k]]
+    m, n = z.shape[0], ids.shape[0]
+    if m == 0:
+        return
+    for q in range(new_ids.shape[0]):
+        t = new_ids[q]
+        i = np.searchsorted(ids, t)
+        if i >= n or ids[i] != t:
+            continue  # deleted in its first scan
+        jbest, dbest = 0, np.inf
+        for j in range(m):
+            a = x[i, 0] - z[j, 0]
+            b = x[i, 1] - z[j, 1]
+            c = x[i, 2] - z[j, 2]
+            dj = math.sqrt((a * a + b * b) + c * c)  # as np.linalg.norm sums the squares
+            if dj < dbest:
+                jbest, dbest = j, dj
+        truth[t] = origin[jbest]
