@@ -86,10 +86,13 @@ def _picture_heads(rs: RunState) -> tuple[NDArray[np.int64], NDArray[np.int64], 
 def update_pictures(rs: RunState, t_s: float, det: Detections, due: NDArray[np.int64]) -> None:
     """Run the tracker of every picture one of whose radars scanned at ``t_s``, then
     refresh the fused picture of every track-fusion network with an updated member."""
-    setup_pictures(rs)
+    if not rs.decision:
+        setup_pictures(rs)
     if due.size == 0:
         return
     head, head_of_radar, units_of, solo = _picture_heads(rs)
+    if solo >= 0 and det.radar.size == 0 and rs.pictures[solo].tracks.n == 0:
+        return  # nothing seen, nothing to miss
     ran: list[int] = []
     if solo < 0:
         fed = head_of_radar[due]
