@@ -32,9 +32,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from iads.c2 import _jit
 from iads.c2.classify import (
+    FLOOR_ALT_M,
+    FLOOR_CLIMB_MPS,
+    FLOOR_SPEED_MPS,
     HYPOTHESES,
     UNKNOWN,
+    UNKNOWN_BOX,
     decided_class,
     features,
     log_likelihood,
@@ -88,18 +93,33 @@ def classify_tracks(rs: RunState, pic: Picture) -> None:
     if tr.n == 0:
         return
     ids = tr.ids
+    lib = rs.built.threat_library
+    if _jit.ENABLED:
+        rows = _jit.rows_due(tr.last_update_t_s, pic.class_t_s, ids)
+        if rows.size == 0 or _jit.classify_rows(
+            rows, ids, tr.x, tr.P, tr.last_update_t_s, pic.class_logp, pic.class_t_s, lib,
+            _FLOOR_SQ, _UNKNOWN_LIK,
+        ):  # fmt: skip
+            return
     last = pic.class_t_s[ids]
     rows = np.flatnonzero(~(tr.last_update_t_s <= last))  # NaN: never classified
     if rows.size == 0:
         return
     tid = ids[rows]
     x, sigma = features(tr.position[rows], tr.velocity[rows], tr.P[rows])
-    lib = rs.built.threat_library
     ll = log_likelihood(lib, x, sigma)
     pic.class_logp[tid] = update_log_posterior(
         pic.class_logp[tid], ll, np.isnan(last[rows]), lib.memory
     )
     pic.class_t_s[tid] = tr.last_update_t_s[rows]
+
+
+#: The squared floors of the feature errors and the unknown hypothesis's likelihood, as
+#: ``classify.log_likelihood`` computes them (the compiled path's constants).
+_FLOOR_SQ = np.array([FLOOR_SPEED_MPS, FLOOR_ALT_M, FLOOR_CLIMB_MPS]) ** 2
+_UNKNOWN_LIK = float(
+    np.prod(1.0 / (np.array([b[1] for b in UNKNOWN_BOX]) - np.array([b[0] for b in UNKNOWN_BOX])))
+)
 
 
 def _class_probabilities(rs: RunState, pic: Picture, tids: np.ndarray) -> np.ndarray:
@@ -255,7 +275,7 @@ def _decide(
         u, m = int(firing[w_unit[w]]), int(w_type[w])
         opt = geo[w]
         _launch(rs, pic, u, m, int(n), int(tids[c]), opt.pip_ecef_m[c, m], float(opt.tof_s[c, m]),
-                t, class_p[c])
+                t, class_p[c])  # fmt: skip
 
 
 def expected_pk(pk_by_class: np.ndarray, class_p: np.ndarray) -> np.ndarray:
