@@ -178,3 +178,28 @@ def test_invalid_inputs(kwargs, name):
     with pytest.raises(ParameterError) as err:
         solve(**kwargs)
     assert err.value.name == name
+
+
+def test_one_target_shortcut_gives_the_lp_proven_assignment(monkeypatch):
+    """One target, every useful shot on it: the same result as the LP-proven path (the
+    shortcut of ``_exact``), on random salvo problems with useless and certain shots."""
+    from iads.c2.wta import _exact
+
+    rng = np.random.default_rng(15)
+    probs = []
+    for k in range(400):
+        n = int(rng.integers(1, 5))
+        pk = rng.uniform(0.0, 1.0, (n, 1))
+        r = rng.random((n, 1))
+        pk[r < 0.15], pk[(r > 0.15) & (r < 0.2)] = 0.0, 1.0
+        pk[(r > 0.2) & (r < 0.25)] = rng.choice([1e-15, 1e-9, 1.0 - 1e-10])
+        values = np.array([0.0 if k % 10 == 0 else rng.uniform(0.1, 10.0)])
+        probs.append((values, pk, rng.integers(0, 6, n)))
+    results = []
+    for shortcut in (False, True):
+        monkeypatch.setattr(_exact, "ONE_TARGET_SHORTCUT", shortcut)
+        results.append([solve(v, p, counts=c, time_limit_s=None) for v, p, c in probs])
+    for a, b in zip(*results, strict=True):
+        assert np.array_equal(a.assignment, b.assignment) and a.optimal == b.optimal
+        assert a.objective == b.objective
+        assert b.lower_bound == pytest.approx(a.lower_bound, rel=1e-12, abs=1e-300)
