@@ -2,7 +2,8 @@
 ``ENABLED`` chooses them (True) or the numpy reference path (False), and the tests run both.
 
 `classify_rows` does what ``iads.c2.stage.classify_tracks`` does with the numpy functions
-``classify.features`` (through ``geo.ecef_to_geodetic_rad``), ``classify.log_likelihood``
+``classify.features`` (its geodetic position by the compiled path of
+``geo.ecef_to_geodetic_rad``, ``iads.geo._jit``), ``classify.log_likelihood``
 and ``classify.update_log_posterior``, with the same floating-point operations in the same
 order, so that the two agree bit for bit (tests assert equality, and of whole runs):
 
@@ -15,7 +16,7 @@ order, so that the two agree bit for bit (tests assert equality, and of whole ru
   millions of random arguments;
 - the transcendental functions numpy computes with its own SIMD code on AVX-512 machines
   (``arctan2``, ``cbrt``, ``power``, ``log``, ``exp``) stay numpy calls, each over all the
-  rows of one update at once, between the kernels; ``hypot``, ``sin`` and ``cos``, which
+  rows of one update at once, between the kernels; ``sin`` and ``cos``, which
   numpy takes from libm there too, are compiled (the tests check it on this platform and
   fall back to a tolerance where they differ, as for the sensing kernels).
 
@@ -35,14 +36,13 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-from iads.geo.wgs84 import A_M, E2
+from iads.geo import _jit as gj
 
 __all__ = ["ENABLED", "classify_rows", "ndtr", "ndtr_array", "rows_due"]
 
 ENABLED = True
 """Use the compiled kernels (True) or the numpy reference path (False)."""
 
-_E4 = E2 * E2
 _SQRT1_2 = 0.7071067811865476  # 1/sqrt(2), C's M_SQRT1_2
 _MAXLOG = 7.09782712893383996843e2  # log(DBL_MAX): exp(-MAXLOG) is the smallest normal
 
@@ -75,12 +75,6 @@ _ERF_U = np.array([
     1.0, 3.35617141647503099647e1, 5.21357949780152679795e2, 4.59432382970980127987e3,
     2.26290000613890934246e4, 4.92673942608635921086e4,
 ])  # fmt: skip
-
-# Rows of the work array of an update (each a contiguous (m,) vector over the rows, so
-# that one numpy call serves a block): the arctan2 numerators, denominators and results
-# are adjacent pairs.
-_Y, _Z, _X, _DZD, _LON, _LATH, _RHO, _P, _Q, _R, _R3, _C1, _C2, _K, _DZ = range(15)
-_N_WORK = 15
 
 
 @njit(cache=True)
@@ -147,52 +141,10 @@ def rows_due(last_update_t_s, class_t_s, ids):
 
 
 @njit(cache=True)
-def _geo_a(rows, x, w):
-    """Vermeille's first terms: rho, p, q and r of the ECEF positions ``x[rows, :3]``."""
+def _gather(rows, x, w):
+    """The ECEF positions ``x[rows, :3]`` into the rows X, Y, Z of a geodetic work array."""
     for i in range(rows.shape[0]):
-        px, py, pz = x[rows[i], 0], x[rows[i], 1], x[rows[i], 2]
-        w[_X, i], w[_Y, i], w[_Z, i] = px, py, pz
-        rho = math.hypot(px, py)
-        a = rho / A_M
-        b = pz / A_M
-        p = a * a
-        q = (1.0 - E2) * (b * b)
-        w[_RHO, i], w[_P, i], w[_Q, i] = rho, p, q
-        w[_R, i] = (p + q - _E4) / 6.0
-
-
-@njit(cache=True)
-def _geo_b(w):
-    """The arguments of the two cube roots; False when a point lies inside the evolute
-    (the numpy path handles those)."""
-    for i in range(w.shape[1]):
-        p, q = w[_P, i], w[_Q, i]
-        evol = 8.0 * w[_R3, i] + _E4 * p * q
-        if not evol > 0.0:
-            return False
-        rad1 = math.sqrt(evol)
-        rad2 = math.sqrt(_E4 * p * q)
-        s, d = rad1 + rad2, rad1 - rad2
-        w[_C1, i], w[_C2, i] = s * s, d * d
-        w[_R3, i] = evol
-    return True
-
-
-@njit(cache=True)
-def _geo_c(w):
-    """From the cube roots to the argument of the latitude's arctan2 (dz + d)."""
-    for i in range(w.shape[1]):
-        r, c1, c2, evol, q = w[_R, i], w[_C1, i], w[_C2, i], w[_R3, i], w[_Q, i]
-        if evol > 10.0 * E2:
-            u = r + 0.5 * c1 + 2.0 * r * r / (c1 if c1 > 0.0 else 1.0)
-        else:
-            u = r + 0.5 * c1 + 0.5 * c2
-        v = math.sqrt(u * u + _E4 * q)
-        ww = E2 * (u + v - q) / (2.0 * v)
-        k = (u + v) / (math.sqrt(ww * ww + u + v) + ww)
-        d = k * w[_RHO, i] / (k + E2)
-        dz = math.hypot(d, w[_Z, i])
-        w[_DZD, i], w[_K, i], w[_DZ, i] = dz + d, k, dz
+        w[gj.X, i], w[gj.Y, i], w[gj.Z, i] = x[rows[i], 0], x[rows[i], 1], x[rows[i], 2]
 
 
 @njit(cache=True)
@@ -203,9 +155,7 @@ def _features(rows, x, cov, w, feat, lo, hi, klass, floor, unknown, lik):
     n_type = lo.shape[0]
     for i in range(rows.shape[0]):
         j = rows[i]
-        lat, lon = 2.0 * w[_LATH, i], w[_LON, i]
-        k, dz = w[_K, i], w[_DZ, i]
-        h = (k + E2 - 1.0) * dz / k
+        lat, lon, h = w[gj.LAT, i], w[gj.LON, i], w[gj.H, i]
         cl = math.cos(lat)
         u0, u1, u2 = cl * math.cos(lon), cl * math.sin(lon), math.sin(lat)
         v0, v1, v2 = x[j, 3], x[j, 4], x[j, 5]
@@ -305,14 +255,10 @@ def classify_rows(
     feature floors, ``unknown`` the unknown hypothesis's likelihood. Returns False (and
     changes nothing) when a position lies inside the evolute: use the numpy path."""
     m = rows.shape[0]
-    w = np.empty((_N_WORK, m))
-    _geo_a(rows, x, w)
-    np.power(w[_R], 3, out=w[_R3])  # as the reference's r**3
-    if not _geo_b(w):
+    w = np.empty((gj.N_ROWS, m))
+    _gather(rows, x, w)
+    if not gj.geodetic(w):
         return False
-    np.cbrt(w[_C1 : _C2 + 1], out=w[_C1 : _C2 + 1])
-    _geo_c(w)
-    np.arctan2(w[_Y : _Z + 1], w[_X : _DZD + 1], out=w[_LON : _LATH + 1])
     feat = np.empty((m, 6))
     lik = np.empty((m, log_post.shape[1]))
     _features(rows, x, P, w, feat, lib.lo, lib.hi, lib.klass, floor_sq, unknown, lik)
