@@ -25,6 +25,8 @@ from iads.catalog import builtin_catalog
 from iads.engine import simulate
 from iads.geo import geodetic_to_ecef_rad
 from iads.scenario import load_scenario
+from iads.weapons import _envelope_jit
+from iads.weapons.envelope import MissileArrays, _options_compiled, engagement_options
 
 LIB = threat_library(builtin_catalog())
 
@@ -161,3 +163,43 @@ def test_whole_run_equals_the_reference(monkeypatch) -> None:
         else:
             assert list(x) == list(y), c
     assert runs[0].summary() == runs[1].summary()
+
+
+def _missiles(rng, m):
+    return MissileArrays(
+        keys=tuple(f"m{k}" for k in range(m)),
+        min_range_m=rng.uniform(0.0, 5e3, m),
+        max_range_m=rng.uniform(2e4, 4e5, m),
+        min_alt_m=rng.uniform(0.0, 100.0, m),
+        max_alt_m=rng.uniform(1e4, 3e4, m),
+        speed_mps=rng.uniform(300.0, 2500.0, m),
+        max_target_speed_mps=rng.uniform(500.0, 5000.0, m),
+        pk=np.ones((m, 5)),
+        cost_usd=np.full(m, np.nan),
+    )
+
+
+@pytest.mark.parametrize("delay_s", [0.0, 2.5])
+def test_engagement_options_equal_the_reference(monkeypatch, delay_s) -> None:
+    """Tracks around a launcher (some at rest, some faster than the missiles, some head
+    on), with and without a terrain floor: the same options bit for bit."""
+    rng = np.random.default_rng(int(delay_s * 10))
+    ground = lambda lat, lon: 300.0 * np.sin(7.0 * lat) * np.cos(5.0 * lon)  # noqa: E731
+    n_in = 0
+    for c, m in ((1, 1), (1, 2), (3, 2), (12, 3), (40, 1)):
+        for _ in range(15):
+            mis = _missiles(rng, m)
+            launcher = np.stack(geodetic_to_ecef_rad(rng.uniform(-1.2, 1.2), 0.4, 50.0))
+            pos = launcher + rng.normal(0.0, 1e5, (c, 3))
+            vel = rng.normal(0.0, rng.choice([30.0, 300.0, 3000.0]), (c, 3))
+            vel[0] = 0.0 if c > 1 else vel[0]
+            vel[-1] = (launcher - pos[-1]) / np.linalg.norm(launcher - pos[-1]) * 2500.0
+            outs = []
+            for enabled in (False, True):
+                monkeypatch.setattr(_envelope_jit, "ENABLED", enabled)
+                outs.append(engagement_options(mis, launcher, pos, vel, delay_s, ground=ground))
+            for a, b in zip(vars(outs[0]).values(), vars(outs[1]).values(), strict=True):
+                _same(b, a)
+            n_in += int(outs[1].inside.sum())
+            assert _options_compiled(mis, launcher, pos, vel, delay_s, ground) is not None
+    assert n_in > 20
