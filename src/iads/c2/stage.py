@@ -218,7 +218,8 @@ def _decide(
         & (pic.ident[ids] == HOSTILE)
     )
     if mine.size:  # look before shooting again: no new engagement while one flies
-        eligible &= ~np.isin(ids, icp.track_id[mine[rs.fired_on(mine, pic)]])  # this picture's
+        on = icp.track_id[mine[rs.fired_on(mine, pic)]]  # this picture's
+        eligible &= ~(ids[:, None] == on).any(axis=1)  # np.isin without its per-call cost
     if b.scenario.settings.perfect_classification:
         eligible &= pic.truth[ids] >= 0
     if not eligible.any():
