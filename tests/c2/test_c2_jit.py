@@ -25,6 +25,7 @@ from iads.catalog import builtin_catalog
 from iads.engine import simulate
 from iads.geo import geodetic_to_ecef_rad
 from iads.scenario import load_scenario
+from iads.sensors.terrain import builtin_terrain
 from iads.weapons import _envelope_jit
 from iads.weapons.envelope import MissileArrays, _options_compiled, engagement_options
 
@@ -179,27 +180,47 @@ def _missiles(rng, m):
     )
 
 
-@pytest.mark.parametrize("delay_s", [0.0, 2.5])
-def test_engagement_options_equal_the_reference(monkeypatch, delay_s) -> None:
+def _hills(lat, lon):
+    return 300.0 * np.sin(7.0 * lat) * np.cos(5.0 * lon)
+
+
+@pytest.mark.parametrize(("delay_s", "ground"), [(0.0, None), (2.5, _hills), (0.0, "builtin")])
+def test_engagement_options_equal_the_reference(monkeypatch, delay_s, ground) -> None:
     """Tracks around a launcher (some at rest, some faster than the missiles, some head
-    on), with and without a terrain floor: the same options bit for bit."""
+    on), on the ellipsoid, over a function's terrain or over the built-in elevation model
+    (its two grids, compiled): the same options bit for bit."""
     rng = np.random.default_rng(int(delay_s * 10))
-    ground = lambda lat, lon: 300.0 * np.sin(7.0 * lat) * np.cos(5.0 * lon)  # noqa: E731
+    grounds = (ground, ground)
+    if ground == "builtin":  # the model, then its compiled lookup as c2 passes it
+        grounds = (builtin_terrain(), _jit.CompiledTerrain(builtin_terrain()))
     n_in = 0
     for c, m in ((1, 1), (1, 2), (3, 2), (12, 3), (40, 1)):
         for _ in range(15):
             mis = _missiles(rng, m)
-            launcher = np.stack(geodetic_to_ecef_rad(rng.uniform(-1.2, 1.2), 0.4, 50.0))
+            lat0, lon0 = rng.uniform(0.4, 0.9), rng.uniform(0.3, 0.95)  # in and around 1/12 deg
+            launcher = np.stack(geodetic_to_ecef_rad(lat0, lon0, 50.0))
             pos = launcher + rng.normal(0.0, 1e5, (c, 3))
             vel = rng.normal(0.0, rng.choice([30.0, 300.0, 3000.0]), (c, 3))
             vel[0] = 0.0 if c > 1 else vel[0]
             vel[-1] = (launcher - pos[-1]) / np.linalg.norm(launcher - pos[-1]) * 2500.0
             outs = []
-            for enabled in (False, True):
+            for enabled, g in zip((False, True), grounds, strict=True):
                 monkeypatch.setattr(_envelope_jit, "ENABLED", enabled)
-                outs.append(engagement_options(mis, launcher, pos, vel, delay_s, ground=ground))
+                outs.append(engagement_options(mis, launcher, pos, vel, delay_s, ground=g))
             for a, b in zip(vars(outs[0]).values(), vars(outs[1]).values(), strict=True):
                 _same(b, a)
             n_in += int(outs[1].inside.sum())
-            assert _options_compiled(mis, launcher, pos, vel, delay_s, ground) is not None
+            assert _options_compiled(mis, launcher, pos, vel, delay_s, grounds[1]) is not None
     assert n_in > 20
+
+
+def test_compiled_terrain_equals_the_model() -> None:
+    """The built-in elevation model (1/12 degree region, 1/4 degree world) and its compiled
+    lookup at random points inside, across and outside the regional grid."""
+    terrain = builtin_terrain()
+    assert _jit.CompiledTerrain.applies(terrain)
+    rng = np.random.default_rng(7)
+    lat = np.concatenate([rng.uniform(0.45, 0.87, 3000), rng.uniform(-1.57, 1.57, 3000)])
+    lon = np.concatenate([rng.uniform(0.33, 0.9, 3000), rng.uniform(-3.14, 3.14, 3000)])
+    lat, lon = lat.reshape(60, 100), lon.reshape(60, 100)
+    assert np.array_equal(_jit.CompiledTerrain(terrain)(lat, lon), terrain(lat, lon))

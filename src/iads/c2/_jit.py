@@ -37,8 +37,10 @@ from numba import njit
 from numpy.typing import NDArray
 
 from iads.geo import _jit as gj
+from iads.sensors._jit import _pack_terrain, _terrain_height
+from iads.sensors.terrain import TerrainModel
 
-__all__ = ["ENABLED", "classify_rows", "ndtr", "ndtr_array", "rows_due"]
+__all__ = ["ENABLED", "CompiledTerrain", "classify_rows", "ndtr", "ndtr_array", "rows_due"]
 
 ENABLED = True
 """Use the compiled kernels (True) or the numpy reference path (False)."""
@@ -269,3 +271,33 @@ def classify_rows(
     log_sum = np.log(np.exp(lik).sum(axis=1))
     _store(lik, log_sum, log_post, class_t_s, tid, last_update_t_s, rows)
     return True
+
+
+@njit(cache=True)
+def _heights(lat, lon, g_lat, g_lon, g_h, g_meta, out):
+    for i in range(out.shape[0]):
+        out[i] = _terrain_height(lat[i], lon[i], g_lat, g_lon, g_h, g_meta)
+
+
+class CompiledTerrain:
+    """A ``TerrainModel`` without hills as the ``ground`` of the engagement envelopes
+    (``iads.weapons.envelope``): the same heights by the sensing stage's compiled bilinear
+    lookup of its grid chain (``iads.sensors._jit``, held equal to the model by the
+    sensing tests) in one call instead of the model's ~30 numpy calls."""
+
+    def __init__(self, terrain: TerrainModel) -> None:
+        self.terrain = terrain
+        self.packed = _pack_terrain(terrain)
+
+    @staticmethod
+    def applies(terrain: object) -> bool:
+        """Whether ``terrain`` is a model this class reproduces (grids only, no hills)."""
+        return isinstance(terrain, TerrainModel) and not terrain.hill_height_m.size
+
+    def __call__(self, lat_rad: NDArray[np.float64], lon_rad: NDArray[np.float64]) -> NDArray:
+        """Terrain height [m] at ``lat_rad``, ``lon_rad`` (same shape, any)."""
+        lat = np.ascontiguousarray(lat_rad, dtype=float)
+        lon = np.ascontiguousarray(lon_rad, dtype=float)
+        out = np.empty(lat.shape)
+        _heights(lat.reshape(-1), lon.reshape(-1), *self.packed, out.reshape(-1))
+        return out

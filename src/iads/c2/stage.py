@@ -241,7 +241,7 @@ def _decide(
     var_v = np.trace(P[:, 3:6, 3:6], axis1=1, axis2=2) / 3.0
     n_m = b.missiles.n
     basket_m = b.catalog.model.weapons.flyout.seeker_basket_m.value
-    ground = b.sensing.terrain if b.sensing is not None else None  # floors above ground
+    ground = _ground(rs)  # floors above ground
     pk_rows, salvo_rows, w_unit, w_type, w_avail, geo = [], [], [], [], [], []
     age = t - tr.confirmed_t_s[rows]
     for fi, u in enumerate(firing):  # a loop over the few units of one group
@@ -277,6 +277,19 @@ def _decide(
         opt = geo[w]
         _launch(rs, pic, u, m, int(n), int(tids[c]), opt.pip_ecef_m[c, m], float(opt.tof_s[c, m]),
                 t, class_p[c])  # fmt: skip
+
+
+def _ground(rs: RunState):
+    """The terrain under the weapons' altitude floors (None: sea level): the run's model,
+    or its compiled lookup (``_jit.CompiledTerrain``, the same heights)."""
+    b = rs.built
+    terrain = b.sensing.terrain if b.sensing is not None else None
+    if terrain is None or not (_jit.ENABLED and _jit.CompiledTerrain.applies(terrain)):
+        return terrain
+    cached = rs.cache.get("c2.ground")
+    if cached is None or cached.terrain is not terrain:
+        cached = rs.cache["c2.ground"] = _jit.CompiledTerrain(terrain)
+    return cached
 
 
 def expected_pk(pk_by_class: np.ndarray, class_p: np.ndarray) -> np.ndarray:

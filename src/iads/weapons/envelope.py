@@ -114,13 +114,14 @@ def in_envelope(
     finite = np.all(np.isfinite(pip_ecef_m), axis=-1)
     safe = np.where(finite[..., None], pip_ecef_m, 1.0e7)
     lat, lon, alt_m = ecef_to_geodetic_rad(safe[..., 0], safe[..., 1], safe[..., 2])
-    return _inside(missiles, rng_m, finite, lat, lon, alt_m, target_speed_mps, ground)
+    ground_m = None if ground is None else np.asarray(ground(lat, lon))
+    return _inside(missiles, rng_m, finite, alt_m, ground_m, target_speed_mps)
 
 
-def _inside(missiles, rng_m, finite, lat, lon, alt_m, target_speed_mps, ground):
-    """The envelope test of ``in_envelope`` from the PIPs' slant ranges, finiteness and
-    geodetic positions (..., m)."""
-    agl_m = alt_m if ground is None else alt_m - np.asarray(ground(lat, lon))
+def _inside(missiles, rng_m, finite, alt_m, ground_m, target_speed_mps):
+    """The envelope test of ``in_envelope`` from the PIPs' slant ranges, finiteness,
+    heights and terrain heights under them (..., m; None: sea level)."""
+    agl_m = alt_m if ground_m is None else alt_m - ground_m
     return (
         finite
         & (rng_m >= missiles.min_range_m)
@@ -228,8 +229,9 @@ def _options_compiled(missiles, launcher_ecef_m, pos_ecef_m, vel_ecef_mps, delay
     if not gj.geodetic(w):
         return None
     lat, lon, alt_m = (w[r].reshape(c, m) for r in (gj.LAT, gj.LON, gj.H))
+    ground_m = None if ground is None else np.asarray(ground(lat, lon))
     speed = np.linalg.norm(vel, axis=-1)
-    inside = _inside(missiles, rng_m, finite, lat, lon, alt_m, speed, ground) & np.isfinite(tof)
+    inside = _inside(missiles, rng_m, finite, alt_m, ground_m, speed) & np.isfinite(tof)
     return EngagementOptions(tof, pip, inside)
 
 
