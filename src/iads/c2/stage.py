@@ -49,9 +49,14 @@ from iads.c2.engage import assign_engagements
 from iads.c2.iff import HOSTILE, PENDING, identify, p_hostile_declared, sortie_state
 from iads.c2.threat import threat_values
 from iads.state.run import Picture, RunState, lla
+from iads.tracking.base import TrackStatus
 from iads.weapons.envelope import acquisition_probability, engagement_options
 
 __all__ = ["battle_management"]
+
+#: ``TrackStatus.CONFIRMED`` as a plain int: ``TrackSet.confirmed`` compares the int8
+#: status with the enum member, ~4 us a call of enum machinery.
+_CONFIRMED = int(TrackStatus.CONFIRMED)
 
 
 def battle_management(rs: RunState, t_s: float) -> None:
@@ -148,7 +153,7 @@ def _identify(rs: RunState, pic: Picture, t_s: float) -> None:
     if rs.sortie_iff is None:
         rs.sortie_iff = sortie_state(np.asarray(th.transponder, bool), rs.rng["iff"], rates)
     tr = pic.tracks
-    ids = tr.ids[tr.confirmed]
+    ids = tr.ids[tr.status == _CONFIRMED]
     keep = pic.ident[ids] == PENDING
     if b.scenario.settings.perfect_classification:
         keep &= pic.truth[ids] >= 0
@@ -212,7 +217,7 @@ def _decide(
     if firing.size == 0 or not np.any((free[:, None] > 0) & (avail > 0)):
         return
     eligible = (
-        tr.confirmed
+        (tr.status == _CONFIRMED)
         & ~pic.dead[ids]
         & (pic.shots[ids] < units.max_engagements[members].max())
         & (pic.ident[ids] == HOSTILE)
