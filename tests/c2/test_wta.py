@@ -203,3 +203,20 @@ def test_one_target_shortcut_gives_the_lp_proven_assignment(monkeypatch):
         assert np.array_equal(a.assignment, b.assignment) and a.optimal == b.optimal
         assert a.objective == b.objective
         assert b.lower_bound == pytest.approx(a.lower_bound, rel=1e-12, abs=1e-300)
+
+
+def test_one_target_local_search_keeps_greedy():
+    """The shortcut's premise: with one target the local search never changes greedy's
+    answer (extreme values, useless, certain and near-useless shots)."""
+    from iads.c2.wta._heuristic import heuristic
+
+    rng = np.random.default_rng(16)
+    extreme = [1e-300, 1e-17, 1e-15, 1e-13, 1e-9, 1 - 1e-10, 1 - 1e-16, 0.5]
+    for _ in range(2000):
+        n = int(rng.integers(1, 6))
+        pk, r = rng.uniform(0.0, 1.0, (n, 1)), rng.random((n, 1))
+        pk[r < 0.1], pk[(r > 0.1) & (r < 0.15)] = 0.0, 1.0
+        pk[(r > 0.15) & (r < 0.25)] = rng.choice(extreme)
+        v = np.array([rng.choice([0.0, 1e-300, 1.0, rng.uniform(0.1, 1e6), 1e300])])
+        c, q = rng.integers(0, 8, n), 1.0 - pk
+        assert np.array_equal(greedy(v, q, c), heuristic(v, q, c))

@@ -38,9 +38,10 @@ _LNS_MIN_TARGETS = 100  # below, the branch and bound gets all the time left
 _N_LNS = 20  # rounds of the large neighbourhood search without a deadline
 _N_DIVES = 3  # LP dives at the top level (each ~ a few small LPs)
 ONE_TARGET_SHORTCUT = True
-"""Return a one-target incumbent with every useful shot without the LP that would prove
-it (True), or prove it by the LP as every other incumbent (False: the reference path, the
-same assignment; the tests compare both)."""
+"""One target (the salvo decision of one track): take greedy's answer without the local
+search, which cannot change it, and return it, when it holds every useful shot, without
+the LP that would prove it (True); or run the heuristic and the LP as for every other
+problem (False: the reference path, the same assignment; the tests compare both)."""
 
 
 def exact(values, q, counts, *, deadline=None, rng=None, node_limit=None, n_dives=_N_DIVES,
@@ -53,7 +54,12 @@ def exact(values, q, counts, *, deadline=None, rng=None, node_limit=None, n_dive
     ``nested`` > 0: called by a dive at that depth (no branch and bound; no further dive
     beyond ``_MAX_DEPTH``, which bounds the recursion).
     """
-    x = heuristic(values, q, counts, deadline=deadline, rng=rng)
+    if ONE_TARGET_SHORTCUT and rng is None and q.shape[1] == 1:
+        # One target: no shot can move to another target, re-inserting one type's shots or
+        # one shot greedily gives them back, so the local search keeps greedy's answer
+        x = greedy(values, q, counts)
+    else:
+        x = heuristic(values, q, counts, deadline=deadline, rng=rng)
     ub = float(survival_of_counts(values, q, x).sum())
     if ub <= 0.0:
         return x, 0.0, True
