@@ -6,6 +6,7 @@ per wall second.
     python benchmarks/scale.py                 # N = 100, 1,000, 10,000 x B = 1, 5, 20
     python benchmarks/scale.py --quick         # N = 100, 1,000 x B = 1, 5
     python benchmarks/scale.py --n 1000 --b 20 # one row
+    python benchmarks/scale.py --jobs 2        # two runs at a time (one per core)
 
 Goals (issue 15): the saturation default (1,000 threats, 20 batteries) >= 100x real
 time; the cost ratio 10,000 / 1,000 threats <= 12 (at each B); peak memory at 10,000
@@ -21,6 +22,7 @@ import resource
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 
 def one(n: int, b: int) -> dict:
@@ -59,6 +61,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, nargs="+", help="threat counts (default 100 1000 10000)")
     ap.add_argument("--b", type=int, nargs="+", help="battery counts (default 1 5 20)")
     ap.add_argument("--timeout", type=float, default=4 * 3600.0, help="per run [s]")
+    ap.add_argument("--jobs", type=int, default=1, help="runs at a time, each its own process (1)")
     ap.add_argument("--one", type=int, nargs=2, metavar=("N", "B"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -69,18 +72,31 @@ def main() -> None:
     print(f"{'N':>7}{'B':>4}{'wall s':>9}{'cpu s':>9}{'sim/wall':>9}{'sim/cpu':>9}"
           f"{'peak MiB':>9}{'events':>11}{'events/s':>10}{'killed':>7}{'leaked':>7}",
           flush=True)  # fmt: skip
-    rows = []
-    for n in ns:
-        for b in bs:
-            cmd = [sys.executable, __file__, "--one", str(n), str(b)]
-            try:
-                p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
-                r = json.loads(p.stdout.strip().splitlines()[-1]) if p.returncode == 0 else {
-                    "n": n, "b": b, "error": p.stderr.strip().splitlines()[-1][:80]}
-            except subprocess.TimeoutExpired:
-                r = {"n": n, "b": b, "error": f"stopped after {args.timeout:.0f} s"}
-            rows.append(r)
-            print(_row(r), flush=True)
+
+    def run(nb: tuple[int, int]) -> dict:
+        n, b = nb
+        cmd = [sys.executable, __file__, "--one", str(n), str(b)]
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
+        except subprocess.TimeoutExpired:
+            return {"n": n, "b": b, "error": f"stopped after {args.timeout:.0f} s"}
+        if p.returncode != 0:
+            last = (p.stderr.strip().splitlines() or ["no output"])[-1]
+            return {"n": n, "b": b, "error": last[:80]}
+        return json.loads(p.stdout.strip().splitlines()[-1])
+
+    # The largest runs first, so that with --jobs > 1 the short ones fill the gaps; the
+    # table is printed in (N, B) order as the runs end.
+    todo = sorted(((n, b) for n in ns for b in bs), key=lambda nb: -nb[0] * nb[1])
+    with ThreadPoolExecutor(max(1, args.jobs)) as pool:
+        futures = [pool.submit(run, nb) for nb in todo]
+        rows = []
+        for f in as_completed(futures):  # progress on stderr; the table at the end
+            rows.append(f.result())
+            print("  done: " + _row(rows[-1]).strip(), file=sys.stderr, flush=True)
+    rows.sort(key=lambda r: (r["n"], r["b"]))
+    for r in rows:
+        print(_row(r), flush=True)
     ok = {(r["n"], r["b"]): r for r in rows if "error" not in r}
     d = ok.get((1000, 20))
     if d:

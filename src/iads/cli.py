@@ -175,17 +175,23 @@ def run(
         check_cost(loaded.scenario, loaded.catalog, truth_rate, source=loaded.source)
     duration = loaded.scenario.settings.duration_s
     _numba_note()
+    wide = err.width >= 100  # at 80 columns: a shorter bar, no elapsed time
     with Progress(
         TextColumn("[bold]simulating[/bold] {task.description}"),
-        BarColumn(),
+        BarColumn(bar_width=None if wide else 12),
         TextColumn("{task.completed:,.0f}/{task.total:,.0f} s"),
-        TimeElapsedColumn(),
+        *([TimeElapsedColumn()] if wide else []),
         TextColumn("left"),
         TimeRemainingColumn(),
         console=err,
         transient=True,
     ) as bar:
-        task = bar.add_task(escape(loaded.scenario.name), total=duration)
+        # The name is cut to what the line leaves beside the bar, the simulated seconds
+        # and the times, so that at 80 columns the bar still shows.
+        room = max(12, err.width - (62 if wide else 50))
+        name = loaded.scenario.name
+        name = name if len(name) <= room else name[: room - 1] + "…"
+        task = bar.add_task(escape(name), total=duration)
         last = [0.0]
 
         def tick(t_s: float) -> None:

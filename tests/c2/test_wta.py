@@ -178,3 +178,45 @@ def test_invalid_inputs(kwargs, name):
     with pytest.raises(ParameterError) as err:
         solve(**kwargs)
     assert err.value.name == name
+
+
+def test_one_target_shortcut_gives_the_lp_proven_assignment(monkeypatch):
+    """One target, every useful shot on it: the same result as the LP-proven path (the
+    shortcut of ``_exact``), on random salvo problems with useless and certain shots."""
+    from iads.c2.wta import _exact
+
+    rng = np.random.default_rng(15)
+    probs = []
+    for k in range(400):
+        n = int(rng.integers(1, 5))
+        pk = rng.uniform(0.0, 1.0, (n, 1))
+        r = rng.random((n, 1))
+        pk[r < 0.15], pk[(r > 0.15) & (r < 0.2)] = 0.0, 1.0
+        pk[(r > 0.2) & (r < 0.25)] = rng.choice([1e-15, 1e-9, 1.0 - 1e-10])
+        values = np.array([0.0 if k % 10 == 0 else rng.uniform(0.1, 10.0)])
+        probs.append((values, pk, rng.integers(0, 6, n)))
+    results = []
+    for shortcut in (False, True):
+        monkeypatch.setattr(_exact, "ONE_TARGET_SHORTCUT", shortcut)
+        results.append([solve(v, p, counts=c, time_limit_s=None) for v, p, c in probs])
+    for a, b in zip(*results, strict=True):
+        assert np.array_equal(a.assignment, b.assignment) and a.optimal == b.optimal
+        assert a.objective == b.objective
+        assert b.lower_bound == pytest.approx(a.lower_bound, rel=1e-12, abs=1e-300)
+
+
+def test_one_target_local_search_keeps_greedy():
+    """The shortcut's premise: with one target the local search never changes greedy's
+    answer (extreme values, useless, certain and near-useless shots)."""
+    from iads.c2.wta._heuristic import heuristic
+
+    rng = np.random.default_rng(16)
+    extreme = [1e-300, 1e-17, 1e-15, 1e-13, 1e-9, 1 - 1e-10, 1 - 1e-16, 0.5]
+    for _ in range(2000):
+        n = int(rng.integers(1, 6))
+        pk, r = rng.uniform(0.0, 1.0, (n, 1)), rng.random((n, 1))
+        pk[r < 0.1], pk[(r > 0.1) & (r < 0.15)] = 0.0, 1.0
+        pk[(r > 0.15) & (r < 0.25)] = rng.choice(extreme)
+        v = np.array([rng.choice([0.0, 1e-300, 1.0, rng.uniform(0.1, 1e6), 1e300])])
+        c, q = rng.integers(0, 8, n), 1.0 - pk
+        assert np.array_equal(greedy(v, q, c), heuristic(v, q, c))

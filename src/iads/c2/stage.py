@@ -32,9 +32,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from iads.c2 import _jit
 from iads.c2.classify import (
+    FLOOR_ALT_M,
+    FLOOR_CLIMB_MPS,
+    FLOOR_SPEED_MPS,
     HYPOTHESES,
     UNKNOWN,
+    UNKNOWN_BOX,
     decided_class,
     features,
     log_likelihood,
@@ -44,9 +49,14 @@ from iads.c2.engage import assign_engagements
 from iads.c2.iff import HOSTILE, PENDING, identify, p_hostile_declared, sortie_state
 from iads.c2.threat import threat_values
 from iads.state.run import Picture, RunState, lla
+from iads.tracking.base import TrackStatus
 from iads.weapons.envelope import acquisition_probability, engagement_options
 
 __all__ = ["battle_management"]
+
+#: ``TrackStatus.CONFIRMED`` as a plain int: ``TrackSet.confirmed`` compares the int8
+#: status with the enum member, ~4 us a call of enum machinery.
+_CONFIRMED = int(TrackStatus.CONFIRMED)
 
 
 def battle_management(rs: RunState, t_s: float) -> None:
@@ -88,18 +98,33 @@ def classify_tracks(rs: RunState, pic: Picture) -> None:
     if tr.n == 0:
         return
     ids = tr.ids
+    lib = rs.built.threat_library
+    if _jit.ENABLED:
+        rows = _jit.rows_due(tr.last_update_t_s, pic.class_t_s, ids)
+        if rows.size == 0 or _jit.classify_rows(
+            rows, ids, tr.x, tr.P, tr.last_update_t_s, pic.class_logp, pic.class_t_s, lib,
+            _FLOOR_SQ, _UNKNOWN_LIK,
+        ):  # fmt: skip
+            return
     last = pic.class_t_s[ids]
     rows = np.flatnonzero(~(tr.last_update_t_s <= last))  # NaN: never classified
     if rows.size == 0:
         return
     tid = ids[rows]
     x, sigma = features(tr.position[rows], tr.velocity[rows], tr.P[rows])
-    lib = rs.built.threat_library
     ll = log_likelihood(lib, x, sigma)
     pic.class_logp[tid] = update_log_posterior(
         pic.class_logp[tid], ll, np.isnan(last[rows]), lib.memory
     )
     pic.class_t_s[tid] = tr.last_update_t_s[rows]
+
+
+#: The squared floors of the feature errors and the unknown hypothesis's likelihood, as
+#: ``classify.log_likelihood`` computes them (the compiled path's constants).
+_FLOOR_SQ = np.array([FLOOR_SPEED_MPS, FLOOR_ALT_M, FLOOR_CLIMB_MPS]) ** 2
+_UNKNOWN_LIK = float(
+    np.prod(1.0 / (np.array([b[1] for b in UNKNOWN_BOX]) - np.array([b[0] for b in UNKNOWN_BOX])))
+)
 
 
 def _class_probabilities(rs: RunState, pic: Picture, tids: np.ndarray) -> np.ndarray:
@@ -128,7 +153,7 @@ def _identify(rs: RunState, pic: Picture, t_s: float) -> None:
     if rs.sortie_iff is None:
         rs.sortie_iff = sortie_state(np.asarray(th.transponder, bool), rs.rng["iff"], rates)
     tr = pic.tracks
-    ids = tr.ids[tr.confirmed]
+    ids = tr.ids[tr.status == _CONFIRMED]
     keep = pic.ident[ids] == PENDING
     if b.scenario.settings.perfect_classification:
         keep &= pic.truth[ids] >= 0
@@ -192,13 +217,14 @@ def _decide(
     if firing.size == 0 or not np.any((free[:, None] > 0) & (avail > 0)):
         return
     eligible = (
-        tr.confirmed
+        (tr.status == _CONFIRMED)
         & ~pic.dead[ids]
         & (pic.shots[ids] < units.max_engagements[members].max())
         & (pic.ident[ids] == HOSTILE)
     )
     if mine.size:  # look before shooting again: no new engagement while one flies
-        eligible &= ~np.isin(ids, icp.track_id[mine[rs.fired_on(mine, pic)]])  # this picture's
+        on = icp.track_id[mine[rs.fired_on(mine, pic)]]  # this picture's
+        eligible &= ~(ids[:, None] == on).any(axis=1)  # np.isin without its per-call cost
     if b.scenario.settings.perfect_classification:
         eligible &= pic.truth[ids] >= 0
     if not eligible.any():
@@ -220,7 +246,7 @@ def _decide(
     var_v = np.trace(P[:, 3:6, 3:6], axis1=1, axis2=2) / 3.0
     n_m = b.missiles.n
     basket_m = b.catalog.model.weapons.flyout.seeker_basket_m.value
-    ground = b.sensing.terrain if b.sensing is not None else None  # floors above ground
+    ground = _ground(rs)  # floors above ground
     pk_rows, salvo_rows, w_unit, w_type, w_avail, geo = [], [], [], [], [], []
     age = t - tr.confirmed_t_s[rows]
     for fi, u in enumerate(firing):  # a loop over the few units of one group
@@ -255,7 +281,20 @@ def _decide(
         u, m = int(firing[w_unit[w]]), int(w_type[w])
         opt = geo[w]
         _launch(rs, pic, u, m, int(n), int(tids[c]), opt.pip_ecef_m[c, m], float(opt.tof_s[c, m]),
-                t, class_p[c])
+                t, class_p[c])  # fmt: skip
+
+
+def _ground(rs: RunState):
+    """The terrain under the weapons' altitude floors (None: sea level): the run's model,
+    or its compiled lookup (``_jit.CompiledTerrain``, the same heights)."""
+    b = rs.built
+    terrain = b.sensing.terrain if b.sensing is not None else None
+    if terrain is None or not (_jit.ENABLED and _jit.CompiledTerrain.applies(terrain)):
+        return terrain
+    cached = rs.cache.get("c2.ground")
+    if cached is None or cached.terrain is not terrain:
+        cached = rs.cache["c2.ground"] = _jit.CompiledTerrain(terrain)
+    return cached
 
 
 def expected_pk(pk_by_class: np.ndarray, class_p: np.ndarray) -> np.ndarray:

@@ -53,11 +53,19 @@ def ecef_to_geodetic_rad(x_m: ArrayLike, y_m: ArrayLike, z_m: ArrayLike) -> Arra
 
     Inputs broadcast; outputs have the broadcast shape. Round-trip error < 1e-7 m from the
     centre to GEO altitude (1e-8 m below 1,200 km). No checks.
+
+    Arrays (not 0-d) of up to ``_COMPILED_MAX_POINTS`` finite points outside the evolute
+    go through the compiled path (``iads.geo._jit``, the same results bit for bit in a
+    few calls).
     """
     x = np.asarray(x_m, dtype=float)
     y = np.asarray(y_m, dtype=float)
     z = np.asarray(z_m, dtype=float)
     x, y, z = np.broadcast_arrays(x, y, z)
+    if x.ndim and x.size <= _COMPILED_MAX_POINTS:  # 0-d: numpy's scalar math, libm's pow
+        out = _compiled(x, y, z)
+        if out is not None:
+            return out
     rho = np.hypot(x, y)
     lon = np.arctan2(y, x)
 
@@ -105,6 +113,26 @@ def ecef_to_geodetic_rad(x_m: ArrayLike, y_m: ArrayLike, z_m: ArrayLike) -> Arra
             lat = np.where(disc, lat_disc, lat)
             h = np.where(disc, h_disc, h)
     return lat[()], lon[()], h[()]  # [()] turns 0-d arrays into scalars, keeps n-d arrays
+
+
+#: Up to this many points ``ecef_to_geodetic_rad`` takes the compiled path (``_jit``: the
+#: same bits in a few calls); beyond, the numpy path's per-call cost is amortized anyway.
+_COMPILED_MAX_POINTS = 4096
+
+
+def _compiled(x: NDArray, y: NDArray, z: NDArray) -> Arrays3 | None:
+    """``ecef_to_geodetic_rad`` of broadcast arrays by the compiled path (``iads.geo._jit``,
+    imported on first use: numba only when needed), or None where it does not apply."""
+    from iads.geo import _jit
+
+    if not _jit.ENABLED:
+        return None
+    w = np.empty((_jit.N_ROWS, x.size))
+    for row, a in ((_jit.X, x), (_jit.Y, y), (_jit.Z, z)):
+        np.copyto(w[row].reshape(x.shape), a)
+    if not _jit.geodetic(w):
+        return None
+    return tuple(w[row].reshape(x.shape) for row in (_jit.LAT, _jit.LON, _jit.H))
 
 
 def geodetic_to_ecef(lat_deg: ArrayLike, lon_deg: ArrayLike, h_m: ArrayLike) -> Arrays3:

@@ -22,7 +22,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import gammainc
 
+from iads.geo import _jit as gj
 from iads.geo import ecef_to_geodetic_rad
+from iads.weapons import _envelope_jit
 
 __all__ = [
     "EngagementOptions",
@@ -112,7 +114,14 @@ def in_envelope(
     finite = np.all(np.isfinite(pip_ecef_m), axis=-1)
     safe = np.where(finite[..., None], pip_ecef_m, 1.0e7)
     lat, lon, alt_m = ecef_to_geodetic_rad(safe[..., 0], safe[..., 1], safe[..., 2])
-    agl_m = alt_m if ground is None else alt_m - np.asarray(ground(lat, lon))
+    ground_m = None if ground is None else np.asarray(ground(lat, lon))
+    return _inside(missiles, rng_m, finite, alt_m, ground_m, target_speed_mps)
+
+
+def _inside(missiles, rng_m, finite, alt_m, ground_m, target_speed_mps):
+    """The envelope test of ``in_envelope`` from the PIPs' slant ranges, finiteness,
+    heights and terrain heights under them (..., m; None: sea level)."""
+    agl_m = alt_m if ground_m is None else alt_m - ground_m
     return (
         finite
         & (rng_m >= missiles.min_range_m)
@@ -182,6 +191,11 @@ def engagement_options(
     """PIP, time of flight and envelope test of every track (c,) against every missile
     type (m,) fired from ``launcher_ecef_m`` (3,) after ``delay_s`` [s]; track positions
     and velocities (c, 3) in ECEF [m, m/s]; ``ground`` as in :func:`in_envelope`."""
+    if _envelope_jit.ENABLED and 0 < pos_ecef_m.shape[0] * missiles.n <= _COMPILED_MAX_PAIRS:
+        out = _options_compiled(missiles, launcher_ecef_m, pos_ecef_m, vel_ecef_mps, delay_s,
+                                ground)  # fmt: skip
+        if out is not None:
+            return out
     d = pos_ecef_m - launcher_ecef_m  # (c, 3)
     v = vel_ecef_mps
     tau = intercept_time(d[:, None, :], v[:, None, :], missiles.speed_mps[None, :], delay_s)
@@ -190,6 +204,35 @@ def engagement_options(
     speed = np.linalg.norm(v, axis=-1)
     inside = in_envelope(missiles, launcher_ecef_m, pip, speed, ground) & np.isfinite(tau)
     return EngagementOptions(tau, pip, inside)
+
+
+#: Up to this many (track, missile type) pairs ``engagement_options`` takes the compiled
+#: path (``_envelope_jit``: the same bits in a few calls).
+_COMPILED_MAX_PAIRS = 4096
+
+
+def _options_compiled(missiles, launcher_ecef_m, pos_ecef_m, vel_ecef_mps, delay_s, ground):
+    """``engagement_options`` by the compiled kernel, or None where it does not apply (a
+    PIP inside the evolute of the geodetic solution: the numpy path)."""
+    pos = np.ascontiguousarray(pos_ecef_m, dtype=float)
+    vel = np.ascontiguousarray(vel_ecef_mps, dtype=float)
+    c, m = pos.shape[0], missiles.n
+    dly = np.asarray(delay_s, dtype=float)
+    tof, rng_m = np.empty((c, m)), np.empty((c, m))
+    pip, finite = np.empty((c, m, 3)), np.empty((c, m), dtype=bool)
+    w = np.empty((gj.N_ROWS, c * m))
+    _envelope_jit.options(
+        pos, vel, np.ascontiguousarray(launcher_ecef_m, dtype=float),
+        np.ascontiguousarray(missiles.speed_mps, dtype=float), float(dly), float(dly**2),
+        tof, pip, rng_m, finite, w,
+    )  # fmt: skip
+    if not gj.geodetic(w):
+        return None
+    lat, lon, alt_m = (w[r].reshape(c, m) for r in (gj.LAT, gj.LON, gj.H))
+    ground_m = None if ground is None else np.asarray(ground(lat, lon))
+    speed = np.linalg.norm(vel, axis=-1)
+    inside = _inside(missiles, rng_m, finite, alt_m, ground_m, speed) & np.isfinite(tof)
+    return EngagementOptions(tof, pip, inside)
 
 
 def acquisition_probability(

@@ -1,6 +1,8 @@
 """Exact WTA: heuristic incumbent, column-generation LP bound, then branch and bound.
 
-1. The heuristic (``_heuristic``) gives the incumbent, usually optimal already.
+1. The heuristic (``_heuristic``) gives the incumbent, usually optimal already; with one
+   target and every useful shot (q < 1) on it, it is optimal without further proof (the
+   salvo decisions of one track, the common case in a run).
 2. The column-generation LP (``_colgen``) gives a lower bound and the weapon prices
    lambda; when bound and incumbent meet (relative 1e-9) the incumbent is proven optimal.
    Two incumbents from the LP solution: its rounding, and a dive that keeps the targets
@@ -35,6 +37,11 @@ _MAX_DEPTH = 40  # nested dives (each fixes at least one target)
 _LNS_MIN_TARGETS = 100  # below, the branch and bound gets all the time left
 _N_LNS = 20  # rounds of the large neighbourhood search without a deadline
 _N_DIVES = 3  # LP dives at the top level (each ~ a few small LPs)
+ONE_TARGET_SHORTCUT = True
+"""One target (the salvo decision of one track): take greedy's answer without the local
+search, which cannot change it, and return it, when it holds every useful shot, without
+the LP that would prove it (True); or run the heuristic and the LP as for every other
+problem (False: the reference path, the same assignment; the tests compare both)."""
 
 
 def exact(values, q, counts, *, deadline=None, rng=None, node_limit=None, n_dives=_N_DIVES,
@@ -47,10 +54,19 @@ def exact(values, q, counts, *, deadline=None, rng=None, node_limit=None, n_dive
     ``nested`` > 0: called by a dive at that depth (no branch and bound; no further dive
     beyond ``_MAX_DEPTH``, which bounds the recursion).
     """
-    x = heuristic(values, q, counts, deadline=deadline, rng=rng)
+    if ONE_TARGET_SHORTCUT and rng is None and q.shape[1] == 1:
+        # One target: no shot can move to another target, re-inserting one type's shots or
+        # one shot greedily gives them back, so the local search keeps greedy's answer
+        x = greedy(values, q, counts)
+    else:
+        x = heuristic(values, q, counts, deadline=deadline, rng=rng)
     ub = float(survival_of_counts(values, q, x).sum())
     if ub <= 0.0:
         return x, 0.0, True
+    if ONE_TARGET_SHORTCUT and q.shape[1] == 1 and np.all((x[:, 0] == counts) | (q[:, 0] >= 1.0)):
+        # One target with every useful shot on it: each other assignment leaves it fewer
+        # shots with q < 1, so a larger survival (no LP needed; the x the LP would prove)
+        return x, ub, True
     lb, lam, z_cols = lp_bound(values, q, counts, x, deadline=deadline, upper=ub)
     if ub - lb <= _RTOL * ub:
         return x, lb, True
