@@ -14,7 +14,6 @@ empty), which changes nothing but the time spent.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 
@@ -47,6 +46,7 @@ from iads.state import (
 )
 from iads.threats import Truth, fly
 from iads.threats.behaviour import Reactive
+from iads.threats.truth import PAD
 from iads.tracking import TrackerConfig
 from iads.weapons.flyout import Interceptors
 from iads.weapons.stage import flyout
@@ -76,9 +76,10 @@ def _over_terrain(b: Built, truth: Truth) -> Truth:
     if terrain is None or not terrain.has_grid and terrain.hill_height_m.size == 0:
         return truth
     follow = b.threats.klass != THREAT_CLASSES.index("ballistic_missile")
+    # dense for the lift's time derivative along each flight, then windowed again
     pos, vel = terrain_following(truth.pos_ecef_m, truth.vel_ecef_mps, truth.dt_s, terrain,
                                  follow)  # fmt: skip
-    return dataclasses.replace(truth, pos_ecef_m=pos, vel_ecef_mps=vel)
+    return Truth(truth.t_s, pos, vel, truth.launch_t_s, truth.end_t_s)
 
 
 def simulate_built(
@@ -95,7 +96,8 @@ def simulate_built(
     collects the pictures' confirmed tracks after every tracker update."""
     dt = b.scenario.settings.time_step_s
     duration = b.scenario.settings.duration_s
-    truth = _over_terrain(b, fly(b.threats.specs, duration, min(1.0, dt)))
+    h = min(1.0, dt)  # samples kept past a threat's end: a step's queries reach t + dt
+    truth = _over_terrain(b, fly(b.threats.specs, duration, h, pad=PAD + math.ceil(dt / h)))
     behaviour = None
     if b.threats.reactive.any():  # reactive aircraft re-plan: their truth is a run's own
         react = np.flatnonzero(b.threats.reactive)

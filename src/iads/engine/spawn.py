@@ -55,7 +55,7 @@ def launch_pooled(
     grid = fly(specs, float(truth.t_s[-1]), truth.dt_s)
     truth.splice(slots, grid)
     if rs.speed_bound_mps is not None:  # the sensing gate's speed bound (iads.sensors.stage)
-        v = np.linalg.norm(grid.vel_ecef_mps, axis=-1).max(axis=0)
+        v = np.maximum.reduceat(np.linalg.norm(grid.v, axis=-1), grid.row0)  # (k,) windows
         rs.speed_bound_mps[slots] = 1.1 * v + 50.0
     rs.status[slots] = FLYING
     t = truth.launch_t_s[slots]
