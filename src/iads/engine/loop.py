@@ -27,6 +27,7 @@ from iads.engine.links import next_change_s, setup_links, update_links, warhead_
 from iads.engine.picture import new_picture, setup_pictures, update_pictures
 from iads.engine.release import release_stores, setup_releases
 from iads.engine.tracklog import TrackRecorder
+from iads.engine.truth_terrain import follow_terrain
 from iads.sensors.radar import next_scan_t_s
 from iads.sensors.rwr import rwr_warnings
 from iads.sensors.stage import sense
@@ -69,6 +70,11 @@ DEFAULT_TRACKER = TrackerConfig(
 )
 
 
+#: Keep threats above the terrain on dense (n_t, n, 3) samples (the reference of
+#: ``iads.engine.truth_terrain``, equal on every sample a flight's interpolation reads).
+TERRAIN_DENSE = False
+
+
 def _over_terrain(b: Built, truth: Truth) -> Truth:
     """``truth`` with every flight but ballistic missiles kept above the scenario's terrain
     (:func:`iads.sensors.terrain.terrain_following`)."""
@@ -76,10 +82,11 @@ def _over_terrain(b: Built, truth: Truth) -> Truth:
     if terrain is None or not terrain.has_grid and terrain.hill_height_m.size == 0:
         return truth
     follow = b.threats.klass != THREAT_CLASSES.index("ballistic_missile")
-    # dense for the lift's time derivative along each flight, then windowed again
-    pos, vel = terrain_following(truth.pos_ecef_m, truth.vel_ecef_mps, truth.dt_s, terrain,
-                                 follow)  # fmt: skip
-    return Truth(truth.t_s, pos, vel, truth.launch_t_s, truth.end_t_s)
+    if TERRAIN_DENSE:  # the reference: dense samples, windowed again
+        pos, vel = terrain_following(truth.pos_ecef_m, truth.vel_ecef_mps, truth.dt_s,
+                                     terrain, follow)  # fmt: skip
+        return Truth(truth.t_s, pos, vel, truth.launch_t_s, truth.end_t_s)
+    return follow_terrain(truth, terrain, follow)
 
 
 def simulate_built(
@@ -245,7 +252,12 @@ def _next_step(
 
     Each candidate set is reduced to its earliest time before the step index is taken:
     ``ceil(v / dt - 1e-9)`` never decreases as ``v`` grows (each IEEE operation rounds
-    monotonically), so the step of the earliest time is the earliest step, exactly."""
+    monotonically), so the step of the earliest time is the earliest step, exactly.
+
+    The result is ``min(max(k + 1, min(candidates)), n_steps)``: as soon as one candidate
+    falls at or before step ``k + 1`` the result is ``k + 1`` whatever the others are
+    (a NaN candidate too leaves ``k + 1``), so the radars' scans, the usual such
+    candidate, are looked at first and the rest is skipped then."""
     if k >= n_steps:
         return n_steps + 1
     b = rs.built
@@ -259,7 +271,10 @@ def _next_step(
     cand: list[float] = []
     scans = next_scan_t_s(b.radars, rs.radar_schedule)
     if scans.size:
-        cand.append(step_of(float(np.min(scans))))
+        first = step_of(float(np.min(scans)))
+        if first <= k + 1:  # the next step has a scan due: nothing can come earlier
+            return min(k + 1, n_steps)
+        cand.append(first)
     if np.isfinite(wake):  # a carrier may reach its release point then
         cand.append(step_of(float(wake)))
     if t_end.size:

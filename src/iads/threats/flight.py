@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from iads.errors import ParameterError
 from iads.threats.truth import PAD, Truth, _window_index, windows
 
-__all__ = ["CHUNK", "BatchResult", "FlightSpec", "fly", "sample_times"]
+__all__ = ["CHUNK", "CHUNK_BYTES", "BatchResult", "FlightSpec", "fly", "sample_times"]
 
 # A kernel's result: pos (n_t, m, 3), vel (n_t, m, 3), launch_t_s (m,), end_t_s (m,).
 BatchResult = tuple[
@@ -43,10 +43,13 @@ def sample_times(duration_s: float, dt_sample_s: float) -> NDArray[np.float64]:
     return dt_sample_s * np.arange(max(n_t, 2), dtype=float)
 
 
-#: Threats flown per kernel call: bounds the dense (n_t, CHUNK, 3) temporaries of a
-#: batch before each threat is cut to its window (a kernel flies each threat on its own,
-#: so the chunking changes no value).
-CHUNK = 256
+#: Bytes of dense temporaries a kernel call may make: a batch is flown this many bytes'
+#: worth of threats at a time (about 16 float64 arrays of (n_t, m) per kernel) before each
+#: threat is cut to its window. A kernel flies each threat on its own, so the chunking
+#: changes no value; fewer, larger calls cost less (the ballistic kernel's cost is per call).
+CHUNK_BYTES = 512 * 1024**2
+#: Threats per kernel call when set (tests); else from ``CHUNK_BYTES``.
+CHUNK: int | None = None
 
 
 def fly(
@@ -57,8 +60,8 @@ def fly(
     Returns a ``Truth`` whose threat axis follows the order of ``specs``, each threat stored
     from ``pad`` samples before its launch to ``pad`` after its end (``truth.windows``).
     The grid has at least two samples and its last sample is at or after ``duration_s``.
-    Kernels run on at most ``CHUNK`` threats at a time, so that the dense samples of one
-    chunk at most exist at once besides the windowed truth.
+    Kernels run on a chunk of threats at a time (``CHUNK_BYTES``), so that the dense
+    samples of one chunk at most exist at once besides the windowed truth.
     """
     t_s = sample_times(float(duration_s), float(dt_sample_s))
     n, n_t = len(specs), t_s.shape[0]
@@ -80,9 +83,10 @@ def fly(
     p_rows = np.empty((bound, 3))
     v_rows = np.empty((bound, 3))
     cur = 0
+    chunk = CHUNK or max(64, CHUNK_BYTES // (16 * 8 * n_t))
     for kernel, all_idx in groups.items():
-        for c in range(0, len(all_idx), CHUNK):
-            idx = np.array(all_idx[c : c + CHUNK], np.int64)
+        for c in range(0, len(all_idx), chunk):
+            idx = np.array(all_idx[c : c + chunk], np.int64)
             p, v, lt, et = kernel([specs[i] for i in idx], t_s)
             ck0, cnk = windows(t_s, lt, et, pad)
             kk, jj = _window_index(ck0, cnk)
