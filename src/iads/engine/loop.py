@@ -77,7 +77,8 @@ TERRAIN_DENSE = False
 
 def _over_terrain(b: Built, truth: Truth) -> Truth:
     """``truth`` with every flight but ballistic missiles kept above the scenario's terrain
-    (:func:`iads.sensors.terrain.terrain_following`)."""
+    (:func:`iads.sensors.terrain.terrain_following`); changed in place (the windowed path:
+    ``fly`` made it for this run) or a new one (``TERRAIN_DENSE``)."""
     terrain = b.sensing.terrain if b.sensing is not None else None
     if terrain is None or not terrain.has_grid and terrain.hill_height_m.size == 0:
         return truth
@@ -86,7 +87,7 @@ def _over_terrain(b: Built, truth: Truth) -> Truth:
         pos, vel = terrain_following(truth.pos_ecef_m, truth.vel_ecef_mps, truth.dt_s,
                                      terrain, follow)  # fmt: skip
         return Truth(truth.t_s, pos, vel, truth.launch_t_s, truth.end_t_s)
-    return follow_terrain(truth, terrain, follow)
+    return follow_terrain(truth, terrain, follow, inplace=True)  # fly made it for this run
 
 
 def simulate_built(

@@ -23,15 +23,18 @@ __all__ = ["follow_terrain"]
 _CHUNK = 256  # threats at a time
 
 
-def follow_terrain(truth: Truth, terrain, follow: NDArray[np.bool_]) -> Truth:
-    """A new truth with the threats ``follow`` (n,) kept above ``terrain``; unchanged (the
-    same object) when no stored sample of theirs lies below the flight floor."""
+def follow_terrain(
+    truth: Truth, terrain, follow: NDArray[np.bool_], inplace: bool = False
+) -> Truth:
+    """The truth with the threats ``follow`` (n,) kept above ``terrain``: a new one, or
+    ``truth`` itself changed when ``inplace`` (no second copy of the samples); ``truth``
+    unchanged when no stored sample of theirs lies below the flight floor."""
     idx = np.flatnonzero(follow)
     if idx.size == 0 or truth.t_s.shape[0] == 0:
         return truth
     if not any(np.any(_lift(truth, terrain, c)[3] > 0.0) for c in _chunks(idx)):
         return truth
-    out = truth.copy()
+    out = truth if inplace else truth.copy()
     dt = truth.dt_s
     for c in _chunks(idx):
         lat, lon, h, lift, r, first, last = _lift(truth, terrain, c)
