@@ -35,15 +35,17 @@ def at(p, v, r, d, inside, c):
 
 
 @njit(cache=True)
-def state_at(p, v, k0, nk, row0, t_s, k, h, w, velocity, pos, vel):
-    """Cubic Hermite interpolation of every threat between samples ``k`` and ``k + 1``.
-
-    ``w`` (6,): the basis ``h01, h10, h11`` and its derivatives ``d01, d10, d11`` at the
-    step's ``tau`` (computed once by the caller, as the reference does). Writes ``pos``
-    (n, 3) [m] and, if ``velocity``, ``vel`` (n, 3) [m/s]."""
+def state_at(p, v, k0, nk, row0, t_s, k, h, tau, velocity, launch, end, t, pos, vel, active):
+    """Cubic Hermite interpolation of every threat between samples ``k`` and ``k + 1``
+    at ``tau`` in [0, 1], with the basis computed as the reference computes it. Writes
+    ``pos`` (n, 3) [m], if ``velocity`` ``vel`` (n, 3) [m/s], and ``active`` (n,):
+    ``launch <= t < end``."""
     n = k0.shape[0]
-    h01, h10, h11, d01, d10, d11 = w[0], w[1], w[2], w[3], w[4], w[5]
+    t2, t3 = tau * tau, tau * tau * tau
+    h01, h10, h11 = -2 * t3 + 3 * t2, t3 - 2 * t2 + tau, t3 - t2
+    d01, d10, d11 = -6 * t2 + 6 * tau, 3 * t2 - 4 * tau + 1, 3 * t2 - 2 * tau
     for i in range(n):
+        active[i] = (launch[i] <= t) and (t < end[i])
         ra, da, ia = row(k0, nk, row0, t_s, i, k)
         rb, db, ib = row(k0, nk, row0, t_s, i, k + 1)
         for c in range(3):

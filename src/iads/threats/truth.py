@@ -65,7 +65,7 @@ class Truth:
     (n_t, n, 3) samples; ``Truth.from_windows`` takes the stored rows directly (``fly``).
     """
 
-    __slots__ = ("end_t_s", "k0", "launch_t_s", "nk", "p", "row0", "t_s", "v")
+    __slots__ = ("_h", "_t_last", "end_t_s", "k0", "launch_t_s", "nk", "p", "row0", "t_s", "v")
 
     def __init__(self, t_s: F64, pos_ecef_m: F64, vel_ecef_mps: F64, launch_t_s: F64,
                  end_t_s: F64, pad: int = PAD) -> None:  # fmt: skip
@@ -81,6 +81,9 @@ class Truth:
 
     def _set(self, t_s, launch, end, k0, nk, row0, p, v) -> None:
         self.t_s, self.launch_t_s, self.end_t_s = t_s, launch, end
+        # the grid's interval and last time as Python floats (read every step)
+        self._h = float(t_s[1] - t_s[0]) if t_s.shape[0] > 1 else 0.0
+        self._t_last = float(t_s[-1])
         self.k0, self.nk, self.row0, self.p, self.v = k0, nk, row0, p, v
 
     @classmethod
@@ -99,7 +102,7 @@ class Truth:
     @property
     def dt_s(self) -> float:
         """Sample interval [s]."""
-        return float(self.t_s[1] - self.t_s[0]) if self.t_s.shape[0] > 1 else 0.0
+        return self._h
 
     @property
     def nbytes(self) -> int:
@@ -213,7 +216,7 @@ class Truth:
         in its place): the engine's step needs positions only.
         """
         t = float(t_s)
-        t_end = float(self.t_s[-1])
+        t_end = self._t_last
         if not (0.0 <= t <= t_end * (1.0 + 1e-12) + 1e-9):
             raise ParameterError("t_s", t_s, f"a time in [0, {t_end}] s", "Truth.state_at")
         n_t = self.t_s.shape[0]
@@ -223,19 +226,21 @@ class Truth:
         h = self.dt_s
         k = min(int(t // h), n_t - 2)
         tau = min(max((t - k * h) / h, 0.0), 1.0)
+        if _truth_jit.ENABLED:  # the basis and the mask computed alike in the kernel
+            n = self.launch_t_s.shape[0]
+            pos = np.empty((n, 3))
+            vel = np.empty((n, 3)) if velocity else pos
+            act = np.empty(n, np.bool_)
+            _truth_jit.state_at(self.p, self.v, self.k0, self.nk, self.row0, self.t_s, k, h,
+                                tau, velocity, self.launch_t_s, self.end_t_s, t, pos, vel,
+                                act)  # fmt: skip
+            return pos, (vel if velocity else None), act
         # Cubic Hermite basis (e.g. Burden & Faires, Numerical Analysis, sec. 3.4), written
         # with dp = p1 - p0 (h00 + h01 = 1) to avoid cancellation on ECEF-sized numbers.
         t2, t3 = tau * tau, tau * tau * tau
         h01, h10, h11 = -2 * t3 + 3 * t2, t3 - 2 * t2 + tau, t3 - t2
         # Derivatives of the basis, divided by h to return to seconds.
         d01, d10, d11 = -6 * t2 + 6 * tau, 3 * t2 - 4 * tau + 1, 3 * t2 - 2 * tau
-        if _truth_jit.ENABLED:
-            pos = np.empty((self.n, 3))
-            vel = np.empty((self.n, 3)) if velocity else pos
-            w = np.array([h01, h10, h11, d01, d10, d11])
-            _truth_jit.state_at(self.p, self.v, self.k0, self.nk, self.row0, self.t_s, k, h, w,
-                                velocity, pos, vel)  # fmt: skip
-            return pos, (vel if velocity else None), self.active(t)
         every = np.arange(self.n)
         p0, m0 = self.samples(np.full(self.n, k), every)
         p1, m1 = self.samples(np.full(self.n, k + 1), every)
