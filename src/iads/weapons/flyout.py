@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from iads.weapons import _flyout_jit
 from iads.weapons.envelope import intercept_time
 
 __all__ = ["Interceptors", "resolve_intercept"]
@@ -126,6 +127,10 @@ class Interceptors:
 
     def advance(self, ids: NDArray[np.int64], dt_s: float) -> None:
         """Move interceptors ``ids`` by one step toward their aim points."""
+        if _flyout_jit.ENABLED:
+            _flyout_jit.advance(self.pos_ecef_m, self.aim_ecef_m, self.speed_mps,
+                                np.asarray(ids, np.int64), float(dt_s))  # fmt: skip
+            return
         p = self.pos_ecef_m[ids]
         d = self.aim_ecef_m[ids] - p
         dist = np.linalg.norm(d, axis=-1)
