@@ -22,6 +22,7 @@ import numpy as np
 from iads.c2.emcon import update_emission
 from iads.c2.stage import battle_management
 from iads.catalog.schema import THREAT_CLASSES
+from iads.engine import _step_jit
 from iads.engine.attack import arm_arrival, arm_launches, setup_attack
 from iads.engine.links import next_change_s, setup_links, update_links, warhead_arrival
 from iads.engine.picture import new_picture, setup_pictures, update_pictures
@@ -140,16 +141,18 @@ def simulate_built(
         # 1. threat motion, and leakers at their exact end times
         pos, _, active = truth.state_at(t, velocity=False)
         # (threats launched during the run, iads.engine.spawn, end like the others)
-        ending = (rs.status == FLYING) & (truth.end_t_s <= t)
-        if ending.any():
-            ended = np.flatnonzero(ending)
+        if _ending_any(rs.status, truth.end_t_s, t):
+            ended = np.flatnonzero((rs.status == FLYING) & (truth.end_t_s <= t))
             for i in ended[np.argsort(truth.end_t_s[ended], kind="stable")]:
                 _leak(rs, int(i))
                 arm_arrival(rs, int(i))  # an anti-radiation missile at its emitter
         if releases is not None:  # carriers at their release points launch their stores
             wake = release_stores(rs, releases, t)
             pos, _, active = truth.state_at(t, velocity=False)
-        active &= rs.status == FLYING
+        if _step_jit.ENABLED:
+            _step_jit.keep_flying(active, rs.status, FLYING)
+        else:
+            active &= rs.status == FLYING
         update_links(rs, t)  # lost or restored command posts: units fall back or rejoin
         # emission control: which radars radiate (from the defense's picture)
         update_emission(rs, t)
@@ -180,6 +183,13 @@ def simulate_built(
         if progress is not None:
             progress(t)
     return rs.log, rs
+
+
+def _ending_any(status: np.ndarray, end_t_s: np.ndarray, t: float) -> bool:
+    """Whether a flying threat reached its end time by ``t``."""
+    if _step_jit.ENABLED:
+        return bool(_step_jit.any_ending(status, end_t_s, t, FLYING))
+    return bool(((status == FLYING) & (end_t_s <= t)).any())
 
 
 def _log_launches(rs: RunState, duration: float) -> None:
