@@ -87,7 +87,7 @@ def _over_terrain(b: Built, truth: Truth) -> Truth:
     if TERRAIN_DENSE:  # the reference: dense samples, windowed again
         pos, vel = terrain_following(truth.pos_ecef_m, truth.vel_ecef_mps, truth.dt_s,
                                      terrain, follow)  # fmt: skip
-        return Truth(truth.t_s, pos, vel, truth.launch_t_s, truth.end_t_s)
+        return truth.with_samples(pos, vel)
     return follow_terrain(truth, terrain, follow, inplace=True)  # fly made it for this run
 
 

@@ -160,6 +160,16 @@ class Truth:
                         p.reshape(-1, 3), v.reshape(-1, 3))  # fmt: skip
         return out
 
+    def with_samples(self, pos_ecef_m: F64, vel_ecef_mps: F64) -> Truth:
+        """A truth on the same windows holding the dense samples ``pos_ecef_m``,
+        ``vel_ecef_mps`` (n_t, n, 3) there."""
+        k, i = _window_index(self.k0, self.nk)
+        return Truth.from_windows(self.t_s, self.launch_t_s.copy(), self.end_t_s.copy(),
+                                  self.k0.copy(), self.nk.copy(),
+                                  np.concatenate([[0], np.cumsum(self.nk)[:-1]]).astype(np.int64),
+                                  np.ascontiguousarray(pos_ecef_m[k, i]),
+                                  np.ascontiguousarray(vel_ecef_mps[k, i]))  # fmt: skip
+
     def with_end(self, end_t_s: F64) -> Truth:
         """The same samples (shared, not copied) with other end times [s] (n,): what is
         active changes, not where the threats were."""
