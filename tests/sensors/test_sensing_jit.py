@@ -25,7 +25,7 @@ from iads.sensors.chain import _HERMITE, evaluate_pairs, truth_at
 from iads.sensors.geometry import target_geodetic
 from iads.sensors.radar import measure, scans_due
 from iads.state.run import FLYING
-from iads.threats import fly
+from iads.threats import Truth, fly
 
 
 def _platform_exact() -> bool:
@@ -125,12 +125,14 @@ def test_scans_due_and_looked_at_equal_the_reference() -> None:
 @pytest.mark.parametrize("p", [1, 2, 3, 40])
 def test_truth_at_equals_the_reference(p) -> None:
     rng = np.random.default_rng(p)
-    tr = SimpleNamespace(dt_s=1.0, t_s=np.arange(60.0), pos_ecef_m=rng.normal(0, 4e6, (60, 9, 3)),
-                         vel_ecef_mps=rng.normal(0, 300, (60, 9, 3)))  # fmt: skip
+    launch, end = rng.uniform(0, 30, 9), rng.uniform(20, 80, 9)  # windows inside and not
+    tr = Truth(np.arange(60.0), rng.normal(4e6, 1e5, (60, 9, 3)), rng.normal(0, 300, (60, 9, 3)),
+               np.minimum(launch, end), end)  # fmt: skip
     for _ in range(200 if p == 1 else 20):
         tidx, t_s = rng.integers(0, 9, p), rng.uniform(0.0, 59.5, p)
         ref = truth_at(tr, tidx, t_s)
-        got = _jit.truth_at(tr.pos_ecef_m, tr.vel_ecef_mps, 1.0, tidx, t_s, np.array([2.0, 3.0]))
+        got = _jit.truth_at(tr.p, tr.v, tr.k0, tr.nk, tr.row0, tr.t_s, 1.0, tidx, t_s,
+                            np.array([2.0, 3.0]))  # fmt: skip
         _same(got[0], ref[0])
         _same(got[1], ref[1])
 
@@ -192,8 +194,8 @@ def test_detect_pairs_equals_the_numpy_chain(default_world, gate) -> None:
                           res.snr_db[hit], rr])  # fmt: skip
         pk.ensure_masks(ridx)
         got_vis, got_i, got_f = _jit.detect_pairs(
-            ridx, tidx, tp, u, t_s, gate, pos_step, stage._speed_bound(rs), tr.pos_ecef_m,
-            tr.vel_ecef_mps, float(tr.dt_s), pk.pw_exp, ra.pos_ecef_m, ra.rot_enu,
+            ridx, tidx, tp, u, t_s, gate, pos_step, stage._speed_bound(rs), tr.p, tr.v,
+            tr.k0, tr.nk, tr.row0, tr.t_s, float(tr.dt_s), pk.pw_exp, ra.pos_ecef_m, ra.rot_enu,
             ra.max_range_m, ra.min_el_rad, ra.max_el_rad, ra.lat_rad, ra.height_m, ra.snr1_db,
             ra.table, pk.rcs_db, pk.rcs_band, pk.rcs_kind, pk.swerling, pk.has_terrain,
             pk.g_lat, pk.g_lon, pk.g_h, pk.g_meta, pk.m_flat, pk.m_off, pk.m_nr, pk.m_step,

@@ -56,14 +56,13 @@ def engageable(built: Any, truth: Any, step_s: float = ENGAGEABLE_STEP_S) -> NDA
     if n == 0 or built.units.n == 0:
         return out
     stride = max(1, int(round(step_s / max(truth.dt_s, 1e-9))))
-    t = truth.t_s[::stride]
-    pos = truth.pos_ecef_m[::stride]  # (k, n, 3)
-    vel = truth.vel_ecef_mps[::stride]
+    ks = np.arange(0, truth.t_s.shape[0], stride)
+    t = truth.t_s[ks]
     active = (truth.launch_t_s[None, :] <= t[:, None]) & (t[:, None] < truth.end_t_s[None, :])
     k_idx, j_idx = np.nonzero(active)
     if j_idx.size == 0:
         return out
-    p, v = pos[k_idx, j_idx], vel[k_idx, j_idx]
+    p, v = truth.samples(ks[k_idx], j_idx)  # the samples of the active pairs only
     ground = built.sensing.terrain if built.sensing is not None else None
     for u in range(built.units.n):  # a loop over units
         carried = built.units.stock0[u] > 0

@@ -14,7 +14,6 @@ empty), which changes nothing but the time spent.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Callable
 
@@ -23,11 +22,13 @@ import numpy as np
 from iads.c2.emcon import update_emission
 from iads.c2.stage import battle_management
 from iads.catalog.schema import THREAT_CLASSES
+from iads.engine import _step_jit
 from iads.engine.attack import arm_arrival, arm_launches, setup_attack
 from iads.engine.links import next_change_s, setup_links, update_links, warhead_arrival
 from iads.engine.picture import new_picture, setup_pictures, update_pictures
 from iads.engine.release import release_stores, setup_releases
 from iads.engine.tracklog import TrackRecorder
+from iads.engine.truth_terrain import follow_terrain
 from iads.sensors.radar import next_scan_t_s
 from iads.sensors.rwr import rwr_warnings
 from iads.sensors.stage import sense
@@ -47,6 +48,7 @@ from iads.state import (
 )
 from iads.threats import Truth, fly
 from iads.threats.behaviour import Reactive
+from iads.threats.truth import PAD
 from iads.tracking import TrackerConfig
 from iads.weapons.flyout import Interceptors
 from iads.weapons.stage import flyout
@@ -69,16 +71,24 @@ DEFAULT_TRACKER = TrackerConfig(
 )
 
 
+#: Keep threats above the terrain on dense (n_t, n, 3) samples (the reference of
+#: ``iads.engine.truth_terrain``, equal on every sample a flight's interpolation reads).
+TERRAIN_DENSE = False
+
+
 def _over_terrain(b: Built, truth: Truth) -> Truth:
     """``truth`` with every flight but ballistic missiles kept above the scenario's terrain
-    (:func:`iads.sensors.terrain.terrain_following`)."""
+    (:func:`iads.sensors.terrain.terrain_following`); changed in place (the windowed path:
+    ``fly`` made it for this run) or a new one (``TERRAIN_DENSE``)."""
     terrain = b.sensing.terrain if b.sensing is not None else None
     if terrain is None or not terrain.has_grid and terrain.hill_height_m.size == 0:
         return truth
     follow = b.threats.klass != THREAT_CLASSES.index("ballistic_missile")
-    pos, vel = terrain_following(truth.pos_ecef_m, truth.vel_ecef_mps, truth.dt_s, terrain,
-                                 follow)  # fmt: skip
-    return dataclasses.replace(truth, pos_ecef_m=pos, vel_ecef_mps=vel)
+    if TERRAIN_DENSE:  # the reference: dense samples, windowed again
+        pos, vel = terrain_following(truth.pos_ecef_m, truth.vel_ecef_mps, truth.dt_s,
+                                     terrain, follow)  # fmt: skip
+        return truth.with_samples(pos, vel)
+    return follow_terrain(truth, terrain, follow, inplace=True)  # fly made it for this run
 
 
 def simulate_built(
@@ -95,7 +105,8 @@ def simulate_built(
     collects the pictures' confirmed tracks after every tracker update."""
     dt = b.scenario.settings.time_step_s
     duration = b.scenario.settings.duration_s
-    truth = _over_terrain(b, fly(b.threats.specs, duration, min(1.0, dt)))
+    h = min(1.0, dt)  # samples kept past a threat's end: a step's queries reach t + dt
+    truth = _over_terrain(b, fly(b.threats.specs, duration, h, pad=PAD + math.ceil(dt / h)))
     behaviour = None
     if b.threats.reactive.any():  # reactive aircraft re-plan: their truth is a run's own
         react = np.flatnonzero(b.threats.reactive)
@@ -130,16 +141,18 @@ def simulate_built(
         # 1. threat motion, and leakers at their exact end times
         pos, _, active = truth.state_at(t, velocity=False)
         # (threats launched during the run, iads.engine.spawn, end like the others)
-        ending = (rs.status == FLYING) & (truth.end_t_s <= t)
-        if ending.any():
-            ended = np.flatnonzero(ending)
+        if _ending_any(rs.status, truth.end_t_s, t):
+            ended = np.flatnonzero((rs.status == FLYING) & (truth.end_t_s <= t))
             for i in ended[np.argsort(truth.end_t_s[ended], kind="stable")]:
                 _leak(rs, int(i))
                 arm_arrival(rs, int(i))  # an anti-radiation missile at its emitter
         if releases is not None:  # carriers at their release points launch their stores
             wake = release_stores(rs, releases, t)
             pos, _, active = truth.state_at(t, velocity=False)
-        active &= rs.status == FLYING
+        if _step_jit.ENABLED:
+            _step_jit.keep_flying(active, rs.status, FLYING)
+        else:
+            active &= rs.status == FLYING
         update_links(rs, t)  # lost or restored command posts: units fall back or rejoin
         # emission control: which radars radiate (from the defense's picture)
         update_emission(rs, t)
@@ -170,6 +183,13 @@ def simulate_built(
         if progress is not None:
             progress(t)
     return rs.log, rs
+
+
+def _ending_any(status: np.ndarray, end_t_s: np.ndarray, t: float) -> bool:
+    """Whether a flying threat reached its end time by ``t``."""
+    if _step_jit.ENABLED:
+        return bool(_step_jit.any_ending(status, end_t_s, t, FLYING))
+    return bool(((status == FLYING) & (end_t_s <= t)).any())
 
 
 def _log_launches(rs: RunState, duration: float) -> None:
@@ -243,7 +263,12 @@ def _next_step(
 
     Each candidate set is reduced to its earliest time before the step index is taken:
     ``ceil(v / dt - 1e-9)`` never decreases as ``v`` grows (each IEEE operation rounds
-    monotonically), so the step of the earliest time is the earliest step, exactly."""
+    monotonically), so the step of the earliest time is the earliest step, exactly.
+
+    The result is ``min(max(k + 1, min(candidates)), n_steps)``: as soon as one candidate
+    falls at or before step ``k + 1`` the result is ``k + 1`` whatever the others are
+    (a NaN candidate too leaves ``k + 1``), so the radars' scans, the usual such
+    candidate, are looked at first and the rest is skipped then."""
     if k >= n_steps:
         return n_steps + 1
     b = rs.built
@@ -257,7 +282,10 @@ def _next_step(
     cand: list[float] = []
     scans = next_scan_t_s(b.radars, rs.radar_schedule)
     if scans.size:
-        cand.append(step_of(float(np.min(scans))))
+        first = step_of(float(np.min(scans)))
+        if first <= k + 1:  # the next step has a scan due: nothing can come earlier
+            return min(k + 1, n_steps)
+        cand.append(first)
     if np.isfinite(wake):  # a carrier may reach its release point then
         cand.append(step_of(float(wake)))
     if t_end.size:

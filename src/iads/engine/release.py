@@ -87,7 +87,7 @@ def release_stores(rs: RunState, rel: Releases, t_s: float) -> float:
     k0 = int(np.floor(rel.t_checked_s / h))
     k1 = min(int(np.ceil(t_s / h)), tr.t_s.size - 1)
     kk = np.arange(k0, k1 + 1)
-    p = tr.pos_ecef_m[kk][:, rel.carrier[j]]  # (w, m, 3) samples over the window
+    p, _ = tr.samples(kk[:, None], rel.carrier[j][None, :])  # (w, m, 3) over the window
     lat, lon, _ = ecef_to_geodetic_rad(p[..., 0], p[..., 1], p[..., 2])
     d = _ground_m(lat, lon, rel.lat_rad[j], rel.lon_rad[j])
     reached = d.min(axis=0) <= radius_m
@@ -97,7 +97,7 @@ def release_stores(rs: RunState, rel: Releases, t_s: float) -> float:
     left = ~reached
     if not left.any():
         return np.inf
-    speed = np.linalg.norm(tr.vel_ecef_mps[k1][rel.carrier[j[left]]], axis=-1)
+    speed = np.linalg.norm(tr.samples(k1, rel.carrier[j[left]])[1], axis=-1)
     gap = np.maximum(d[-1, left] - radius_m, 0.0) / np.maximum(speed, 1.0)
     return float(t_s + gap.min())
 

@@ -12,6 +12,7 @@ flyout, leakers) then sees them like any other threat.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ from numpy.typing import NDArray
 
 from iads.state import FLYING, NOT_LAUNCHED, RunState, lla
 from iads.threats import FlightSpec, fly
+from iads.threats.truth import PAD
 
 __all__ = ["free_slots", "launch_pooled"]
 
@@ -52,10 +54,11 @@ def launch_pooled(
     if not np.all(th.pooled[slots]) or not np.all(rs.status[slots] == NOT_LAUNCHED):
         raise ValueError("launch_pooled: only pooled slots not launched yet can be launched")
     truth = rs.truth
-    grid = fly(specs, float(truth.t_s[-1]), truth.dt_s)
+    step = rs.built.scenario.settings.time_step_s  # the run truth's windows (engine.loop)
+    grid = fly(specs, float(truth.t_s[-1]), truth.dt_s, pad=PAD + math.ceil(step / truth.dt_s))
     truth.splice(slots, grid)
     if rs.speed_bound_mps is not None:  # the sensing gate's speed bound (iads.sensors.stage)
-        v = np.linalg.norm(grid.vel_ecef_mps, axis=-1).max(axis=0)
+        v = np.maximum.reduceat(np.linalg.norm(grid.v, axis=-1), grid.row0)  # (k,) windows
         rs.speed_bound_mps[slots] = 1.1 * v + 50.0
     rs.status[slots] = FLYING
     t = truth.launch_t_s[slots]

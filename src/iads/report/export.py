@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +31,7 @@ def truth_table(result: Result, rate_hz: float = 1.0) -> pa.Table:
     end = tr.end_t_s.copy()
     kills = result.events_of("intercept")
     np.minimum.at(end, kills.column("threat_id").to_numpy(), kills.column("time_s").to_numpy())
-    return threat_truth_table(replace(tr, end_t_s=end), th.names, th.type_key, rate_hz)
+    return threat_truth_table(tr.with_end(end), th.names, th.type_key, rate_hz)
 
 
 def write_run(

@@ -4,8 +4,11 @@ second with a message naming the setting to change, instead of taking the machin
 
 The estimate is an order of magnitude, from what the engine stores (``iads.engine.loop``):
 
-- threat truth: ``n_t = duration_s / min(1 s, time_step_s) + 1`` samples of position and
-  velocity (6 float64) for every flying entity, about three times over while it is computed;
+- threat truth: samples every ``min(1 s, time_step_s)`` of position and velocity
+  (6 float64) for every entity over its own flight (its flight time on a route 15 % long, plus
+  the few samples kept on each side, ``iads.threats.truth``), a quarter more for the
+  index and the allocator, plus the dense samples of one chunk of threats over the whole
+  run while they are flown (``iads.threats.flight.CHUNK_BYTES``);
 - the truth file (``--truth-rate``): ``duration_s * rate + 1`` rows per entity, about
   120 bytes a row with its name, built in memory before it is written;
 - detections: at most one event per radar scan per entity while it flies within the
@@ -35,7 +38,10 @@ MEMORY_BUDGET_BYTES = 4 * 1024**3
 #: Time a run may take before it is refused without ``--force`` [s].
 TIME_BUDGET_S = 3600.0
 
-_TRUTH_BYTES = 6 * 8 * 3  # pos + vel float64, about 3 copies while flying
+_TRUTH_BYTES = 6 * 8  # pos + vel float64 per stored sample
+_TRUTH_OVERHEAD = 1.25  # the windows' index, the allocator
+_TRUTH_CHUNK_BYTES = 512 * 1024**2  # one chunk of threats being flown (threats.flight)
+_TRUTH_PAD = 2 + 2  # samples kept before launch and after the end (truth.PAD), rounding
 _TRUTH_ROW_BYTES = 120
 _EVENT_BYTES = 200
 #: Share of the detection bound a run reaches: threats die, and Pd < 1 near the edge of
@@ -59,6 +65,7 @@ class RunCost:
     n_detections_max: int
     memory_bytes: float
     time_s: float
+    truth_bytes: float = 0.0  # the threat truth's share of memory_bytes
 
     def problems(
         self, memory_budget: float | None = None, time_budget_s: float | None = None
@@ -70,7 +77,7 @@ class RunCost:
         out = []
         if self.memory_bytes > memory_budget:
             parts = {
-                "threat truth": self.n_truth_samples * self.n_entities * _TRUTH_BYTES,
+                "threat truth": self.truth_bytes,
                 "truth.parquet (--truth-rate)": self.n_truth_rows * _TRUTH_ROW_BYTES,
                 "detection events": self.n_detections_max * _EVENT_BYTES,
             }
@@ -263,9 +270,26 @@ def estimate_cost(sc: Scenario, catalog: Catalog, truth_rate_hz: float = 0.0) ->
                 n_tr = float(re.n_tracked.value) if re.n_tracked else 100.0
                 n_det += min(seen_s, n_tr * duration) / revisit
     n_det = int(n_det * _DETECTED_SHARE)
-    memory = n_truth * n * _TRUTH_BYTES + n_rows * _TRUTH_ROW_BYTES + n_det * _EVENT_BYTES
+    truth = _truth_bytes(flights, n, n_truth, min(1.0, dt), dt)
+    memory = truth + n_rows * _TRUTH_ROW_BYTES + n_det * _EVENT_BYTES
     time_s = n_steps * _STEP_S + float(n_steps) * n_radars * n * _PAIR_STEP_S
-    return RunCost(n, n_radars, n_steps, n_truth, n_rows, n_det, float(memory), time_s)
+    return RunCost(n, n_radars, n_steps, n_truth, n_rows, n_det, float(memory), time_s,
+                   float(truth))  # fmt: skip
+
+
+def _truth_bytes(flights: list[tuple], n: int, n_truth: int, h_s: float, dt_s: float) -> float:
+    """Memory [bytes] of the threat truth: each of the ``n`` entities stored over its own
+    flight (``flights``' flight times, routes 15 % long; entities no flight accounts for, over
+    the whole grid of ``n_truth`` samples every ``h_s``), and one chunk being flown."""
+    pad = _TRUTH_PAD + math.ceil(dt_s / h_s)  # the engine keeps a step's reach past the end
+    stored, counted = 0.0, 0
+    for f in flights:
+        count, t = int(f[0]), float(f[1])
+        stored += count * min(n_truth, t / h_s + 2 * pad)
+        counted += count
+    stored += max(0, n - counted) * n_truth
+    chunk = min(_TRUTH_CHUNK_BYTES, 16 * 8 * n_truth * n)  # a chunk of at most every entity
+    return stored * _TRUTH_BYTES * _TRUTH_OVERHEAD + chunk
 
 
 def check_cost(

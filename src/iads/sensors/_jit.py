@@ -39,6 +39,9 @@ import numpy as np
 from numba import njit, types
 from numba.core.extending import intrinsic
 
+from iads.threats._truth_jit import at as _tr_at
+from iads.threats._truth_jit import row as _tr_row
+
 __all__ = [
     "ENABLED",
     "detect_pairs",
@@ -237,31 +240,39 @@ def _hermite_weights(tau, pw_exp, single):
 
 
 @njit(cache=True)
-def truth_at(tr_pos, tr_vel, h, tidx, t_s, pw_exp):
+def truth_at(tr_pos, tr_vel, tr_k0, tr_nk, tr_row0, tr_t, h, tidx, t_s, pw_exp):
     """Positions and velocities (p, 3) of threats ``tidx`` at times ``t_s`` (p,), as
-    ``chain.truth_at``."""
+    ``chain.truth_at``; ``tr_*``: the windowed truth's rows, windows and sample times
+    (``iads.threats.Truth``)."""
     p_n = tidx.size
     pos = np.empty((p_n, 3))
     vel = np.empty((p_n, 3))
     for p in range(p_n):
-        _truth_one(tr_pos, tr_vel, h, tidx[p], t_s[p], pw_exp, p_n == 1, pos[p], vel[p])
+        _truth_one(tr_pos, tr_vel, tr_k0, tr_nk, tr_row0, tr_t, h, tidx[p], t_s[p], pw_exp,
+                   p_n == 1, pos[p], vel[p])  # fmt: skip
     return pos, vel
 
 
 @njit(cache=True)
-def _truth_one(tr_pos, tr_vel, h, i, t, pw_exp, single, pos, vel):
-    n_t = tr_pos.shape[0]
+def _truth_one(tr_pos, tr_vel, tr_k0, tr_nk, tr_row0, tr_t, h, i, t, pw_exp, single, pos,
+               vel):  # fmt: skip
+    # the windowed truth's samples: iads.threats._truth_jit (row, at)
+    n_t = tr_t.shape[0]
     if n_t == 1 or h == 0.0:
+        ra, da, ia = _tr_row(tr_k0, tr_nk, tr_row0, tr_t, i, 0)
         for j in range(3):
-            pos[j] = tr_pos[0, i, j]
-            vel[j] = tr_vel[0, i, j]
+            pos[j] = _tr_at(tr_pos, tr_vel, ra, da, ia, j)
+            vel[j] = tr_vel[ra, j]
         return
     k = min(int(t // h), n_t - 2)
     tau = _clip(t / h - k, 0.0, 1.0)
     c0, c1, c2, c3, d0, d1, d2, d3 = _hermite_weights(tau, pw_exp, single)
+    ra, da, ia = _tr_row(tr_k0, tr_nk, tr_row0, tr_t, i, k)
+    rb, db, ib = _tr_row(tr_k0, tr_nk, tr_row0, tr_t, i, k + 1)
     for j in range(3):
-        q0, q1 = tr_pos[k, i, j], tr_pos[k + 1, i, j]
-        m0, m1 = tr_vel[k, i, j] * h, tr_vel[k + 1, i, j] * h
+        q0 = _tr_at(tr_pos, tr_vel, ra, da, ia, j)
+        q1 = _tr_at(tr_pos, tr_vel, rb, db, ib, j)
+        m0, m1 = tr_vel[ra, j] * h, tr_vel[rb, j] * h
         pos[j] = c0 * q0 + c1 * q1 + c2 * m0 + c3 * m1
         vel[j] = (d0 * q0 + d1 * q1 + d2 * m0 + d3 * m1) / h
 
@@ -322,7 +333,7 @@ def _r_alpha(lat, az, a_m, e2):
 @njit(cache=True)
 def detect_pairs(
     ridx, tidx, tp, u, t_s, gate, pos_step, speed_bound,
-    tr_pos, tr_vel, tr_h, pw_exp,
+    tr_pos, tr_vel, tr_k0, tr_nk, tr_row0, tr_t, tr_h, pw_exp,
     r_pos, r_rot, r_max_range, r_min_el, r_max_el, r_lat, r_height, r_snr1, r_table,
     rcs_db, rcs_band, rcs_kind, swerling,
     has_terrain, g_lat, g_lon, g_h, g_meta, m_flat, m_off, m_nr, m_step, n_az,
@@ -355,7 +366,8 @@ def detect_pairs(
         if gate and not _near_one(r, i, t, t_s, pos_step, speed_bound, r_pos, r_height,
                                   r_max_range, k_r, a_m, e2):  # fmt: skip
             continue
-        _truth_one(tr_pos, tr_vel, tr_h, i, t, pw_exp, single, pos, vel)
+        _truth_one(tr_pos, tr_vel, tr_k0, tr_nk, tr_row0, tr_t, tr_h, i, t, pw_exp, single,
+                   pos, vel)  # fmt: skip
         d0, d1, d2 = pos[0] - r_pos[r, 0], pos[1] - r_pos[r, 1], pos[2] - r_pos[r, 2]
         e = _dot3(r_rot[r, 0, 0], r_rot[r, 0, 1], r_rot[r, 0, 2], d0, d1, d2)
         n = _dot3(r_rot[r, 1, 0], r_rot[r, 1, 1], r_rot[r, 1, 2], d0, d1, d2)

@@ -224,12 +224,13 @@ def truth_at(truth, tidx: NDArray[np.int64], t_s: NDArray[np.float64]) -> tuple[
     h = truth.dt_s
     n_t = truth.t_s.shape[0]
     if n_t == 1 or h == 0.0:
-        return truth.pos_ecef_m[0, tidx], truth.vel_ecef_mps[0, tidx]
+        return truth.samples(0, tidx)
     k = np.minimum((t_s // h).astype(np.intp), n_t - 2)
     tau = np.clip(t_s / h - k, 0.0, 1.0)
     kk = np.stack([k, k + 1])
     # (4, p, 3): p0, p1, m0 = h v0, m1 = h v1
-    pts = np.concatenate([truth.pos_ecef_m[kk, tidx], truth.vel_ecef_mps[kk, tidx] * h])
+    q, m = truth.samples(kk, tidx)
+    pts = np.concatenate([q, m * h])
     powers = tau[:, None] ** np.arange(4.0)
     pos = np.einsum("pk,kpj->pj", powers @ _HERMITE, pts)
     vel = np.einsum("pk,kpj->pj", powers @ _HERMITE_D, pts) / h

@@ -250,11 +250,7 @@ def _speed_bound(rs: RunState) -> NDArray[np.float64]:
     """(n,) bound on each threat's speed over the run [m/s]: its largest sampled speed,
     10 % and 50 m/s to spare for the interpolation between samples (computed once)."""
     if rs.speed_bound_mps is None:
-        vel = rs.truth.vel_ecef_mps
-        vmax = np.zeros(vel.shape[1])
-        for k in range(0, vel.shape[0], 256):  # in chunks of time: no (n_t, n) temporary
-            np.maximum(vmax, np.linalg.norm(vel[k : k + 256], axis=-1).max(axis=0), out=vmax)
-        rs.speed_bound_mps = 1.1 * vmax + 50.0
+        rs.speed_bound_mps = 1.1 * rs.truth.speed_max_mps() + 50.0
     return rs.speed_bound_mps
 
 
@@ -343,7 +339,7 @@ def _detect_jit(rs: RunState, ridx, tidx, tp, t_s: float, pos_ecef_m,
     pd_flat, pd_x0, pd_inv, pd_last = pk.pd_arrays()
     vis, hi, hf = _jit.detect_pairs(
         ridx, tidx, tp, u, t_s, GATE, pos_ecef_m, _speed_bound(rs),
-        tr.pos_ecef_m, tr.vel_ecef_mps, float(tr.dt_s),
+        tr.p, tr.v, tr.k0, tr.nk, tr.row0, tr.t_s, float(tr.dt_s),
         pk.pw_exp, ra.pos_ecef_m, ra.rot_enu, ra.max_range_m, ra.min_el_rad, ra.max_el_rad,
         ra.lat_rad, ra.height_m, ra.snr1_db, ra.table, pk.rcs_db, pk.rcs_band, pk.rcs_kind,
         pk.swerling, pk.has_terrain, pk.g_lat, pk.g_lon, pk.g_h, pk.g_meta, pk.m_flat,

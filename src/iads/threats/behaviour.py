@@ -36,7 +36,7 @@ ground speed (great-circle leg lengths). Not valid within a few km of the poles.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -147,12 +147,7 @@ class Reactive:
             wp_h[a, :k] = p.height_cmd_m
             _, seg = _bearing(w[:-1, 0], w[:-1, 1], w[1:, 0], w[1:, 1])
             cum.append(np.concatenate([[0.0], np.cumsum(seg)]))
-        own = replace(
-            truth,
-            pos_ecef_m=truth.pos_ecef_m.copy(),
-            vel_ecef_mps=truth.vel_ecef_mps.copy(),
-            end_t_s=truth.end_t_s.copy(),
-        )
+        own = truth.copy(full=np.asarray(idx, np.int64))  # re-planned: every sample writable
         z = np.zeros(m)
         return cls(
             idx=np.asarray(idx, np.int64),
@@ -339,5 +334,4 @@ class Reactive:
         end = self.truth.end_t_s[self.idx[j]]
         past = np.where(self.ended[j], self.truth.t_s[k] - end, 0.0)  # after the end [s]
         pos = pos + vel * past[:, None]
-        self.truth.pos_ecef_m[k, self.idx[j]] = pos
-        self.truth.vel_ecef_mps[k, self.idx[j]] = vel
+        self.truth.write(k, self.idx[j], pos, vel)

@@ -16,9 +16,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iads.errors import ParameterError
-from iads.threats.truth import Truth
+from iads.threats.truth import PAD, Truth, _window_index, windows
 
-__all__ = ["BatchResult", "FlightSpec", "fly", "sample_times"]
+__all__ = ["CHUNK", "CHUNK_BYTES", "BatchResult", "FlightSpec", "fly", "sample_times"]
 
 # A kernel's result: pos (n_t, m, 3), vel (n_t, m, 3), launch_t_s (m,), end_t_s (m,).
 BatchResult = tuple[
@@ -43,30 +43,63 @@ def sample_times(duration_s: float, dt_sample_s: float) -> NDArray[np.float64]:
     return dt_sample_s * np.arange(max(n_t, 2), dtype=float)
 
 
-def fly(specs: Sequence[FlightSpec], duration_s: float, dt_sample_s: float = 1.0) -> Truth:
+#: Bytes of dense temporaries a kernel call may make: a batch is flown this many bytes'
+#: worth of threats at a time (about 16 float64 arrays of (n_t, m) per kernel) before each
+#: threat is cut to its window. A kernel flies each threat on its own, so the chunking
+#: changes no value; fewer, larger calls cost less (the ballistic kernel's cost is per call).
+CHUNK_BYTES = 512 * 1024**2
+#: Threats per kernel call when set (tests); else from ``CHUNK_BYTES``.
+CHUNK: int | None = None
+
+
+def fly(
+    specs: Sequence[FlightSpec], duration_s: float, dt_sample_s: float = 1.0, pad: int = PAD
+) -> Truth:
     """Fly every threat of ``specs`` for ``duration_s`` seconds, sampled every ``dt_sample_s``.
 
-    Returns a ``Truth`` whose threat axis follows the order of ``specs``. The grid has at
-    least two samples and its last sample is at or after ``duration_s``.
+    Returns a ``Truth`` whose threat axis follows the order of ``specs``, each threat stored
+    from ``pad`` samples before its launch to ``pad`` after its end (``truth.windows``).
+    The grid has at least two samples and its last sample is at or after ``duration_s``.
+    Kernels run on a chunk of threats at a time (``CHUNK_BYTES``), so that the dense
+    samples of one chunk at most exist at once besides the windowed truth.
     """
     t_s = sample_times(float(duration_s), float(dt_sample_s))
     n, n_t = len(specs), t_s.shape[0]
-    pos = np.zeros((n_t, n, 3))
-    vel = np.zeros((n_t, n, 3))
     launch = np.zeros(n)
     end = np.full(n, np.inf)
+    k0 = np.zeros(n, np.int64)
+    nk = np.zeros(n, np.int64)
+    row0 = np.zeros(n, np.int64)
     groups: dict[Any, list[int]] = {}
     for i, spec in enumerate(specs):
         kernel = getattr(type(spec), "kernel", None)
         if kernel is None:
             raise ParameterError(f"specs[{i}]", spec, "a flight spec (e.g. WaypointFlight)", "fly")
         groups.setdefault(kernel, []).append(i)
-    for kernel, idx in groups.items():
-        p, v, lt, et = kernel([specs[i] for i in idx], t_s)
-        # A run of consecutive threats (the usual case) is a slice: a plain copy.
-        sel = slice(idx[0], idx[-1] + 1) if idx[-1] - idx[0] == len(idx) - 1 else idx
-        pos[:, sel] = p
-        vel[:, sel] = v
-        launch[sel] = lt
-        end[sel] = et
-    return Truth(t_s=t_s, pos_ecef_m=pos, vel_ecef_mps=vel, launch_t_s=launch, end_t_s=end)
+    # Rows at most: every threat from its launch window to the grid's end. Pages never
+    # written are never resident, and the arrays shrink to the rows used at the end.
+    k_launch, _ = windows(t_s, np.array([float(s.launch_t_s) for s in specs]), end, pad)
+    bound = max(int(np.sum(n_t - k_launch)), 1)
+    p_rows = np.empty((bound, 3))
+    v_rows = np.empty((bound, 3))
+    cur = 0
+    chunk = CHUNK or max(64, CHUNK_BYTES // (16 * 8 * n_t))
+    for kernel, all_idx in groups.items():
+        for c in range(0, len(all_idx), chunk):
+            idx = np.array(all_idx[c : c + chunk], np.int64)
+            p, v, lt, et = kernel([specs[i] for i in idx], t_s)
+            ck0, cnk = windows(t_s, lt, et, pad)
+            kk, jj = _window_index(ck0, cnk)
+            m = kk.shape[0]
+            if cur + m > p_rows.shape[0]:  # a kernel launched earlier than its spec said
+                p_rows = np.concatenate([p_rows, np.empty((m, 3))])
+                v_rows = np.concatenate([v_rows, np.empty((m, 3))])
+            p_rows[cur : cur + m] = p[kk, jj]
+            v_rows[cur : cur + m] = v[kk, jj]
+            del p, v
+            launch[idx], end[idx], k0[idx], nk[idx] = lt, et, ck0, cnk
+            row0[idx] = cur + np.concatenate([[0], np.cumsum(cnk)[:-1]]).astype(np.int64)
+            cur += m
+    p_rows.resize((cur, 3), refcheck=False)  # in place: no copy of the rows kept
+    v_rows.resize((cur, 3), refcheck=False)
+    return Truth.from_windows(t_s, launch, end, k0, nk, row0, p_rows, v_rows)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from iads.weapons import _flyout_jit
 from iads.weapons.envelope import intercept_time
 
 __all__ = ["Interceptors", "resolve_intercept"]
@@ -47,6 +48,7 @@ class Interceptors:
     pos_ecef_m: NDArray[np.float64] = field(default_factory=lambda: np.empty((0, 3)))
     aim_ecef_m: NDArray[np.float64] = field(default_factory=lambda: np.empty((0, 3)))
     flying: NDArray[np.bool_] = field(default_factory=lambda: np.empty(0, bool))
+    n_flying: int = 0  # flying.sum(), kept by launch and land
 
     def launch(
         self,
@@ -86,12 +88,22 @@ class Interceptors:
         self.pos_ecef_m[s] = pos_ecef_m
         self.aim_ecef_m[s] = aim_ecef_m
         self.flying[s] = True
+        self.n_flying += k
         ids = np.arange(self.n, self.n + k)
         self.n += k
         return ids
 
     def in_flight(self) -> NDArray[np.int64]:
+        """Ids of the interceptors in the air (k,), ascending (a new array)."""
+        if self.n_flying == 0:  # most steps: nothing to look for
+            return np.empty(0, np.int64)
         return np.flatnonzero(self.flying[: self.n])
+
+    def land(self, ids: NDArray[np.int64] | int) -> None:
+        """End the flight of interceptors ``ids`` (those in the air)."""
+        ids = np.unique(np.asarray(ids, np.int64))
+        self.n_flying -= int(np.count_nonzero(self.flying[ids]))
+        self.flying[ids] = False
 
     def guide(
         self,
@@ -115,6 +127,10 @@ class Interceptors:
 
     def advance(self, ids: NDArray[np.int64], dt_s: float) -> None:
         """Move interceptors ``ids`` by one step toward their aim points."""
+        if _flyout_jit.ENABLED:
+            _flyout_jit.advance(self.pos_ecef_m, self.aim_ecef_m, self.speed_mps,
+                                np.asarray(ids, np.int64), float(dt_s))  # fmt: skip
+            return
         p = self.pos_ecef_m[ids]
         d = self.aim_ecef_m[ids] - p
         dist = np.linalg.norm(d, axis=-1)

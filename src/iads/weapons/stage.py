@@ -59,7 +59,7 @@ def flyout(rs: RunState, t: float, window_s: float) -> NDArray[np.float64]:
         _resolve(rs, int(ids[j]), float(t_hit[j]))
     if expired.any():
         e = ids[expired]
-        icp.flying[e] = False
+        icp.land(e)
         false = _followed(rs, e) < 0
         for kind, sel, reason in (
             ("miss", e[~false], "out of energy"),
@@ -118,7 +118,7 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
     against its class when it is alive, inside the terminal basket and inside the
     missile's envelope on the true geometry; else a miss."""
     b, icp = rs.built, rs.interceptors
-    icp.flying[i] = False
+    icp.land(i)
     aim = icp.aim_ecef_m[i]
     pos, vel, active = rs.truth.state_at(t_hit)
     m = int(icp.mtype[i])
