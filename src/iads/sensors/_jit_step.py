@@ -12,7 +12,9 @@ of ``stage`` stay their reference (tests assert equality bit for bit):
   dwell list (a target in track is not searched again by that radar; dwells on threats
   not flying dropped);
 - `detect_step`: ``_jit.detect_pairs`` plus the ``dwell`` events' rows, in the event
-  log's layout (``EventLog.add_rows``);
+  log's layout (``EventLog.add_rows``), and the detections' reports with unresolved ones
+  merged (`merge_unresolved`, `merge_rows`: ``radar.merge_unresolved`` and
+  ``stage._merge_reports``);
 - `fa_reports`: the false alarms' reports after their draws (``stage._false_alarms``);
 - `report_rows`: the ``detection`` and ``false_alarm`` events' rows of the reports
   (geodetic position of each measurement, in degrees as ``np.rad2deg``).
@@ -42,6 +44,8 @@ __all__ = [
     "detect_step",
     "fa_reports",
     "front",
+    "merge_rows",
+    "merge_unresolved",
     "report_rows",
     "track_dwells",
     "tracked_targets",
@@ -52,14 +56,20 @@ _TWO_PI = 2.0 * np.pi
 
 
 @njit(cache=True)
-def front(t_s, pos, active, has_em, em_on, em_since_s, phase_s, revisit_s, n_scans_done,
-          last_t_s, win0_s, next_fa_t_s, last_track_t_s, r_pos, rot, sweep_s, sweep_phase_s,
-          track_s, launch_t_s, end_t_s, status, flying):  # fmt: skip
+def front(t_s, pos, active, has_em, em_on, em_since_s, pic, pic_status, pic_ids, pic_truth,
+          phase_s, revisit_s, n_scans_done, last_t_s, win0_s, next_fa_t_s, last_track_t_s, r_pos,
+          rot, sweep_s, sweep_phase_s, track_s, n_tracked, launch_t_s, end_t_s, status, flying,
+          confirmed):  # fmt: skip
     """The start of a sensing step at ``t_s`` (the schedule arrays updated in place).
     Returns ``due`` (w,) the radars processed (radiating, if ``has_em``), the search
     dwells (radar, threat, time) (p,) on flying threats, ``go`` (g,) the due radars whose
-    track dwells fall now (their ``last_track_t_s`` set to ``t_s``) and whether a due
-    radar's false alarm is undrawn or falls by ``t_s``."""
+    track dwells fall now (their ``last_track_t_s`` set to ``t_s``), their track dwells
+    (radar, threat) (``stage._track_dwells``, ``RunState.track_dwells``) and whether a
+    due radar's false alarm is undrawn or falls by ``t_s``. ``pic``: every radar with
+    track dwells belongs to the unit whose picture's tracks (status, ids) and track
+    truth are given, and `track_dwells` is applied here for each of ``go`` (the dwell
+    lists returned include them); else the caller does it (the track dwells returned
+    are then empty)."""
     due = scans_due(phase_s, revisit_s, n_scans_done, t_s)
     if has_em:  # a silent radar looks at nothing: its window restarts when it radiates
         w = 0
@@ -74,7 +84,7 @@ def front(t_s, pos, active, has_em, em_on, em_since_s, phase_s, revisit_s, n_sca
     w = due.size
     if w == 0:
         none = np.empty(0, np.int64)
-        return due, none, none, np.empty(0), none, False
+        return due, none, none, np.empty(0), none, none, none, False
     win0 = np.empty(w)
     for j in range(w):
         r = due[j]
@@ -105,7 +115,26 @@ def front(t_s, pos, active, has_em, em_on, em_since_s, phase_s, revisit_s, n_sca
             last_track_t_s[r] = t_s
             go[g] = r
             g += 1
-    return due, ridx, tidx, tp, go[:g], false_alarm_due(due, next_fa_t_s, t_s)
+    go = go[:g]
+    n2 = 0
+    r2 = np.empty(0, np.int64)
+    t2 = np.empty(0, np.int64)
+    if pic and g:
+        cap_all = 0
+        for r in go:
+            cap_all += max(n_tracked[r], 0)
+        r2 = np.empty(cap_all, np.int64)
+        t2 = np.empty(cap_all, np.int64)
+        for r in go:
+            th, ridx, tidx, tp = track_dwells(r, n_tracked[r], pic_status, pic_ids, pic_truth,
+                                              active, confirmed, ridx, tidx, tp, t_s, launch_t_s,
+                                              end_t_s, status, flying)  # fmt: skip
+            for i in th:
+                r2[n2] = r
+                t2[n2] = i
+                n2 += 1
+    fa_due = false_alarm_due(due, next_fa_t_s, t_s)
+    return due, ridx, tidx, tp, go, r2[:n2], t2[:n2], fa_due
 
 
 @njit(cache=True)
@@ -173,12 +202,14 @@ def detect_step(
     rcs_db, rcs_band, rcs_kind, swerling,
     has_terrain, g_lat, g_lon, g_h, g_meta, m_flat, m_off, m_nr, m_step, n_az,
     pd_flat, pd_x0, pd_inv, pd_last,
-    consts, r_unit,
+    consts, r_unit, beam_az, beam_el, range_res,
 ):  # fmt: skip
-    """``_jit.detect_pairs`` (same arguments, then the radars' units) and the rows of the
-    ``dwell`` events of the visible dwells: returns their times (v,), id rows (5, v) in
-    ``EventLog`` order (threat, unit, radar, track -1, interceptor -1), the detections'
-    dwell indices (k,) and (5, k) rows (as ``detect_pairs``) and the latest dwell time."""
+    """``_jit.detect_pairs`` (same arguments, then the radars' units, beamwidths and
+    range resolutions), the rows of the ``dwell`` events of the visible dwells and the
+    detections' reports, unresolved ones merged (``stage._merge_reports``). Returns the
+    dwell events' times (v,) and id rows (5, v) in ``EventLog`` order (threat, unit,
+    radar, track -1, interceptor -1); the reports' radar, threat (k,), time (k,) and
+    (4, k) rows: range [m], azimuth, elevation [rad], radial velocity [m/s]."""
     vis, hi, hf = detect_pairs(
         ridx, tidx, tp, u, t_s, gate, pos_step, speed_bound, tr_pos, tr_vel, tr_h, pw_exp,
         r_pos, r_rot, r_max_range, r_min_el, r_max_el, r_lat, r_height, r_snr1, r_table,
@@ -186,12 +217,9 @@ def detect_step(
         m_flat, m_off, m_nr, m_step, n_az, pd_flat, pd_x0, pd_inv, pd_last, consts,
     )  # fmt: skip
     n_v = 0
-    t_last = -np.inf
     for p in range(ridx.size):
         if vis[p]:
             n_v += 1
-        if tp[p] > t_last:
-            t_last = tp[p]
     times = np.empty(n_v)
     ints = np.full((5, n_v), -1, np.int64)
     k = 0
@@ -202,7 +230,92 @@ def detect_step(
             ints[1, k] = r_unit[ridx[p]]
             ints[2, k] = ridx[p]
             k += 1
-    return times, ints, hi, hf, t_last
+    r, t, tm = ridx[hi], tidx[hi], tp[hi]
+    rep = np.empty((4, hi.size))
+    rep[0] = hf[0]
+    rep[1] = hf[1]
+    rep[2] = hf[2]
+    rep[3] = hf[4]
+    if hi.size < 2:  # one report has nothing to merge with
+        return times, ints, r, t, tm, rep
+    group, keep = merge_unresolved(r, hf[0], hf[1], hf[2], hf[3], beam_az, beam_el, range_res)
+    if keep.size == r.size:
+        return times, ints, r, t, tm, rep
+    return times, ints, r[keep], t[keep], tm[keep], merge_rows(group, keep, rep)
+
+
+@njit(cache=True)
+def _stable_order(order, key):
+    """``order`` stably re-sorted by ``key[order]`` (one pass of ``np.lexsort``)."""
+    return order[np.argsort(key[order], kind="mergesort")]
+
+
+@njit(cache=True)
+def merge_unresolved(ridx, rng_m, az, el, snr_db, beam_az, beam_el, range_res):
+    """``radar.merge_unresolved``: ``group`` (k,) and ``keep`` (g,) of the reports."""
+    k = ridx.size
+    a_cell = np.empty(k, np.int64)
+    e_cell = np.empty(k, np.int64)
+    for i in range(k):
+        a_cell[i] = int(math.floor(_mod(az[i], _TWO_PI) / beam_az[ridx[i]]))
+        e_cell[i] = int(math.floor(el[i] / beam_el[ridx[i]]))
+    # np.lexsort((rng_m, e_cell, a_cell, ridx)): stable passes, last key first
+    order = np.argsort(rng_m, kind="mergesort")
+    order = _stable_order(order, e_cell)
+    order = _stable_order(order, a_cell)
+    order = _stable_order(order, ridx)
+    gid = np.empty(k, np.int64)
+    group = np.empty(k, np.int64)
+    g = 0
+    for j in range(k):
+        o = order[j]
+        if j > 0:
+            q = order[j - 1]
+            same = (ridx[o] == ridx[q] and a_cell[o] == a_cell[q] and e_cell[o] == e_cell[q]
+                    and rng_m[o] - rng_m[q] < range_res[ridx[o]])  # fmt: skip
+            if not same:
+                g += 1
+        gid[j] = g
+        group[o] = g
+    if g + 1 == k:
+        ids = np.arange(k)
+        return ids, ids
+    # the strongest member of each group: np.lexsort((-snr_db, group)), first of each
+    o2 = np.argsort(-snr_db, kind="mergesort")
+    o2 = _stable_order(o2, group)
+    keep = np.empty(g + 1, np.int64)
+    n = 0
+    for j in range(k):
+        if j == 0 or group[o2[j]] != group[o2[j - 1]]:
+            keep[n] = o2[j]
+            n += 1
+    return group, keep
+
+
+@njit(cache=True)
+def merge_rows(group, keep, rep):
+    """``stage._merge_reports``'s centroids: rows (4, k) range, azimuth, elevation,
+    radial velocity of the reports, averaged per group (azimuth as offsets from the
+    kept member's) in (4, g); sums in report order as ``np.bincount``."""
+    g_n, k = keep.size, group.size
+    cnt = np.zeros(g_n, np.int64)
+    acc = np.zeros((4, g_n))
+    for i in range(k):
+        q = group[i]
+        cnt[q] += 1
+        ref = rep[1, keep[q]]
+        acc[0, q] += rep[0, i]
+        acc[1, q] += _mod(rep[1, i] - ref + np.pi, _TWO_PI) - np.pi
+        acc[2, q] += rep[2, i]
+        acc[3, q] += rep[3, i]
+    out = np.empty((4, g_n))
+    for q in range(g_n):
+        c = float(cnt[q])
+        out[0, q] = acc[0, q] / c
+        out[1, q] = rep[1, keep[q]] + acc[1, q] / c
+        out[2, q] = acc[2, q] / c
+        out[3, q] = acc[3, q] / c
+    return out
 
 
 @njit(cache=True)

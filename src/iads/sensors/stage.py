@@ -62,6 +62,7 @@ _CONFIRMED = int(TrackStatus.CONFIRMED)
 #: Stand-ins for the emission arrays of a run without emission control (one type).
 _NO_EM = (np.ones(0, np.bool_), np.zeros(0))
 _EMPTY = Detections.empty(0.0)
+_NO_PIC = (False, np.zeros(0, np.int8), np.zeros(0, np.int64), np.zeros(0, np.int64))
 _LOG_DWELLS = "dwell" in EVENT_KINDS
 #: The spatial gate (see the module docstring); False runs the chain on every dwell.
 GATE = True
@@ -148,62 +149,61 @@ def _sense_jit(
     args = _step_args(rs)
     ra = rs.built.radars
     em = rs.emission
-    if em is None:
-        due, ridx, tidx, tp, go, fa_due = _jit_step.front(t_s, pos_ecef_m, active, False,
-                                                          *_NO_EM, *args.front)  # fmt: skip
+    if args.mfr_unit >= 0:  # one picture aims every track dwell: they are done in front
+        pic = rs.pictures[args.mfr_unit]
+        trk = pic.tracks
+        pic_args = (True, trk.status, trk.ids, pic.truth)
     else:
-        due, ridx, tidx, tp, go, fa_due = _jit_step.front(
-            t_s, pos_ecef_m, active, True, em.on, em.on_since_s, *args.front
+        pic_args = _NO_PIC
+    if em is None:
+        due, ridx, tidx, tp, go, r2, t2, fa_due = _jit_step.front(
+            t_s, pos_ecef_m, active, False, *_NO_EM, *pic_args, *args.front
         )
-    none = due[:0]
-    rs.track_dwells = (none, none)
+    else:
+        due, ridx, tidx, tp, go, r2, t2, fa_due = _jit_step.front(
+            t_s, pos_ecef_m, active, True, em.on, em.on_since_s, *pic_args, *args.front
+        )
+    rs.track_dwells = (r2, t2)
     if due.size == 0:
         return Detections.empty(t_s), due
-    if go.size:
+    if go.size and not pic_args[0]:
         rr, tt = [], []
         tr = rs.truth
         for r in go.tolist():  # a loop over multifunction radars, not over targets
             pic = rs.pictures[args.unit[r]]
             trk = pic.tracks
-            cap = args.n_tracked[r]
-            if trk.n == 0 or cap <= 0:
-                continue
             th, ridx, tidx, tp = _jit_step.track_dwells(
-                r, cap, trk.status, trk.ids, pic.truth, active, _CONFIRMED, ridx, tidx, tp,
-                t_s, tr.launch_t_s, tr.end_t_s, rs.status, FLYING,
+                r, args.n_tracked[r], trk.status, trk.ids, pic.truth, active, _CONFIRMED,
+                ridx, tidx, tp, t_s, tr.launch_t_s, tr.end_t_s, rs.status, FLYING,
             )  # fmt: skip
-            if th.size:
-                rr.append(np.full(th.size, r, np.int64))
-                tt.append(th)
-        if len(rr) == 1:
-            rs.track_dwells = (rr[0], tt[0])
-        elif rr:
-            rs.track_dwells = (np.concatenate(rr), np.concatenate(tt))
+            rr.append(np.full(th.size, r, np.int64))
+            tt.append(th)
+        rs.track_dwells = (np.concatenate(rr), np.concatenate(tt))
     rng = rs.rng["sensors"]
-    parts = []
+    det = None
     if ridx.size:
         u = rng.random(ridx.size)
-        times, ints, hi, hf, t_last = _jit_step.detect_step(ridx, tidx, tp, u, t_s, GATE,
-                                                            pos_ecef_m, *args.detect)  # fmt: skip
+        times, ints, r, t, tm, rep = _jit_step.detect_step(
+            ridx, tidx, tp, u, t_s, GATE, pos_ecef_m, *args.detect
+        )
         if _LOG_DWELLS:
             rs.log.add_rows("dwell", times, ints)
-        if hi.size:
-            parts.append(_reports(ra, ridx, tidx, tp, hi, hf, rng))
-        else:  # an empty part: _concat gives the step's time whatever its own
-            parts.append(_EMPTY)
+        if r.size:
+            noise = rng.standard_normal((r.size, 4))
+            z, cov, rrm = _jit.measure(r, rep[0], rep[1], rep[2], rep[3], noise,
+                                       *args.measure)  # fmt: skip
+            det = Detections(t_s, r, t, z, cov, rep[0], tm, rrm)
     if fa_due:
         fa = _false_alarms_jit(rs, args, due, t_s, rng)
         if fa is not None:
-            parts.append(fa)
-    if not parts:
+            det = fa if det is None else _concat(t_s, [det, fa])
+    if det is None:
         return Detections.empty(t_s), due
-    det = _concat(t_s, parts)
-    if det.n:
-        times, ints, floats, n_real = _jit_step.report_rows(
-            det.z_ecef_m, det.threat, det.radar, det.t_meas_s, ra.unit, A_M, E2
-        )
-        rs.log.add_rows("detection", times[:n_real], ints[:, :n_real], floats[:, :n_real])
-        rs.log.add_rows("false_alarm", times[n_real:], ints[:, n_real:], floats[:, n_real:])
+    times, ints, floats, n_real = _jit_step.report_rows(
+        det.z_ecef_m, det.threat, det.radar, det.t_meas_s, ra.unit, A_M, E2
+    )
+    rs.log.add_rows("detection", times[:n_real], ints[:, :n_real], floats[:, :n_real])
+    rs.log.add_rows("false_alarm", times[n_real:], ints[:, n_real:], floats[:, n_real:])
     return det, due
 
 
@@ -212,17 +212,20 @@ class _StepArgs:
     schedule's arrays, the truth, the packed world), gathered once (kept on the run
     state): a step passes them on without looking them up again."""
 
-    __slots__ = ("front", "detect", "unit", "n_tracked", "fa", "fa_scale", "key")
+    __slots__ = ("front", "detect", "measure", "unit", "n_tracked", "mfr_unit", "fa",
+                 "fa_scale", "bank", "stack")  # fmt: skip
 
     def __init__(self, rs: RunState, pk: _jit.Packed) -> None:
         ra, sched, tr = rs.built.radars, rs.radar_schedule, rs.truth
         pk.ensure_masks(np.arange(ra.n))  # every radar's horizon mask, packed once
         pd = pk.pd_arrays()
-        self.key = (pd[0], pk.m_flat)
+        self.bank, self.stack = pk.bank, pk.bank._stack
+        n_tracked = np.ascontiguousarray(ra.n_tracked, dtype=np.int64)
         self.front = (
             ra.phase_s, ra.revisit_s, sched.n_scans_done, sched.last_t_s, sched.win0_s,
             sched.next_fa_t_s, sched.last_track_t_s, ra.pos_ecef_m, ra.rot_enu, ra.sweep_s,
-            ra.sweep_phase_s, ra.track_s, tr.launch_t_s, tr.end_t_s, rs.status, FLYING,
+            ra.sweep_phase_s, ra.track_s, n_tracked, tr.launch_t_s, tr.end_t_s, rs.status,
+            FLYING, _CONFIRMED,
         )  # fmt: skip
         self.detect = (
             _speed_bound(rs), tr.pos_ecef_m, tr.vel_ecef_mps, float(tr.dt_s), pk.pw_exp,
@@ -230,9 +233,14 @@ class _StepArgs:
             ra.lat_rad, ra.height_m, ra.snr1_db, ra.table, pk.rcs_db, pk.rcs_band,
             pk.rcs_kind, pk.swerling, pk.has_terrain, pk.g_lat, pk.g_lon, pk.g_h, pk.g_meta,
             pk.m_flat, pk.m_off, pk.m_nr, pk.m_step, N_AZ, *pd, pk.consts, ra.unit,
+            ra.beam_az_rad, ra.beam_el_rad, ra.range_res_m,
         )  # fmt: skip
+        self.measure = (ra.pos_ecef_m, ra.rot_enu, ra.sigma_range_m, ra.sigma_angle_rad,
+                        ra.sigma_rr_mps)  # fmt: skip
         self.unit = ra.unit.tolist()
-        self.n_tracked = ra.n_tracked.astype(np.int64).tolist()
+        self.n_tracked = n_tracked.tolist()
+        mfr = np.unique(ra.unit[ra.track_s < np.inf])
+        self.mfr_unit = int(mfr[0]) if mfr.size == 1 else -1
         self.fa = (
             ra.sweep_phase_s, ra.sweep_s, ra.max_range_m, ra.min_el_rad, ra.max_el_rad,
             ra.sigma_rr_mps, ra.pos_ecef_m, ra.rot_enu, ra.sigma_range_m, ra.sigma_angle_rad,
@@ -242,29 +250,12 @@ class _StepArgs:
 
 
 def _step_args(rs: RunState) -> _StepArgs:
-    """The run's `_StepArgs` (made on the first step, remade if the Pd tables or the
-    packed masks were rebuilt)."""
+    """The run's `_StepArgs` (made on its first step; remade if the Pd tables were)."""
     args = rs.__dict__.get("_sense_step_args")
-    if args is not None:
-        pk = _packed(rs)
-        if args.key[0] is pk.pd_arrays()[0] and args.key[1] is pk.m_flat:
-            return args
-    args = _StepArgs(rs, _packed(rs))
-    rs.__dict__["_sense_step_args"] = args
+    if args is None or args.bank._stack is not args.stack:
+        args = _StepArgs(rs, _packed(rs))
+        rs.__dict__["_sense_step_args"] = args
     return args
-
-
-def _reports(ra: RadarArrays, ridx, tidx, tp, hi, hf, rng: np.random.Generator) -> Detections:
-    """The reports of the detections ``hi`` (from `_jit_step.detect_step`): unresolved
-    ones merged, four normals each drawn, measured (as `_detect`)."""
-    r, t, tm = ridx[hi], tidx[hi], tp[hi]
-    rg, az, el, snr, rr = hf
-    if hi.size > 1:  # one report has nothing to merge with
-        r, t, tm, rg, az, el, rr = _merge_reports(ra, r, t, tm, rg, az, el, snr, rr)
-    noise = rng.standard_normal((r.size, 4))
-    z, cov, rrm = _jit.measure(r, rg, az, el, rr, noise, ra.pos_ecef_m, ra.rot_enu,
-                               ra.sigma_range_m, ra.sigma_angle_rad, ra.sigma_rr_mps)  # fmt: skip
-    return Detections(float(tm.max()), r, t, z, cov, rg, tm, rrm)
 
 
 def _false_alarms_jit(
