@@ -15,12 +15,19 @@ of ``stage`` stay their reference (tests assert equality bit for bit):
   log's layout (``EventLog.add_rows``), and the detections' reports with unresolved ones
   merged (`merge_unresolved`, `merge_rows`: ``radar.merge_unresolved`` and
   ``stage._merge_reports``);
-- `fa_reports`: the false alarms' reports after their draws (``stage._false_alarms``);
+- `fa_undrawn`, `fa_hits`, `fa_reports`: the false alarms' bookkeeping between their
+  draws and their reports (``stage._false_alarms``);
 - `report_rows`: the ``detection`` and ``false_alarm`` events' rows of the reports
   (geodetic position of each measurement, in degrees as ``np.rad2deg``).
 
-No random draw happens here: the stage still draws from its numpy generator, in the
-same order and count, between these calls.
+- `sense_step`: `front`, the dwells' detection uniforms and `detect_step` in one call,
+  for runs whose track dwells are all aimed with one picture.
+
+The random draws stay numpy's: the stage draws from its generator between these calls,
+except for the detection uniforms of `sense_step`, which `uniforms` draws by calling the
+generator's bit generator through its ``ctypes`` interface (``next_double`` on its
+state: what ``Generator.random`` itself calls), so the values, their order and the
+generator's state afterwards are numpy's.
 """
 
 from __future__ import annotations
@@ -28,7 +35,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core.extending import intrinsic
 
 from iads.sensors._jit import (
     _geodetic,
@@ -42,13 +51,17 @@ from iads.sensors._jit import (
 
 __all__ = [
     "detect_step",
+    "fa_hits",
     "fa_reports",
+    "fa_undrawn",
     "front",
     "merge_rows",
     "merge_unresolved",
     "report_rows",
+    "sense_step",
     "track_dwells",
     "tracked_targets",
+    "uniforms",
 ]
 
 _RAD2DEG = 180.0 / np.pi  # numpy's rad2deg: x * (180 / pi)
@@ -374,3 +387,93 @@ def fa_reports(r, tm, u, phase_s, sweep_s, max_range, min_el, max_el, s_rr, r_po
     z, cov, rrm = measure(r, rg, az, el, rr, np.zeros((k, 4)), r_pos, r_rot, s_range, s_angle,
                           s_rr)  # fmt: skip
     return rg, z, cov, rrm
+
+
+@njit(cache=True)
+def fa_undrawn(due, next_fa_t_s):
+    """The due radars whose next false alarm is not drawn yet (NaN), in ``due`` order."""
+    out = np.empty(due.size, np.int64)
+    k = 0
+    for r in due:
+        if math.isnan(next_fa_t_s[r]):
+            out[k] = r
+            k += 1
+    return out[:k]
+
+
+@njit(cache=True)
+def fa_hits(due, next_fa_t_s, t_s, prev, gaps):
+    """One turn of ``stage._false_alarms``'s loop: the gaps drawn for the radars ``prev``
+    added to their next false alarm's time (in place), then the due radars whose next
+    false alarm falls by ``t_s`` and its time, in ``due`` order."""
+    for j in range(prev.size):
+        next_fa_t_s[prev[j]] += gaps[j]
+    r = np.empty(due.size, np.int64)
+    tm = np.empty(due.size)
+    k = 0
+    for q in due:
+        if next_fa_t_s[q] <= t_s:
+            r[k] = q
+            tm[k] = next_fa_t_s[q]
+            k += 1
+    return r[:k], tm[:k]
+
+
+@intrinsic
+def _next_double(typingctx, fn, state):
+    """``fn(state)``: a bit generator's ``next_double`` called through its C pointer."""
+    sig = types.float64(types.uintp, types.uintp)
+
+    def codegen(context, builder, signature, args):
+        fnty = ir.FunctionType(ir.DoubleType(), [ir.IntType(8).as_pointer()])
+        f = builder.inttoptr(args[0], fnty.as_pointer())
+        st = builder.inttoptr(args[1], ir.IntType(8).as_pointer())
+        return builder.call(f, [st])
+
+    return sig, codegen
+
+
+@njit(cache=True)
+def uniforms(rng_fn, rng_state, n):
+    """``Generator.random(n)`` of the generator whose bit generator's ``next_double`` and
+    state are at ``rng_fn`` and ``rng_state`` (its ``ctypes`` interface): the same
+    values, drawn in the same order, its state advanced as numpy advances it."""
+    u = np.empty(n)
+    for i in range(n):
+        u[i] = _next_double(rng_fn, rng_state)
+    return u
+
+
+@njit(cache=True)
+def sense_step(
+    t_s, pos, active, has_em, em_on, em_since_s, pic_status, pic_ids, pic_truth,
+    rng_fn, rng_state, gate,
+    phase_s, revisit_s, n_scans_done, last_t_s, win0_s, next_fa_t_s, last_track_t_s, r_pos,
+    rot, sweep_s, sweep_phase_s, track_s, n_tracked, launch_t_s, end_t_s, status, flying,
+    confirmed,
+    speed_bound, tr_pos, tr_vel, tr_h, pw_exp,
+    r_max_range, r_min_el, r_max_el, r_lat, r_height, r_snr1, r_table,
+    rcs_db, rcs_band, rcs_kind, swerling,
+    has_terrain, g_lat, g_lon, g_h, g_meta, m_flat, m_off, m_nr, m_step, n_az,
+    pd_flat, pd_x0, pd_inv, pd_last,
+    consts, r_unit, beam_az, beam_el, range_res,
+):  # fmt: skip
+    """`front` (with the track dwells of its one picture), the dwells' uniforms drawn
+    from the sensing generator (``rng_fn``, ``rng_state``: `uniforms`) and
+    `detect_step`, in one call. Returns ``due``, the track dwells (radar, threat), whether
+    false alarms are due, then `detect_step`'s dwell events and reports."""
+    due, ridx, tidx, tp, go, r2, t2, fa_due = front(
+        t_s, pos, active, has_em, em_on, em_since_s, True, pic_status, pic_ids, pic_truth,
+        phase_s, revisit_s, n_scans_done, last_t_s, win0_s, next_fa_t_s, last_track_t_s,
+        r_pos, rot, sweep_s, sweep_phase_s, track_s, n_tracked, launch_t_s, end_t_s, status,
+        flying, confirmed,
+    )  # fmt: skip
+    u = uniforms(rng_fn, rng_state, ridx.size)
+    times, ints, r, t, tm, rep = detect_step(
+        ridx, tidx, tp, u, t_s, gate, pos, speed_bound, tr_pos, tr_vel, tr_h, pw_exp,
+        r_pos, rot, r_max_range, r_min_el, r_max_el, r_lat, r_height, r_snr1, r_table,
+        rcs_db, rcs_band, rcs_kind, swerling, has_terrain, g_lat, g_lon, g_h, g_meta,
+        m_flat, m_off, m_nr, m_step, n_az, pd_flat, pd_x0, pd_inv, pd_last, consts,
+        r_unit, beam_az, beam_el, range_res,
+    )  # fmt: skip
+    return due, r2, t2, fa_due, times, ints, r, t, tm, rep
