@@ -20,14 +20,8 @@ of ``stage`` stay their reference (tests assert equality bit for bit):
 - `report_rows`: the ``detection`` and ``false_alarm`` events' rows of the reports
   (geodetic position of each measurement, in degrees as ``np.rad2deg``).
 
-- `sense_step`: `front`, the dwells' detection uniforms and `detect_step` in one call,
-  for runs whose track dwells are all aimed with one picture.
-
-The random draws stay numpy's: the stage draws from its generator between these calls,
-except for the detection uniforms of `sense_step`, which `uniforms` draws by calling the
-generator's bit generator through its ``ctypes`` interface (``next_double`` on its
-state: what ``Generator.random`` itself calls), so the values, their order and the
-generator's state afterwards are numpy's.
+No random draw happens here: the stage still draws from its numpy generator, in the
+same order and count, between these calls.
 """
 
 from __future__ import annotations
@@ -35,9 +29,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from llvmlite import ir
-from numba import njit, types
-from numba.core.extending import intrinsic
+from numba import njit
 
 from iads.sensors._jit import (
     _geodetic,
@@ -58,10 +50,8 @@ __all__ = [
     "merge_rows",
     "merge_unresolved",
     "report_rows",
-    "sense_step",
     "track_dwells",
     "tracked_targets",
-    "uniforms",
 ]
 
 _RAD2DEG = 180.0 / np.pi  # numpy's rad2deg: x * (180 / pi)
@@ -234,7 +224,7 @@ def detect_step(
         if vis[p]:
             n_v += 1
     times = np.empty(n_v)
-    ints = np.full((5, n_v), -1, np.int64)
+    ints = np.empty((5, n_v), np.int64)
     k = 0
     for p in range(ridx.size):
         if vis[p]:
@@ -242,60 +232,105 @@ def detect_step(
             ints[0, k] = tidx[p]
             ints[1, k] = r_unit[ridx[p]]
             ints[2, k] = ridx[p]
+            ints[3, k] = -1
+            ints[4, k] = -1
             k += 1
-    r, t, tm = ridx[hi], tidx[hi], tp[hi]
-    rep = np.empty((4, hi.size))
-    rep[0] = hf[0]
-    rep[1] = hf[1]
-    rep[2] = hf[2]
-    rep[3] = hf[4]
-    if hi.size < 2:  # one report has nothing to merge with
-        return times, ints, r, t, tm, rep
-    group, keep = merge_unresolved(r, hf[0], hf[1], hf[2], hf[3], beam_az, beam_el, range_res)
-    if keep.size == r.size:
-        return times, ints, r, t, tm, rep
-    return times, ints, r[keep], t[keep], tm[keep], merge_rows(group, keep, rep)
+    n_hit = hi.size
+    keep = np.arange(n_hit)
+    group = keep
+    if n_hit > 1:  # one report has nothing to merge with
+        group, keep = merge_unresolved(ridx, tidx, hi, hf, beam_az, beam_el, range_res)
+    n_rep = keep.size
+    r = np.empty(n_rep, np.int64)
+    t = np.empty(n_rep, np.int64)
+    tm = np.empty(n_rep)
+    for q in range(n_rep):
+        p = hi[keep[q]]
+        r[q], t[q], tm[q] = ridx[p], tidx[p], tp[p]
+    return times, ints, r, t, tm, merge_rows(group, keep, hf)
 
 
 @njit(cache=True)
-def _stable_order(order, key):
-    """``order`` stably re-sorted by ``key[order]`` (one pass of ``np.lexsort``)."""
-    return order[np.argsort(key[order], kind="mergesort")]
+def _before(ik, fk, a, b):
+    """Whether item ``a`` sorts strictly before ``b``: on the integer keys ``ik`` (m, k)
+    (row 0 first), then the float key ``fk`` (k,)."""
+    for row in range(ik.shape[0]):
+        if ik[row, a] != ik[row, b]:
+            return ik[row, a] < ik[row, b]
+    return fk[a] < fk[b]
 
 
 @njit(cache=True)
-def merge_unresolved(ridx, rng_m, az, el, snr_db, beam_az, beam_el, range_res):
-    """``radar.merge_unresolved``: ``group`` (k,) and ``keep`` (g,) of the reports."""
-    k = ridx.size
-    a_cell = np.empty(k, np.int64)
-    e_cell = np.empty(k, np.int64)
+def _lex_order(ik, fk):
+    """The stable sort order of items by (``ik`` rows, then ``fk``), as ``np.lexsort``
+    of (fk, ik[m-1], ..., ik[0]): a bottom-up merge sort (ties keep item order)."""
+    k = fk.size
+    order = np.arange(k)
+    tmp = np.empty(k, np.int64)
+    width = 1
+    while width < k:
+        for lo in range(0, k, 2 * width):
+            mid = min(lo + width, k)
+            hi = min(lo + 2 * width, k)
+            i, j, o = lo, mid, lo
+            while i < mid and j < hi:
+                if _before(ik, fk, order[j], order[i]):
+                    tmp[o] = order[j]
+                    j += 1
+                else:
+                    tmp[o] = order[i]
+                    i += 1
+                o += 1
+            while i < mid:
+                tmp[o] = order[i]
+                i += 1
+                o += 1
+            while j < hi:
+                tmp[o] = order[j]
+                j += 1
+                o += 1
+        order, tmp = tmp, order
+        width *= 2
+    return order
+
+
+@njit(cache=True)
+def merge_unresolved(ridx, tidx, hi, hf, beam_az, beam_el, range_res):
+    """``radar.merge_unresolved`` of the detections ``hi`` (k,) of the dwells ``ridx``
+    (their rows ``hf`` (5, k) as `detect_step` has them: range, azimuth, elevation,
+    SNR, radial velocity): ``group`` (k,) and ``keep`` (g,)."""
+    k = hi.size
+    cells = np.empty((3, k), np.int64)  # radar, azimuth cell, elevation cell
+    rng_m = np.empty(k)
     for i in range(k):
-        a_cell[i] = int(math.floor(_mod(az[i], _TWO_PI) / beam_az[ridx[i]]))
-        e_cell[i] = int(math.floor(el[i] / beam_el[ridx[i]]))
-    # np.lexsort((rng_m, e_cell, a_cell, ridx)): stable passes, last key first
-    order = np.argsort(rng_m, kind="mergesort")
-    order = _stable_order(order, e_cell)
-    order = _stable_order(order, a_cell)
-    order = _stable_order(order, ridx)
-    gid = np.empty(k, np.int64)
+        r = ridx[hi[i]]
+        cells[0, i] = r
+        cells[1, i] = int(math.floor(_mod(hf[1, i], _TWO_PI) / beam_az[r]))
+        cells[2, i] = int(math.floor(hf[2, i] / beam_el[r]))
+        rng_m[i] = hf[0, i]
+    order = _lex_order(cells, rng_m)  # np.lexsort((rng_m, e_cell, a_cell, ridx))
     group = np.empty(k, np.int64)
     g = 0
     for j in range(k):
         o = order[j]
         if j > 0:
             q = order[j - 1]
-            same = (ridx[o] == ridx[q] and a_cell[o] == a_cell[q] and e_cell[o] == e_cell[q]
-                    and rng_m[o] - rng_m[q] < range_res[ridx[o]])  # fmt: skip
+            same = (cells[0, o] == cells[0, q] and cells[1, o] == cells[1, q]
+                    and cells[2, o] == cells[2, q]
+                    and rng_m[o] - rng_m[q] < range_res[cells[0, o]])  # fmt: skip
             if not same:
                 g += 1
-        gid[j] = g
         group[o] = g
     if g + 1 == k:
         ids = np.arange(k)
         return ids, ids
     # the strongest member of each group: np.lexsort((-snr_db, group)), first of each
-    o2 = np.argsort(-snr_db, kind="mergesort")
-    o2 = _stable_order(o2, group)
+    gk = np.empty((1, k), np.int64)
+    neg_snr = np.empty(k)
+    for i in range(k):
+        gk[0, i] = group[i]
+        neg_snr[i] = -hf[3, i]
+    o2 = _lex_order(gk, neg_snr)
     keep = np.empty(g + 1, np.int64)
     n = 0
     for j in range(k):
@@ -306,26 +341,32 @@ def merge_unresolved(ridx, rng_m, az, el, snr_db, beam_az, beam_el, range_res):
 
 
 @njit(cache=True)
-def merge_rows(group, keep, rep):
-    """``stage._merge_reports``'s centroids: rows (4, k) range, azimuth, elevation,
-    radial velocity of the reports, averaged per group (azimuth as offsets from the
-    kept member's) in (4, g); sums in report order as ``np.bincount``."""
+def merge_rows(group, keep, hf):
+    """``stage._merge_reports``'s centroids: of the detections' rows ``hf`` (5, k) (range,
+    azimuth, elevation, SNR, radial velocity), the rows (4, g) range, azimuth, elevation,
+    radial velocity of each group's report: its members' means (azimuth as offsets from
+    the kept member's), sums in report order as ``np.bincount``; a group of one keeps its
+    member's values."""
     g_n, k = keep.size, group.size
+    out = np.empty((4, g_n))
+    if g_n == k:  # nothing merged
+        for q in range(g_n):
+            out[0, q], out[1, q], out[2, q], out[3, q] = hf[0, q], hf[1, q], hf[2, q], hf[4, q]
+        return out
     cnt = np.zeros(g_n, np.int64)
     acc = np.zeros((4, g_n))
     for i in range(k):
         q = group[i]
         cnt[q] += 1
-        ref = rep[1, keep[q]]
-        acc[0, q] += rep[0, i]
-        acc[1, q] += _mod(rep[1, i] - ref + np.pi, _TWO_PI) - np.pi
-        acc[2, q] += rep[2, i]
-        acc[3, q] += rep[3, i]
-    out = np.empty((4, g_n))
+        ref = hf[1, keep[q]]
+        acc[0, q] += hf[0, i]
+        acc[1, q] += _mod(hf[1, i] - ref + np.pi, _TWO_PI) - np.pi
+        acc[2, q] += hf[2, i]
+        acc[3, q] += hf[4, i]
     for q in range(g_n):
         c = float(cnt[q])
         out[0, q] = acc[0, q] / c
-        out[1, q] = rep[1, keep[q]] + acc[1, q] / c
+        out[1, q] = hf[1, keep[q]] + acc[1, q] / c
         out[2, q] = acc[2, q] / c
         out[3, q] = acc[3, q] / c
     return out
@@ -339,7 +380,7 @@ def report_rows(z, threat, radar, t_meas, r_unit, a_m, e2):
     (k, 3) ECEF [m]) and the number of real-target rows."""
     k_n = radar.size
     times = np.empty(k_n)
-    ints = np.full((5, k_n), -1, np.int64)
+    ints = np.empty((5, k_n), np.int64)
     floats = np.empty((3, k_n))
     n_real = 0
     for i in range(k_n):
@@ -358,6 +399,8 @@ def report_rows(z, threat, radar, t_meas, r_unit, a_m, e2):
         ints[0, j] = threat[i]
         ints[1, j] = r_unit[radar[i]]
         ints[2, j] = radar[i]
+        ints[3, j] = -1
+        ints[4, j] = -1
         floats[0, j] = lat * _RAD2DEG
         floats[1, j] = lon * _RAD2DEG
         floats[2, j] = h
@@ -417,63 +460,3 @@ def fa_hits(due, next_fa_t_s, t_s, prev, gaps):
             tm[k] = next_fa_t_s[q]
             k += 1
     return r[:k], tm[:k]
-
-
-@intrinsic
-def _next_double(typingctx, fn, state):
-    """``fn(state)``: a bit generator's ``next_double`` called through its C pointer."""
-    sig = types.float64(types.uintp, types.uintp)
-
-    def codegen(context, builder, signature, args):
-        fnty = ir.FunctionType(ir.DoubleType(), [ir.IntType(8).as_pointer()])
-        f = builder.inttoptr(args[0], fnty.as_pointer())
-        st = builder.inttoptr(args[1], ir.IntType(8).as_pointer())
-        return builder.call(f, [st])
-
-    return sig, codegen
-
-
-@njit(cache=True)
-def uniforms(rng_fn, rng_state, n):
-    """``Generator.random(n)`` of the generator whose bit generator's ``next_double`` and
-    state are at ``rng_fn`` and ``rng_state`` (its ``ctypes`` interface): the same
-    values, drawn in the same order, its state advanced as numpy advances it."""
-    u = np.empty(n)
-    for i in range(n):
-        u[i] = _next_double(rng_fn, rng_state)
-    return u
-
-
-@njit(cache=True)
-def sense_step(
-    t_s, pos, active, has_em, em_on, em_since_s, pic_status, pic_ids, pic_truth,
-    rng_fn, rng_state, gate,
-    phase_s, revisit_s, n_scans_done, last_t_s, win0_s, next_fa_t_s, last_track_t_s, r_pos,
-    rot, sweep_s, sweep_phase_s, track_s, n_tracked, launch_t_s, end_t_s, status, flying,
-    confirmed,
-    speed_bound, tr_pos, tr_vel, tr_h, pw_exp,
-    r_max_range, r_min_el, r_max_el, r_lat, r_height, r_snr1, r_table,
-    rcs_db, rcs_band, rcs_kind, swerling,
-    has_terrain, g_lat, g_lon, g_h, g_meta, m_flat, m_off, m_nr, m_step, n_az,
-    pd_flat, pd_x0, pd_inv, pd_last,
-    consts, r_unit, beam_az, beam_el, range_res,
-):  # fmt: skip
-    """`front` (with the track dwells of its one picture), the dwells' uniforms drawn
-    from the sensing generator (``rng_fn``, ``rng_state``: `uniforms`) and
-    `detect_step`, in one call. Returns ``due``, the track dwells (radar, threat), whether
-    false alarms are due, then `detect_step`'s dwell events and reports."""
-    due, ridx, tidx, tp, go, r2, t2, fa_due = front(
-        t_s, pos, active, has_em, em_on, em_since_s, True, pic_status, pic_ids, pic_truth,
-        phase_s, revisit_s, n_scans_done, last_t_s, win0_s, next_fa_t_s, last_track_t_s,
-        r_pos, rot, sweep_s, sweep_phase_s, track_s, n_tracked, launch_t_s, end_t_s, status,
-        flying, confirmed,
-    )  # fmt: skip
-    u = uniforms(rng_fn, rng_state, ridx.size)
-    times, ints, r, t, tm, rep = detect_step(
-        ridx, tidx, tp, u, t_s, gate, pos, speed_bound, tr_pos, tr_vel, tr_h, pw_exp,
-        r_pos, rot, r_max_range, r_min_el, r_max_el, r_lat, r_height, r_snr1, r_table,
-        rcs_db, rcs_band, rcs_kind, swerling, has_terrain, g_lat, g_lon, g_h, g_meta,
-        m_flat, m_off, m_nr, m_step, n_az, pd_flat, pd_x0, pd_inv, pd_last, consts,
-        r_unit, beam_az, beam_el, range_res,
-    )  # fmt: skip
-    return due, r2, t2, fa_due, times, ints, r, t, tm, rep

@@ -41,8 +41,6 @@ with jammers or terrain hills take the numpy path.
 
 from __future__ import annotations
 
-import ctypes
-
 import numpy as np
 from numpy.typing import NDArray
 
@@ -154,49 +152,34 @@ def _sense_jit(
     em = rs.emission
     em_args = _NO_EM if em is None else (True, em.on, em.on_since_s)
     rng = rs.rng["sensors"]
-    if args.fused and rng is args.rng:  # one call: schedule, dwells, draws, chain
-        if args.mfr_unit >= 0:
-            pic = rs.pictures[args.mfr_unit]
+    pic_args = _NO_PIC
+    if args.mfr_unit >= 0:  # one picture aims every track dwell: they are done in front
+        pic = rs.pictures[args.mfr_unit]
+        trk = pic.tracks
+        pic_args = (True, trk.status, trk.ids, pic.truth)
+    due, ridx, tidx, tp, go, r2, t2, fa_due = _jit_step.front(
+        t_s, pos_ecef_m, active, *em_args, *pic_args, *args.front
+    )
+    rs.track_dwells = (r2, t2)
+    if due.size == 0:
+        return Detections.empty(t_s), due
+    if go.size and not pic_args[0]:
+        rr, tt = [], []
+        tr = rs.truth
+        for r in go.tolist():  # a loop over multifunction radars, not over targets
+            pic = rs.pictures[args.unit[r]]
             trk = pic.tracks
-            pic_args = (trk.status, trk.ids, pic.truth)
-        else:
-            pic_args = _NO_PIC[1:]
-        due, r2, t2, fa_due, times, ints, r, t, tm, rep = _jit_step.sense_step(
-            t_s, pos_ecef_m, active, *em_args, *pic_args, args.rng_fn, args.rng_state, GATE,
-            *args.front, *args.fused_detect,
-        )  # fmt: skip
-        rs.track_dwells = (r2, t2)
-        if due.size == 0:
-            return Detections.empty(t_s), due
-    else:
-        pic_args = _NO_PIC
-        if args.mfr_unit >= 0:  # one picture aims every track dwell: they are done in front
-            pic = rs.pictures[args.mfr_unit]
-            trk = pic.tracks
-            pic_args = (True, trk.status, trk.ids, pic.truth)
-        due, ridx, tidx, tp, go, r2, t2, fa_due = _jit_step.front(
-            t_s, pos_ecef_m, active, *em_args, *pic_args, *args.front
-        )
-        rs.track_dwells = (r2, t2)
-        if due.size == 0:
-            return Detections.empty(t_s), due
-        if go.size and not pic_args[0]:
-            rr, tt = [], []
-            tr = rs.truth
-            for r in go.tolist():  # a loop over multifunction radars, not over targets
-                pic = rs.pictures[args.unit[r]]
-                trk = pic.tracks
-                th, ridx, tidx, tp = _jit_step.track_dwells(
-                    r, args.n_tracked[r], trk.status, trk.ids, pic.truth, active, _CONFIRMED,
-                    ridx, tidx, tp, t_s, tr.launch_t_s, tr.end_t_s, rs.status, FLYING,
-                )  # fmt: skip
-                rr.append(np.full(th.size, r, np.int64))
-                tt.append(th)
-            rs.track_dwells = (np.concatenate(rr), np.concatenate(tt))
-        u = rng.random(ridx.size)
-        times, ints, r, t, tm, rep = _jit_step.detect_step(
-            ridx, tidx, tp, u, t_s, GATE, pos_ecef_m, *args.detect
-        )
+            th, ridx, tidx, tp = _jit_step.track_dwells(
+                r, args.n_tracked[r], trk.status, trk.ids, pic.truth, active, _CONFIRMED,
+                ridx, tidx, tp, t_s, tr.launch_t_s, tr.end_t_s, rs.status, FLYING,
+            )  # fmt: skip
+            rr.append(np.full(th.size, r, np.int64))
+            tt.append(th)
+        rs.track_dwells = (np.concatenate(rr), np.concatenate(tt))
+    u = rng.random(ridx.size)
+    times, ints, r, t, tm, rep = _jit_step.detect_step(
+        ridx, tidx, tp, u, t_s, GATE, pos_ecef_m, *args.detect
+    )
     det = None
     if _LOG_DWELLS:
         rs.log.add_rows("dwell", times, ints)
@@ -224,9 +207,8 @@ class _StepArgs:
     schedule's arrays, the truth, the packed world), gathered once (kept on the run
     state): a step passes them on without looking them up again."""
 
-    __slots__ = ("front", "detect", "fused_detect", "measure", "unit", "n_tracked",
-                 "mfr_unit", "fused", "fa", "fa_scale", "bank", "stack", "rng", "rng_fn",
-                 "rng_state")  # fmt: skip
+    __slots__ = ("front", "detect", "measure", "unit", "n_tracked", "mfr_unit", "fa",
+                 "fa_scale", "bank", "stack")  # fmt: skip
 
     def __init__(self, rs: RunState, pk: _jit.Packed) -> None:
         ra, sched, tr = rs.built.radars, rs.radar_schedule, rs.truth
@@ -248,21 +230,12 @@ class _StepArgs:
             pk.m_flat, pk.m_off, pk.m_nr, pk.m_step, N_AZ, *pd, pk.consts, ra.unit,
             ra.beam_az_rad, ra.beam_el_rad, ra.range_res_m,
         )  # fmt: skip
-        # sense_step's: detect_step's without the radars' positions and rotations (given
-        # to it once, with front's).
-        self.fused_detect = self.detect[:5] + self.detect[7:]
         self.measure = (ra.pos_ecef_m, ra.rot_enu, ra.sigma_range_m, ra.sigma_angle_rad,
                         ra.sigma_rr_mps)  # fmt: skip
         self.unit = ra.unit.tolist()
         self.n_tracked = n_tracked.tolist()
         mfr = np.unique(ra.unit[ra.track_s < np.inf])
         self.mfr_unit = int(mfr[0]) if mfr.size == 1 else -1
-        self.fused = mfr.size <= 1  # track dwells (if any) aimed with one picture
-        # The sensing generator's bit generator, for sense_step's draws (its C interface).
-        self.rng = rs.rng["sensors"]
-        ct = self.rng.bit_generator.ctypes
-        self.rng_fn = ctypes.cast(ct.next_double, ctypes.c_void_p).value
-        self.rng_state = ct.state_address
         self.fa = (
             ra.sweep_phase_s, ra.sweep_s, ra.max_range_m, ra.min_el_rad, ra.max_el_rad,
             ra.sigma_rr_mps, ra.pos_ecef_m, ra.rot_enu, ra.sigma_range_m, ra.sigma_angle_rad,
@@ -274,7 +247,7 @@ class _StepArgs:
 def _step_args(rs: RunState) -> _StepArgs:
     """The run's `_StepArgs` (made on its first step; remade if the Pd tables were)."""
     args = rs.__dict__.get("_sense_step_args")
-    if args is None or args.bank._stack is not args.stack or args.rng is not rs.rng["sensors"]:
+    if args is None or args.bank._stack is not args.stack:
         args = _StepArgs(rs, _packed(rs))
         rs.__dict__["_sense_step_args"] = args
     return args
