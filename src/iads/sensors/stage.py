@@ -32,11 +32,13 @@ streams, and thus every result, are the same as without the gate (``GATE = False
 while the chain runs on the dwells near enough to matter: in a large raid most
 radar-target pairs are beyond the horizon of low drones and cruise missiles.
 
-Compiled path (``iads.sensors._jit``, on unless ``_jit.ENABLED`` is False): scheduling,
-the search dwells, the gate and the whole radar chain of each dwell, the measurement and
-the false-alarm check run as numba kernels with the same draws in the same order; the
-numpy functions here stay their reference, held bit-equal to them by the tests. Runs
-with jammers or terrain hills take the numpy path.
+Compiled path (``iads.sensors._jit`` and ``_jit_step``, on unless ``_jit.ENABLED`` is
+False): scheduling, the search and track dwells, the gate and the whole radar chain of
+each dwell, the merge of unresolved reports, the measurement, the false alarms'
+bookkeeping and the rows of the step's events run as numba kernels, a few calls a step
+(`_sense_jit`), with the same draws in the same order; the numpy functions here stay
+their reference, held bit-equal to them by the tests. Runs with jammers or terrain
+hills take the numpy path.
 """
 
 from __future__ import annotations
