@@ -178,18 +178,19 @@ def _sense_jit(
             rr.append(np.full(th.size, r, np.int64))
             tt.append(th)
         rs.track_dwells = (np.concatenate(rr), np.concatenate(tt))
-    u = rng.random(ridx.size)
-    times, ints, r, t, tm, rep = _jit_step.detect_step(
-        ridx, tidx, tp, u, t_s, GATE, pos_ecef_m, *args.detect
-    )
     det = None
-    if _LOG_DWELLS:
-        rs.log.add_rows("dwell", times, ints)
-    if r.size:
-        noise = rng.standard_normal((r.size, 4))
-        z, cov, rrm = _jit.measure(r, rep[0], rep[1], rep[2], rep[3], noise,
-                                   *args.measure)  # fmt: skip
-        det = Detections(t_s, r, t, z, cov, rep[0], tm, rrm)
+    if ridx.size:  # no dwell (nothing flying in a window): no draw, nothing to evaluate
+        u = rng.random(ridx.size)
+        times, ints, r, t, tm, rep = _jit_step.detect_step(
+            ridx, tidx, tp, u, t_s, GATE, pos_ecef_m, *args.detect
+        )
+        if _LOG_DWELLS:
+            rs.log.add_rows("dwell", times, ints)
+        if r.size:
+            noise = rng.standard_normal((r.size, 4))
+            z, cov, rrm = _jit.measure(r, rep[0], rep[1], rep[2], rep[3], noise,
+                                       *args.measure)  # fmt: skip
+            det = Detections(t_s, r, t, z, cov, rep[0], tm, rrm)
     if fa_due:
         fa = _false_alarms_jit(rs, args, due, t_s, rng)
         if fa is not None:
