@@ -573,7 +573,6 @@ class Packed:
         n_r = radars.n
         self.radars = radars
         self.mask_ready = np.zeros(n_r, np.bool_)
-        self.all_masks = False  # every radar's mask packed (nothing left to check)
         self.masks: dict[int, np.ndarray] = {}
         self.m_flat = np.empty(0)
         self.m_off = np.zeros(n_r, np.int64)
@@ -601,7 +600,6 @@ class Packed:
             parts.append(m.max_el_rad.ravel())
             off += m.max_el_rad.size
         self.m_flat = np.concatenate(parts)
-        self.all_masks = bool(self.mask_ready.all())
 
     def pd_arrays(self):
         """The Pd bank's stacked tables (flat), first SNR [dB], 1/step, last index."""
