@@ -77,7 +77,7 @@ CASES: dict[str, tuple[str, str, str]] = {
     "inf_speed": ("inf speed", "2 | threats[0].speed_mps | finite",
                   sub("    lateral_spacing_m: 500\n",
                       "    lateral_spacing_m: 500\n    speed_mps: .inf\n")),
-    "time_step_1e-4": ("time_step_s: 1e-4 over a long run", "2 | memory | time_step_s | --force",
+    "time_step_1e-4": ("time_step_s: 1e-4 over a long run", "2 | budget | time_step_s | --force",
                        sub("duration_s: 120, time_step_s: 1.0",
                            "duration_s: 1800, time_step_s: 1.0e-4")),
     "hundred_groups_of_100000": (

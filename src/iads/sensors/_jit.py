@@ -352,10 +352,12 @@ def detect_pairs(
     hit_f = np.empty((5, p_n))
     k_r = 2.0 * k_eff * r_max_m
     n_near = 0
+    near = np.ones(p_n if gate else 0, np.bool_)  # the gate of each dwell, once
     if gate:
         for p in range(p_n):
-            if _near_one(ridx[p], tidx[p], tp[p], t_s, pos_step, speed_bound, r_pos,
-                         r_height, r_max_range, k_r, a_m, e2):  # fmt: skip
+            near[p] = _near_one(ridx[p], tidx[p], tp[p], t_s, pos_step, speed_bound, r_pos,
+                                r_height, r_max_range, k_r, a_m, e2)  # fmt: skip
+            if near[p]:
                 n_near += 1
     single = (n_near if gate else p_n) == 1
     pos = np.empty(3)
@@ -363,8 +365,7 @@ def detect_pairs(
     n_hit = 0
     for p in range(p_n):
         r, i, t = ridx[p], tidx[p], tp[p]
-        if gate and not _near_one(r, i, t, t_s, pos_step, speed_bound, r_pos, r_height,
-                                  r_max_range, k_r, a_m, e2):  # fmt: skip
+        if gate and not near[p]:
             continue
         _truth_one(tr_pos, tr_vel, tr_k0, tr_nk, tr_row0, tr_t, tr_h, i, t, pw_exp, single,
                    pos, vel)  # fmt: skip

@@ -108,15 +108,24 @@ class EventLog:
         code = _KIND_CODE.get(kind)
         if code is None:
             raise ValueError(f"unknown event kind {kind!r}")
-        n = np.size(time_s)
+        n = _size(time_s)
         for v in cols.values():
-            n = max(n, np.size(v))
+            s = _size(v)
+            if s > n:
+                n = s
         if n == 0:
             return
-        for c in cols:
-            if c not in _INT_INDEX and c not in _FLOAT_INDEX:
+        where = []  # (row block 0: ints / 1: floats, row, value) of each given column
+        for c, v in cols.items():
+            i = _INT_INDEX.get(c)
+            if i is not None:
+                where.append((0, i, v))
+                continue
+            i = _FLOAT_INDEX.get(c)
+            if i is None:
                 unknown = set(cols) - set(_INT_COLS) - set(_FLOAT_COLS)
                 raise ValueError(f"unknown event columns {sorted(unknown)}")
+            where.append((1, i, v))
         if details is not None and len(details) != n:
             raise ValueError("details must have one entry per event")
         done = 0
@@ -128,13 +137,15 @@ class EventLog:
             k = min(n - done, ch.time_s.size - ch.n)
             dst = slice(ch.n, ch.n + k)
             src = slice(done, done + k)
-            ch.time_s[dst] = _part(time_s, src, n)
+            whole = k == n
+            ch.time_s[dst] = _part(time_s, src, n, whole)
             ch.kind[dst] = code
-            ints, floats = ch.ints, ch.floats
-            for c, i in _INT_INDEX.items():
-                ints[i, dst] = _part(cols[c], src, n) if c in cols else -1
-            for c, i in _FLOAT_INDEX.items():
-                floats[i, dst] = _part(cols[c], src, n) if c in cols else np.nan
+            # Defaults first (one fill per block), then the given columns over them.
+            ch.ints[:, dst] = -1
+            ch.floats[:, dst] = np.nan
+            blocks = (ch.ints, ch.floats)
+            for b, i, v in where:
+                blocks[b][i, dst] = _part(v, src, n, whole)
             ch.n += k
             done += k
         if details is not None:
@@ -142,6 +153,41 @@ class EventLog:
                 if d:
                     self._details_rows.append(self._n + j)
                     self._details.append(json.dumps(d, sort_keys=True))
+        self._n += n
+
+    def add_rows(
+        self,
+        kind: str,
+        time_s: np.ndarray,
+        ints: np.ndarray,
+        floats: np.ndarray | None = None,
+    ) -> None:
+        """Append ``n`` events of one kind given in the log's own layout (for compiled
+        stages that build them in one pass): ``time_s`` (n,), ``ints`` (5, n) the id
+        columns in the order threat, unit, radar, track, interceptor (-1: none),
+        ``floats`` (3, n) latitude, longitude [deg] and altitude [m] or None (NaN).
+        The same rows as :meth:`add` with those columns; no details."""
+        n = time_s.shape[0]
+        if n == 0:
+            return
+        code = _KIND_CODE[kind]
+        if ints.shape != (len(_INT_COLS), n) or (
+            floats is not None and floats.shape != (len(_FLOAT_COLS), n)
+        ):
+            raise ValueError("add_rows needs ints (5, n) and floats (3, n) or None")
+        ch = self._chunks[-1] if self._chunks else None
+        if ch is None or ch.time_s.size - ch.n < n:  # rare: a new chunk, or spill over
+            cols = dict(zip(_INT_COLS, ints, strict=True))
+            if floats is not None:
+                cols.update(zip(_FLOAT_COLS, floats, strict=True))
+            self.add(kind, time_s, **cols)
+            return
+        dst = slice(ch.n, ch.n + n)
+        ch.time_s[dst] = time_s
+        ch.kind[dst] = code
+        ch.ints[:, dst] = ints
+        ch.floats[:, dst] = np.nan if floats is None else floats
+        ch.n += n
         self._n += n
 
     def __len__(self) -> int:
@@ -181,11 +227,28 @@ _INT_INDEX = {c: i for i, c in enumerate(_INT_COLS)}
 _FLOAT_INDEX = {c: i for i, c in enumerate(_FLOAT_COLS)}
 
 
-def _part(v: Any, src: slice, n: int) -> Any:
-    """The rows ``src`` of a column given as a scalar or an array of ``n`` (or 1) values."""
-    if np.ndim(v) == 0:
+def _size(v: Any) -> int:
+    """``np.size`` of an event column, fast for arrays and Python scalars."""
+    if type(v) is np.ndarray:
+        return v.size
+    if type(v) is float or type(v) is int:
+        return 1
+    return int(np.size(v))
+
+
+def _part(v: Any, src: slice, n: int, whole: bool = False) -> Any:
+    """The rows ``src`` of a column given as a scalar or an array of ``n`` (or 1) values
+    (``whole``: ``src`` is all ``n`` rows)."""
+    if type(v) is np.ndarray:
+        if v.shape == (n,):
+            return v if whole else v[src]
+        a = v
+    elif type(v) is float or type(v) is int:
         return v
-    a = np.asarray(v)
+    else:
+        if np.ndim(v) == 0:
+            return v
+        a = np.asarray(v)
     if a.size == 1:
         return a.reshape(())
     if a.shape != (n,):
