@@ -62,6 +62,7 @@ EVENT_SCHEMA = pa.schema(
 )
 
 _INT_COLS = ("threat_id", "unit_id", "radar_id", "track_id", "interceptor_id")
+_INT_DTYPES = tuple(EVENT_SCHEMA.field(c).type.to_pandas_dtype() for c in _INT_COLS)
 _FLOAT_COLS = ("lat_deg", "lon_deg", "alt_m")
 _KIND_CODE = {k: i for i, k in enumerate(EVENT_KINDS)}
 #: Rows per column chunk: a chunk is filled in place and a new one started when full, so
@@ -70,15 +71,16 @@ CHUNK_ROWS = 16_384
 
 
 class _Chunk:
-    """One chunk of the log: a preallocated numpy array per column, filled up to ``n``."""
+    """One chunk of the log: a preallocated numpy array per column (the table's own
+    types: int32 ids, int64 track ids, float64 times and positions), filled up to ``n``."""
 
     __slots__ = ("time_s", "kind", "ints", "floats", "n")
 
     def __init__(self, rows: int) -> None:
         self.time_s = np.empty(rows)
         self.kind = np.empty(rows, np.int8)
-        self.ints = np.empty((len(_INT_COLS), rows), np.int64)
-        self.floats = np.empty((len(_FLOAT_COLS), rows))
+        self.ints = [np.empty(rows, d) for d in _INT_DTYPES]
+        self.floats = [np.empty(rows) for _ in _FLOAT_COLS]
         self.n = 0
 
 
@@ -93,6 +95,7 @@ class EventLog:
         self._n = 0
         self._details_rows: list[int] = []
         self._details: list[str] = []
+        self._table: pa.Table | None = None
 
     def add(
         self,
@@ -105,6 +108,8 @@ class EventLog:
         """Append ``n`` events of one kind. ``time_s`` and the columns are arrays of
         length ``n`` or scalars broadcast to it; missing id columns are -1, missing
         positions NaN. ``details`` is one dict per event (JSON-encoded) or None."""
+        if self._table is not None:
+            raise RuntimeError("the event log is sealed: table() was called")
         code = _KIND_CODE.get(kind)
         if code is None:
             raise ValueError(f"unknown event kind {kind!r}")
@@ -132,9 +137,9 @@ class EventLog:
             ch.kind[dst] = code
             ints, floats = ch.ints, ch.floats
             for c, i in _INT_INDEX.items():
-                ints[i, dst] = _part(cols[c], src, n) if c in cols else -1
+                ints[i][dst] = _part(cols[c], src, n) if c in cols else -1
             for c, i in _FLOAT_INDEX.items():
-                floats[i, dst] = _part(cols[c], src, n) if c in cols else np.nan
+                floats[i][dst] = _part(cols[c], src, n) if c in cols else np.nan
             ch.n += k
             done += k
         if details is not None:
@@ -148,37 +153,83 @@ class EventLog:
         return self._n
 
     def table(self) -> pa.Table:
-        """The log as one pyarrow table with :data:`EVENT_SCHEMA`, sorted by time."""
+        """The log as one pyarrow table with :data:`EVENT_SCHEMA`, sorted by time (stable).
+
+        Built one column at a time, each chunk's array released as soon as its column is
+        gathered, so that the peak is the log's own size (57 bytes an event) plus the sort
+        order and one column, not two or three copies of the log. The log is sealed by
+        this call: the table is kept and returned again, and ``add`` is refused."""
+        if self._table is not None:
+            return self._table
         if self._n == 0:
-            return EVENT_SCHEMA.empty_table()
-        chunks = self._chunks
-        t = np.concatenate([c.time_s[: c.n] for c in chunks])
-        kinds = np.concatenate([c.kind[: c.n] for c in chunks])
-        ints = np.concatenate([c.ints[:, : c.n] for c in chunks], axis=1)
-        floats = np.concatenate([c.floats[:, : c.n] for c in chunks], axis=1)
-        order = np.argsort(t, kind="stable")
+            self._table = EVENT_SCHEMA.empty_table()
+            return self._table
+        chunks, self._chunks = self._chunks, []
+
+        def gather(take: Any) -> np.ndarray:
+            # One column from every chunk (releasing the chunks' arrays), in time order.
+            col = np.concatenate([take(c) for c in chunks])
+            return col if order is None else col[order]
+
+        order = None
+        t = gather(lambda c: _release(c, "time_s"))
+        if t.size > 1 and not bool(np.all(t[1:] >= t[:-1])):
+            order = np.argsort(t, kind="stable")
+            if order.size < 2**31:
+                order = order.astype(np.int32)
+            t = t[order]
         arrays = [
-            pa.array(t[order], pa.float64()),
+            pa.array(t, pa.float64()),
             pa.DictionaryArray.from_arrays(
-                pa.array(kinds[order], pa.int8()), pa.array(list(EVENT_KINDS), pa.string())
+                pa.array(gather(lambda c: _release(c, "kind")), pa.int8()),
+                pa.array(list(EVENT_KINDS), pa.string()),
             ),
         ]
-        for c, i in _INT_INDEX.items():
-            typ = EVENT_SCHEMA.field(c).type
-            arrays.append(pa.array(ints[i, order].astype(typ.to_pandas_dtype()), typ))
-        for _, i in _FLOAT_INDEX.items():
-            arrays.append(pa.array(floats[i, order], pa.float64()))
-        if self._details:
-            det = np.full(self._n, None, dtype=object)
-            det[np.asarray(self._details_rows)] = self._details
-            arrays.append(pa.array(det[order], pa.string()))
-        else:
-            arrays.append(pa.nulls(self._n, pa.string()))
-        return pa.Table.from_arrays(arrays, schema=EVENT_SCHEMA)
+        del t
+        for i in range(len(_INT_COLS)):
+            arrays.append(pa.array(gather(lambda ch, i=i: _release_item(ch, "ints", i))))
+        for i in range(len(_FLOAT_COLS)):
+            arrays.append(pa.array(gather(lambda ch, i=i: _release_item(ch, "floats", i))))
+        arrays.append(self._details_column(order))
+        self._table = pa.Table.from_arrays(arrays, schema=EVENT_SCHEMA)
+        self._details_rows, self._details = [], []
+        return self._table
+
+    def _details_column(self, order: np.ndarray | None) -> pa.Array:
+        """The ``details`` column (JSON strings, null where an event has none), in the
+        table's row order."""
+        if not self._details:
+            return pa.nulls(self._n, pa.string())
+        rows = np.asarray(self._details_rows, np.int64)  # ascending: appended in order
+        has = np.zeros(self._n, bool)
+        has[rows] = True
+        if order is not None:
+            has = has[order]
+        where = np.flatnonzero(has)  # output rows with details, in output order
+        src = where if order is None else order[where]
+        pick = np.zeros(self._n, np.int32)
+        pick[where] = np.searchsorted(rows, src)
+        return pa.array(self._details, pa.string()).take(pa.array(pick, mask=~has))
 
 
 _INT_INDEX = {c: i for i, c in enumerate(_INT_COLS)}
 _FLOAT_INDEX = {c: i for i, c in enumerate(_FLOAT_COLS)}
+
+
+def _release(chunk: _Chunk, name: str) -> np.ndarray:
+    """``chunk``'s column ``name`` up to its fill, dropping the chunk's reference."""
+    a = getattr(chunk, name)[: chunk.n]
+    setattr(chunk, name, None)
+    return a
+
+
+def _release_item(chunk: _Chunk, name: str, i: int) -> np.ndarray:
+    """Column ``i`` of ``chunk``'s list of columns ``name`` up to its fill, dropping the
+    chunk's reference."""
+    arrays = getattr(chunk, name)
+    a = arrays[i][: chunk.n]
+    arrays[i] = None
+    return a
 
 
 def _part(v: Any, src: slice, n: int) -> Any:
