@@ -88,7 +88,17 @@ def test_random_logs_equal_the_row_by_row_table(monkeypatch, seed: int) -> None:
         details = None
         if kind == "launch":
             details = [{"k": int(x)} if x % 2 else {} for x in rng.integers(0, 9, n)]
-        log.add(kind, times, details=details, **cols)
+        if details is None and rng.random() < 0.3:  # the compiled stages' layout
+            ids = np.full((5, n), -1, np.int64)
+            ids[0], ids[3] = cols["threat_id"], cols["track_id"]
+            ids[2] = cols["radar_id"] = rng.integers(0, 9, n)
+            ll = None
+            if "lat_deg" in cols:
+                ll = np.full((3, n), np.nan)
+                ll[0] = cols["lat_deg"]
+            log.add_rows(kind, times, ids, ll)
+        else:
+            log.add(kind, times, details=details, **cols)
         batches.append((kind, times, cols, details))
     t = log.table()
     ref = _reference_table(batches)
@@ -103,6 +113,8 @@ def test_random_logs_equal_the_row_by_row_table(monkeypatch, seed: int) -> None:
     assert log.table() is t  # sealed: the same table again
     with pytest.raises(RuntimeError, match="sealed"):
         log.add("dwell", 1.0)
+    with pytest.raises(RuntimeError, match="sealed"):
+        log.add_rows("dwell", np.zeros(1), np.zeros((5, 1), np.int64))
 
 
 def test_a_sorted_log_is_not_reordered() -> None:

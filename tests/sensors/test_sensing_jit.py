@@ -20,10 +20,10 @@ from iads.engine import build, simulate
 from iads.geo import enu_rotation_rad
 from iads.geo.wgs84 import A_M, E2
 from iads.scenario import load_scenario
-from iads.sensors import _jit
+from iads.sensors import _jit, _jit_step
 from iads.sensors.chain import _HERMITE, evaluate_pairs, truth_at
 from iads.sensors.geometry import target_geodetic
-from iads.sensors.radar import measure, scans_due
+from iads.sensors.radar import measure, merge_unresolved, scans_due
 from iads.state.run import FLYING
 from iads.threats import fly
 
@@ -53,6 +53,15 @@ def _same(a, b) -> None:
         assert np.array_equal(a, b, equal_nan=True)
     else:
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-9)
+
+
+def _freeze(ra):
+    """The radar arrays read-only, as a built run's are (so that the kernels are compiled
+    once for the tests and the runs: numba specialises on the flag)."""
+    for v in vars(ra).values():
+        if isinstance(v, np.ndarray):
+            v.flags.writeable = False
+    return ra
 
 
 def _radars(rng, n):
@@ -97,6 +106,7 @@ def test_scans_due_and_looked_at_equal_the_reference() -> None:
     ra.height_m = rng.uniform(0.0, 50.0, n)
     ra.max_range_m = rng.uniform(1e5, 4e5, n)
     ra.track_s = np.where(rng.random(n) < 0.5, np.inf, 1.0)
+    _freeze(ra)
     s1 = SimpleNamespace(n_scans_done=rng.integers(0, 20, n))
     s2 = SimpleNamespace(n_scans_done=s1.n_scans_done.copy())
     for t in (3.0, 17.5, 40.0, 40.0, 52.25):
@@ -137,7 +147,7 @@ def test_truth_at_equals_the_reference(p) -> None:
 
 def test_measure_and_geodetic_equal_the_reference() -> None:
     rng = np.random.default_rng(3)
-    ra = _radars(rng, 5)
+    ra = _freeze(_radars(rng, 5))
     k = 500
     r = rng.integers(0, 5, k)
     args = (rng.uniform(1e3, 4e5, k), rng.uniform(-np.pi, np.pi, k), rng.uniform(-0.1, 1.4, k),
@@ -236,3 +246,235 @@ def test_the_numpy_path_is_kept_for_what_is_not_compiled() -> None:
     w = SimpleNamespace(soj_jn=None, ssj_erp_w=np.array([0.0, 5.0]), terrain=None)
     assert not _jit.supported(w)
     assert math.isfinite(float(_jit._dot3(1.0, 2.0, 3.0, 4.0, 5.0, 6.0)))
+
+
+# ---- the compiled glue of a step (iads.sensors._jit_step) against the numpy path ----
+
+
+def _tracks(rng, n_tracks, n_threats):
+    """A picture's arrays: track status (int8), ids (int64) and track -> threat truth."""
+    ids = np.sort(rng.choice(3 * n_tracks + 1, n_tracks, replace=False)).astype(np.int64)
+    status = rng.integers(0, 2, n_tracks).astype(np.int8)
+    truth = np.full(3 * n_tracks + 1, -1, np.int64)
+    truth[ids] = np.where(rng.random(n_tracks) < 0.2, -1, rng.integers(0, n_threats, n_tracks))
+    return status, ids, truth
+
+
+def test_tracked_targets_and_track_dwells_equal_the_reference() -> None:
+    rng = np.random.default_rng(21)
+    n_thr = 40
+    for _ in range(60):
+        status, ids, truth = _tracks(rng, int(rng.integers(0, 30)), n_thr)
+        active = rng.random(n_thr) < 0.7
+        cap = int(rng.integers(0, 12))
+        pic = SimpleNamespace(tracks=SimpleNamespace(status=status, ids=ids, n=ids.size),
+                              truth=truth)  # fmt: skip
+        ref = stage.tracked_targets(SimpleNamespace(pictures=[pic]), 0, active, cap)
+        _same(_jit_step.tracked_targets(status, ids, truth, active, cap, 1), ref)
+        # merged into a dwell list: radar 2's searches on those targets dropped, the track
+        # dwells on flying threats appended (stage.sense's numpy path)
+        p = int(rng.integers(0, 50))
+        ridx, tidx = rng.integers(0, 4, p), rng.integers(0, n_thr, p)
+        tp = 100.0 - rng.uniform(0.0, 5.0, p)
+        launch, end = rng.uniform(0.0, 120.0, n_thr), rng.uniform(90.0, 300.0, n_thr)
+        st = rng.choice(np.array([FLYING, FLYING + 1], np.int8), n_thr)
+        th, r2, t2, tp2 = _jit_step.track_dwells(
+            2, cap, status, ids, truth, active, 1, ridx, tidx, tp, 100.0, launch, end, st, FLYING
+        )
+        _same(th, ref)
+        keep = ~np.isin(tidx, ref) | (ridx != 2)
+        ok = (launch[ref] <= 100.0) & (100.0 < end[ref]) & (st[ref] == FLYING)
+        _same(r2, np.concatenate([ridx[keep], np.full(ok.sum(), 2)]))
+        _same(t2, np.concatenate([tidx[keep], ref[ok]]))
+        _same(tp2, np.concatenate([tp[keep], np.full(ok.sum(), 100.0)]))
+
+
+@pytest.mark.parametrize("emission", [False, True])
+def test_front_equals_the_reference(emission) -> None:
+    """Schedule, emission filter, windows, search dwells on flying threats, the radars
+    whose track dwells fall now and their track dwells, the false-alarm check."""
+    rng = np.random.default_rng(5 + emission)
+    n, n_thr = 6, 60
+    ra = _radars(rng, n)
+    ra.phase_s, ra.revisit_s = rng.uniform(0.0, 3.0, n), rng.choice([1.0, 2.0, 4.0], n)
+    ra.track_s = np.where(rng.random(n) < 0.5, np.inf, 1.0)
+    ra.n_tracked = np.where(ra.track_s < np.inf, rng.integers(1, 20, n), 0).astype(np.int64)
+    _freeze(ra)
+    launch, end = rng.uniform(0.0, 60.0, n_thr), rng.uniform(60.0, 400.0, n_thr)
+    status = rng.choice(np.array([FLYING, FLYING, FLYING + 1], np.int8), n_thr)
+    mk = lambda: SimpleNamespace(  # noqa: E731
+        n_scans_done=np.zeros(n, np.int64), last_t_s=np.zeros(n), win0_s=np.zeros(n),
+        next_fa_t_s=np.where(rng.random(n) < 0.3, np.nan, rng.uniform(0.0, 200.0, n)),
+        last_track_t_s=np.full(n, -np.inf))  # fmt: skip
+    s1 = mk()
+    s2 = SimpleNamespace(**{k: v.copy() for k, v in vars(s1).items()})
+    n_dwells = n_go = 0
+    for t in np.arange(1.0, 150.0, 1.0):
+        pos = ra.pos_ecef_m[rng.integers(0, n, n_thr)] + rng.normal(0.0, 2e5, (n_thr, 3))
+        active = rng.random(n_thr) < 0.8
+        on, since = rng.random(n) < 0.7, t - rng.uniform(0.0, 10.0, n)
+        status_t, ids, truth = _tracks(rng, 15, n_thr)
+        got = _jit_step.front(
+            t, pos, active, emission, on, since, True, status_t, ids, truth, ra.phase_s,
+            ra.revisit_s, s1.n_scans_done, s1.last_t_s, s1.win0_s, s1.next_fa_t_s,
+            s1.last_track_t_s, ra.pos_ecef_m, ra.rot_enu, ra.sweep_s, ra.sweep_phase_s,
+            ra.track_s, ra.n_tracked, launch, end, status, FLYING, 1,
+        )  # fmt: skip
+        # the numpy path of stage.sense
+        due = scans_due(ra, s2, t)
+        if emission and due.size:
+            off = due[~on[due]]
+            s2.last_t_s[off] = t
+            s2.next_fa_t_s[off] = np.nan
+            due = due[on[due]]
+        _same(got[0], due)
+        if due.size == 0:
+            continue
+        win0 = s2.last_t_s[due].copy()
+        if emission:
+            win0 = np.maximum(win0, since[due])
+        s2.win0_s[due], s2.last_t_s[due] = win0, t
+        ridx, tidx, tp = stage._search_dwells(ra, due, win0, t, pos, np.flatnonzero(active))
+        ok = (launch[tidx] <= tp) & (tp < end[tidx]) & (status[tidx] == FLYING)
+        ridx, tidx, tp = ridx[ok], tidx[ok], tp[ok]
+        last = s2.last_track_t_s
+        go = due[(ra.track_s[due] < np.inf) & (t - last[due] >= ra.track_s[due] - 1e-9)]
+        last[go] = t
+        pic = SimpleNamespace(tracks=SimpleNamespace(status=status_t, ids=ids, n=ids.size),
+                              truth=truth)  # fmt: skip
+        r2, t2 = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+        for r in go:
+            th = stage.tracked_targets(SimpleNamespace(pictures=[pic]), 0, active,
+                                       int(ra.n_tracked[r]))  # fmt: skip
+            keep = ~((ridx == r) & np.isin(tidx, th))
+            fly_ = (launch[th] <= t) & (t < end[th]) & (status[th] == FLYING)
+            ridx = np.concatenate([ridx[keep], np.full(fly_.sum(), r)])
+            tidx = np.concatenate([tidx[keep], th[fly_]])
+            tp = np.concatenate([tp[keep], np.full(fly_.sum(), t)])
+            r2.append(np.full(th.size, r))
+            t2.append(th)
+        for a, b in zip(got[1:], (ridx, tidx, tp, go, np.concatenate(r2), np.concatenate(t2)),
+                        strict=False):  # fmt: skip
+            _same(a, b)
+        nf = s2.next_fa_t_s[due]
+        assert got[7] == bool(np.any(np.isnan(nf) | (nf <= t)))
+        for k in vars(s1):
+            _same(getattr(s1, k), getattr(s2, k))
+        n_dwells += ridx.size
+        n_go += go.size
+    assert n_dwells > 1000 and n_go > 50
+
+
+def test_merge_of_unresolved_reports_equals_the_reference() -> None:
+    rng = np.random.default_rng(8)
+    ra = SimpleNamespace(beam_az_rad=np.array([0.02, 0.05, 0.3]),
+                         beam_el_rad=np.array([0.02, 0.05, 0.3]),
+                         range_res_m=np.array([50.0, 150.0, 400.0]))  # fmt: skip
+    n_merged = 0
+    for k in (2, 3, 5, 12, 40, 200):
+        for _ in range(10):
+            r = rng.integers(0, 3, k)
+            rg = rng.uniform(1e4, 1.2e4, k)
+            az = rng.uniform(-np.pi, np.pi, k) * rng.choice([1.0, 1e-3], k)
+            el = rng.uniform(0.0, 0.3, k) * rng.choice([1.0, 1e-2], k)
+            snr = np.round(rng.uniform(5.0, 30.0, k))  # ties on purpose
+            t, tm, rr = rng.integers(0, 50, k), rng.uniform(0.0, 1.0, k), rng.normal(0, 1e2, k)
+            ref_g, ref_k = merge_unresolved(ra, r, rg, az, el, snr)
+            hf = np.stack([rg, az, el, snr, rr])
+            g, keep = _jit_step.merge_unresolved(r, t, np.arange(k), hf, ra.beam_az_rad,
+                                                 ra.beam_el_rad, ra.range_res_m)  # fmt: skip
+            _same(g, ref_g)
+            _same(keep, ref_k)
+            ref = stage._merge_reports(ra, r, t, tm, rg, az, el, snr, rr)
+            _same(_jit_step.merge_rows(g, keep, hf), np.stack([ref[3], ref[4], ref[5], ref[6]]))
+            n_merged += keep.size < k
+    assert n_merged > 20
+
+
+def test_report_rows_and_false_alarm_reports_equal_the_reference() -> None:
+    rng = np.random.default_rng(9)
+    ra = _radars(rng, 4)
+    ra.max_range_m = rng.uniform(1e5, 4e5, 4)
+    ra.min_el_rad, ra.max_el_rad = rng.uniform(0.0, 0.1, 4), rng.uniform(0.3, 1.4, 4)
+    ra.unit = np.array([3, 0, 1, 1])
+    _freeze(ra)
+    k = 300
+    r, tm, u = rng.integers(0, 4, k), rng.uniform(0.0, 500.0, k), rng.random((3, k))
+    got = _jit_step.fa_reports(r, tm, u, ra.sweep_phase_s, ra.sweep_s, ra.max_range_m,
+                               ra.min_el_rad, ra.max_el_rad, ra.sigma_rr_mps, ra.pos_ecef_m,
+                               ra.rot_enu, ra.sigma_range_m, ra.sigma_angle_rad)  # fmt: skip
+    az = np.mod(2.0 * np.pi * (tm - ra.sweep_phase_s[r]) / ra.sweep_s[r], 2.0 * np.pi)
+    az = np.where(az > np.pi, az - 2.0 * np.pi, az)
+    rg = u[0] * ra.max_range_m[r]
+    el = ra.min_el_rad[r] + u[1] * (ra.max_el_rad[r] - ra.min_el_rad[r])
+    rr = np.where(np.isnan(ra.sigma_rr_mps[r]), np.nan, (u[2] - 0.5) * 2000.0)
+    ref = (rg, *measure(ra, r, rg, az, el, rr, np.zeros((k, 4))))
+    for a, b in zip(got, ref, strict=True):
+        _same(a, b)
+    threat = np.where(rng.random(k) < 0.3, -1, rng.integers(0, 40, k))
+    times, ints, floats, n_real = _jit_step.report_rows(got[1], threat, r, tm, ra.unit, A_M, E2)
+    order = np.concatenate([np.flatnonzero(threat >= 0), np.flatnonzero(threat < 0)])
+    lat, lon, h = target_geodetic(got[1])
+    assert n_real == int((threat >= 0).sum())
+    _same(times, tm[order])
+    _same(ints, np.stack([threat[order], ra.unit[r][order], r[order], np.full(k, -1),
+                          np.full(k, -1)]))  # fmt: skip
+    _same(floats, np.stack([np.rad2deg(lat), np.rad2deg(lon), h])[:, order])
+
+
+def test_false_alarm_bookkeeping_draws_as_numpy() -> None:
+    """`stage._false_alarms_jit` (fa_undrawn, fa_hits, fa_reports) against
+    `stage._false_alarms`: the same reports, schedule and generator state."""
+    rng = np.random.default_rng(10)
+    n = 5
+    ra = _radars(rng, n)
+    ra.max_range_m = rng.uniform(1e5, 4e5, n)
+    ra.min_el_rad, ra.max_el_rad = rng.uniform(0.0, 0.1, n), rng.uniform(0.3, 1.4, n)
+    ra.fa_per_sweep = np.array([0.0, 0.3, 2.0, 8.0, 0.05])
+    _freeze(ra)
+    args = SimpleNamespace(
+        fa_scale=ra.sweep_s / np.maximum(ra.fa_per_sweep, 1e-300),
+        fa=(ra.sweep_phase_s, ra.sweep_s, ra.max_range_m, ra.min_el_rad, ra.max_el_rad,
+            ra.sigma_rr_mps, ra.pos_ecef_m, ra.rot_enu, ra.sigma_range_m,
+            ra.sigma_angle_rad),
+    )  # fmt: skip
+    s1 = SimpleNamespace(next_fa_t_s=np.full(n, np.nan))
+    s2 = SimpleNamespace(next_fa_t_s=np.full(n, np.nan))
+    g1, g2 = np.random.default_rng(4), np.random.default_rng(4)
+    n_fa = 0
+    for t in np.arange(1.0, 200.0, 1.0):
+        due = np.flatnonzero(rng.random(n) < 0.7)
+        ref = stage._false_alarms(ra, s1, due, t, g1)
+        got = stage._false_alarms_jit(SimpleNamespace(radar_schedule=s2), args, due, t, g2)
+        assert (ref is None) == (got is None)
+        if ref is not None:
+            for c in ("radar", "threat", "z_ecef_m", "r_ecef_m2", "range_m", "t_meas_s",
+                      "range_rate_mps"):  # fmt: skip
+                _same(getattr(got, c), getattr(ref, c))
+            n_fa += ref.n
+        _same(s2.next_fa_t_s, s1.next_fa_t_s)
+    assert n_fa > 100
+    assert g1.random() == g2.random()
+
+
+@pytest.mark.parametrize("name,seconds", [("network_demo", 500.0), ("sead_emcon", 600.0)])
+def test_runs_with_several_track_pictures_or_emission_control(monkeypatch, name, seconds) -> None:
+    """The step's other compiled paths: track dwells aimed with two pictures (their loop
+    outside the kernels), radars switched on and off (emission control)."""
+    loaded = load_scenario(name)
+    sc = loaded.scenario
+    settings = sc.settings.model_copy(update={"duration_s": seconds})
+    sc = sc.model_copy(update={"settings": settings})
+    loaded = type(loaded)(sc, loaded.catalog, loaded.source, loaded.text)
+    runs = []
+    for enabled in (False, True):
+        monkeypatch.setattr(_jit, "ENABLED", enabled)
+        runs.append(simulate(loaded, seed=2, record_tracks=True))
+    ea, eb = runs[0].events, runs[1].events
+    assert ea.num_rows == eb.num_rows and ea.num_rows > 50
+    for c in ea.column_names:
+        x, y = ea.column(c).to_numpy(), eb.column(c).to_numpy()
+        if x.dtype.kind == "f":
+            _same(y, x)
+        else:
+            assert list(x) == list(y), c

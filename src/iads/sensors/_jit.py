@@ -341,10 +341,12 @@ def detect_pairs(
     hit_f = np.empty((5, p_n))
     k_r = 2.0 * k_eff * r_max_m
     n_near = 0
+    near = np.ones(p_n if gate else 0, np.bool_)  # the gate of each dwell, once
     if gate:
         for p in range(p_n):
-            if _near_one(ridx[p], tidx[p], tp[p], t_s, pos_step, speed_bound, r_pos,
-                         r_height, r_max_range, k_r, a_m, e2):  # fmt: skip
+            near[p] = _near_one(ridx[p], tidx[p], tp[p], t_s, pos_step, speed_bound, r_pos,
+                                r_height, r_max_range, k_r, a_m, e2)  # fmt: skip
+            if near[p]:
                 n_near += 1
     single = (n_near if gate else p_n) == 1
     pos = np.empty(3)
@@ -352,8 +354,7 @@ def detect_pairs(
     n_hit = 0
     for p in range(p_n):
         r, i, t = ridx[p], tidx[p], tp[p]
-        if gate and not _near_one(r, i, t, t_s, pos_step, speed_bound, r_pos, r_height,
-                                  r_max_range, k_r, a_m, e2):  # fmt: skip
+        if gate and not near[p]:
             continue
         _truth_one(tr_pos, tr_vel, tr_h, i, t, pw_exp, single, pos, vel)
         d0, d1, d2 = pos[0] - r_pos[r, 0], pos[1] - r_pos[r, 1], pos[2] - r_pos[r, 2]
@@ -572,6 +573,7 @@ class Packed:
         n_r = radars.n
         self.radars = radars
         self.mask_ready = np.zeros(n_r, np.bool_)
+        self.all_masks = False  # every radar's mask packed (nothing left to check)
         self.masks: dict[int, np.ndarray] = {}
         self.m_flat = np.empty(0)
         self.m_off = np.zeros(n_r, np.int64)
@@ -599,6 +601,7 @@ class Packed:
             parts.append(m.max_el_rad.ravel())
             off += m.max_el_rad.size
         self.m_flat = np.concatenate(parts)
+        self.all_masks = bool(self.mask_ready.all())
 
     def pd_arrays(self):
         """The Pd bank's stacked tables (flat), first SNR [dB], 1/step, last index."""

@@ -103,8 +103,19 @@ class Detections:
 
     @classmethod
     def empty(cls, t_s: float) -> Detections:
-        z, f = np.empty(0, dtype=np.int64), np.empty(0)
-        return cls(t_s, z, z, np.empty((0, 3)), np.empty((0, 3, 3)), f, f, f)
+        # Zero-size arrays shared by every empty set (nothing can be written into them).
+        return cls(t_s, *_EMPTY_COLUMNS)
+
+
+_EMPTY_COLUMNS = (
+    np.empty(0, dtype=np.int64),
+    np.empty(0, dtype=np.int64),
+    np.empty((0, 3)),
+    np.empty((0, 3, 3)),
+    np.empty(0),
+    np.empty(0),
+    np.empty(0),
+)
 
 
 def reference_snr_db(ref_pd: NDArray, pfa: NDArray, swerling: int, n_pulses=1) -> NDArray:

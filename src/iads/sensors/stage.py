@@ -32,11 +32,13 @@ streams, and thus every result, are the same as without the gate (``GATE = False
 while the chain runs on the dwells near enough to matter: in a large raid most
 radar-target pairs are beyond the horizon of low drones and cruise missiles.
 
-Compiled path (``iads.sensors._jit``, on unless ``_jit.ENABLED`` is False): scheduling,
-the search dwells, the gate and the whole radar chain of each dwell, the measurement and
-the false-alarm check run as numba kernels with the same draws in the same order; the
-numpy functions here stay their reference, held bit-equal to them by the tests. Runs
-with jammers or terrain hills take the numpy path.
+Compiled path (``iads.sensors._jit`` and ``_jit_step``, on unless ``_jit.ENABLED`` is
+False): scheduling, the search and track dwells, the gate and the whole radar chain of
+each dwell, the merge of unresolved reports, the measurement, the false alarms'
+bookkeeping and the rows of the step's events run as numba kernels, a few calls a step
+(`_sense_jit`), with the same draws in the same order; the numpy functions here stay
+their reference, held bit-equal to them by the tests. Runs with jammers or terrain
+hills take the numpy path.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from numpy.typing import NDArray
 
 from iads.geo.horizon import K_STANDARD
 from iads.geo.wgs84 import A_M, E2, MEAN_RADIUS_M
-from iads.sensors import _jit
+from iads.sensors import _jit, _jit_step
 from iads.sensors.chain import evaluate_pairs, truth_at
 from iads.sensors.geometry import target_geodetic
 from iads.sensors.radar import Detections, RadarArrays, measure, merge_unresolved, scans_due
@@ -58,6 +60,12 @@ from iads.tracking.base import TrackStatus
 __all__ = ["sense", "tracked_targets"]
 
 _TWO_PI = 2.0 * np.pi
+_CONFIRMED = int(TrackStatus.CONFIRMED)
+#: Stand-ins for the emission arrays of a run without emission control (one type).
+_NO_EM = (False, np.ones(0, np.bool_), np.zeros(0))
+_EMPTY = Detections.empty(0.0)
+_NO_HIT = (np.zeros(0, np.int64), np.zeros(0))
+_NO_PIC = (False, np.zeros(0, np.int8), np.zeros(0, np.int64), np.zeros(0, np.int64))
 _LOG_DWELLS = "dwell" in EVENT_KINDS
 #: The spatial gate (see the module docstring); False runs the chain on every dwell.
 GATE = True
@@ -72,14 +80,12 @@ def sense(
     the detections (with their exact times) and the indices of the radars processed.
 
     ``pos_ecef_m`` (n, 3) threat positions at ``t_s``; ``active`` (n,) threats flying."""
+    if _jit.ENABLED and _packed(rs) is not None:
+        return _sense_jit(rs, t_s, pos_ecef_m, active)
     b = rs.built
     ra = b.radars
     sched = rs.radar_schedule
-    jit = _jit.ENABLED and _packed(rs) is not None
-    if jit:
-        due = _jit.scans_due(ra.phase_s, ra.revisit_s, sched.n_scans_done, t_s)
-    else:
-        due = scans_due(ra, sched, t_s)
+    due = scans_due(ra, sched, t_s)
     rs.track_dwells = (due[:0], due[:0])
     if rs.emission is not None and due.size:
         # A silent radar looks at nothing: its window restarts when it radiates again.
@@ -96,12 +102,7 @@ def sense(
     sched.last_t_s[due] = t_s
     act = np.flatnonzero(active)
     tr = rs.truth
-    if jit:  # the search dwells on flying threats only (the filter below, done here)
-        ridx, tidx, tp = _jit.search_dwells(due, win0, t_s, pos_ecef_m, act, ra.pos_ecef_m,
-                                            ra.rot_enu, ra.sweep_s, ra.sweep_phase_s,
-                                            tr.launch_t_s, tr.end_t_s, rs.status, FLYING)
-    else:
-        ridx, tidx, tp = _search_dwells(ra, due, win0, t_s, pos_ecef_m, act)
+    ridx, tidx, tp = _search_dwells(ra, due, win0, t_s, pos_ecef_m, act)
     r2, t2 = _track_dwells(rs, due, t_s, active)
     rs.track_dwells = (r2, t2)
     if r2.size:
@@ -110,34 +111,24 @@ def sense(
             mark[r2, t2] = True
             keep = ~mark[ridx, tidx]
             ridx, tidx, tp = ridx[keep], tidx[keep], tp[keep]
-        if jit:
-            ok = (tr.launch_t_s[t2] <= t_s) & (t_s < tr.end_t_s[t2]) & (rs.status[t2] == FLYING)
-            r2, t2 = r2[ok], t2[ok]
         ridx, tidx = np.concatenate([ridx, r2]), np.concatenate([tidx, t2])
         tp = np.concatenate([tp, np.full(r2.size, t_s)])
     rng = rs.rng["sensors"]
     parts = []
-    if ridx.size and not jit:
+    if ridx.size:
         ok = (tr.launch_t_s[tidx] <= tp) & (tp < tr.end_t_s[tidx]) & (rs.status[tidx] == FLYING)
         ridx, tidx, tp = ridx[ok], tidx[ok], tp[ok]
     if ridx.size:
-        if jit:
-            parts.append(_detect_jit(rs, ridx, tidx, tp, t_s, pos_ecef_m, rng))
-        else:
-            near = _near(rs, ridx, tidx, tp, t_s, pos_ecef_m) if GATE else None
-            parts.append(_detect(rs, ridx, tidx, tp, rng, near))
-    fa = (_false_alarms(ra, sched, due, t_s, rng, jit)
-          if not jit or _jit.false_alarm_due(due, sched.next_fa_t_s, t_s) else None)
+        near = _near(rs, ridx, tidx, tp, t_s, pos_ecef_m) if GATE else None
+        parts.append(_detect(rs, ridx, tidx, tp, rng, near))
+    fa = _false_alarms(ra, sched, due, t_s, rng)
     if fa is not None:
         parts.append(fa)
     if not parts:
         return Detections.empty(t_s), due
     det = _concat(t_s, parts)
     if det.n:
-        if jit:
-            lat, lon, h = _jit.geodetic(det.z_ecef_m, A_M, E2)
-        else:
-            lat, lon, h = target_geodetic(det.z_ecef_m)
+        lat, lon, h = target_geodetic(det.z_ecef_m)
         real = det.threat >= 0
         for kind, sel in (("detection", real), ("false_alarm", ~real)):
             rs.log.add(
@@ -151,6 +142,147 @@ def sense(
                 alt_m=h[sel],
             )
     return det, due
+
+
+def _sense_jit(
+    rs: RunState, t_s: float, pos_ecef_m: NDArray[np.float64], active: NDArray[np.bool_]
+) -> tuple[Detections, NDArray[np.int64]]:
+    """`sense` through the compiled glue (``iads.sensors._jit_step``) and chain: the
+    same draws in the same order, the same results and events bit for bit."""
+    args = _step_args(rs)
+    ra = rs.built.radars
+    em = rs.emission
+    em_args = _NO_EM if em is None else (True, em.on, em.on_since_s)
+    rng = rs.rng["sensors"]
+    pic_args = _NO_PIC
+    if args.mfr_unit >= 0:  # one picture aims every track dwell: they are done in front
+        pic = rs.pictures[args.mfr_unit]
+        trk = pic.tracks
+        pic_args = (True, trk.status, trk.ids, pic.truth)
+    due, ridx, tidx, tp, go, r2, t2, fa_due = _jit_step.front(
+        t_s, pos_ecef_m, active, *em_args, *pic_args, *args.front
+    )
+    rs.track_dwells = (r2, t2)
+    if due.size == 0:
+        return Detections.empty(t_s), due
+    if go.size and not pic_args[0]:
+        rr, tt = [], []
+        tr = rs.truth
+        for r in go.tolist():  # a loop over multifunction radars, not over targets
+            pic = rs.pictures[args.unit[r]]
+            trk = pic.tracks
+            th, ridx, tidx, tp = _jit_step.track_dwells(
+                r, args.n_tracked[r], trk.status, trk.ids, pic.truth, active, _CONFIRMED,
+                ridx, tidx, tp, t_s, tr.launch_t_s, tr.end_t_s, rs.status, FLYING,
+            )  # fmt: skip
+            rr.append(np.full(th.size, r, np.int64))
+            tt.append(th)
+        rs.track_dwells = (np.concatenate(rr), np.concatenate(tt))
+    det = None
+    if ridx.size:  # no dwell (nothing flying in a window): no draw, nothing to evaluate
+        u = rng.random(ridx.size)
+        times, ints, r, t, tm, rep = _jit_step.detect_step(
+            ridx, tidx, tp, u, t_s, GATE, pos_ecef_m, *args.detect
+        )
+        if _LOG_DWELLS:
+            rs.log.add_rows("dwell", times, ints)
+        if r.size:
+            noise = rng.standard_normal((r.size, 4))
+            z, cov, rrm = _jit.measure(r, rep[0], rep[1], rep[2], rep[3], noise,
+                                       *args.measure)  # fmt: skip
+            det = Detections(t_s, r, t, z, cov, rep[0], tm, rrm)
+    if fa_due:
+        fa = _false_alarms_jit(rs, args, due, t_s, rng)
+        if fa is not None:
+            det = fa if det is None else _concat(t_s, [det, fa])
+    if det is None:
+        return Detections.empty(t_s), due
+    times, ints, floats, n_real = _jit_step.report_rows(
+        det.z_ecef_m, det.threat, det.radar, det.t_meas_s, ra.unit, A_M, E2
+    )
+    rs.log.add_rows("detection", times[:n_real], ints[:, :n_real], floats[:, :n_real])
+    rs.log.add_rows("false_alarm", times[n_real:], ints[:, n_real:], floats[:, n_real:])
+    return det, due
+
+
+class _StepArgs:
+    """The arguments of the compiled glue that stay the same over a run (the radars, the
+    schedule's arrays, the truth, the packed world), gathered once (kept on the run
+    state): a step passes them on without looking them up again."""
+
+    __slots__ = ("front", "detect", "measure", "unit", "n_tracked", "mfr_unit", "fa",
+                 "fa_scale", "bank", "stack")  # fmt: skip
+
+    def __init__(self, rs: RunState, pk: _jit.Packed) -> None:
+        ra, sched, tr = rs.built.radars, rs.radar_schedule, rs.truth
+        pk.ensure_masks(np.arange(ra.n))  # every radar's horizon mask, packed once
+        pd = pk.pd_arrays()
+        self.bank, self.stack = pk.bank, pk.bank._stack
+        n_tracked = np.ascontiguousarray(ra.n_tracked, dtype=np.int64)
+        self.front = (
+            ra.phase_s, ra.revisit_s, sched.n_scans_done, sched.last_t_s, sched.win0_s,
+            sched.next_fa_t_s, sched.last_track_t_s, ra.pos_ecef_m, ra.rot_enu, ra.sweep_s,
+            ra.sweep_phase_s, ra.track_s, n_tracked, tr.launch_t_s, tr.end_t_s, rs.status,
+            FLYING, _CONFIRMED,
+        )  # fmt: skip
+        self.detect = (
+            _speed_bound(rs), tr.pos_ecef_m, tr.vel_ecef_mps, float(tr.dt_s), pk.pw_exp,
+            ra.pos_ecef_m, ra.rot_enu, ra.max_range_m, ra.min_el_rad, ra.max_el_rad,
+            ra.lat_rad, ra.height_m, ra.snr1_db, ra.table, pk.rcs_db, pk.rcs_band,
+            pk.rcs_kind, pk.swerling, pk.has_terrain, pk.g_lat, pk.g_lon, pk.g_h, pk.g_meta,
+            pk.m_flat, pk.m_off, pk.m_nr, pk.m_step, N_AZ, *pd, pk.consts, ra.unit,
+            ra.beam_az_rad, ra.beam_el_rad, ra.range_res_m,
+        )  # fmt: skip
+        self.measure = (ra.pos_ecef_m, ra.rot_enu, ra.sigma_range_m, ra.sigma_angle_rad,
+                        ra.sigma_rr_mps)  # fmt: skip
+        self.unit = ra.unit.tolist()
+        self.n_tracked = n_tracked.tolist()
+        mfr = np.unique(ra.unit[ra.track_s < np.inf])
+        self.mfr_unit = int(mfr[0]) if mfr.size == 1 else -1
+        self.fa = (
+            ra.sweep_phase_s, ra.sweep_s, ra.max_range_m, ra.min_el_rad, ra.max_el_rad,
+            ra.sigma_rr_mps, ra.pos_ecef_m, ra.rot_enu, ra.sigma_range_m, ra.sigma_angle_rad,
+        )  # fmt: skip
+        # The exponential gaps' scales of every radar (as _false_alarms, elementwise).
+        self.fa_scale = ra.sweep_s / np.maximum(ra.fa_per_sweep, 1e-300)
+
+
+def _step_args(rs: RunState) -> _StepArgs:
+    """The run's `_StepArgs` (made on its first step; remade if the Pd tables were)."""
+    args = rs.__dict__.get("_sense_step_args")
+    if args is None or args.bank._stack is not args.stack:
+        args = _StepArgs(rs, _packed(rs))
+        rs.__dict__["_sense_step_args"] = args
+    return args
+
+
+def _false_alarms_jit(
+    rs: RunState, args: _StepArgs, due, t_s: float, rng: np.random.Generator
+) -> Detections | None:
+    """`_false_alarms` with its reports made by `_jit_step.fa_reports`: the same draws."""
+    nf = rs.radar_schedule.next_fa_t_s  # updated in place
+    new = _jit_step.fa_undrawn(due, nf)
+    if new.size:  # first processing: the first false alarm after t_s
+        nf[new] = t_s + rng.exponential(args.fa_scale[new])
+    rows, times = [], []
+    prev, gaps = _NO_HIT
+    while True:  # a loop over false alarms of one step (rarely more than one)
+        r, tm = _jit_step.fa_hits(due, nf, t_s, prev, gaps)
+        if r.size == 0:
+            break
+        rows.append(r)
+        times.append(tm)
+        prev, gaps = r, rng.exponential(args.fa_scale[r])
+    if not rows:
+        return None
+    if len(rows) == 1:
+        r, tm = rows[0], times[0]
+    else:
+        r, tm = np.concatenate(rows), np.concatenate(times)
+    n_fa = r.size
+    u = rng.random((3, n_fa))
+    rg, z, cov, rrm = _jit_step.fa_reports(r, tm, u, *args.fa)
+    return Detections(t_s, r, np.full(n_fa, -1, np.int64), z, cov, rg, tm, rrm)
 
 
 def _search_dwells(ra: RadarArrays, due, win0, t_s, pos, act):
@@ -329,42 +461,7 @@ def _packed(rs: RunState) -> _jit.Packed | None:
     return pk
 
 
-def _detect_jit(rs: RunState, ridx, tidx, tp, t_s: float, pos_ecef_m,
-                rng: np.random.Generator) -> Detections:
-    """`_detect` (with `_near` when GATE) through the compiled chain: the same draws in
-    the same order, the same results bit for bit (iads.sensors._jit)."""
-    b = rs.built
-    ra = b.radars
-    pk = _packed(rs)
-    pk.ensure_masks(ridx)
-    t_last = float(tp.max())
-    u = rng.random(ridx.size)
-    tr = rs.truth
-    pd_flat, pd_x0, pd_inv, pd_last = pk.pd_arrays()
-    vis, hi, hf = _jit.detect_pairs(
-        ridx, tidx, tp, u, t_s, GATE, pos_ecef_m, _speed_bound(rs),
-        tr.pos_ecef_m, tr.vel_ecef_mps, float(tr.dt_s),
-        pk.pw_exp, ra.pos_ecef_m, ra.rot_enu, ra.max_range_m, ra.min_el_rad, ra.max_el_rad,
-        ra.lat_rad, ra.height_m, ra.snr1_db, ra.table, pk.rcs_db, pk.rcs_band, pk.rcs_kind,
-        pk.swerling, pk.has_terrain, pk.g_lat, pk.g_lon, pk.g_h, pk.g_meta, pk.m_flat,
-        pk.m_off, pk.m_nr, pk.m_step, N_AZ, pd_flat, pd_x0, pd_inv, pd_last, pk.consts,
-    )  # fmt: skip
-    if _LOG_DWELLS and vis.any():
-        rv = ridx[vis]
-        rs.log.add("dwell", tp[vis], threat_id=tidx[vis], radar_id=rv, unit_id=ra.unit[rv])
-    if hi.size == 0:
-        return Detections.empty(t_last)
-    r, t, tm = ridx[hi], tidx[hi], tp[hi]
-    rg, az, el, snr, rr = hf
-    r, t, tm, rg, az, el, rr = _merge_reports(ra, r, t, tm, rg, az, el, snr, rr)
-    noise = rng.standard_normal((r.size, 4))
-    z, cov, rrm = _jit.measure(r, rg, az, el, rr, noise, ra.pos_ecef_m, ra.rot_enu,
-                               ra.sigma_range_m, ra.sigma_angle_rad, ra.sigma_rr_mps)
-    return Detections(float(tm.max()), r, t, z, cov, rg, tm, rrm)
-
-
-def _false_alarms(ra: RadarArrays, sched: RadarSchedule, due, t_s, rng: np.random.Generator,
-                  jit: bool = False):
+def _false_alarms(ra: RadarArrays, sched: RadarSchedule, due, t_s, rng: np.random.Generator):
     """False alarms of the due radars up to ``t_s``: a Poisson process in time of rate
     ``fa_per_sweep / sweep_s`` per radar (exponential gaps), each at the beam's azimuth
     at its time, uniform in range and elevation."""
@@ -392,12 +489,7 @@ def _false_alarms(ra: RadarArrays, sched: RadarSchedule, due, t_s, rng: np.rando
     rg = u[0] * ra.max_range_m[r]
     el = ra.min_el_rad[r] + u[1] * (ra.max_el_rad[r] - ra.min_el_rad[r])
     rr_true = np.where(np.isnan(ra.sigma_rr_mps[r]), np.nan, (u[2] - 0.5) * 2000.0)
-    if jit:
-        z, cov, rrm = _jit.measure(r, rg, az, el, rr_true, np.zeros((n_fa, 4)), ra.pos_ecef_m,
-                                   ra.rot_enu, ra.sigma_range_m, ra.sigma_angle_rad,
-                                   ra.sigma_rr_mps)  # fmt: skip
-    else:
-        z, cov, rrm = measure(ra, r, rg, az, el, rr_true, np.zeros((n_fa, 4)))
+    z, cov, rrm = measure(ra, r, rg, az, el, rr_true, np.zeros((n_fa, 4)))
     return Detections(t_s, r, np.full(n_fa, -1, np.int64), z, cov, rg, tm, rrm)
 
 

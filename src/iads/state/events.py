@@ -62,7 +62,6 @@ EVENT_SCHEMA = pa.schema(
 )
 
 _INT_COLS = ("threat_id", "unit_id", "radar_id", "track_id", "interceptor_id")
-_INT_DTYPES = tuple(EVENT_SCHEMA.field(c).type.to_pandas_dtype() for c in _INT_COLS)
 _FLOAT_COLS = ("lat_deg", "lon_deg", "alt_m")
 _KIND_CODE = {k: i for i, k in enumerate(EVENT_KINDS)}
 #: Rows per column chunk: a chunk is filled in place and a new one started when full, so
@@ -71,16 +70,18 @@ CHUNK_ROWS = 16_384
 
 
 class _Chunk:
-    """One chunk of the log: a preallocated numpy array per column (the table's own
-    types: int32 ids, int64 track ids, float64 times and positions), filled up to ``n``."""
+    """One chunk of the log: preallocated numpy arrays in the table's own types, filled
+    up to ``n``: times, kinds, the int32 ids (threat, unit, radar, interceptor: rows of
+    ``ints``), the int64 track ids (``track``, one row) and the positions (``floats``)."""
 
-    __slots__ = ("time_s", "kind", "ints", "floats", "n")
+    __slots__ = ("time_s", "kind", "ints", "track", "floats", "n")
 
     def __init__(self, rows: int) -> None:
         self.time_s = np.empty(rows)
         self.kind = np.empty(rows, np.int8)
-        self.ints = [np.empty(rows, d) for d in _INT_DTYPES]
-        self.floats = [np.empty(rows) for _ in _FLOAT_COLS]
+        self.ints = np.empty((len(_INT_COLS) - 1, rows), np.int32)
+        self.track = np.empty((1, rows), np.int64)
+        self.floats = np.empty((len(_FLOAT_COLS), rows))
         self.n = 0
 
 
@@ -113,15 +114,20 @@ class EventLog:
         code = _KIND_CODE.get(kind)
         if code is None:
             raise ValueError(f"unknown event kind {kind!r}")
-        n = np.size(time_s)
+        n = _size(time_s)
         for v in cols.values():
-            n = max(n, np.size(v))
+            s = _size(v)
+            if s > n:
+                n = s
         if n == 0:
             return
-        for c in cols:
-            if c not in _INT_INDEX and c not in _FLOAT_INDEX:
+        where = []  # (block: 0 ints, 1 floats, 2 track; row; value) of each given column
+        for c, v in cols.items():
+            at = _WHERE.get(c)
+            if at is None:
                 unknown = set(cols) - set(_INT_COLS) - set(_FLOAT_COLS)
                 raise ValueError(f"unknown event columns {sorted(unknown)}")
+            where.append((*at, v))
         if details is not None and len(details) != n:
             raise ValueError("details must have one entry per event")
         done = 0
@@ -133,13 +139,16 @@ class EventLog:
             k = min(n - done, ch.time_s.size - ch.n)
             dst = slice(ch.n, ch.n + k)
             src = slice(done, done + k)
-            ch.time_s[dst] = _part(time_s, src, n)
+            whole = k == n
+            ch.time_s[dst] = _part(time_s, src, n, whole)
             ch.kind[dst] = code
-            ints, floats = ch.ints, ch.floats
-            for c, i in _INT_INDEX.items():
-                ints[i][dst] = _part(cols[c], src, n) if c in cols else -1
-            for c, i in _FLOAT_INDEX.items():
-                floats[i][dst] = _part(cols[c], src, n) if c in cols else np.nan
+            # Defaults first (one fill per block), then the given columns over them.
+            ch.ints[:, dst] = -1
+            ch.track[:, dst] = -1
+            ch.floats[:, dst] = np.nan
+            blocks = (ch.ints, ch.floats, ch.track)
+            for b, i, v in where:
+                blocks[b][i, dst] = _part(v, src, n, whole)
             ch.n += k
             done += k
         if details is not None:
@@ -147,6 +156,45 @@ class EventLog:
                 if d:
                     self._details_rows.append(self._n + j)
                     self._details.append(json.dumps(d, sort_keys=True))
+        self._n += n
+
+    def add_rows(
+        self,
+        kind: str,
+        time_s: np.ndarray,
+        ints: np.ndarray,
+        floats: np.ndarray | None = None,
+    ) -> None:
+        """Append ``n`` events of one kind given in the log's own layout (for compiled
+        stages that build them in one pass): ``time_s`` (n,), ``ints`` (5, n) the id
+        columns in the order threat, unit, radar, track, interceptor (-1: none),
+        ``floats`` (3, n) latitude, longitude [deg] and altitude [m] or None (NaN).
+        The same rows as :meth:`add` with those columns; no details."""
+        n = time_s.shape[0]
+        if n == 0:
+            return
+        if self._table is not None:
+            raise RuntimeError("the event log is sealed: table() was called")
+        code = _KIND_CODE[kind]
+        if ints.shape != (len(_INT_COLS), n) or (
+            floats is not None and floats.shape != (len(_FLOAT_COLS), n)
+        ):
+            raise ValueError("add_rows needs ints (5, n) and floats (3, n) or None")
+        ch = self._chunks[-1] if self._chunks else None
+        if ch is None or ch.time_s.size - ch.n < n:  # rare: a new chunk, or spill over
+            cols = dict(zip(_INT_COLS, ints, strict=True))
+            if floats is not None:
+                cols.update(zip(_FLOAT_COLS, floats, strict=True))
+            self.add(kind, time_s, **cols)
+            return
+        dst = slice(ch.n, ch.n + n)
+        ch.time_s[dst] = time_s
+        ch.kind[dst] = code
+        ch.ints[:3, dst] = ints[:3]  # threat, unit, radar
+        ch.ints[3, dst] = ints[4]  # interceptor
+        ch.track[0, dst] = ints[3]
+        ch.floats[:, dst] = np.nan if floats is None else floats
+        ch.n += n
         self._n += n
 
     def __len__(self) -> int:
@@ -186,10 +234,11 @@ class EventLog:
             ),
         ]
         del t
-        for i in range(len(_INT_COLS)):
-            arrays.append(pa.array(gather(lambda ch, i=i: _release_item(ch, "ints", i))))
-        for i in range(len(_FLOAT_COLS)):
-            arrays.append(pa.array(gather(lambda ch, i=i: _release_item(ch, "floats", i))))
+        for c in (*_INT_COLS, *_FLOAT_COLS):  # the schema's order; a block is released
+            b, i = _WHERE[c]  # with its last row
+            name = ("ints", "floats", "track")[b]
+            last = i == getattr(chunks[0], name).shape[0] - 1
+            arrays.append(pa.array(gather(lambda ch, n=name, i=i, r=last: _row(ch, n, i, r))))
         arrays.append(self._details_column(order))
         self._table = pa.Table.from_arrays(arrays, schema=EVENT_SCHEMA)
         self._details_rows, self._details = [], []
@@ -212,8 +261,18 @@ class EventLog:
         return pa.array(self._details, pa.string()).take(pa.array(pick, mask=~has))
 
 
-_INT_INDEX = {c: i for i, c in enumerate(_INT_COLS)}
-_FLOAT_INDEX = {c: i for i, c in enumerate(_FLOAT_COLS)}
+#: Where each id and position column lives in a chunk: (block, row), block 0 the int32
+#: ids, 1 the positions, 2 the int64 track ids.
+_WHERE = {
+    "threat_id": (0, 0),
+    "unit_id": (0, 1),
+    "radar_id": (0, 2),
+    "interceptor_id": (0, 3),
+    "track_id": (2, 0),
+    "lat_deg": (1, 0),
+    "lon_deg": (1, 1),
+    "alt_m": (1, 2),
+}
 
 
 def _release(chunk: _Chunk, name: str) -> np.ndarray:
@@ -223,20 +282,37 @@ def _release(chunk: _Chunk, name: str) -> np.ndarray:
     return a
 
 
-def _release_item(chunk: _Chunk, name: str, i: int) -> np.ndarray:
-    """Column ``i`` of ``chunk``'s list of columns ``name`` up to its fill, dropping the
-    chunk's reference."""
-    arrays = getattr(chunk, name)
-    a = arrays[i][: chunk.n]
-    arrays[i] = None
+def _row(chunk: _Chunk, name: str, i: int, release: bool) -> np.ndarray:
+    """Row ``i`` of ``chunk``'s block ``name`` up to its fill; ``release``: drop the
+    chunk's reference to the block (its last row is being taken)."""
+    a = getattr(chunk, name)[i, : chunk.n]
+    if release:
+        setattr(chunk, name, None)
     return a
 
 
-def _part(v: Any, src: slice, n: int) -> Any:
-    """The rows ``src`` of a column given as a scalar or an array of ``n`` (or 1) values."""
-    if np.ndim(v) == 0:
+def _size(v: Any) -> int:
+    """``np.size`` of an event column, fast for arrays and Python scalars."""
+    if type(v) is np.ndarray:
+        return v.size
+    if type(v) is float or type(v) is int:
+        return 1
+    return int(np.size(v))
+
+
+def _part(v: Any, src: slice, n: int, whole: bool = False) -> Any:
+    """The rows ``src`` of a column given as a scalar or an array of ``n`` (or 1) values
+    (``whole``: ``src`` is all ``n`` rows)."""
+    if type(v) is np.ndarray:
+        if v.shape == (n,):
+            return v if whole else v[src]
+        a = v
+    elif type(v) is float or type(v) is int:
         return v
-    a = np.asarray(v)
+    else:
+        if np.ndim(v) == 0:
+            return v
+        a = np.asarray(v)
     if a.size == 1:
         return a.reshape(())
     if a.shape != (n,):

@@ -1,0 +1,63 @@
+"""``EventLog.add_rows`` (rows built by compiled stages in the log's own layout) gives the
+table ``EventLog.add`` gives for the same events, chunk boundaries included, and refuses
+rows of the wrong shape; ``add`` takes the column forms the stages pass."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import iads.state.events as events
+from iads.state.events import EventLog
+
+
+@pytest.mark.parametrize("chunk", [3, 16_384])
+def test_add_rows_gives_the_table_of_add(monkeypatch, chunk) -> None:
+    monkeypatch.setattr(events, "CHUNK_ROWS", chunk)
+    rng = np.random.default_rng(0)
+    a, b = EventLog(), EventLog()
+    for step in range(40):
+        n = int(rng.integers(0, 6))
+        t = step + rng.random(n)
+        ints = np.full((5, n), -1, np.int64)
+        ints[:3] = rng.integers(0, 30, (3, n))
+        floats = rng.normal(0.0, 50.0, (3, n))
+        a.add("dwell", t, threat_id=ints[0], unit_id=ints[1], radar_id=ints[2])
+        b.add_rows("dwell", t, ints)
+        a.add("detection", t, threat_id=ints[0], unit_id=ints[1], radar_id=ints[2],
+              lat_deg=floats[0], lon_deg=floats[1], alt_m=floats[2])  # fmt: skip
+        b.add_rows("detection", t, ints, floats)
+        a.add("track_start", float(step), track_id=np.arange(2), unit_id=1, threat_id=3)
+        b.add("track_start", float(step), track_id=np.arange(2), unit_id=1, threat_id=3)
+    assert len(a) == len(b) > 100
+    ta, tb = a.table(), b.table()
+    assert ta.schema == tb.schema and ta.num_rows == tb.num_rows
+    for c in ta.column_names:  # NaN positions too (Table.equals holds NaN != NaN)
+        x, y = ta.column(c).to_numpy(), tb.column(c).to_numpy()
+        assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), c
+
+
+def test_add_rows_refuses_rows_of_the_wrong_shape() -> None:
+    log = EventLog()
+    with pytest.raises(ValueError):
+        log.add_rows("dwell", np.zeros(2), np.zeros((4, 2), np.int64))
+    with pytest.raises(ValueError):
+        log.add_rows("dwell", np.zeros(2), np.zeros((5, 2), np.int64), np.zeros((3, 1)))
+    with pytest.raises(KeyError):
+        log.add_rows("nothing", np.zeros(1), np.zeros((5, 1), np.int64))
+
+
+def test_add_takes_scalars_lists_and_one_element_arrays() -> None:
+    log = EventLog()
+    log.add("leak", np.float64(3.0), threat_id=np.int64(4), lat_deg=np.array([1.5]),
+            alt_m=[7.0])  # fmt: skip
+    log.add("dwell", [1.0, 2.0], threat_id=np.array([1, 2], np.int32), radar_id=True)
+    with pytest.raises(ValueError, match="shape"):
+        log.add("dwell", np.zeros(3), threat_id=np.zeros(2))
+    with pytest.raises(ValueError, match="unknown event columns"):
+        log.add("dwell", 1.0, bogus=1)
+    rows = log.table().to_pylist()
+    assert [(r["kind"], r["threat_id"], r["radar_id"]) for r in rows] == [
+        ("dwell", 1, 1), ("dwell", 2, 1), ("leak", 4, -1)]  # fmt: skip
+    leak = rows[2]
+    assert leak["lat_deg"] == 1.5 and leak["alt_m"] == 7.0 and np.isnan(leak["lon_deg"])
