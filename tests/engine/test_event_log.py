@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 import iads.state.events as events
@@ -50,3 +51,76 @@ def test_bad_batches_are_refused() -> None:
         log.add("dwell", np.zeros(3), threat_id=np.arange(2))
     log.add("dwell", np.zeros(0))
     assert len(log) == 0 and log.table().num_rows == 0
+
+
+def _reference_table(batches: list[tuple]) -> pa.Table:
+    """The table of ``batches`` built row by row from Python values, sorted stably by
+    time: what the columnar log must equal."""
+    rows = []
+    for kind, times, cols, details in batches:
+        for j, t in enumerate(times):
+            r = {"time_s": float(t), "kind": kind}
+            for c in ("threat_id", "unit_id", "radar_id", "track_id", "interceptor_id"):
+                r[c] = int(cols[c][j]) if c in cols else -1
+            for c in ("lat_deg", "lon_deg", "alt_m"):
+                r[c] = float(cols[c][j]) if c in cols else float("nan")
+            d = details[j] if details is not None else None
+            r["details"] = json.dumps(d, sort_keys=True) if d else None
+            rows.append(r)
+    rows.sort(key=lambda r: r["time_s"])  # Python's sort is stable
+    return pa.Table.from_pylist(rows, schema=EVENT_SCHEMA)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_logs_equal_the_row_by_row_table(monkeypatch, seed: int) -> None:
+    """Many batches across small chunks, times out of order with ties, some details: the
+    table built column by column (releasing chunks) equals the row-by-row reference."""
+    monkeypatch.setattr(events, "CHUNK_ROWS", 7)
+    rng = np.random.default_rng(seed)
+    log, batches = EventLog(), []
+    for _ in range(60):
+        n = int(rng.integers(1, 12))
+        kind = str(rng.choice(["dwell", "detection", "launch", "track_start"]))
+        times = np.round(rng.uniform(0.0, 20.0, n), 1)  # ties on purpose
+        cols = {"threat_id": rng.integers(-1, 50, n), "track_id": rng.integers(0, 2**40, n)}
+        if rng.random() < 0.5:
+            cols["lat_deg"] = rng.uniform(-90, 90, n)
+        details = None
+        if kind == "launch":
+            details = [{"k": int(x)} if x % 2 else {} for x in rng.integers(0, 9, n)]
+        if details is None and rng.random() < 0.3:  # the compiled stages' layout
+            ids = np.full((5, n), -1, np.int64)
+            ids[0], ids[3] = cols["threat_id"], cols["track_id"]
+            ids[2] = cols["radar_id"] = rng.integers(0, 9, n)
+            ll = None
+            if "lat_deg" in cols:
+                ll = np.full((3, n), np.nan)
+                ll[0] = cols["lat_deg"]
+            log.add_rows(kind, times, ids, ll)
+        else:
+            log.add(kind, times, details=details, **cols)
+        batches.append((kind, times, cols, details))
+    t = log.table()
+    ref = _reference_table(batches)
+    assert t.schema == ref.schema and t.num_rows == ref.num_rows
+    for name in EVENT_SCHEMA.names:  # NaN positions compare equal here, as they should
+        a, b = t.column(name), ref.column(name)
+        if name == "kind":
+            a, b = a.cast(pa.string()), b.cast(pa.string())
+        np.testing.assert_array_equal(
+            a.to_numpy(zero_copy_only=False), b.to_numpy(zero_copy_only=False), err_msg=name
+        )
+    assert log.table() is t  # sealed: the same table again
+    with pytest.raises(RuntimeError, match="sealed"):
+        log.add("dwell", 1.0)
+    with pytest.raises(RuntimeError, match="sealed"):
+        log.add_rows("dwell", np.zeros(1), np.zeros((5, 1), np.int64))
+
+
+def test_a_sorted_log_is_not_reordered() -> None:
+    log = EventLog()
+    log.add("dwell", np.arange(5.0), threat_id=np.arange(5))
+    log.add("launch", 5.0, details=[{"a": 1}])
+    t = log.table()
+    assert t.column("threat_id").to_pylist() == [0, 1, 2, 3, 4, -1]
+    assert t.column("details").to_pylist() == [None] * 5 + ['{"a": 1}']

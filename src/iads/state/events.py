@@ -70,14 +70,17 @@ CHUNK_ROWS = 16_384
 
 
 class _Chunk:
-    """One chunk of the log: a preallocated numpy array per column, filled up to ``n``."""
+    """One chunk of the log: preallocated numpy arrays in the table's own types, filled
+    up to ``n``: times, kinds, the int32 ids (threat, unit, radar, interceptor: rows of
+    ``ints``), the int64 track ids (``track``, one row) and the positions (``floats``)."""
 
-    __slots__ = ("time_s", "kind", "ints", "floats", "n")
+    __slots__ = ("time_s", "kind", "ints", "track", "floats", "n")
 
     def __init__(self, rows: int) -> None:
         self.time_s = np.empty(rows)
         self.kind = np.empty(rows, np.int8)
-        self.ints = np.empty((len(_INT_COLS), rows), np.int64)
+        self.ints = np.empty((len(_INT_COLS) - 1, rows), np.int32)
+        self.track = np.empty((1, rows), np.int64)
         self.floats = np.empty((len(_FLOAT_COLS), rows))
         self.n = 0
 
@@ -93,6 +96,7 @@ class EventLog:
         self._n = 0
         self._details_rows: list[int] = []
         self._details: list[str] = []
+        self._table: pa.Table | None = None
 
     def add(
         self,
@@ -105,6 +109,8 @@ class EventLog:
         """Append ``n`` events of one kind. ``time_s`` and the columns are arrays of
         length ``n`` or scalars broadcast to it; missing id columns are -1, missing
         positions NaN. ``details`` is one dict per event (JSON-encoded) or None."""
+        if self._table is not None:
+            raise RuntimeError("the event log is sealed: table() was called")
         code = _KIND_CODE.get(kind)
         if code is None:
             raise ValueError(f"unknown event kind {kind!r}")
@@ -115,17 +121,13 @@ class EventLog:
                 n = s
         if n == 0:
             return
-        where = []  # (row block 0: ints / 1: floats, row, value) of each given column
+        where = []  # (block: 0 ints, 1 floats, 2 track; row; value) of each given column
         for c, v in cols.items():
-            i = _INT_INDEX.get(c)
-            if i is not None:
-                where.append((0, i, v))
-                continue
-            i = _FLOAT_INDEX.get(c)
-            if i is None:
+            at = _WHERE.get(c)
+            if at is None:
                 unknown = set(cols) - set(_INT_COLS) - set(_FLOAT_COLS)
                 raise ValueError(f"unknown event columns {sorted(unknown)}")
-            where.append((1, i, v))
+            where.append((*at, v))
         if details is not None and len(details) != n:
             raise ValueError("details must have one entry per event")
         done = 0
@@ -142,8 +144,9 @@ class EventLog:
             ch.kind[dst] = code
             # Defaults first (one fill per block), then the given columns over them.
             ch.ints[:, dst] = -1
+            ch.track[:, dst] = -1
             ch.floats[:, dst] = np.nan
-            blocks = (ch.ints, ch.floats)
+            blocks = (ch.ints, ch.floats, ch.track)
             for b, i, v in where:
                 blocks[b][i, dst] = _part(v, src, n, whole)
             ch.n += k
@@ -170,6 +173,8 @@ class EventLog:
         n = time_s.shape[0]
         if n == 0:
             return
+        if self._table is not None:
+            raise RuntimeError("the event log is sealed: table() was called")
         code = _KIND_CODE[kind]
         if ints.shape != (len(_INT_COLS), n) or (
             floats is not None and floats.shape != (len(_FLOAT_COLS), n)
@@ -185,7 +190,9 @@ class EventLog:
         dst = slice(ch.n, ch.n + n)
         ch.time_s[dst] = time_s
         ch.kind[dst] = code
-        ch.ints[:, dst] = ints
+        ch.ints[:3, dst] = ints[:3]  # threat, unit, radar
+        ch.ints[3, dst] = ints[4]  # interceptor
+        ch.track[0, dst] = ints[3]
         ch.floats[:, dst] = np.nan if floats is None else floats
         ch.n += n
         self._n += n
@@ -194,37 +201,94 @@ class EventLog:
         return self._n
 
     def table(self) -> pa.Table:
-        """The log as one pyarrow table with :data:`EVENT_SCHEMA`, sorted by time."""
+        """The log as one pyarrow table with :data:`EVENT_SCHEMA`, sorted by time (stable).
+
+        Built one column at a time, each chunk's array released as soon as its column is
+        gathered, so that the peak is the log's own size (57 bytes an event) plus the sort
+        order and one column, not two or three copies of the log. The log is sealed by
+        this call: the table is kept and returned again, and ``add`` is refused."""
+        if self._table is not None:
+            return self._table
         if self._n == 0:
-            return EVENT_SCHEMA.empty_table()
-        chunks = self._chunks
-        t = np.concatenate([c.time_s[: c.n] for c in chunks])
-        kinds = np.concatenate([c.kind[: c.n] for c in chunks])
-        ints = np.concatenate([c.ints[:, : c.n] for c in chunks], axis=1)
-        floats = np.concatenate([c.floats[:, : c.n] for c in chunks], axis=1)
-        order = np.argsort(t, kind="stable")
+            self._table = EVENT_SCHEMA.empty_table()
+            return self._table
+        chunks, self._chunks = self._chunks, []
+
+        def gather(take: Any) -> np.ndarray:
+            # One column from every chunk (releasing the chunks' arrays), in time order.
+            col = np.concatenate([take(c) for c in chunks])
+            return col if order is None else col[order]
+
+        order = None
+        t = gather(lambda c: _release(c, "time_s"))
+        if t.size > 1 and not bool(np.all(t[1:] >= t[:-1])):
+            order = np.argsort(t, kind="stable")
+            if order.size < 2**31:
+                order = order.astype(np.int32)
+            t = t[order]
         arrays = [
-            pa.array(t[order], pa.float64()),
+            pa.array(t, pa.float64()),
             pa.DictionaryArray.from_arrays(
-                pa.array(kinds[order], pa.int8()), pa.array(list(EVENT_KINDS), pa.string())
+                pa.array(gather(lambda c: _release(c, "kind")), pa.int8()),
+                pa.array(list(EVENT_KINDS), pa.string()),
             ),
         ]
-        for c, i in _INT_INDEX.items():
-            typ = EVENT_SCHEMA.field(c).type
-            arrays.append(pa.array(ints[i, order].astype(typ.to_pandas_dtype()), typ))
-        for _, i in _FLOAT_INDEX.items():
-            arrays.append(pa.array(floats[i, order], pa.float64()))
-        if self._details:
-            det = np.full(self._n, None, dtype=object)
-            det[np.asarray(self._details_rows)] = self._details
-            arrays.append(pa.array(det[order], pa.string()))
-        else:
-            arrays.append(pa.nulls(self._n, pa.string()))
-        return pa.Table.from_arrays(arrays, schema=EVENT_SCHEMA)
+        del t
+        for c in (*_INT_COLS, *_FLOAT_COLS):  # the schema's order; a block is released
+            b, i = _WHERE[c]  # with its last row
+            name = ("ints", "floats", "track")[b]
+            last = i == getattr(chunks[0], name).shape[0] - 1
+            arrays.append(pa.array(gather(lambda ch, n=name, i=i, r=last: _row(ch, n, i, r))))
+        arrays.append(self._details_column(order))
+        self._table = pa.Table.from_arrays(arrays, schema=EVENT_SCHEMA)
+        self._details_rows, self._details = [], []
+        return self._table
+
+    def _details_column(self, order: np.ndarray | None) -> pa.Array:
+        """The ``details`` column (JSON strings, null where an event has none), in the
+        table's row order."""
+        if not self._details:
+            return pa.nulls(self._n, pa.string())
+        rows = np.asarray(self._details_rows, np.int64)  # ascending: appended in order
+        has = np.zeros(self._n, bool)
+        has[rows] = True
+        if order is not None:
+            has = has[order]
+        where = np.flatnonzero(has)  # output rows with details, in output order
+        src = where if order is None else order[where]
+        pick = np.zeros(self._n, np.int32)
+        pick[where] = np.searchsorted(rows, src)
+        return pa.array(self._details, pa.string()).take(pa.array(pick, mask=~has))
 
 
-_INT_INDEX = {c: i for i, c in enumerate(_INT_COLS)}
-_FLOAT_INDEX = {c: i for i, c in enumerate(_FLOAT_COLS)}
+#: Where each id and position column lives in a chunk: (block, row), block 0 the int32
+#: ids, 1 the positions, 2 the int64 track ids.
+_WHERE = {
+    "threat_id": (0, 0),
+    "unit_id": (0, 1),
+    "radar_id": (0, 2),
+    "interceptor_id": (0, 3),
+    "track_id": (2, 0),
+    "lat_deg": (1, 0),
+    "lon_deg": (1, 1),
+    "alt_m": (1, 2),
+}
+
+
+def _release(chunk: _Chunk, name: str) -> np.ndarray:
+    """``chunk``'s column ``name`` up to its fill, dropping the chunk's reference."""
+    a = getattr(chunk, name)[: chunk.n]
+    setattr(chunk, name, None)
+    return a
+
+
+def _row(chunk: _Chunk, name: str, i: int, release: bool) -> np.ndarray:
+    """Row ``i`` of ``chunk``'s block ``name`` up to its fill; ``release``: drop the
+    chunk's reference to the block (its last row is being taken)."""
+    a = getattr(chunk, name)[i, : chunk.n]
+    if release:
+        setattr(chunk, name, None)
+    return a
 
 
 def _size(v: Any) -> int:
