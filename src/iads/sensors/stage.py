@@ -249,11 +249,11 @@ class _StepArgs:
 
 
 def _truth_key(rs: RunState) -> tuple:
-    """The truth's arrays the compiled glue is handed: a threat launched during the run
-    (``Truth.splice``) replaces its row arrays, so `_StepArgs` is remade when one changes."""
-    tr = rs.truth
-    return (tr, tr.p, tr.v, tr.k0, tr.nk, tr.row0, tr.t_s, tr.launch_t_s, tr.end_t_s,
-            rs.status)  # fmt: skip
+    """What the compiled glue's truth arguments were taken from: the truth, its sample
+    rows and the status array. A threat launched during the run (``Truth.splice``)
+    replaces the truth's row arrays (``p``, ``v``, ``k0``, ``nk``, ``row0`` together),
+    so `_StepArgs` is remade when one of these is not the same object any more."""
+    return (rs.truth, rs.truth.p, rs.status)
 
 
 def _step_args(rs: RunState) -> _StepArgs:
@@ -263,7 +263,9 @@ def _step_args(rs: RunState) -> _StepArgs:
     if (
         args is None
         or args.bank._stack is not args.stack
-        or any(a is not b for a, b in zip(args.truth, _truth_key(rs), strict=True))
+        or args.truth[0] is not rs.truth
+        or args.truth[1] is not rs.truth.p
+        or args.truth[2] is not rs.status
     ):
         args = _StepArgs(rs, _packed(rs))
         rs.__dict__["_sense_step_args"] = args
