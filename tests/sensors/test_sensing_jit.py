@@ -55,6 +55,18 @@ def _same(a, b) -> None:
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-9)
 
 
+def _same_events(ea, eb, at_least: int) -> None:
+    """Two event tables equal column by column (floats through `_same`), with more than
+    ``at_least`` rows."""
+    assert ea.num_rows == eb.num_rows and ea.num_rows > at_least
+    for c in ea.column_names:
+        x, y = ea.column(c).to_numpy(), eb.column(c).to_numpy()
+        if x.dtype.kind == "f":
+            _same(y, x)
+        else:
+            assert list(x) == list(y), c
+
+
 def _freeze(ra):
     """The radar arrays read-only, as a built run's are (so that the kernels are compiled
     once for the tests and the runs: numba specialises on the flag)."""
@@ -229,14 +241,7 @@ def test_a_run_is_the_same_compiled_and_not(monkeypatch) -> None:
     for enabled in (False, True):
         monkeypatch.setattr(_jit, "ENABLED", enabled)
         runs.append(simulate(loaded, seed=3))
-    ea, eb = runs[0].events, runs[1].events
-    assert ea.num_rows == eb.num_rows and ea.num_rows > 100
-    for c in ea.column_names:
-        x, y = ea.column(c).to_numpy(), eb.column(c).to_numpy()
-        if x.dtype.kind == "f":
-            _same(y, x)
-        else:
-            assert list(x) == list(y), c
+    _same_events(runs[0].events, runs[1].events, at_least=100)
     assert runs[0].summary() == runs[1].summary()
 
 
@@ -472,11 +477,4 @@ def test_runs_with_several_track_pictures_or_emission_control(monkeypatch, name,
     for enabled in (False, True):
         monkeypatch.setattr(_jit, "ENABLED", enabled)
         runs.append(simulate(loaded, seed=2, record_tracks=True))
-    ea, eb = runs[0].events, runs[1].events
-    assert ea.num_rows == eb.num_rows and ea.num_rows > 50
-    for c in ea.column_names:
-        x, y = ea.column(c).to_numpy(), eb.column(c).to_numpy()
-        if x.dtype.kind == "f":
-            _same(y, x)
-        else:
-            assert list(x) == list(y), c
+    _same_events(runs[0].events, runs[1].events, at_least=50)

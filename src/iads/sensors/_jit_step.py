@@ -198,6 +198,17 @@ def track_dwells(r, cap, status, ids, truth, active, confirmed, ridx, tidx, tp, 
 
 
 @njit(cache=True)
+def _put_ids(ints, j, threat, unit, radar):
+    """Column ``j`` of an event row block (5, n): a radar's event on ``threat`` (-1: a
+    false alarm), no track, no interceptor (``EventLog.add_rows`` order)."""
+    ints[0, j] = threat
+    ints[1, j] = unit
+    ints[2, j] = radar
+    ints[3, j] = -1
+    ints[4, j] = -1
+
+
+@njit(cache=True)
 def detect_step(
     ridx, tidx, tp, u, t_s, gate, pos_step, speed_bound,
     tr_pos, tr_vel, tr_k0, tr_nk, tr_row0, tr_t, tr_h, pw_exp,
@@ -230,11 +241,7 @@ def detect_step(
     for p in range(ridx.size):
         if vis[p]:
             times[k] = tp[p]
-            ints[0, k] = tidx[p]
-            ints[1, k] = r_unit[ridx[p]]
-            ints[2, k] = ridx[p]
-            ints[3, k] = -1
-            ints[4, k] = -1
+            _put_ids(ints, k, tidx[p], r_unit[ridx[p]], ridx[p])
             k += 1
     n_hit = hi.size
     keep = np.arange(n_hit)
@@ -397,11 +404,7 @@ def report_rows(z, threat, radar, t_meas, r_unit, a_m, e2):
             j_fa += 1
         lat, lon, h = _geodetic(z[i, 0], z[i, 1], z[i, 2], a_m, e2)
         times[j] = t_meas[i]
-        ints[0, j] = threat[i]
-        ints[1, j] = r_unit[radar[i]]
-        ints[2, j] = radar[i]
-        ints[3, j] = -1
-        ints[4, j] = -1
+        _put_ids(ints, j, threat[i], r_unit[radar[i]], radar[i])
         floats[0, j] = lat * _RAD2DEG
         floats[1, j] = lon * _RAD2DEG
         floats[2, j] = h

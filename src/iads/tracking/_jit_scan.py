@@ -54,6 +54,25 @@ def _by_sensor(sid, m):
 
 
 @njit(cache=True)
+def _choose(rows, cols, d2, G, sel, n_cur, mg, cost, chosen, used):
+    """One association pass over the gated pairs ``sel`` (confirmed tracks first, then
+    tentative ones): the stars of ``_stars`` on the costs ``d2 - G``, marked in
+    ``chosen`` (and their measurements in ``used`` when given). False when a cluster
+    needs the dense assignment (the scan gives up to the reference path)."""
+    for k in range(rows.shape[0]):
+        cost[k] = d2[k] - G if sel[k] else 0.0
+    ch, general, _ = _stars(rows, cols, cost, n_cur, mg)
+    if general.shape[0]:
+        return False
+    for k in range(rows.shape[0]):
+        if sel[k] and ch[k]:
+            chosen[k] = True
+            if used is not None:
+                used[cols[k]] = True
+    return True
+
+
+@njit(cache=True)
 def _scan(ids, x, P, status, hits, misses, age, history, quality, tt, last_t, init_t, conf_t,
           next_id, z, R, sid, obs, has_obs, t_s, F, Q, G, N, M, K, vmax, prior_var,
           o_x, o_P, o_i64, o_i8, o_i32, o_hist, o_f):  # fmt: skip
@@ -126,30 +145,15 @@ def _scan(ids, x, P, status, hits, misses, age, history, quality, tt, last_t, in
                 any_conf = any_conf or conf[k]
             chosen = np.zeros(p, np.bool_)
             cost = np.empty(p)
-            if any_conf:
-                for k in range(p):
-                    cost[k] = d2[k] - G if conf[k] else 0.0
-                ch, general, _ = _stars(rows, cols, cost, n_cur, mg)
-                if general.shape[0]:
-                    return _GIVE_UP, 0, 0, 0, 0
-                for k in range(p):
-                    if conf[k] and ch[k]:
-                        chosen[k] = True
-                        used[cols[k]] = True
+            if any_conf and not _choose(rows, cols, d2, G, conf, n_cur, mg, cost, chosen, used):
+                return _GIVE_UP, 0, 0, 0, 0
             tent = np.empty(p, np.bool_)
             any_tent = False
             for k in range(p):
                 tent[k] = not conf[k] and not used[cols[k]]
                 any_tent = any_tent or tent[k]
-            if any_tent:
-                for k in range(p):
-                    cost[k] = d2[k] - G if tent[k] else 0.0
-                ch, general, _ = _stars(rows, cols, cost, n_cur, mg)
-                if general.shape[0]:
-                    return _GIVE_UP, 0, 0, 0, 0
-                for k in range(p):
-                    if tent[k] and ch[k]:
-                        chosen[k] = True
+            if any_tent and not _choose(rows, cols, d2, G, tent, n_cur, mg, cost, chosen, None):
+                return _GIVE_UP, 0, 0, 0, 0
             ns = 0
             for k in range(p):
                 ns += chosen[k]
