@@ -80,8 +80,8 @@ def sense(
     the detections (with their exact times) and the indices of the radars processed.
 
     ``pos_ecef_m`` (n, 3) threat positions at ``t_s``; ``active`` (n,) threats flying."""
-    if _jit.ENABLED and _packed(rs) is not None:
-        return _sense_jit(rs, t_s, pos_ecef_m, active)
+    if _jit.ENABLED and rs.built.radars.n and _packed(rs) is not None:
+        return _sense_jit(rs, t_s, pos_ecef_m, active)  # (no radar: nothing to compile)
     b = rs.built
     ra = b.radars
     sched = rs.radar_schedule
