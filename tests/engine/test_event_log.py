@@ -53,6 +53,19 @@ def test_bad_batches_are_refused() -> None:
     assert len(log) == 0 and log.table().num_rows == 0
 
 
+def _assert_same_table(t: pa.Table, ref: pa.Table) -> None:
+    """Two event tables with the same schema and values, column by column (NaN positions
+    compare equal, as they should; chunking and dictionaries may differ)."""
+    assert t.schema == ref.schema and t.num_rows == ref.num_rows
+    for name in EVENT_SCHEMA.names:
+        a, b = t.column(name), ref.column(name)
+        if name == "kind":
+            a, b = a.cast(pa.string()), b.cast(pa.string())
+        np.testing.assert_array_equal(
+            a.to_numpy(zero_copy_only=False), b.to_numpy(zero_copy_only=False), err_msg=name
+        )
+
+
 def _reference_table(batches: list[tuple]) -> pa.Table:
     """The table of ``batches`` built row by row from Python values, sorted stably by
     time: what the columnar log must equal."""
@@ -102,14 +115,7 @@ def test_random_logs_equal_the_row_by_row_table(monkeypatch, seed: int) -> None:
         batches.append((kind, times, cols, details))
     t = log.table()
     ref = _reference_table(batches)
-    assert t.schema == ref.schema and t.num_rows == ref.num_rows
-    for name in EVENT_SCHEMA.names:  # NaN positions compare equal here, as they should
-        a, b = t.column(name), ref.column(name)
-        if name == "kind":
-            a, b = a.cast(pa.string()), b.cast(pa.string())
-        np.testing.assert_array_equal(
-            a.to_numpy(zero_copy_only=False), b.to_numpy(zero_copy_only=False), err_msg=name
-        )
+    _assert_same_table(t, ref)
     assert log.table() is t  # sealed: the same table again
     with pytest.raises(RuntimeError, match="sealed"):
         log.add("dwell", 1.0)
@@ -124,3 +130,49 @@ def test_a_sorted_log_is_not_reordered() -> None:
     t = log.table()
     assert t.column("threat_id").to_pylist() == [0, 1, 2, 3, 4, -1]
     assert t.column("details").to_pylist() == [None] * 5 + ['{"a": 1}']
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_spilled_log_gives_the_same_table(monkeypatch, seed: int) -> None:
+    """A log past its memory budget writes its chunks to disk and sorts them back by
+    windows of time: the same rows in the same order as the row-by-row reference (small
+    chunks, budget and windows, so that runs straddle windows and the first run, with
+    its future times, spans them all)."""
+    monkeypatch.setattr(events, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(events, "WINDOW_ROWS", 17)
+    rng = np.random.default_rng(seed)
+    log, batches = EventLog(spill_rows=12), []
+    first = np.arange(6) * 7.5  # logged first, at later times (as threat launches are)
+    log.add("threat_launch", first, threat_id=np.arange(6))
+    batches.append(("threat_launch", first, {"threat_id": np.arange(6)}, None))
+    for step in range(40):
+        n = int(rng.integers(1, 9))
+        times = step + np.round(rng.uniform(-1.5, 0.0, n), 1)  # out of order, ties
+        cols = {"threat_id": rng.integers(0, 6, n), "track_id": rng.integers(0, 2**40, n)}
+        kind = "launch" if step % 7 == 0 else "dwell"
+        details = [{"step": step}] * n if kind == "launch" else None
+        log.add(kind, times, details=details, **cols)
+        batches.append((kind, times, cols, details))
+    assert log._spill is not None  # it did spill
+    t = log.table()
+    ref = _reference_table(batches)
+    _assert_same_table(t, ref)
+
+
+def test_a_run_spilled_to_disk_has_the_same_events_and_summary(monkeypatch) -> None:
+    """The default scenario with a memory budget of 500 events in chunks of 100 (it logs
+    ~3,000): the event table (mapped from disk, in windows) equals the in-memory one, and
+    so does the summary computed from it."""
+    from iads.engine import simulate
+    from iads.scenario import load_scenario
+
+    loaded = load_scenario("default")
+    ref = simulate(loaded, seed=1)
+    monkeypatch.setattr(events, "SPILL_ROWS", 500)
+    monkeypatch.setattr(events, "CHUNK_ROWS", 100)
+    monkeypatch.setattr(events, "WINDOW_ROWS", 400)
+    got = simulate(loaded, seed=1)
+    assert got.events.num_rows == ref.events.num_rows > 500
+    assert got.events.column("time_s").num_chunks > 1  # it was read back in windows
+    _assert_same_table(got.events, ref.events)
+    assert got.summary() == ref.summary()

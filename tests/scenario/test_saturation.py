@@ -97,6 +97,20 @@ def test_the_cost_estimate_accepts_the_default_and_refuses_a_giant() -> None:
     assert estimate_cost(big.scenario, big.catalog).problems()
 
 
+def test_a_log_past_the_spill_size_counts_in_memory_up_to_it() -> None:
+    """At 10,000 threats the event log (tens of millions of events) goes to disk past
+    SPILL_ROWS, so the estimate counts the truth and the in-memory part of the log only
+    (the events were 6.9 GiB of the estimate before)."""
+    from iads.scenario import cost
+    from iads.state import events
+
+    assert cost.SPILL_ROWS == events.SPILL_ROWS
+    ld = load_scenario("saturation", params={"n_threats": 10_000})
+    c = estimate_cost(ld.scenario, ld.catalog)
+    assert c.n_detections_max > cost.SPILL_ROWS  # it will spill
+    assert c.memory_bytes - c.truth_bytes <= cost.SPILL_ROWS * cost._EVENT_BYTES
+
+
 def test_cli_param_errors_exit_2(capsys) -> None:
     from iads.cli import main
 

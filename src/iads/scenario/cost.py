@@ -14,8 +14,11 @@ The estimate is an order of magnitude, from what the engine stores (``iads.engin
 - detections: at most one event per radar scan per entity while it flies within the
   radar's reach (instrumented range, 4/3-earth horizon at its cruise altitude, 1.5 x the
   detection range at its RCS), a phased array's track dwells capped at ``n_tracked``,
-  of which a run reaches a third at most (measured: threats die first), about 200 bytes
-  an event (:func:`estimate_cost`);
+  of which a run reaches a third at most (measured: threats die first)
+  (:func:`estimate_cost`); about 130 bytes an event (57 in the log's chunks, the rest
+  while its table is built) for the first ``SPILL_ROWS`` events: past them the log goes
+  to a temporary file and ends as a table mapped from disk (``iads.state.events``),
+  which the memory budget does not count;
 - time: about 2 ms per time step plus 0.5 µs per step, radar and entity (measured on the
   default scenario, one core; steps without work are skipped, so this is an upper bound
   there; a large raid's tracking and battle management cost more per entity).
@@ -43,7 +46,10 @@ _TRUTH_OVERHEAD = 1.25  # the windows' index, the allocator
 _TRUTH_CHUNK_BYTES = 512 * 1024**2  # one chunk of threats being flown (threats.flight)
 _TRUTH_PAD = 2 + 2  # samples kept before launch and after the end (truth.PAD), rounding
 _TRUTH_ROW_BYTES = 120
-_EVENT_BYTES = 200
+_EVENT_BYTES = 130  # measured: 5 M events, 57 B each in the chunks, +350 MiB for table()
+#: Events a log holds in memory before it spills to disk (``iads.state.events.SPILL_ROWS``;
+#: a test keeps the two equal: the scenario layer does not import the state layer).
+SPILL_ROWS = 8_000_000
 #: Share of the detection bound a run reaches: threats die, and Pd < 1 near the edge of
 #: reach. Measured 0.23 (default scenario: 9,097 events of 39,288 bounded), 0.29
 #: (saturation, 100 threats, 1 battery: 124,963 of 426,239) and 0.10 (100 threats,
@@ -79,7 +85,7 @@ class RunCost:
             parts = {
                 "threat truth": self.truth_bytes,
                 "truth.parquet (--truth-rate)": self.n_truth_rows * _TRUTH_ROW_BYTES,
-                "detection events": self.n_detections_max * _EVENT_BYTES,
+                "detection events": min(self.n_detections_max, SPILL_ROWS) * _EVENT_BYTES,
             }
             big = max(parts, key=lambda k: parts[k])
             fix = {
@@ -271,7 +277,7 @@ def estimate_cost(sc: Scenario, catalog: Catalog, truth_rate_hz: float = 0.0) ->
                 n_det += min(seen_s, n_tr * duration) / revisit
     n_det = int(n_det * _DETECTED_SHARE)
     truth = _truth_bytes(flights, n, n_truth, min(1.0, dt), dt)
-    memory = truth + n_rows * _TRUTH_ROW_BYTES + n_det * _EVENT_BYTES
+    memory = truth + n_rows * _TRUTH_ROW_BYTES + min(n_det, SPILL_ROWS) * _EVENT_BYTES
     time_s = n_steps * _STEP_S + float(n_steps) * n_radars * n * _PAIR_STEP_S
     return RunCost(n, n_radars, n_steps, n_truth, n_rows, n_det, float(memory), time_s,
                    float(truth))  # fmt: skip

@@ -3,12 +3,18 @@
 Stages return their events as column arrays; :class:`EventLog` writes them into
 columnar chunks (preallocated numpy arrays, no Python object per event) and builds the
 table once at the end. Summaries are derived from this table, never kept separately by
-hand.
+hand. A log of more than :data:`SPILL_ROWS` events (a raid of thousands of threats)
+writes its full chunks to a temporary Arrow file as it goes and ends as a table mapped
+from disk (:class:`_Spill`), so that its size is not held in memory.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
+from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -67,6 +73,13 @@ _KIND_CODE = {k: i for i, k in enumerate(EVENT_KINDS)}
 #: Rows per column chunk: a chunk is filled in place and a new one started when full, so
 #: a long run never copies what it logged before and holds no Python object per event.
 CHUNK_ROWS = 16_384
+#: Events held in memory before the log starts writing its full chunks to disk (about
+#: 460 MB at 57 bytes an event; the saturation raid logs 5 million events at 1,000
+#: threats, 50 million at 10,000). Runs below it never touch the disk.
+SPILL_ROWS = 8_000_000
+#: Rows of one output window when a spilled log is sorted back (``_Spill.table``).
+WINDOW_ROWS = 1_000_000
+_KIND_DICT = pa.array(list(EVENT_KINDS), pa.string())
 
 
 class _Chunk:
@@ -91,9 +104,12 @@ class EventLog:
     keep the pipeline's order). Only the ``details`` of the few events that have them
     (launches, intercepts, impacts, ...) are kept as JSON strings."""
 
-    def __init__(self) -> None:
+    def __init__(self, spill_rows: int | None = None) -> None:
         self._chunks: list[_Chunk] = []
         self._n = 0
+        #: events held in memory before full chunks go to disk (SPILL_ROWS by default)
+        self._spill_rows = SPILL_ROWS if spill_rows is None else spill_rows
+        self._spill: _Spill | None = None
         self._details_rows: list[int] = []
         self._details: list[str] = []
         self._table: pa.Table | None = None
@@ -157,6 +173,8 @@ class EventLog:
                     self._details_rows.append(self._n + j)
                     self._details.append(json.dumps(d, sort_keys=True))
         self._n += n
+        if self._n > self._spill_rows:
+            self._spill_full(final=False)
 
     def add_rows(
         self,
@@ -196,6 +214,24 @@ class EventLog:
         ch.floats[:, dst] = np.nan if floats is None else floats
         ch.n += n
         self._n += n
+        if self._n > self._spill_rows:
+            self._spill_full(final=False)
+
+    def _spill_full(self, final: bool) -> None:
+        """Write the full chunks (``final``: every chunk) to the spill file, each sorted
+        by time (stable), with its details; drop them from memory."""
+        if self._spill is None:
+            self._spill = _Spill()
+        keep = [] if final else [c for c in self._chunks[-1:] if c.n < c.time_s.size]
+        for ch in self._chunks[: len(self._chunks) - len(keep)]:
+            if ch.n == 0:
+                continue
+            g0 = self._spill.rows
+            take = np.searchsorted(self._details_rows, g0 + ch.n)  # details of this chunk
+            det = (self._details_rows[:take], self._details[:take])
+            del self._details_rows[:take], self._details[:take]
+            self._spill.write(_chunk_batch(ch, g0, det))
+        self._chunks = keep
 
     def __len__(self) -> int:
         return self._n
@@ -211,6 +247,11 @@ class EventLog:
             return self._table
         if self._n == 0:
             self._table = EVENT_SCHEMA.empty_table()
+            return self._table
+        if self._spill is not None:
+            self._spill_full(final=True)
+            self._table = self._spill.table()
+            self._spill = None
             return self._table
         chunks, self._chunks = self._chunks, []
 
@@ -318,3 +359,130 @@ def _part(v: Any, src: slice, n: int, whole: bool = False) -> Any:
     if a.shape != (n,):
         raise ValueError(f"an event column has shape {a.shape}, not ({n},)")
     return a[src]
+
+
+def _chunk_batch(ch: _Chunk, g0: int, details: tuple[list[int], list[str]]) -> pa.RecordBatch:
+    """Chunk ``ch`` (its rows being the log's rows ``g0`` on) as a record batch with
+    :data:`EVENT_SCHEMA`, sorted by time (stable); ``details``: the log rows and JSON of
+    its events that have details."""
+    n = ch.n
+    order = np.argsort(ch.time_s[:n], kind="stable")
+    ints, track, floats = ch.ints, ch.track, ch.floats
+    cols = {
+        "threat_id": ints[0],
+        "unit_id": ints[1],
+        "radar_id": ints[2],
+        "track_id": track[0],
+        "interceptor_id": ints[3],
+        "lat_deg": floats[0],
+        "lon_deg": floats[1],
+        "alt_m": floats[2],
+    }
+    arrays = [
+        pa.array(ch.time_s[:n][order]),
+        pa.DictionaryArray.from_arrays(pa.array(ch.kind[:n][order]), _KIND_DICT),
+        *(pa.array(cols[c][:n][order]) for c in (*_INT_COLS, *_FLOAT_COLS)),
+    ]
+    rows, texts = details
+    if rows:
+        pick = np.zeros(n, np.int32)
+        has = np.zeros(n, bool)
+        local = np.asarray(rows, np.int64) - g0
+        has[local] = True
+        pick[local] = np.arange(local.size)
+        arrays.append(pa.array(texts, pa.string()).take(pa.array(pick[order], mask=~has[order])))
+    else:
+        arrays.append(pa.nulls(n, pa.string()))
+    return pa.RecordBatch.from_arrays(arrays, schema=EVENT_SCHEMA)
+
+
+class _Spill:
+    """A log's chunks on disk: an Arrow IPC file of record batches (runs), each sorted by
+    time, in the order the events were logged, in a temporary folder (``TMPDIR``).
+
+    ``table()`` sorts them back into one table by windows of time: for each window, the
+    rows of every run overlapping it (runs in logged order, each sorted), sorted stably
+    by time; as runs are consecutive stretches of the log, that is the log's stable sort
+    by time, window after window. The windows are written to a second file, which is
+    mapped (``pyarrow.memory_map``) and deleted at once: the table's pages are read from
+    disk as they are used, and the disk space is freed when the table is dropped."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="iads-events-"))
+        self._sink = pa.OSFile(str(self.dir / "runs.arrow"), "wb")
+        self._writer = pa.ipc.new_file(self._sink, EVENT_SCHEMA)
+        self.t_min: list[float] = []
+        self.t_max: list[float] = []
+        self.n: list[int] = []
+        self.rows = 0
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        t = batch.column(0)
+        self._writer.write_batch(batch)
+        self.t_min.append(t[0].as_py())
+        self.t_max.append(t[len(t) - 1].as_py())
+        self.n.append(batch.num_rows)
+        self.rows += batch.num_rows
+
+    def table(self) -> pa.Table:
+        """The spilled log as one table sorted by time (stable), mapped from disk."""
+        self._writer.close()
+        self._sink.close()
+        try:
+            out_path = self.dir / "events.arrow"
+            with (
+                pa.OSFile(str(self.dir / "runs.arrow")) as src,
+                pa.OSFile(str(out_path), "wb") as sink,
+                pa.ipc.new_file(sink, EVENT_SCHEMA) as out,
+            ):
+                reader = pa.ipc.open_file(src)
+                for piece in self._windows(reader):
+                    out.write_table(piece)
+            table = pa.ipc.open_file(pa.memory_map(str(out_path))).read_all()
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)  # a mapped file outlives its name
+        return table
+
+    def _windows(self, reader: pa.ipc.RecordBatchFileReader):
+        """The sorted windows (tables) of the runs in ``reader``."""
+        t_min, t_max = np.asarray(self.t_min), np.asarray(self.t_max)
+        n = np.asarray(self.n)
+        by_end = np.argsort(t_max, kind="stable")
+        edges = []
+        acc = 0
+        for r in by_end:  # window edges at run ends, about WINDOW_ROWS rows apart
+            acc += int(n[r])
+            if acc >= WINDOW_ROWS:
+                edges.append(float(t_max[r]))
+                acc = 0
+        edges = sorted(set(edges)) + [np.inf]
+        cache: OrderedDict[int, tuple[pa.RecordBatch, np.ndarray]] = OrderedDict()
+        lo = -np.inf
+        for hi in edges:
+            pieces = []
+            for r in np.flatnonzero((t_min <= hi) & (t_max > lo)):  # in logged order
+                b, t = _cached(cache, reader, int(r))
+                a, z = np.searchsorted(t, [lo, hi], side="right")
+                if z > a:
+                    pieces.append(b.slice(a, z - a))
+            if pieces:
+                part = pa.Table.from_batches(pieces)
+                t = part.column(0).to_numpy()
+                yield part.take(np.argsort(t, kind="stable"))
+            lo = hi
+
+
+def _cached(cache: OrderedDict, reader: pa.ipc.RecordBatchFileReader, r: int):
+    """Run ``r`` of ``reader`` and its times, through a small LRU ``cache``: a run that
+    spans many windows (the threats' launch events, logged first with their future
+    times) is read once."""
+    hit = cache.get(r)
+    if hit is not None:
+        cache.move_to_end(r)
+        return hit
+    b = reader.get_batch(r)
+    hit = (b, b.column(0).to_numpy())
+    cache[r] = hit
+    if len(cache) > 64:
+        cache.popitem(last=False)
+    return hit
