@@ -25,3 +25,16 @@ def keep_flying(active, status, flying):
     """``active &= status == flying``, in place."""
     for i in range(active.shape[0]):
         active[i] = active[i] and status[i] == flying
+
+
+@njit(cache=True)
+def keep_flying_ending(active, status, end_t_s, t_s, flying):
+    """``active &= status == flying``, in place, and whether some threat with ``status ==
+    flying`` has ``end_t_s <= t_s`` (``any_ending``), in one scan."""
+    ending = False
+    for i in range(active.shape[0]):
+        f = status[i] == flying
+        active[i] = active[i] and f
+        if f and end_t_s[i] <= t_s:
+            ending = True
+    return ending

@@ -24,15 +24,19 @@ from iads.weapons.flyout import resolve_intercept
 
 __all__ = ["flyout"]
 
+#: The end times when no interceptor flies (read only, shared by every such step).
+_NONE = np.empty(0)
+_NONE.flags.writeable = False
+
 
 def flyout(rs: RunState, t: float, window_s: float) -> NDArray[np.float64]:
     """Re-aim every interceptor in flight and resolve those that end in
     ``(t, t + window_s]``, in time order. Returns the times at which the others will end
     (intercept or self-destruct), for the engine's step scheduling."""
     icp = rs.interceptors
+    if icp.n_flying == 0:  # most steps: none in the air
+        return _NONE
     ids = icp.in_flight()
-    if ids.size == 0:
-        return np.empty(0)
     tpos = np.full((ids.size, 3), np.nan)
     tvel = np.zeros((ids.size, 3))
     has = np.zeros(ids.size, bool)
