@@ -151,14 +151,16 @@ def simulate_built(
     while k <= n_steps:
         t = min(k * dt, duration)
         # 1. threat motion, and leakers at their exact end times
-        pos, _, active = truth.state_at(t, velocity=False)
         # (threats launched during the run, iads.engine.spawn, end like the others)
-        if fused:  # the flying mask and the leak check in one scan
-            if _step_jit.keep_flying_ending(active, rs.status, truth.end_t_s, t, FLYING):
+        now = truth.step_state(t, rs.status, FLYING) if fused else None
+        if now is not None:  # positions, the flying mask and the leak check in one call
+            pos, active, ending = now
+            if ending:
                 _leak_ended(rs, truth, t)
                 # leaks only turn FLYING into LEAKED: masking again gives the same mask
                 _step_jit.keep_flying(active, rs.status, FLYING)
         else:
+            pos, _, active = truth.state_at(t, velocity=False)
             if _ending_any(rs.status, truth.end_t_s, t):
                 _leak_ended(rs, truth, t)
             if releases is not None:  # carriers at their release points launch stores
@@ -306,9 +308,14 @@ def _next_step(
 
     # candidates in a fixed order, each the earliest of its kind (min() as before: NaN too)
     cand: list[float] = []
-    scans = next_scan_t_s(b.radars, rs.radar_schedule)
-    if scans.size:
-        first = step_of(float(np.min(scans)))
+    ra = b.radars
+    if ra.phase_s.shape[0]:  # the earliest next scan (one compiled scan, or numpy)
+        if _step_jit.ENABLED:
+            t_scan = _step_jit.first_scan_t(ra.phase_s, rs.radar_schedule.n_scans_done,
+                                            ra.revisit_s)  # fmt: skip
+        else:
+            t_scan = np.min(next_scan_t_s(ra, rs.radar_schedule))
+        first = step_of(float(t_scan))
         if first <= k + 1:  # the next step has a scan due: nothing can come earlier
             return min(k + 1, n_steps)
         cand.append(first)
