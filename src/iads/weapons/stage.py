@@ -137,8 +137,13 @@ def _by_picture(rs: RunState, ids: NDArray[np.int64]) -> list[tuple[Any, NDArray
     (``RunState.fire_picture``)."""
     icp = rs.interceptors
     if not rs.former:
+        units = icp.unit[ids]
+        if units.min() == units.max():  # usually: one unit's interceptors in the air
+            u = int(units[0])
+            return [(rs.decision[u] if rs.decision else rs.pictures[u],
+                     np.arange(ids.size))]  # fmt: skip
         return [(rs.decision[u] if rs.decision else rs.pictures[u],
-                 np.flatnonzero(icp.unit[ids] == u)) for u in np.unique(icp.unit[ids])]
+                 np.flatnonzero(units == u)) for u in np.unique(units)]
     groups: dict[int, tuple[Any, list[int]]] = {}
     for k, i in enumerate(ids):  # a loop over the few interceptors in flight
         pic = rs.fire_picture(int(icp.unit[i]), float(icp.launch_t_s[i]))
