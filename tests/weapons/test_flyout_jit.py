@@ -30,3 +30,28 @@ def test_advance_equals_the_reference(monkeypatch, seed) -> None:
         monkeypatch.setattr(_flyout_jit, "ENABLED", False)
         b.advance(ids, dt)
         assert np.array_equal(a.pos_ecef_m, b.pos_ecef_m)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 8, 31])
+def test_guide_equals_the_reference(monkeypatch, n) -> None:
+    rng = np.random.default_rng(n)
+    for _ in range(20):
+        a, b = _fleet(rng, n), None
+        b = Interceptors(**{k: getattr(a, k) for k in ("n", "n_flying")})
+        for name in ("unit", "mtype", "track_id", "launch_t_s", "max_t_s", "speed_mps",
+                     "pos_ecef_m", "aim_ecef_m", "flying"):  # fmt: skip
+            setattr(b, name, getattr(a, name).copy())
+        ids = np.sort(rng.choice(n, max(n - 1, 1), replace=False))
+        k = ids.size
+        tpos = a.pos_ecef_m[ids] + rng.normal(0.0, 5e4, (k, 3))
+        tvel = rng.normal(0.0, 800.0, (k, 3))
+        tvel[::3] *= 3.0  # faster than the interceptor: often no intercept
+        tvel[1::4] = 0.0
+        tpos[2::5] = a.pos_ecef_m[ids][2::5]  # target at the interceptor
+        has = rng.random(k) < 0.8
+        monkeypatch.setattr(_flyout_jit, "ENABLED", True)
+        got = a.guide(ids, tpos, tvel, has)
+        monkeypatch.setattr(_flyout_jit, "ENABLED", False)
+        ref = b.guide(ids, tpos, tvel, has)
+        assert np.array_equal(got, ref, equal_nan=True)
+        assert np.array_equal(a.aim_ecef_m, b.aim_ecef_m, equal_nan=True)

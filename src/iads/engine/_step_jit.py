@@ -1,9 +1,12 @@
-"""Compiled (numba) per-step masks of the engine loop (private): two small scans over the
-threats that replace a handful of numpy calls each step, with the same comparisons, so
-the same booleans (``tests/engine/test_step_jit.py``). ``ENABLED = False`` selects the
+"""Compiled (numba) per-step scans of the engine loop (private): small scans over the
+threats (and the radars' next scan times) that replace a handful of numpy calls each
+step, with the same comparisons and arithmetic, so the same results
+(``tests/engine/test_step_jit.py``). ``ENABLED = False`` selects the
 numpy reference in ``iads.engine.loop``."""
 
 from __future__ import annotations
+
+import math
 
 from numba import njit
 
@@ -25,3 +28,17 @@ def keep_flying(active, status, flying):
     """``active &= status == flying``, in place."""
     for i in range(active.shape[0]):
         active[i] = active[i] and status[i] == flying
+
+
+@njit(cache=True)
+def first_scan_t(phase_s, n_done, revisit_s):
+    """``np.min(phase_s + n_done * revisit_s)`` (r >= 1 radars; NaN if any is NaN): the
+    time [s] of the earliest next radar scan (``iads.sensors.radar.next_scan_t_s``)."""
+    best = math.inf
+    for r in range(phase_s.shape[0]):
+        x = phase_s[r] + n_done[r] * revisit_s[r]
+        if x != x:
+            return x
+        if x < best:
+            best = x
+    return best

@@ -71,6 +71,11 @@ DEFAULT_TRACKER = TrackerConfig(
 )
 
 
+#: Run every per-step call as before (the reference of the loop's guards: links, emission,
+#: ARM launches and interceptor motion called on every step, the leak check apart from
+#: the flying mask); the same events either way.
+LOOP_REFERENCE = False
+
 #: Keep threats above the terrain on dense (n_t, n, 3) samples (the reference of
 #: ``iads.engine.truth_terrain``, equal on every sample a flight's interpolation reads).
 TERRAIN_DENSE = False
@@ -135,30 +140,42 @@ def simulate_built(
     wake = np.inf
     _log_launches(rs, duration)
     n_steps = int(math.ceil(duration / dt - 1e-9))
+    # What the scenario has, decided once (set up above, never changed by the run): the
+    # steps skip the calls whose work would be empty (each returns at once then).
+    links = rs.links is not None
+    emission = b.emcon is not None and rs.emission is not None
+    arms = rs.arm is not None and rs.emission is not None
+    fused = _step_jit.ENABLED and releases is None and not LOOP_REFERENCE
+    icp = rs.interceptors
     k = 0
     while k <= n_steps:
         t = min(k * dt, duration)
         # 1. threat motion, and leakers at their exact end times
-        pos, _, active = truth.state_at(t, velocity=False)
         # (threats launched during the run, iads.engine.spawn, end like the others)
-        if _ending_any(rs.status, truth.end_t_s, t):
-            ended = np.flatnonzero((rs.status == FLYING) & (truth.end_t_s <= t))
-            for i in ended[np.argsort(truth.end_t_s[ended], kind="stable")]:
-                _leak(rs, int(i))
-                arm_arrival(rs, int(i))  # an anti-radiation missile at its emitter
-        if releases is not None:  # carriers at their release points launch their stores
-            wake = release_stores(rs, releases, t)
-            pos, _, active = truth.state_at(t, velocity=False)
-        if _step_jit.ENABLED:
-            _step_jit.keep_flying(active, rs.status, FLYING)
+        now = truth.step_state(t, rs.status, FLYING) if fused else None
+        if now is not None:  # positions, the flying mask and the leak check in one call
+            pos, active, ending = now
+            if ending:
+                _leak_ended(rs, truth, t)
+                # leaks only turn FLYING into LEAKED: masking again gives the same mask
+                _step_jit.keep_flying(active, rs.status, FLYING)
         else:
-            active &= rs.status == FLYING
-        update_links(rs, t)  # lost or restored command posts: units fall back or rejoin
-        # emission control: which radars radiate (from the defense's picture)
-        update_emission(rs, t)
-        # attackers fire anti-radiation missiles at what they detect of those emissions
-        # (sensed from the next step on)
-        arm_launches(rs, t, pos, active)
+            pos, _, active = truth.state_at(t, velocity=False)
+            if _ending_any(rs.status, truth.end_t_s, t):
+                _leak_ended(rs, truth, t)
+            if releases is not None:  # carriers at their release points launch stores
+                wake = release_stores(rs, releases, t)
+                pos, _, active = truth.state_at(t, velocity=False)
+            if _step_jit.ENABLED:
+                _step_jit.keep_flying(active, rs.status, FLYING)
+            else:
+                active &= rs.status == FLYING
+        if links or LOOP_REFERENCE:  # lost or restored command posts: units fall back
+            update_links(rs, t)
+        if emission or LOOP_REFERENCE:  # emission control: which radars radiate
+            update_emission(rs, t)
+        if arms or LOOP_REFERENCE:  # attackers fire anti-radiation missiles at what they
+            arm_launches(rs, t, pos, active)  # detect of those emissions (sensed next step)
         # 2. sensing, 3. tracking, 4. battle management
         det, due = stages.sense(rs, t, pos, active)
         stages.track(rs, t, det, due)
@@ -172,17 +189,28 @@ def simulate_built(
             behaviour.advance(min(t + window, duration), rs.status == FLYING)
         # 5. flyout: intercepts inside (t, t + dt]
         t_end = stages.fly(rs, t, window)
-        k_next = _next_step(rs, k, n_steps, dt, t_end, min(wake, next_change_s(rs, t)))
+        woken = min(wake, next_change_s(rs, t)) if links or LOOP_REFERENCE else wake
+        k_next = _next_step(rs, k, n_steps, dt, t_end, woken)
         if behaviour is not None:
             behaviour.advance(min(k_next * dt, duration), rs.status == FLYING)
             _log_switches(rs, behaviour)
-        moving = rs.interceptors.in_flight()
-        if moving.size:
-            rs.interceptors.advance(moving, min(k_next * dt, duration) - t)
+        if icp.n_flying or LOOP_REFERENCE:
+            moving = icp.in_flight()
+            if moving.size:
+                icp.advance(moving, min(k_next * dt, duration) - t)
         k = k_next
         if progress is not None:
             progress(t)
     return rs.log, rs
+
+
+def _leak_ended(rs: RunState, truth: Truth, t: float) -> None:
+    """End the flights of the flying threats whose end time is at or before ``t``, in
+    order of their end times: leakers (or route ends) and ARM arrivals."""
+    ended = np.flatnonzero((rs.status == FLYING) & (truth.end_t_s <= t))
+    for i in ended[np.argsort(truth.end_t_s[ended], kind="stable")]:
+        _leak(rs, int(i))
+        arm_arrival(rs, int(i))  # an anti-radiation missile at its emitter
 
 
 def _ending_any(status: np.ndarray, end_t_s: np.ndarray, t: float) -> bool:
@@ -280,9 +308,14 @@ def _next_step(
 
     # candidates in a fixed order, each the earliest of its kind (min() as before: NaN too)
     cand: list[float] = []
-    scans = next_scan_t_s(b.radars, rs.radar_schedule)
-    if scans.size:
-        first = step_of(float(np.min(scans)))
+    ra = b.radars
+    if ra.phase_s.shape[0]:  # the earliest next scan (one compiled scan, or numpy)
+        if _step_jit.ENABLED:
+            t_scan = _step_jit.first_scan_t(ra.phase_s, rs.radar_schedule.n_scans_done,
+                                            ra.revisit_s)  # fmt: skip
+        else:
+            t_scan = np.min(next_scan_t_s(ra, rs.radar_schedule))
+        first = step_of(float(t_scan))
         if first <= k + 1:  # the next step has a scan due: nothing can come earlier
             return min(k + 1, n_steps)
         cand.append(first)

@@ -32,12 +32,20 @@ def follow_terrain(
     idx = np.flatnonzero(follow)
     if idx.size == 0 or truth.t_s.shape[0] == 0:
         return truth
-    if not any(np.any(_lift(truth, terrain, c)[3] > 0.0) for c in _chunks(idx)):
+    chunks = _chunks(idx)
+    hit = None  # the first chunk with a sample below the floor, and its lift (kept)
+    for i, c in enumerate(chunks):
+        lifted = _lift(truth, terrain, c)
+        if np.any(lifted[3] > 0.0):
+            hit = i, lifted
+            break
+    if hit is None:
         return truth
     out = truth if inplace else truth.copy()
     dt = truth.dt_s
-    for c in _chunks(idx):
-        lat, lon, h, lift, r, first, last = _lift(truth, terrain, c)
+    for i, c in enumerate(chunks):
+        # chunks hold distinct threats' rows: the kept lift is what _lift would give now
+        lat, lon, h, lift, r, first, last = hit[1] if i == hit[0] else _lift(truth, terrain, c)
         new = np.stack(geodetic_to_ecef_rad(lat, lon, h + lift), -1)
         up = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], -1)
         rate = np.zeros_like(lift)

@@ -57,3 +57,19 @@ def state_at(p, v, k0, nk, row0, t_s, k, h, tau, velocity, launch, end, t, pos, 
             pos[i, c] = pa + h01 * dp + h10 * m0 + h11 * m1
             if velocity:
                 vel[i, c] = (d01 * dp + d10 * m0 + d11 * m1) / h
+
+
+@njit(cache=True)
+def step_state(p, v, k0, nk, row0, t_s, k, h, tau, launch, end, t, status, flying, pos,
+               active):  # fmt: skip
+    """``state_at`` without velocity, then the engine step's flying mask, in one call:
+    ``active &= status == flying``; returns whether some threat with ``status == flying``
+    has ``end <= t`` (a flight ending by ``t``)."""
+    state_at(p, v, k0, nk, row0, t_s, k, h, tau, False, launch, end, t, pos, pos, active)
+    ending = False
+    for i in range(active.shape[0]):
+        f = status[i] == flying
+        active[i] = active[i] and f
+        if f and end[i] <= t:
+            ending = True
+    return ending

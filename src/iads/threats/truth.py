@@ -215,6 +215,31 @@ class Truth:
         """(n,) mask of threats in flight at ``t_s``: ``launch_t_s <= t_s < end_t_s``."""
         return (self.launch_t_s <= t_s) & (t_s < self.end_t_s)
 
+    def step_state(
+        self, t_s: float, status: NDArray[np.int8], flying: int
+    ) -> tuple[NDArray[np.float64], NDArray[np.bool_], bool] | None:
+        """The engine step's threat state at ``t_s`` in one compiled call: positions
+        (n, 3) [m] as ``state_at(t_s, velocity=False)``, the active mask of the threats
+        whose ``status`` (n,) is ``flying`` too, and whether some such threat's flight
+        ended by ``t_s``. None where it does not apply (the compiled path off, a single
+        sample): call ``state_at`` then."""
+        t = float(t_s)
+        n_t = self.t_s.shape[0]
+        if not _truth_jit.ENABLED or n_t == 1:
+            return None
+        if not (0.0 <= t <= self._t_last * (1.0 + 1e-12) + 1e-9):
+            raise ParameterError("t_s", t_s, f"a time in [0, {self._t_last}] s",
+                                 "Truth.step_state")  # fmt: skip
+        h = self._h
+        k = min(int(t // h), n_t - 2)
+        tau = min(max((t - k * h) / h, 0.0), 1.0)
+        n = self.launch_t_s.shape[0]
+        pos, act = np.empty((n, 3)), np.empty(n, np.bool_)
+        ending = _truth_jit.step_state(self.p, self.v, self.k0, self.nk, self.row0, self.t_s,
+                                       k, h, tau, self.launch_t_s, self.end_t_s, t, status,
+                                       flying, pos, act)  # fmt: skip
+        return pos, act, ending
+
     def state_at(
         self, t_s: float, velocity: bool = True
     ) -> tuple[NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.bool_]]:

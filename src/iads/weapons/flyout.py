@@ -115,6 +115,12 @@ class Interceptors:
         """Midcourse update: re-aim interceptors ``ids`` at the PIP of their track's
         current estimate (those without a track keep their aim point). Returns the time
         to go [s] to the aim point, shape (k,)."""
+        if _flyout_jit.ENABLED:
+            tgo = np.empty(ids.shape[0])
+            _flyout_jit.guide(self.pos_ecef_m, self.aim_ecef_m, self.speed_mps,
+                              np.asarray(ids, np.int64), np.ascontiguousarray(track_pos_m),
+                              np.ascontiguousarray(track_vel_mps), has_track, tgo)  # fmt: skip
+            return tgo
         p = self.pos_ecef_m[ids]
         s = self.speed_mps[ids]
         tau = intercept_time(track_pos_m - p, track_vel_mps, s)

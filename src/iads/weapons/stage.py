@@ -19,10 +19,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from iads.state.run import FLYING, KILLED, RunState, lla
+from iads.weapons import _flyout_jit
 from iads.weapons.envelope import envelope_violation
 from iads.weapons.flyout import resolve_intercept
 
 __all__ = ["flyout"]
+
+#: The end times when no interceptor flies (read only, shared by every such step).
+_NONE = np.empty(0)
+_NONE.flags.writeable = False
 
 
 def flyout(rs: RunState, t: float, window_s: float) -> NDArray[np.float64]:
@@ -30,9 +35,36 @@ def flyout(rs: RunState, t: float, window_s: float) -> NDArray[np.float64]:
     ``(t, t + window_s]``, in time order. Returns the times at which the others will end
     (intercept or self-destruct), for the engine's step scheduling."""
     icp = rs.interceptors
+    if icp.n_flying == 0:  # most steps: none in the air
+        return _NONE
     ids = icp.in_flight()
-    if ids.size == 0:
-        return np.empty(0)
+    if not _flyout_jit.ENABLED:
+        return _flyout_reference(rs, ids, t, window_s)
+    k = ids.size
+    tpos = icp.aim_ecef_m[ids]  # rows without a track keep their aim point
+    tvel = np.zeros((k, 3))
+    has = np.zeros(k, bool)
+    for pic, sel in _by_picture(rs, ids):
+        tr = pic.tracks
+        _flyout_jit.track_states(tr.ids, np.ascontiguousarray(tr.x), tr.t_s, float(t),
+                                 icp.track_id[ids[sel]], sel, tpos, tvel, has)  # fmt: skip
+    tgo = icp.guide(ids, tpos, tvel, has)
+    state, out = np.empty(k, np.int8), np.empty(2 * k)
+    n_res, n_exp, n_left = _flyout_jit.ends(tgo, icp.max_t_s, ids, float(t), float(window_s),
+                                            state, out)  # fmt: skip
+    if n_res or n_exp:
+        _end_flights(rs, ids, t + tgo, state == 1, state == 2)
+    if n_left == k:
+        return out
+    return np.concatenate([out[:n_left], out[k : k + n_left]])
+
+
+def _flyout_reference(
+    rs: RunState, ids: NDArray[np.int64], t: float, window_s: float
+) -> NDArray[np.float64]:
+    """``flyout`` on numpy (the reference of the compiled path): the interceptors ``ids``
+    in flight."""
+    icp = rs.interceptors
     tpos = np.full((ids.size, 3), np.nan)
     tvel = np.zeros((ids.size, 3))
     has = np.zeros(ids.size, bool)
@@ -55,6 +87,21 @@ def flyout(rs: RunState, t: float, window_s: float) -> NDArray[np.float64]:
     t_hit = t + tgo
     resolve = (tgo <= window_s) & (t_hit <= icp.max_t_s[ids])
     expired = ~resolve & (t + window_s > icp.max_t_s[ids])
+    _end_flights(rs, ids, t_hit, resolve, expired)
+    left = ~resolve & ~expired
+    return np.concatenate([t_hit[left], icp.max_t_s[ids[left]]])
+
+
+def _end_flights(
+    rs: RunState,
+    ids: NDArray[np.int64],
+    t_hit: NDArray[np.float64],
+    resolve: NDArray[np.bool_],
+    expired: NDArray[np.bool_],
+) -> None:
+    """Resolve the interceptors ``ids[resolve]`` at their hit times ``t_hit`` (k,), in
+    time order, then end those out of flight time (``expired``) as misses."""
+    icp = rs.interceptors
     for j in np.flatnonzero(resolve)[np.argsort(t_hit[resolve], kind="stable")]:
         _resolve(rs, int(ids[j]), float(t_hit[j]))
     if expired.any():
@@ -82,8 +129,6 @@ def flyout(rs: RunState, t: float, window_s: float) -> NDArray[np.float64]:
                     for i in sel
                 ],
             )
-    left = ~resolve & ~expired
-    return np.concatenate([t_hit[left], icp.max_t_s[ids[left]]])
 
 
 def _by_picture(rs: RunState, ids: NDArray[np.int64]) -> list[tuple[Any, NDArray[np.int64]]]:
@@ -92,8 +137,13 @@ def _by_picture(rs: RunState, ids: NDArray[np.int64]) -> list[tuple[Any, NDArray
     (``RunState.fire_picture``)."""
     icp = rs.interceptors
     if not rs.former:
+        units = icp.unit[ids]
+        if units.min() == units.max():  # usually: one unit's interceptors in the air
+            u = int(units[0])
+            return [(rs.decision[u] if rs.decision else rs.pictures[u],
+                     np.arange(ids.size))]  # fmt: skip
         return [(rs.decision[u] if rs.decision else rs.pictures[u],
-                 np.flatnonzero(icp.unit[ids] == u)) for u in np.unique(icp.unit[ids])]
+                 np.flatnonzero(units == u)) for u in np.unique(units)]
     groups: dict[int, tuple[Any, list[int]]] = {}
     for k, i in enumerate(ids):  # a loop over the few interceptors in flight
         pic = rs.fire_picture(int(icp.unit[i]), float(icp.launch_t_s[i]))
