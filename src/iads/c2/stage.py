@@ -278,6 +278,15 @@ def _decide(
         if not eligible.any():
             return
         rows = np.flatnonzero(eligible)
+    age = t - tr.confirmed_t_s[rows]
+    if _jit_decide.ENABLED:
+        # Every track still inside the reaction time of every unit that could fire: each
+        # unit's Pk would be zeroed below, so no launch (the values and envelopes are
+        # pure: skipping them changes nothing). Most decisions past the eligibility test
+        # end here: a track just declared hostile waits out the reaction time.
+        can = (free > 0) & (avail > 0).any(axis=1)
+        if not (~(age[:, None] < units.reaction_s[firing[can]][None, :])).any():
+            return
     tids = ids[rows]
     pos, vel = pic.at(t)
     pos, vel = pos[rows], vel[rows]
@@ -296,7 +305,6 @@ def _decide(
     basket_m = b.catalog.model.weapons.flyout.seeker_basket_m.value
     ground = _ground(rs)  # floors above ground
     pk_rows, salvo_rows, w_unit, w_type, w_avail, geo = [], [], [], [], [], []
-    age = t - tr.confirmed_t_s[rows]
     for fi, u in enumerate(firing):  # a loop over the few units of one group
         if free[fi] <= 0:
             continue
