@@ -72,11 +72,17 @@ def test_eligible_rows_equal_the_reference(seed) -> None:
         eligible &= ~(ids[:, None] == icp_track[mine]).any(axis=1)
         if real_only:
             eligible &= p["truth"][ids] >= 0
+        rows = np.flatnonzero(eligible)
+        # None when every row is inside the shortest reaction time (NaN: not inside).
+        conf = np.where(rng.random(n) < 0.1, np.nan, rng.uniform(0.0, 20.0, n))
+        t_s, react = float(rng.uniform(0.0, 25.0)), float(rng.choice([0.0, 5.0, 10.0, np.inf]))
+        if not (~(t_s - conf[rows] < react)).any():
+            rows = rows[:0]
         got = _jit_decide.eligible_rows(
             p["status"], ids, p["dead"], p["shots"], most, p["ident"], p["truth"], real_only,
-            inflight, icp_unit, icp_track, member,
+            inflight, icp_unit, icp_track, member, conf, t_s, react,
         )  # fmt: skip
-        assert np.array_equal(got, np.flatnonzero(eligible))
+        assert np.array_equal(got, rows)
 
 
 def _bits(table) -> bytes:

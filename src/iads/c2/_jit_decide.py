@@ -11,7 +11,9 @@ shooting again). The reference path finds that with ~40 numpy calls on a few ele
   (``stage._identify``'s selection);
 - `eligible_rows`: the rows of the tracks the doctrine lets be engaged now (confirmed,
   not dead, fewer engagements than the doctrine's maximum, declared hostile, no
-  engagement of the group in flight on it), ``stage._decide``'s eligibility test.
+  engagement of the group in flight on it), ``stage._decide``'s eligibility test; none
+  when every one of them is still inside the group's shortest reaction time (no unit
+  could fire at it: its Pk would be zeroed).
 
 Both are comparisons and integer logic only (the one subtraction, ``t_s - last``, is the
 same IEEE operation), so they equal the reference bit for bit; the tests compare them
@@ -75,12 +77,17 @@ def eligible_rows(
     icp_unit: NDArray[np.int64],
     icp_track: NDArray[np.int64],
     member: NDArray[np.bool_],
+    confirmed_t_s: NDArray[np.float64],
+    t_s: float,
+    reaction_s: float,
 ) -> NDArray[np.int64]:
     """Rows (k,) of the tracks (``status``, ``ids`` (n,)) the doctrine lets be engaged:
     confirmed, not ``dead``, fewer ``shots`` than ``max_engagements``, ``ident`` hostile
     (arrays by track id), no interceptor of ``inflight`` (interceptor ids) fired by a unit
     of the group (``member`` by unit, ``icp_unit``) on it (``icp_track``);
-    ``real_only``: only tracks a real object made (``truth`` by id >= 0)."""
+    ``real_only``: only tracks a real object made (``truth`` by id >= 0). None (k = 0)
+    when each of them is still inside ``reaction_s`` [s] (the group's shortest reaction
+    time) at ``t_s`` [s], ``t_s - confirmed_t_s < reaction_s``: no unit could fire."""
     on = np.empty(inflight.shape[0], np.int64)
     n_on = 0
     for i in inflight:
@@ -107,4 +114,7 @@ def eligible_rows(
         if not flying:
             out[k] = r
             k += 1
-    return out[:k]
+    for i in range(k):
+        if not t_s - confirmed_t_s[out[i]] < reaction_s:
+            return out[:k]
+    return out[:0]

@@ -98,10 +98,11 @@ class _Step:
         return self._ready
 
 
-def _groups(rs: RunState) -> list[tuple[Picture, np.ndarray, np.ndarray, int]]:
+def _groups(rs: RunState) -> list[tuple[Picture, np.ndarray, np.ndarray, int, float]]:
     """The decision groups: (picture, its units (k,), whether each unit is one of them
-    (units,), the doctrine's most engagements per track over its units) in the order of
-    their first unit, kept while the decision pictures stay the same objects."""
+    (units,), the doctrine's most engagements per track over its units, the shortest
+    reaction time [s] of its units not holding fire, inf if none) in the order of their
+    first unit, kept while the decision pictures stay the same objects."""
     key = tuple(map(id, rs.decision))
     cached = rs.cache.get("c2.groups")
     if cached is not None and cached[0] == key:
@@ -114,8 +115,11 @@ def _groups(rs: RunState) -> list[tuple[Picture, np.ndarray, np.ndarray, int]]:
         member = np.zeros(rs.built.units.n, bool)
         member[m] = True
         members = np.array(m)
-        most = int(rs.built.units.max_engagements[members].max())
-        out.append((rs.decision[m[0]], members, member, most))
+        units = rs.built.units
+        most = int(units.max_engagements[members].max())
+        firing = members[~units.hold_fire[members]]
+        react = float(units.reaction_s[firing].min()) if firing.size else np.inf
+        out.append((rs.decision[m[0]], members, member, most, react))
     rs.cache["c2.groups"] = (key, out)
     return out
 
@@ -224,14 +228,14 @@ def _identify(rs: RunState, pic: Picture, t_s: float) -> None:
 
 def _decide(
     rs: RunState,
-    group: tuple[Picture, np.ndarray, np.ndarray, int],
+    group: tuple[Picture, np.ndarray, np.ndarray, int, float],
     t: float,
     step: _Step,
 ) -> None:
     """Identify, then engage: the launches of one decision group (``_groups``) at ``t``
     [s] on its picture, if any."""
     b, icp = rs.built, rs.interceptors
-    pic, members, member, most = group
+    pic, members, member, most, react = group
     units = b.units
     tr = pic.tracks
     ids = tr.ids
@@ -241,14 +245,15 @@ def _decide(
     inflight = step.inflight
     if _jit_decide.ENABLED:
         # The doctrine's test first: at most steps no track passes it (each hostile
-        # track has an engagement in flight), and it is the cheaper.
+        # track has an engagement in flight, or a track just declared hostile waits out
+        # the reaction time), and it is the cheaper.
         on = inflight
         if on.size and rs.former:
             mine = on[member[icp.unit[on]]]
             on = mine[rs.fired_on(mine, pic)]
         rows = _jit_decide.eligible_rows(
             tr.status, ids, pic.dead, pic.shots, most, pic.ident, pic.truth, perfect, on,
-            icp.unit, icp.track_id, member,
+            icp.unit, icp.track_id, member, tr.confirmed_t_s, float(t), react,
         )  # fmt: skip
         if rows.size == 0:
             return
