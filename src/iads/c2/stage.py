@@ -63,14 +63,18 @@ def battle_management(rs: RunState, t_s: float) -> None:
     """Decide and log this step's launches for every decision group (the engine has set up
     the decision pictures and magazines before the first step)."""
     perfect = rs.built.scenario.settings.perfect_classification
-    step = _Step(rs, t_s)  # what the groups share, computed when one needs it
+    step = None  # what the groups share, made when one has a confirmed track
     for group in _groups(rs):
         pic = group[0]
+        tr = pic.tracks
+        if tr.ids.shape[0] == 0:  # most steps of a quiet picture: nothing to do
+            continue
         if not perfect:
             classify_tracks(rs, pic)
-        tr = pic.tracks
-        if tr.n == 0 or not tr.status.any():  # no confirmed track: nothing to engage
+        if not tr.status.any():  # no confirmed track: nothing to engage
             continue
+        if step is None:
+            step = _Step(rs, t_s)
         _decide(rs, group, t_s, step)
 
 
