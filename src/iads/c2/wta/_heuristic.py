@@ -32,7 +32,7 @@ def greedy(values: np.ndarray, q: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Maximum-marginal-return greedy; returns shot counts x (n_types, n_targets) (compiled
     when ``_jit.ENABLED``: the same counts)."""
     n_types, n_targets = q.shape
-    if _jit.ENABLED and n_types and n_targets:
+    if _jit.ENABLED and n_types and n_targets and q.dtype == np.float64:
         return _jit.greedy(values, q, counts)
     p = 1.0 - q
     x = np.zeros((n_types, n_targets), dtype=np.int64)

@@ -76,7 +76,8 @@ def greedy(
 ) -> NDArray[np.int64]:
     """``_heuristic.greedy`` compiled: shot counts x (n_types, n_targets) from target
     values (n_targets,), survival probabilities q (n_types, n_targets) and shots per type
-    (n_types,); at least one type and one target."""
+    (n_types,); at least one type and one target, q of float64 (the reference computes
+    in the dtype of q)."""
     return _greedy(
         np.array(values, dtype=np.float64),
         np.ascontiguousarray(q, dtype=np.float64),
