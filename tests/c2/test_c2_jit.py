@@ -119,6 +119,29 @@ def test_classify_rows_equals_the_reference(n) -> None:
     assert checked > 10 * n
 
 
+def test_zero_likelihoods_equal_the_reference() -> None:
+    """Tracks outside every class's feature box (a likelihood of 0, log -inf: the kernel
+    marks it NaN to keep the log silent) give the reference's posteriors, first update
+    and later ones."""
+    rng = np.random.default_rng(5)
+    x, P = _tracks(rng, 4, 6)
+    x[:, 3:6] = rng.normal(0.0, 2e4, (4, 3))  # 20 km/s and more
+    P = P * 1e-12  # no error to widen the boxes
+    xx, sigma = features(x[:, :3], x[:, 3:6], P)
+    with np.errstate(divide="ignore"):
+        assert np.isneginf(log_likelihood(LIB, xx, sigma)).sum() >= 4
+    ids, rows = np.arange(4), np.arange(4)
+    for ct0 in (np.full(4, np.nan), np.array([0.5, np.nan, 0.2, 0.1])):
+        logp0 = np.log(rng.dirichlet(np.ones(6), 4))
+        logp, ct, lu = logp0.copy(), ct0.copy(), np.ones(4)
+        ref = _reference(rows, ids, x, P, lu, logp0, ct0)
+        assert _jit.classify_rows(
+            rows, ids, x, P, lu, logp, ct, LIB, stage._FLOOR_SQ, stage._UNKNOWN_LIK
+        )
+        _same(logp, ref[0])
+        _same(ct, ref[1])
+
+
 def test_a_point_inside_the_evolute_takes_the_numpy_path() -> None:
     x, P = _tracks(np.random.default_rng(1), 3, 6)
     x[2, :3] = [1e4, 2e4, 0.0]  # 22 km from the earth's centre

@@ -144,20 +144,26 @@ def rows_due(last_update_t_s, class_t_s, ids):
 
 @njit(cache=True)
 def _gather(rows, x, w):
-    """The ECEF positions ``x[rows, :3]`` into the rows X, Y, Z of a geodetic work array."""
+    """The ECEF positions ``x[rows, :3]`` into the rows X, Y, Z of a geodetic work array,
+    then the first terms of the geodetic conversion (``geo._jit.geodetic``'s first
+    kernel); False if a position is not finite."""
     for i in range(rows.shape[0]):
         w[gj.X, i], w[gj.Y, i], w[gj.Z, i] = x[rows[i], 0], x[rows[i], 1], x[rows[i], 2]
+    return gj._terms(w)
 
 
 @njit(cache=True)
 def _features(rows, x, cov, w, feat, lo, hi, klass, floor, unknown, lik):
     """Features and their errors (``classify.features``) into ``feat`` (m, 6), and the
-    likelihoods (before the log) of ``classify.log_likelihood`` into ``lik`` (m, C + 1)."""
+    likelihoods (before the log) of ``classify.log_likelihood`` into ``lik`` (m, C + 1),
+    with NaN for a likelihood of 0 (so that the log raises no division by zero; `_prior`
+    floors -inf and NaN alike). ``w`` holds half the latitude (``geodetic`` before its
+    last doubling)."""
     n_class = lik.shape[1] - 1
     n_type = lo.shape[0]
     for i in range(rows.shape[0]):
         j = rows[i]
-        lat, lon, h = w[gj.LAT, i], w[gj.LON, i], w[gj.H, i]
+        lat, lon, h = 2.0 * w[gj.LAT, i], w[gj.LON, i], w[gj.H, i]
         cl = math.cos(lat)
         u0, u1, u2 = cl * math.cos(lon), cl * math.sin(lon), math.sin(lat)
         v0, v1, v2 = x[j, 3], x[j, 4], x[j, 5]
@@ -188,6 +194,9 @@ def _features(rows, x, cov, w, feat, lo, hi, klass, floor, unknown, lik):
                 )
                 prod = dens if f == 0 else prod * dens
             lik[i, klass[t]] += prod
+        for c in range(n_class):
+            if lik[i, c] == 0.0:
+                lik[i, c] = np.nan
         lik[i, n_class] = unknown
 
 
@@ -214,7 +223,9 @@ def _quad(a0, a1, a2, cov, j, o, single):
 @njit(cache=True)
 def _prior(loglik, log_post, class_t_s, tid, memory, z):
     """``classify.update_log_posterior`` up to the exponential: the fading-memory sum, the
-    non-finite values floored, the row maximum subtracted, into ``z`` (m, 6)."""
+    non-finite values floored, the row maximum subtracted, into ``z`` (m, 6). A NaN log
+    likelihood (`_features`' mark of a zero likelihood) gives a non-finite sum as the
+    reference's -inf does: both are floored the same."""
     for i in range(z.shape[0]):
         first = class_t_s[tid[i]] != class_t_s[tid[i]]
         top = -np.inf
@@ -258,14 +269,20 @@ def classify_rows(
     changes nothing) when a position lies inside the evolute: use the numpy path."""
     m = rows.shape[0]
     w = np.empty((gj.N_ROWS, m))
-    _gather(rows, x, w)
-    if not gj.geodetic(w):
+    # ``geo._jit.geodetic`` with the gather fused into its first kernel and without the
+    # latitude's last doubling (done in ``_features``): two calls fewer.
+    if not _gather(rows, x, w):
         return False
+    np.power(w[gj._R], 3, out=w[gj._R3])
+    if not gj._roots(w):
+        return False
+    np.cbrt(w[gj._C1 : gj._C2 + 1], out=w[gj._C1 : gj._C2 + 1])
+    gj._latitude_args(w)
+    np.arctan2(w[gj.Y : gj.Z + 1], w[gj.X : gj._DZD + 1], out=w[gj.LON : gj.LAT + 1])
     feat = np.empty((m, 6))
     lik = np.empty((m, log_post.shape[1]))
     _features(rows, x, P, w, feat, lib.lo, lib.hi, lib.klass, floor_sq, unknown, lik)
-    with np.errstate(divide="ignore"):
-        np.log(lik, out=lik)
+    np.log(lik, out=lik)  # no zero: no division by zero to silence
     tid = ids[rows]
     _prior(lik, log_post, class_t_s, tid, lib.memory, lik)
     log_sum = np.log(np.exp(lik).sum(axis=1))

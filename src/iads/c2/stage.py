@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from iads.c2 import _jit
+from iads.c2 import _jit, _jit_decide
 from iads.c2.classify import (
     FLOOR_ALT_M,
     FLOOR_CLIMB_MPS,
@@ -62,23 +62,51 @@ _CONFIRMED = int(TrackStatus.CONFIRMED)
 def battle_management(rs: RunState, t_s: float) -> None:
     """Decide and log this step's launches for every decision group (the engine has set up
     the decision pictures and magazines before the first step)."""
-    b = rs.built
-    perfect = b.scenario.settings.perfect_classification
-    state = None  # (interceptors in flight, ready missiles): only when a group may fire
-    for pic, members in _groups(rs):
+    perfect = rs.built.scenario.settings.perfect_classification
+    step = None  # what the groups share, made when one has a confirmed track
+    for group in _groups(rs):
+        pic = group[0]
+        tr = pic.tracks
+        if tr.ids.shape[0] == 0:  # most steps of a quiet picture: nothing to do
+            continue
         if not perfect:
             classify_tracks(rs, pic)
-        tr = pic.tracks
-        if tr.n == 0 or not tr.status.any():  # no confirmed track: nothing to engage
+        if not tr.status.any():  # no confirmed track: nothing to engage
             continue
-        if state is None:
-            state = rs.interceptors.in_flight(), rs.magazines.ready(t_s, rs.stock.shape)
-        _decide(rs, pic, members, t_s, *state)
+        if step is None:
+            step = _Step(rs, t_s)
+        _decide(rs, group, t_s, step)
 
 
-def _groups(rs: RunState) -> list[tuple[Picture, np.ndarray]]:
-    """The decision groups: (picture, its units (k,)) in the order of their first unit,
-    kept while the decision pictures stay the same objects."""
+class _Step:
+    """This step's interceptors in flight (k,) and ready missiles (units, types), computed
+    on first use: most steps no group needs the ready missiles."""
+
+    __slots__ = ("_inflight", "_ready", "rs", "t_s")
+
+    def __init__(self, rs: RunState, t_s: float) -> None:
+        self.rs, self.t_s = rs, t_s
+        self._inflight = self._ready = None
+
+    @property
+    def inflight(self) -> np.ndarray:
+        if self._inflight is None:
+            self._inflight = self.rs.interceptors.in_flight()
+        return self._inflight
+
+    @property
+    def ready(self) -> np.ndarray:
+        if self._ready is None:
+            rs = self.rs
+            self._ready = rs.magazines.ready(self.t_s, rs.stock.shape)
+        return self._ready
+
+
+def _groups(rs: RunState) -> list[tuple[Picture, np.ndarray, np.ndarray, int, float]]:
+    """The decision groups: (picture, its units (k,), whether each unit is one of them
+    (units,), the doctrine's most engagements per track over its units, the shortest
+    reaction time [s] of its units not holding fire, inf if none) in the order of their
+    first unit, kept while the decision pictures stay the same objects."""
     key = tuple(map(id, rs.decision))
     cached = rs.cache.get("c2.groups")
     if cached is not None and cached[0] == key:
@@ -86,7 +114,16 @@ def _groups(rs: RunState) -> list[tuple[Picture, np.ndarray]]:
     groups: dict[int, list[int]] = {}
     for u in range(rs.built.units.n):
         groups.setdefault(id(rs.decision[u]), []).append(u)
-    out = [(rs.decision[m[0]], np.array(m)) for m in groups.values()]
+    out = []
+    for m in groups.values():
+        member = np.zeros(rs.built.units.n, bool)
+        member[m] = True
+        members = np.array(m)
+        units = rs.built.units
+        most = int(units.max_engagements[members].max())
+        firing = members[~units.hold_fire[members]]
+        react = float(units.reaction_s[firing].min()) if firing.size else np.inf
+        out.append((rs.decision[m[0]], members, member, most, react))
     rs.cache["c2.groups"] = (key, out)
     return out
 
@@ -153,16 +190,22 @@ def _identify(rs: RunState, pic: Picture, t_s: float) -> None:
     if rs.sortie_iff is None:
         rs.sortie_iff = sortie_state(np.asarray(th.transponder, bool), rs.rng["iff"], rates)
     tr = pic.tracks
-    ids = tr.ids[tr.status == _CONFIRMED]
-    keep = pic.ident[ids] == PENDING
-    if b.scenario.settings.perfect_classification:
-        keep &= pic.truth[ids] >= 0
-    ids = ids[keep]
-    if ids.size == 0:
-        return
-    last = pic.look_t_s[ids]
-    due = np.isnan(last) | (t_s - last >= rates.look_period_s.value - 1e-9)
-    new = ids[due]
+    if _jit_decide.ENABLED:
+        new = _jit_decide.looks_due(
+            tr.status, tr.ids, pic.ident, pic.truth, pic.look_t_s, float(t_s),
+            rates.look_period_s.value - 1e-9, b.scenario.settings.perfect_classification,
+        )  # fmt: skip
+    else:
+        ids = tr.ids[tr.status == _CONFIRMED]
+        keep = pic.ident[ids] == PENDING
+        if b.scenario.settings.perfect_classification:
+            keep &= pic.truth[ids] >= 0
+        ids = ids[keep]
+        if ids.size == 0:
+            return
+        last = pic.look_t_s[ids]
+        due = np.isnan(last) | (t_s - last >= rates.look_period_s.value - 1e-9)
+        new = ids[due]
     if new.size == 0:
         return
     j = pic.truth[new]
@@ -189,47 +232,70 @@ def _identify(rs: RunState, pic: Picture, t_s: float) -> None:
 
 def _decide(
     rs: RunState,
-    pic: Picture,
-    members: np.ndarray,
+    group: tuple[Picture, np.ndarray, np.ndarray, int, float],
     t: float,
-    inflight: np.ndarray,
-    ready: np.ndarray,
+    step: _Step,
 ) -> None:
+    """Identify, then engage: the launches of one decision group (``_groups``) at ``t``
+    [s] on its picture, if any."""
     b, icp = rs.built, rs.interceptors
+    pic, members, member, most, react = group
     units = b.units
     tr = pic.tracks
-    if tr.n == 0 or not tr.status.any():  # status: 0 tentative, 1 confirmed
-        return
     ids = tr.ids
+    perfect = b.scenario.settings.perfect_classification
     # Identification goes on whether or not the group can fire now.
     _identify(rs, pic, t)
+    inflight = step.inflight
+    if _jit_decide.ENABLED:
+        # The doctrine's test first: at most steps no track passes it (each hostile
+        # track has an engagement in flight, or a track just declared hostile waits out
+        # the reaction time), and it is the cheaper.
+        on = inflight
+        if on.size and rs.former:
+            mine = on[member[icp.unit[on]]]
+            on = mine[rs.fired_on(mine, pic)]
+        rows = _jit_decide.eligible_rows(
+            tr.status, ids, pic.dead, pic.shots, most, pic.ident, pic.truth, perfect, on,
+            icp.unit, icp.track_id, member, tr.confirmed_t_s, float(t), react,
+        )  # fmt: skip
+        if rows.size == 0:
+            return
     firing = members[~units.hold_fire[members]]
-    avail = ready[firing] - units.reserve[firing, None]  # (f, m)
+    avail = step.ready[firing] - units.reserve[firing, None]  # (f, m)
     if rs.emission is not None and b.missiles.needs_radar is not None:
         # No launch of radar-guided interceptors while the unit's engagement radar is silent.
         silent = ~rs.guiding()[firing]
         avail = np.where(silent[:, None] & b.missiles.needs_radar[None, :], 0, avail)
-    member = np.zeros(units.n, bool)
-    member[members] = True
     mine = inflight[member[icp.unit[inflight]]]
     busy = np.bincount(icp.unit[mine], minlength=units.n)  # guided missiles per unit
     free = units.fire_channels[firing] - busy[firing].astype(np.int64)
     if firing.size == 0 or not np.any((free[:, None] > 0) & (avail > 0)):
         return
-    eligible = (
-        (tr.status == _CONFIRMED)
-        & ~pic.dead[ids]
-        & (pic.shots[ids] < units.max_engagements[members].max())
-        & (pic.ident[ids] == HOSTILE)
-    )
-    if mine.size:  # look before shooting again: no new engagement while one flies
-        on = icp.track_id[mine[rs.fired_on(mine, pic)]]  # this picture's
-        eligible &= ~(ids[:, None] == on).any(axis=1)  # np.isin without its per-call cost
-    if b.scenario.settings.perfect_classification:
-        eligible &= pic.truth[ids] >= 0
-    if not eligible.any():
-        return
-    rows = np.flatnonzero(eligible)
+    if not _jit_decide.ENABLED:
+        eligible = (
+            (tr.status == _CONFIRMED)
+            & ~pic.dead[ids]
+            & (pic.shots[ids] < most)
+            & (pic.ident[ids] == HOSTILE)
+        )
+        if mine.size:  # look before shooting again: no new engagement while one flies
+            on = icp.track_id[mine[rs.fired_on(mine, pic)]]  # this picture's
+            eligible &= ~(ids[:, None] == on).any(axis=1)  # np.isin without its per-call cost
+        if perfect:
+            eligible &= pic.truth[ids] >= 0
+        if not eligible.any():
+            return
+        rows = np.flatnonzero(eligible)
+    age = t - tr.confirmed_t_s[rows]
+    if _jit_decide.ENABLED:
+        # Every track still inside the reaction time of every unit that could fire: each
+        # unit's Pk would be zeroed below, so no launch (the values and envelopes are
+        # pure: skipping them changes nothing). Most decisions past the eligibility test
+        # end here: a track just declared hostile waits out the reaction time.
+        can = (free > 0) & (avail > 0).any(axis=1)
+        if not (~(age[:, None] < units.reaction_s[firing[can]][None, :])).any():
+            return
     tids = ids[rows]
     pos, vel = pic.at(t)
     pos, vel = pos[rows], vel[rows]
@@ -248,7 +314,6 @@ def _decide(
     basket_m = b.catalog.model.weapons.flyout.seeker_basket_m.value
     ground = _ground(rs)  # floors above ground
     pk_rows, salvo_rows, w_unit, w_type, w_avail, geo = [], [], [], [], [], []
-    age = t - tr.confirmed_t_s[rows]
     for fi, u in enumerate(firing):  # a loop over the few units of one group
         if free[fi] <= 0:
             continue

@@ -22,14 +22,18 @@ import time
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from . import _jit
 from ._problem import survival_of_counts
 
 __all__ = ["greedy", "improve", "heuristic"]
 
 
 def greedy(values: np.ndarray, q: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Maximum-marginal-return greedy; returns shot counts x (n_types, n_targets)."""
+    """Maximum-marginal-return greedy; returns shot counts x (n_types, n_targets) (compiled
+    when ``_jit.ENABLED``: the same counts)."""
     n_types, n_targets = q.shape
+    if _jit.ENABLED and n_types and n_targets and q.dtype == np.float64:
+        return _jit.greedy(values, q, counts)
     p = 1.0 - q
     x = np.zeros((n_types, n_targets), dtype=np.int64)
     s = values.astype(float).copy()
