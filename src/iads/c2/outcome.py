@@ -47,6 +47,12 @@ def double_engagements(
     return out
 
 
+#: (sample, entity) pairs evaluated at once by `engageable`: the envelopes' temporaries
+#: are some 40 arrays of this length per missile type (a 1,000-threat raid has about a
+#: million pairs, which took 500 MB at once).
+_PAIRS_PER_CHUNK = 65_536
+
+
 def engageable(built: Any, truth: Any, step_s: float = ENGAGEABLE_STEP_S) -> NDArray[np.bool_]:
     """(n,) whether each entity's true PIP lay inside the envelope of a missile type some
     unit carried, at some sampled instant of its flight (kinematic engageability; truth
@@ -62,12 +68,14 @@ def engageable(built: Any, truth: Any, step_s: float = ENGAGEABLE_STEP_S) -> NDA
     k_idx, j_idx = np.nonzero(active)
     if j_idx.size == 0:
         return out
-    p, v = truth.samples(ks[k_idx], j_idx)  # the samples of the active pairs only
     ground = built.sensing.terrain if built.sensing is not None else None
-    for u in range(built.units.n):  # a loop over units
-        carried = built.units.stock0[u] > 0
-        opt = engagement_options(built.missiles, built.units.pos_ecef_m[u], p, v,
-                                 ground=ground)
-        hit = np.any(opt.inside & carried[None, :], axis=1)
-        out[np.unique(j_idx[hit])] = True
+    for c0 in range(0, j_idx.size, _PAIRS_PER_CHUNK):  # bounded memory at any raid size
+        kc, jc = k_idx[c0 : c0 + _PAIRS_PER_CHUNK], j_idx[c0 : c0 + _PAIRS_PER_CHUNK]
+        p, v = truth.samples(ks[kc], jc)  # the samples of the active pairs only
+        for u in range(built.units.n):  # a loop over units
+            carried = built.units.stock0[u] > 0
+            opt = engagement_options(built.missiles, built.units.pos_ecef_m[u], p, v,
+                                     ground=ground)
+            hit = np.any(opt.inside & carried[None, :], axis=1)
+            out[np.unique(jc[hit])] = True
     return out
