@@ -62,17 +62,21 @@ _TWO_PI = 2.0 * np.pi
 def front(t_s, pos, active, has_em, em_on, em_since_s, pic, pic_status, pic_ids, pic_truth,
           phase_s, revisit_s, n_scans_done, last_t_s, win0_s, next_fa_t_s, last_track_t_s, r_pos,
           rot, sweep_s, sweep_phase_s, track_s, n_tracked, launch_t_s, end_t_s, status, flying,
-          confirmed):  # fmt: skip
+          confirmed, b_due, b_dw, b_tp, b_trk):  # fmt: skip
     """The start of a sensing step at ``t_s`` (the schedule arrays updated in place).
-    Returns ``due`` (w,) the radars processed (radiating, if ``has_em``), the search
-    dwells (radar, threat, time) (p,) on flying threats, ``go`` (g,) the due radars whose
-    track dwells fall now (their ``last_track_t_s`` set to ``t_s``), their track dwells
-    (radar, threat) (``stage._track_dwells``, ``RunState.track_dwells``) and whether a
-    due radar's false alarm is undrawn or falls by ``t_s``. ``pic``: every radar with
-    track dwells belongs to the unit whose picture's tracks (status, ids) and track
-    truth are given, and `track_dwells` is applied here for each of ``go`` (the dwell
-    lists returned include them); else the caller does it (the track dwells returned
-    are then empty)."""
+    Writes into buffers that live for the run (no array is returned: each returned
+    array costs a boxing) and returns their lengths ``(w, p, g, q, fa_due)``:
+    ``b_due[0, :w]`` the radars processed (radiating, if ``has_em``), the search dwells
+    (radar ``b_dw[0, :p]``, threat ``b_dw[1, :p]``, time ``b_tp[:p]``) on flying threats,
+    ``b_due[1, :g]`` the due radars whose track dwells fall now (their
+    ``last_track_t_s`` set to ``t_s``), their track dwells (radar ``b_trk[0, :q]``,
+    threat ``b_trk[1, :q]``) (``stage._track_dwells``, ``RunState.track_dwells``) and
+    whether a due radar's false alarm is undrawn or falls by ``t_s``. ``pic``: every
+    radar with track dwells belongs to the unit whose picture's tracks (status, ids) and
+    track truth are given, and `track_dwells` is applied here for each of ``go`` (the
+    dwell lists include them); else the caller does it (no track dwells are written).
+    Buffers: ``b_due`` (2, radars), ``b_dw`` (2, c), ``b_tp`` (c,) with ``c`` at least
+    radars x threats + the sum of ``n_tracked``, ``b_trk`` (2, sum of ``n_tracked``)."""
     due = scans_due(phase_s, revisit_s, n_scans_done, t_s)
     if has_em:  # a silent radar looks at nothing: its window restarts when it radiates
         w = 0
@@ -86,8 +90,7 @@ def front(t_s, pos, active, has_em, em_on, em_since_s, pic, pic_status, pic_ids,
         due = due[:w]
     w = due.size
     if w == 0:
-        none = np.empty(0, np.int64)
-        return due, none, none, np.empty(0), none, none, none, False
+        return 0, 0, 0, 0, False
     win0 = np.empty(w)
     for j in range(w):
         r = due[j]
@@ -137,7 +140,21 @@ def front(t_s, pos, active, has_em, em_on, em_since_s, pic, pic_status, pic_ids,
                 t2[n2] = i
                 n2 += 1
     fa_due = false_alarm_due(due, next_fa_t_s, t_s)
-    return due, ridx, tidx, tp, go, r2[:n2], t2[:n2], fa_due
+    p = ridx.size
+    if p > b_tp.size:
+        raise ValueError("front: dwell buffers too small")
+    for j in range(w):
+        b_due[0, j] = due[j]
+    for j in range(g):
+        b_due[1, j] = go[j]
+    for j in range(p):
+        b_dw[0, j] = ridx[j]
+        b_dw[1, j] = tidx[j]
+        b_tp[j] = tp[j]
+    for j in range(n2):
+        b_trk[0, j] = r2[j]
+        b_trk[1, j] = t2[j]
+    return w, p, g, n2, fa_due
 
 
 @njit(cache=True)
@@ -222,8 +239,12 @@ def detect_step(
     range resolutions), the rows of the ``dwell`` events of the visible dwells and the
     detections' reports, unresolved ones merged (``stage._merge_reports``). Returns the
     dwell events' times (v,) and id rows (5, v) in ``EventLog`` order (threat, unit,
-    radar, track -1, interceptor -1); the reports' radar, threat (k,), time (k,) and
-    (4, k) rows: range [m], azimuth, elevation [rad], radial velocity [m/s]."""
+    radar, track -1, interceptor -1) and the reports, packed in two arrays (each
+    returned array costs a boxing): ``ints`` (5, v + k), ``floats`` (5, v + k) and
+    ``v``. Columns ``:v`` are the dwell events: times ``floats[0]``, id rows ``ints``;
+    columns ``v:`` the reports: radar ``ints[2]``, threat ``ints[0]``, time
+    ``floats[0]``, and ``floats[1:5]`` range [m], azimuth, elevation [rad], radial
+    velocity [m/s]."""
     vis, hi, hf = detect_pairs(
         ridx, tidx, tp, u, t_s, gate, pos_step, speed_bound,
         tr_pos, tr_vel, tr_k0, tr_nk, tr_row0, tr_t, tr_h, pw_exp,
@@ -235,27 +256,28 @@ def detect_step(
     for p in range(ridx.size):
         if vis[p]:
             n_v += 1
-    times = np.empty(n_v)
-    ints = np.empty((5, n_v), np.int64)
-    k = 0
-    for p in range(ridx.size):
-        if vis[p]:
-            times[k] = tp[p]
-            _put_ids(ints, k, tidx[p], r_unit[ridx[p]], ridx[p])
-            k += 1
     n_hit = hi.size
     keep = np.arange(n_hit)
     group = keep
     if n_hit > 1:  # one report has nothing to merge with
         group, keep = merge_unresolved(ridx, tidx, hi, hf, beam_az, beam_el, range_res)
     n_rep = keep.size
-    r = np.empty(n_rep, np.int64)
-    t = np.empty(n_rep, np.int64)
-    tm = np.empty(n_rep)
+    ints = np.empty((5, n_v + n_rep), np.int64)
+    floats = np.empty((5, n_v + n_rep))
+    k = 0
+    for p in range(ridx.size):
+        if vis[p]:
+            floats[0, k] = tp[p]
+            _put_ids(ints, k, tidx[p], r_unit[ridx[p]], ridx[p])
+            k += 1
+    rows = merge_rows(group, keep, hf)
     for q in range(n_rep):
         p = hi[keep[q]]
-        r[q], t[q], tm[q] = ridx[p], tidx[p], tp[p]
-    return times, ints, r, t, tm, merge_rows(group, keep, hf)
+        _put_ids(ints, n_v + q, tidx[p], r_unit[ridx[p]], ridx[p])
+        floats[0, n_v + q] = tp[p]
+        for i in range(4):
+            floats[1 + i, n_v + q] = rows[i, q]
+    return ints, floats, n_v
 
 
 @njit(cache=True)

@@ -64,6 +64,8 @@ _CONFIRMED = int(TrackStatus.CONFIRMED)
 #: Stand-ins for the emission arrays of a run without emission control (one type).
 _NO_EM = (False, np.ones(0, np.bool_), np.zeros(0))
 _EMPTY = Detections.empty(0.0)
+_NO_DUE = np.zeros(0, np.int64)
+_NO_DUE.flags.writeable = False
 _NO_HIT = (np.zeros(0, np.int64), np.zeros(0))
 _NO_PIC = (False, np.zeros(0, np.int8), np.zeros(0, np.int64), np.zeros(0, np.int64))
 _LOG_DWELLS = "dwell" in EVENT_KINDS
@@ -159,13 +161,21 @@ def _sense_jit(
         pic = rs.pictures[args.mfr_unit]
         trk = pic.tracks
         pic_args = (True, trk.status, trk.ids, pic.truth)
-    due, ridx, tidx, tp, go, r2, t2, fa_due = _jit_step.front(
-        t_s, pos_ecef_m, active, *em_args, *pic_args, *args.front
+    if pos_ecef_m.shape[0] != args.n_threats:
+        args.buffers(pos_ecef_m.shape[0])
+    b_due, b_dw, b_tp, b_trk = args.bufs
+    n_due, n_dw, n_go, n2, fa_due = _jit_step.front(
+        t_s, pos_ecef_m, active, *em_args, *pic_args, *args.front, b_due, b_dw, b_tp, b_trk
     )
-    rs.track_dwells = (r2, t2)
-    if due.size == 0:
-        return Detections.empty(t_s), due
-    if go.size and not pic_args[0]:
+    # (views of the run's buffers, valid until the next step's call; ``due`` is returned
+    # to the other stages: a copy)
+    rs.track_dwells = (b_trk[0, :n2], b_trk[1, :n2])
+    if n_due == 0:
+        return Detections.empty(t_s), _NO_DUE
+    due = b_due[0, :n_due].copy()
+    ridx, tidx, tp = b_dw[0, :n_dw], b_dw[1, :n_dw], b_tp[:n_dw]
+    if n_go and not pic_args[0]:
+        go = b_due[1, :n_go]
         rr, tt = [], []
         tr = rs.truth
         for r in go.tolist():  # a loop over multifunction radars, not over targets
@@ -181,16 +191,18 @@ def _sense_jit(
     det = None
     if ridx.size:  # no dwell (nothing flying in a window): no draw, nothing to evaluate
         u = rng.random(ridx.size)
-        times, ints, r, t, tm, rep = _jit_step.detect_step(
+        ints, floats, n_v = _jit_step.detect_step(
             ridx, tidx, tp, u, t_s, GATE, pos_ecef_m, *args.detect
         )
-        if _LOG_DWELLS:
-            rs.log.add_rows("dwell", times, ints)
-        if r.size:
-            noise = rng.standard_normal((r.size, 4))
-            z, cov, rrm = _jit.measure(r, rep[0], rep[1], rep[2], rep[3], noise,
-                                       *args.measure)  # fmt: skip
-            det = Detections(t_s, r, t, z, cov, rep[0], tm, rrm)
+        if _LOG_DWELLS and n_v:
+            rs.log.add_rows("dwell", floats[0, :n_v], ints[:, :n_v])
+        n_rep = ints.shape[1] - n_v
+        if n_rep:
+            r, rg = ints[2, n_v:], floats[1, n_v:]
+            noise = rng.standard_normal((n_rep, 4))
+            z, cov, rrm = _jit.measure(r, rg, floats[2, n_v:], floats[3, n_v:],
+                                       floats[4, n_v:], noise, *args.measure)  # fmt: skip
+            det = Detections(t_s, r, ints[0, n_v:], z, cov, rg, floats[0, n_v:], rrm)
     if fa_due:
         fa = _false_alarms_jit(rs, args, due, t_s, rng)
         if fa is not None:
@@ -211,7 +223,7 @@ class _StepArgs:
     state): a step passes them on without looking them up again."""
 
     __slots__ = ("front", "detect", "measure", "unit", "n_tracked", "mfr_unit", "fa",
-                 "fa_scale", "bank", "stack", "truth")  # fmt: skip
+                 "fa_scale", "bank", "stack", "truth", "n_threats", "bufs")  # fmt: skip
 
     def __init__(self, rs: RunState, pk: _jit.Packed) -> None:
         ra, sched, tr = rs.built.radars, rs.radar_schedule, rs.truth
@@ -246,6 +258,19 @@ class _StepArgs:
         )  # fmt: skip
         # The exponential gaps' scales of every radar (as _false_alarms, elementwise).
         self.fa_scale = ra.sweep_s / np.maximum(ra.fa_per_sweep, 1e-300)
+        self.buffers(tr.launch_t_s.shape[0])
+
+    def buffers(self, n_threats: int) -> None:
+        """The buffers `_jit_step.front` writes the step's radars and dwells into, for
+        ``n_threats`` threats (made once per run, again if the number of threats
+        changes): due and go radars (2, radars), dwells (radar, threat) (2, c) and times
+        (c,) with c = radars x threats + track dwells, track dwells (2, track dwells)."""
+        n_r = len(self.unit)
+        n_trk = int(sum(max(c, 0) for c in self.n_tracked))
+        cap = n_r * n_threats + n_trk
+        self.n_threats = n_threats
+        self.bufs = (np.zeros((2, n_r), np.int64), np.zeros((2, cap), np.int64),
+                     np.zeros(cap), np.zeros((2, n_trk), np.int64))  # fmt: skip
 
 
 def _truth_key(rs: RunState) -> tuple:
