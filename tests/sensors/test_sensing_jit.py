@@ -138,6 +138,20 @@ def test_scans_due_and_looked_at_equal_the_reference() -> None:
             _jit.ENABLED = True
     assert 100 < seen[0].sum() < 1900
     _same(seen[1], seen[0])
+    # the tracking stage's call: track states (position, velocity, acceleration) at
+    # their own times, moved on to the scan time inside the kernel
+    x = np.concatenate([pos - 40.0 * rng.normal(0.0, 300.0, (2000, 3)),
+                        rng.normal(0.0, 300.0, (2000, 6))], axis=1)  # fmt: skip
+    t_trk = 100.0 - rng.choice([0.5, 1.0, 3.0], 2000)
+    rs = SimpleNamespace(built=SimpleNamespace(radars=ra), radar_schedule=sched)
+    for enabled in (False, True):
+        _jit.ENABLED = enabled
+        try:
+            seen.append(stage.looked_at_tracks(rs, radars, 100.0, x, t_trk))
+        finally:
+            _jit.ENABLED = True
+    assert 100 < seen[2].sum() < 1900
+    _same(seen[3], seen[2])
     nf = np.array([np.nan, 5.0, 120.0])
     assert _jit.false_alarm_due(np.array([0]), nf, 100.0)
     assert _jit.false_alarm_due(np.array([1]), nf, 100.0)

@@ -18,7 +18,9 @@ of ``stage`` stay their reference (tests assert equality bit for bit):
 - `fa_undrawn`, `fa_hits`, `fa_reports`: the false alarms' bookkeeping between their
   draws and their reports (``stage._false_alarms``);
 - `report_rows`: the ``detection`` and ``false_alarm`` events' rows of the reports
-  (geodetic position of each measurement, in degrees as ``np.rad2deg``).
+  (geodetic position of each measurement, in degrees as ``np.rad2deg``);
+- `looked_at_tracks`: the tracks moved on to the scan time, then ``_jit.looked_at``
+  (``stage.looked_at_tracks``, for the tracking stage).
 
 No random draw happens here: the stage still draws from its numpy generator, in the
 same order and count, between these calls.
@@ -36,6 +38,7 @@ from iads.sensors._jit import (
     _mod,
     detect_pairs,
     false_alarm_due,
+    looked_at,
     measure,
     scans_due,
     search_dwells,
@@ -47,6 +50,7 @@ __all__ = [
     "fa_reports",
     "fa_undrawn",
     "front",
+    "looked_at_tracks",
     "merge_rows",
     "merge_unresolved",
     "report_rows",
@@ -486,3 +490,20 @@ def fa_hits(due, next_fa_t_s, t_s, prev, gaps):
             tm[k] = next_fa_t_s[q]
             k += 1
     return r[:k], tm[:k]
+
+
+@njit(cache=True)
+def looked_at_tracks(radars, x, t_trk, t_s, r_pos, r_rot, r_height, r_max_range, sweep_s,
+                     phase_s, track_s, win0_s, last_track_t_s, r_e, k_r):  # fmt: skip
+    """``stage.looked_at_tracks``: ``_jit.looked_at`` of the tracks' positions (states
+    ``x`` (m, d), position then velocity first, at times ``t_trk`` (m,) [s]) moved on to
+    ``t_s`` at their velocity (``x[:, :3] + x[:, 3:6] * (t_s - t_trk)``, as numpy
+    rounds it), in one call. Returns (m,) bool."""
+    m = x.shape[0]
+    pos = np.empty((m, 3))
+    for i in range(m):
+        dt = t_s - t_trk[i]
+        for j in range(3):
+            pos[i, j] = x[i, j] + x[i, 3 + j] * dt
+    return looked_at(radars, pos, r_pos, r_rot, r_height, r_max_range, sweep_s, phase_s,
+                     track_s, win0_s, last_track_t_s, t_s, r_e, k_r)  # fmt: skip

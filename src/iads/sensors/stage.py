@@ -57,7 +57,7 @@ from iads.state.events import EVENT_KINDS
 from iads.state.run import FLYING, RadarSchedule, RunState
 from iads.tracking.base import TrackStatus
 
-__all__ = ["sense", "tracked_targets"]
+__all__ = ["looked_at", "looked_at_tracks", "sense", "tracked_targets"]
 
 _TWO_PI = 2.0 * np.pi
 _CONFIRMED = int(TrackStatus.CONFIRMED)
@@ -383,6 +383,38 @@ def looked_at(
         ra.sweep_s[radars, None] <= t_s - sched.win0_s[radars, None])
     tracked = (ra.track_s[radars] < np.inf) & (sched.last_track_t_s[radars] == t_s)
     return np.any(inside & (swept | tracked[:, None]), axis=0)
+
+
+def looked_at_tracks(
+    rs: RunState,
+    radars: NDArray[np.int64],
+    t_s: float,
+    x: NDArray[np.float64],
+    t_trk_s: NDArray[np.float64],
+) -> NDArray[np.bool_]:
+    """`looked_at` of the tracks with states ``x`` (m, d) (position [m] then velocity
+    [m/s] first) at times ``t_trk_s`` (m,) [s], moved on to ``t_s`` at their velocity
+    (the positions of ``Picture.at(t_s)``), by the radars ``radars`` of the run. One
+    compiled call when ``_jit.ENABLED`` and the arrays are contiguous; else the numpy
+    extrapolation and `looked_at` (the same bits). Shape (m,)."""
+    m = x.shape[0]
+    if not _jit.ENABLED or radars.size == 0 or m == 0 or not (
+        x.flags.c_contiguous and t_trk_s.flags.c_contiguous
+    ):
+        at = x[:, :3] + x[:, 3:6] * (t_s - t_trk_s)[:, None]
+        return looked_at(rs.built.radars, rs.radar_schedule, radars, t_s, at)
+    ra, sched = rs.built.radars, rs.radar_schedule
+    cached = rs.__dict__.get("_looked_at_args")
+    if cached is None or cached[0] is not ra or cached[1] is not sched:
+        cached = (ra, sched, (ra.pos_ecef_m, ra.rot_enu, ra.height_m, ra.max_range_m,
+                              ra.sweep_s, ra.sweep_phase_s, ra.track_s, sched.win0_s,
+                              sched.last_track_t_s))  # fmt: skip
+        rs.__dict__["_looked_at_args"] = cached
+    return _jit_step.looked_at_tracks(radars, x, t_trk_s, float(t_s), *cached[2], MEAN_RADIUS_M,
+                                      _K_R)  # fmt: skip
+
+
+_K_R = 2.0 * K_STANDARD * MEAN_RADIUS_M
 
 
 def tracked_targets(rs: RunState, u: int, active: NDArray[np.bool_], cap: int) -> NDArray:
