@@ -64,6 +64,7 @@ _CONFIRMED = int(TrackStatus.CONFIRMED)
 #: Stand-ins for the emission arrays of a run without emission control (one type).
 _NO_EM = (False, np.ones(0, np.bool_), np.zeros(0))
 _EMPTY = Detections.empty(0.0)
+_EMPTY_FIELDS = dict(_EMPTY.__dict__)
 _NO_DUE = np.zeros(0, np.int64)
 _NO_DUE.flags.writeable = False
 _NO_HIT = (np.zeros(0, np.int64), np.zeros(0))
@@ -152,7 +153,6 @@ def _sense_jit(
     """`sense` through the compiled glue (``iads.sensors._jit_step``) and chain: the
     same draws in the same order, the same results and events bit for bit."""
     args = _step_args(rs)
-    ra = rs.built.radars
     em = rs.emission
     em_args = _NO_EM if em is None else (True, em.on, em.on_since_s)
     rng = rs.rng["sensors"]
@@ -171,7 +171,7 @@ def _sense_jit(
     # to the other stages: a copy)
     rs.track_dwells = (b_trk[0, :n2], b_trk[1, :n2])
     if n_due == 0:
-        return Detections.empty(t_s), _NO_DUE
+        return _empty(t_s), _NO_DUE
     due = b_due[0, :n_due].copy()
     ridx, tidx, tp = b_dw[0, :n_dw], b_dw[1, :n_dw], b_tp[:n_dw]
     if n_go and not pic_args[0]:
@@ -202,18 +202,20 @@ def _sense_jit(
             noise = rng.standard_normal((n_rep, 4))
             z, cov, rrm = _jit.measure(r, rg, floats[2, n_v:], floats[3, n_v:],
                                        floats[4, n_v:], noise, *args.measure)  # fmt: skip
-            det = Detections(t_s, r, ints[0, n_v:], z, cov, rg, floats[0, n_v:], rrm)
+            det = _det(t_s, r, ints[0, n_v:], z, cov, rg, floats[0, n_v:], rrm)
     if fa_due:
         fa = _false_alarms_jit(rs, args, due, t_s, rng)
         if fa is not None:
             det = fa if det is None else _concat(t_s, [det, fa])
     if det is None:
-        return Detections.empty(t_s), due
+        return _empty(t_s), due
     times, ints, floats, n_real = _jit_step.report_rows(
-        det.z_ecef_m, det.threat, det.radar, det.t_meas_s, ra.unit, A_M, E2
+        det.z_ecef_m, det.threat, det.radar, det.t_meas_s, args.r_unit, A_M, E2
     )
-    rs.log.add_rows("detection", times[:n_real], ints[:, :n_real], floats[:, :n_real])
-    rs.log.add_rows("false_alarm", times[n_real:], ints[:, n_real:], floats[:, n_real:])
+    if n_real:
+        rs.log.add_rows("detection", times[:n_real], ints[:, :n_real], floats[:, :n_real])
+    if n_real < times.shape[0]:
+        rs.log.add_rows("false_alarm", times[n_real:], ints[:, n_real:], floats[:, n_real:])
     return det, due
 
 
@@ -223,7 +225,7 @@ class _StepArgs:
     state): a step passes them on without looking them up again."""
 
     __slots__ = ("front", "detect", "measure", "unit", "n_tracked", "mfr_unit", "fa",
-                 "fa_scale", "bank", "stack", "truth", "n_threats", "bufs")  # fmt: skip
+                 "fa_scale", "bank", "stack", "truth", "n_threats", "bufs", "r_unit")  # fmt: skip
 
     def __init__(self, rs: RunState, pk: _jit.Packed) -> None:
         ra, sched, tr = rs.built.radars, rs.radar_schedule, rs.truth
@@ -248,6 +250,7 @@ class _StepArgs:
         )  # fmt: skip
         self.measure = (ra.pos_ecef_m, ra.rot_enu, ra.sigma_range_m, ra.sigma_angle_rad,
                         ra.sigma_rr_mps)  # fmt: skip
+        self.r_unit = ra.unit
         self.unit = ra.unit.tolist()
         self.n_tracked = n_tracked.tolist()
         mfr = np.unique(ra.unit[ra.track_s < np.inf])
@@ -323,7 +326,28 @@ def _false_alarms_jit(
     n_fa = r.size
     u = rng.random((3, n_fa))
     rg, z, cov, rrm = _jit_step.fa_reports(r, tm, u, *args.fa)
-    return Detections(t_s, r, np.full(n_fa, -1, np.int64), z, cov, rg, tm, rrm)
+    return _det(t_s, r, np.full(n_fa, -1, np.int64), z, cov, rg, tm, rrm)
+
+
+def _empty(t_s: float) -> Detections:
+    """``Detections.empty(t_s)`` (the same shared zero-size columns) without the frozen
+    dataclass's ``__init__`` (about 2 us, every step without a report)."""
+    d = object.__new__(Detections)
+    f = d.__dict__
+    f.update(_EMPTY_FIELDS)
+    f["t_s"] = t_s
+    return d
+
+
+def _det(t_s, radar, threat, z, cov, rg, tm, rrm) -> Detections:
+    """``Detections(t_s, radar, threat, z, cov, rg, tm, rrm)`` with every field given
+    (so nothing for ``__post_init__`` to fill) without the frozen dataclass's
+    ``__init__``: the compiled path's reports."""
+    d = object.__new__(Detections)
+    f = d.__dict__
+    f["t_s"], f["radar"], f["threat"], f["z_ecef_m"] = t_s, radar, threat, z
+    f["r_ecef_m2"], f["range_m"], f["t_meas_s"], f["range_rate_mps"] = cov, rg, tm, rrm
+    return d
 
 
 def _search_dwells(ra: RadarArrays, due, win0, t_s, pos, act):
