@@ -233,14 +233,14 @@ def _put_ids(ints, j, threat, unit, radar):
 def detect_step(
     ridx, tidx, tp, u, t_s, gate, pos_step, speed_bound,
     tr_pos, tr_vel, tr_k0, tr_nk, tr_row0, tr_t, tr_h, pw_exp,
-    r_pos, r_rot, r_max_range, r_min_el, r_max_el, r_lat, r_height, r_snr1, r_table,
-    rcs_db, rcs_band, rcs_kind, swerling,
+    r_pos, r_rot, rk, r_snr1, r_table, rcs_db, rcs_band, rcs_kind, swerling,
     has_terrain, g_lat, g_lon, g_h, g_meta, m_flat, m_off, m_nr, m_step, n_az,
-    pd_flat, pd_x0, pd_inv, pd_last,
-    consts, r_unit, beam_az, beam_el, range_res,
+    pd_flat, pd_x0, pd_inv, pd_last, consts, r_unit,
 ):  # fmt: skip
-    """``_jit.detect_pairs`` (same arguments, then the radars' units, beamwidths and
-    range resolutions), the rows of the ``dwell`` events of the visible dwells and the
+    """``_jit.detect_pairs`` (same arguments, then the radars' units; the radars' rows
+    ``rk`` (8, radars): instrumented range, minimum and maximum elevation, latitude,
+    height, azimuth and elevation beamwidths, range resolution: fewer arguments, each
+    costs the dispatch), the rows of the ``dwell`` events of the visible dwells and the
     detections' reports, unresolved ones merged (``stage._merge_reports``). Returns the
     dwell events' times (v,) and id rows (5, v) in ``EventLog`` order (threat, unit,
     radar, track -1, interceptor -1) and the reports, packed in two arrays (each
@@ -249,6 +249,8 @@ def detect_step(
     columns ``v:`` the reports: radar ``ints[2]``, threat ``ints[0]``, time
     ``floats[0]``, and ``floats[1:5]`` range [m], azimuth, elevation [rad], radial
     velocity [m/s]."""
+    r_max_range, r_min_el, r_max_el, r_lat, r_height = rk[0], rk[1], rk[2], rk[3], rk[4]
+    beam_az, beam_el, range_res = rk[5], rk[6], rk[7]
     vis, hi, hf = detect_pairs(
         ridx, tidx, tp, u, t_s, gate, pos_step, speed_bound,
         tr_pos, tr_vel, tr_k0, tr_nk, tr_row0, tr_t, tr_h, pw_exp,

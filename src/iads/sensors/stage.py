@@ -242,11 +242,12 @@ class _StepArgs:
         )  # fmt: skip
         self.detect = (
             _speed_bound(rs), tr.p, tr.v, tr.k0, tr.nk, tr.row0, tr.t_s, float(tr.dt_s),
-            pk.pw_exp, ra.pos_ecef_m, ra.rot_enu, ra.max_range_m, ra.min_el_rad, ra.max_el_rad,
-            ra.lat_rad, ra.height_m, ra.snr1_db, ra.table, pk.rcs_db, pk.rcs_band,
-            pk.rcs_kind, pk.swerling, pk.has_terrain, pk.g_lat, pk.g_lon, pk.g_h, pk.g_meta,
-            pk.m_flat, pk.m_off, pk.m_nr, pk.m_step, N_AZ, *pd, pk.consts, ra.unit,
-            ra.beam_az_rad, ra.beam_el_rad, ra.range_res_m,
+            pk.pw_exp, ra.pos_ecef_m, ra.rot_enu,
+            _rows(ra.max_range_m, ra.min_el_rad, ra.max_el_rad, ra.lat_rad, ra.height_m,
+                  ra.beam_az_rad, ra.beam_el_rad, ra.range_res_m),
+            ra.snr1_db, ra.table, pk.rcs_db, pk.rcs_band, pk.rcs_kind, pk.swerling,
+            pk.has_terrain, pk.g_lat, pk.g_lon, pk.g_h, pk.g_meta, pk.m_flat, pk.m_off,
+            pk.m_nr, pk.m_step, N_AZ, *pd, pk.consts, ra.unit,
         )  # fmt: skip
         self.measure = (ra.pos_ecef_m, ra.rot_enu, ra.sigma_range_m, ra.sigma_angle_rad,
                         ra.sigma_rr_mps)  # fmt: skip
@@ -274,6 +275,15 @@ class _StepArgs:
         self.n_threats = n_threats
         self.bufs = (np.zeros((2, n_r), np.int64), np.zeros((2, cap), np.int64),
                      np.zeros(cap), np.zeros((2, n_trk), np.int64))  # fmt: skip
+
+
+def _rows(*arrays: NDArray) -> NDArray:
+    """Run-constant arrays of one length and dtype stacked as the rows of one read-only
+    array (one kernel argument instead of several; read-only as the radar arrays are,
+    so that the kernels they are passed on to keep their one specialization)."""
+    out = np.ascontiguousarray(np.stack(arrays))
+    out.flags.writeable = False
+    return out
 
 
 def _truth_key(rs: RunState) -> tuple:
