@@ -329,6 +329,7 @@ def test_front_equals_the_reference(emission) -> None:
         last_track_t_s=np.full(n, -np.inf))  # fmt: skip
     s1 = mk()
     s2 = SimpleNamespace(**{k: v.copy() for k, v in vars(s1).items()})
+    rk = stage._front_rows(ra)
     n_trk = int(ra.n_tracked.sum())
     cap = n * n_thr + n_trk
     bufs = (np.full((2, n), -7), np.full((2, cap), -7), np.full(cap, -7.0),
@@ -340,10 +341,9 @@ def test_front_equals_the_reference(emission) -> None:
         on, since = rng.random(n) < 0.7, t - rng.uniform(0.0, 10.0, n)
         status_t, ids, truth = _tracks(rng, 15, n_thr)
         w, p, g, q, fa_due = _jit_step.front(
-            t, pos, active, emission, on, since, True, status_t, ids, truth, ra.phase_s,
-            ra.revisit_s, s1.n_scans_done, s1.last_t_s, s1.win0_s, s1.next_fa_t_s,
-            s1.last_track_t_s, ra.pos_ecef_m, ra.rot_enu, ra.sweep_s, ra.sweep_phase_s,
-            ra.track_s, ra.n_tracked, launch, end, status, FLYING, 1, *bufs,
+            t, pos, active, emission, on, since, True, status_t, ids, truth, rk,
+            s1.n_scans_done, s1.last_t_s, s1.win0_s, s1.next_fa_t_s, s1.last_track_t_s,
+            ra.pos_ecef_m, ra.rot_enu, ra.n_tracked, launch, end, status, FLYING, 1, *bufs,
         )  # fmt: skip
         b_due, b_dw, b_tp, b_trk = bufs
         got = (b_due[0, :w], b_dw[0, :p], b_dw[1, :p], b_tp[:p], b_due[1, :g],

@@ -64,9 +64,8 @@ _TWO_PI = 2.0 * np.pi
 
 @njit(cache=True)
 def front(t_s, pos, active, has_em, em_on, em_since_s, pic, pic_status, pic_ids, pic_truth,
-          phase_s, revisit_s, n_scans_done, last_t_s, win0_s, next_fa_t_s, last_track_t_s, r_pos,
-          rot, sweep_s, sweep_phase_s, track_s, n_tracked, launch_t_s, end_t_s, status, flying,
-          confirmed, b_due, b_dw, b_tp, b_trk):  # fmt: skip
+          rk, n_scans_done, last_t_s, win0_s, next_fa_t_s, last_track_t_s, r_pos, rot, n_tracked,
+          launch_t_s, end_t_s, status, flying, confirmed, b_due, b_dw, b_tp, b_trk):  # fmt: skip
     """The start of a sensing step at ``t_s`` (the schedule arrays updated in place).
     Writes into buffers that live for the run (no array is returned: each returned
     array costs a boxing) and returns their lengths ``(w, p, g, q, fa_due)``:
@@ -80,7 +79,10 @@ def front(t_s, pos, active, has_em, em_on, em_since_s, pic, pic_status, pic_ids,
     track truth are given, and `track_dwells` is applied here for each of ``go`` (the
     dwell lists include them); else the caller does it (no track dwells are written).
     Buffers: ``b_due`` (2, radars), ``b_dw`` (2, c), ``b_tp`` (c,) with ``c`` at least
-    radars x threats + the sum of ``n_tracked``, ``b_trk`` (2, sum of ``n_tracked``)."""
+    radars x threats + the sum of ``n_tracked``, ``b_trk`` (2, sum of ``n_tracked``).
+    ``rk`` (5, radars): the radars' scan phase, revisit, sweep period, sweep phase and
+    track dwell period [s] (one argument: each costs the dispatch)."""
+    phase_s, revisit_s, sweep_s, sweep_phase_s, track_s = rk[0], rk[1], rk[2], rk[3], rk[4]
     due = scans_due(phase_s, revisit_s, n_scans_done, t_s)
     if has_em:  # a silent radar looks at nothing: its window restarts when it radiates
         w = 0

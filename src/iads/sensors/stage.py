@@ -235,10 +235,9 @@ class _StepArgs:
         self.truth = _truth_key(rs)
         n_tracked = np.ascontiguousarray(ra.n_tracked, dtype=np.int64)
         self.front = (
-            ra.phase_s, ra.revisit_s, sched.n_scans_done, sched.last_t_s, sched.win0_s,
-            sched.next_fa_t_s, sched.last_track_t_s, ra.pos_ecef_m, ra.rot_enu, ra.sweep_s,
-            ra.sweep_phase_s, ra.track_s, n_tracked, tr.launch_t_s, tr.end_t_s, rs.status,
-            FLYING, _CONFIRMED,
+            _front_rows(ra), sched.n_scans_done, sched.last_t_s, sched.win0_s,
+            sched.next_fa_t_s, sched.last_track_t_s, ra.pos_ecef_m, ra.rot_enu, n_tracked,
+            tr.launch_t_s, tr.end_t_s, rs.status, FLYING, _CONFIRMED,
         )  # fmt: skip
         self.detect = (
             _speed_bound(rs), tr.p, tr.v, tr.k0, tr.nk, tr.row0, tr.t_s, float(tr.dt_s),
@@ -284,6 +283,12 @@ def _rows(*arrays: NDArray) -> NDArray:
     out = np.ascontiguousarray(np.stack(arrays))
     out.flags.writeable = False
     return out
+
+
+def _front_rows(ra: RadarArrays) -> NDArray[np.float64]:
+    """The radars' rows `_jit_step.front` takes as one argument (5, radars): scan phase,
+    revisit, sweep period, sweep phase, track dwell period [s]."""
+    return _rows(ra.phase_s, ra.revisit_s, ra.sweep_s, ra.sweep_phase_s, ra.track_s)
 
 
 def _truth_key(rs: RunState) -> tuple:
