@@ -138,6 +138,20 @@ def test_scans_due_and_looked_at_equal_the_reference() -> None:
             _jit.ENABLED = True
     assert 100 < seen[0].sum() < 1900
     _same(seen[1], seen[0])
+    # the tracking stage's call: track states (position, velocity, acceleration) at
+    # their own times, moved on to the scan time inside the kernel
+    x = np.concatenate([pos - 40.0 * rng.normal(0.0, 300.0, (2000, 3)),
+                        rng.normal(0.0, 300.0, (2000, 6))], axis=1)  # fmt: skip
+    t_trk = 100.0 - rng.choice([0.5, 1.0, 3.0], 2000)
+    rs = SimpleNamespace(built=SimpleNamespace(radars=ra), radar_schedule=sched)
+    for enabled in (False, True):
+        _jit.ENABLED = enabled
+        try:
+            seen.append(stage.looked_at_tracks(rs, radars, 100.0, x, t_trk))
+        finally:
+            _jit.ENABLED = True
+    assert 100 < seen[2].sum() < 1900
+    _same(seen[3], seen[2])
     nf = np.array([np.nan, 5.0, 120.0])
     assert _jit.false_alarm_due(np.array([0]), nf, 100.0)
     assert _jit.false_alarm_due(np.array([1]), nf, 100.0)
@@ -315,18 +329,25 @@ def test_front_equals_the_reference(emission) -> None:
         last_track_t_s=np.full(n, -np.inf))  # fmt: skip
     s1 = mk()
     s2 = SimpleNamespace(**{k: v.copy() for k, v in vars(s1).items()})
+    rk = stage._front_rows(ra)
+    n_trk = int(ra.n_tracked.sum())
+    cap = n * n_thr + n_trk
+    bufs = (np.full((2, n), -7), np.full((2, cap), -7), np.full(cap, -7.0),
+            np.full((2, n_trk), -7))  # fmt: skip
     n_dwells = n_go = 0
     for t in np.arange(1.0, 150.0, 1.0):
         pos = ra.pos_ecef_m[rng.integers(0, n, n_thr)] + rng.normal(0.0, 2e5, (n_thr, 3))
         active = rng.random(n_thr) < 0.8
         on, since = rng.random(n) < 0.7, t - rng.uniform(0.0, 10.0, n)
         status_t, ids, truth = _tracks(rng, 15, n_thr)
-        got = _jit_step.front(
-            t, pos, active, emission, on, since, True, status_t, ids, truth, ra.phase_s,
-            ra.revisit_s, s1.n_scans_done, s1.last_t_s, s1.win0_s, s1.next_fa_t_s,
-            s1.last_track_t_s, ra.pos_ecef_m, ra.rot_enu, ra.sweep_s, ra.sweep_phase_s,
-            ra.track_s, ra.n_tracked, launch, end, status, FLYING, 1,
+        w, p, g, q, fa_due = _jit_step.front(
+            t, pos, active, emission, on, since, True, status_t, ids, truth, rk,
+            s1.n_scans_done, s1.last_t_s, s1.win0_s, s1.next_fa_t_s, s1.last_track_t_s,
+            ra.pos_ecef_m, ra.rot_enu, ra.n_tracked, launch, end, status, FLYING, 1, *bufs,
         )  # fmt: skip
+        b_due, b_dw, b_tp, b_trk = bufs
+        got = (b_due[0, :w], b_dw[0, :p], b_dw[1, :p], b_tp[:p], b_due[1, :g],
+               b_trk[0, :q], b_trk[1, :q], fa_due)  # fmt: skip
         # the numpy path of stage.sense
         due = scans_due(ra, s2, t)
         if emission and due.size:

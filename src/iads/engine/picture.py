@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from iads.c2.magazine import Magazines
 from iads.c2.network import TrackFusion
 from iads.sensors.radar import Detections
-from iads.sensors.stage import looked_at
+from iads.sensors.stage import looked_at_tracks
 from iads.state.run import Picture, RunState
 from iads.tracking import TrackerConfig, empty_tracks, tracker_step
 
@@ -140,10 +140,8 @@ def _update_picture(
     if z.shape[0] == 0 and tracks.n == 0:
         return False
     # Only the tracks these radars looked at in this window can be missed by them.
-    if tracks.n:
-        x = tracks.x  # the positions of ``Picture.at(t_s)``, without the velocities
-        at = x[:, :3] + x[:, 3:6] * (t_s - tracks.t_s)[:, None]
-        observed = looked_at(rs.built.radars, rs.radar_schedule, scanned, t_s, at)
+    if tracks.n:  # at the positions of ``Picture.at(t_s)``
+        observed = looked_at_tracks(rs, scanned, t_s, tracks.x, tracks.t_s)
     else:
         observed = _NONE_OBSERVED
     pic.tracks, ev = tracker_step(tracks, pic.config, t_s, z, R, sensor_id=sid, observed=observed)

@@ -18,7 +18,9 @@ of ``stage`` stay their reference (tests assert equality bit for bit):
 - `fa_undrawn`, `fa_hits`, `fa_reports`: the false alarms' bookkeeping between their
   draws and their reports (``stage._false_alarms``);
 - `report_rows`: the ``detection`` and ``false_alarm`` events' rows of the reports
-  (geodetic position of each measurement, in degrees as ``np.rad2deg``).
+  (geodetic position of each measurement, in degrees as ``np.rad2deg``);
+- `looked_at_tracks`: the tracks moved on to the scan time, then ``_jit.looked_at``
+  (``stage.looked_at_tracks``, for the tracking stage).
 
 No random draw happens here: the stage still draws from its numpy generator, in the
 same order and count, between these calls.
@@ -36,6 +38,7 @@ from iads.sensors._jit import (
     _mod,
     detect_pairs,
     false_alarm_due,
+    looked_at,
     measure,
     scans_due,
     search_dwells,
@@ -47,6 +50,7 @@ __all__ = [
     "fa_reports",
     "fa_undrawn",
     "front",
+    "looked_at_tracks",
     "merge_rows",
     "merge_unresolved",
     "report_rows",
@@ -60,19 +64,25 @@ _TWO_PI = 2.0 * np.pi
 
 @njit(cache=True)
 def front(t_s, pos, active, has_em, em_on, em_since_s, pic, pic_status, pic_ids, pic_truth,
-          phase_s, revisit_s, n_scans_done, last_t_s, win0_s, next_fa_t_s, last_track_t_s, r_pos,
-          rot, sweep_s, sweep_phase_s, track_s, n_tracked, launch_t_s, end_t_s, status, flying,
-          confirmed):  # fmt: skip
+          rk, n_scans_done, last_t_s, win0_s, next_fa_t_s, last_track_t_s, r_pos, rot, n_tracked,
+          launch_t_s, end_t_s, status, flying, confirmed, b_due, b_dw, b_tp, b_trk):  # fmt: skip
     """The start of a sensing step at ``t_s`` (the schedule arrays updated in place).
-    Returns ``due`` (w,) the radars processed (radiating, if ``has_em``), the search
-    dwells (radar, threat, time) (p,) on flying threats, ``go`` (g,) the due radars whose
-    track dwells fall now (their ``last_track_t_s`` set to ``t_s``), their track dwells
-    (radar, threat) (``stage._track_dwells``, ``RunState.track_dwells``) and whether a
-    due radar's false alarm is undrawn or falls by ``t_s``. ``pic``: every radar with
-    track dwells belongs to the unit whose picture's tracks (status, ids) and track
-    truth are given, and `track_dwells` is applied here for each of ``go`` (the dwell
-    lists returned include them); else the caller does it (the track dwells returned
-    are then empty)."""
+    Writes into buffers that live for the run (no array is returned: each returned
+    array costs a boxing) and returns their lengths ``(w, p, g, q, fa_due)``:
+    ``b_due[0, :w]`` the radars processed (radiating, if ``has_em``), the search dwells
+    (radar ``b_dw[0, :p]``, threat ``b_dw[1, :p]``, time ``b_tp[:p]``) on flying threats,
+    ``b_due[1, :g]`` the due radars whose track dwells fall now (their
+    ``last_track_t_s`` set to ``t_s``), their track dwells (radar ``b_trk[0, :q]``,
+    threat ``b_trk[1, :q]``) (``stage._track_dwells``, ``RunState.track_dwells``) and
+    whether a due radar's false alarm is undrawn or falls by ``t_s``. ``pic``: every
+    radar with track dwells belongs to the unit whose picture's tracks (status, ids) and
+    track truth are given, and `track_dwells` is applied here for each of ``go`` (the
+    dwell lists include them); else the caller does it (no track dwells are written).
+    Buffers: ``b_due`` (2, radars), ``b_dw`` (2, c), ``b_tp`` (c,) with ``c`` at least
+    radars x threats + the sum of ``n_tracked``, ``b_trk`` (2, sum of ``n_tracked``).
+    ``rk`` (5, radars): the radars' scan phase, revisit, sweep period, sweep phase and
+    track dwell period [s] (one argument: each costs the dispatch)."""
+    phase_s, revisit_s, sweep_s, sweep_phase_s, track_s = rk[0], rk[1], rk[2], rk[3], rk[4]
     due = scans_due(phase_s, revisit_s, n_scans_done, t_s)
     if has_em:  # a silent radar looks at nothing: its window restarts when it radiates
         w = 0
@@ -86,8 +96,7 @@ def front(t_s, pos, active, has_em, em_on, em_since_s, pic, pic_status, pic_ids,
         due = due[:w]
     w = due.size
     if w == 0:
-        none = np.empty(0, np.int64)
-        return due, none, none, np.empty(0), none, none, none, False
+        return 0, 0, 0, 0, False
     win0 = np.empty(w)
     for j in range(w):
         r = due[j]
@@ -137,7 +146,21 @@ def front(t_s, pos, active, has_em, em_on, em_since_s, pic, pic_status, pic_ids,
                 t2[n2] = i
                 n2 += 1
     fa_due = false_alarm_due(due, next_fa_t_s, t_s)
-    return due, ridx, tidx, tp, go, r2[:n2], t2[:n2], fa_due
+    p = ridx.size
+    if p > b_tp.size:
+        raise ValueError("front: dwell buffers too small")
+    for j in range(w):
+        b_due[0, j] = due[j]
+    for j in range(g):
+        b_due[1, j] = go[j]
+    for j in range(p):
+        b_dw[0, j] = ridx[j]
+        b_dw[1, j] = tidx[j]
+        b_tp[j] = tp[j]
+    for j in range(n2):
+        b_trk[0, j] = r2[j]
+        b_trk[1, j] = t2[j]
+    return w, p, g, n2, fa_due
 
 
 @njit(cache=True)
@@ -212,18 +235,24 @@ def _put_ids(ints, j, threat, unit, radar):
 def detect_step(
     ridx, tidx, tp, u, t_s, gate, pos_step, speed_bound,
     tr_pos, tr_vel, tr_k0, tr_nk, tr_row0, tr_t, tr_h, pw_exp,
-    r_pos, r_rot, r_max_range, r_min_el, r_max_el, r_lat, r_height, r_snr1, r_table,
-    rcs_db, rcs_band, rcs_kind, swerling,
+    r_pos, r_rot, rk, r_snr1, r_table, rcs_db, rcs_band, rcs_kind, swerling,
     has_terrain, g_lat, g_lon, g_h, g_meta, m_flat, m_off, m_nr, m_step, n_az,
-    pd_flat, pd_x0, pd_inv, pd_last,
-    consts, r_unit, beam_az, beam_el, range_res,
+    pd_flat, pd_x0, pd_inv, pd_last, consts, r_unit,
 ):  # fmt: skip
-    """``_jit.detect_pairs`` (same arguments, then the radars' units, beamwidths and
-    range resolutions), the rows of the ``dwell`` events of the visible dwells and the
+    """``_jit.detect_pairs`` (same arguments, then the radars' units; the radars' rows
+    ``rk`` (8, radars): instrumented range, minimum and maximum elevation, latitude,
+    height, azimuth and elevation beamwidths, range resolution: fewer arguments, each
+    costs the dispatch), the rows of the ``dwell`` events of the visible dwells and the
     detections' reports, unresolved ones merged (``stage._merge_reports``). Returns the
     dwell events' times (v,) and id rows (5, v) in ``EventLog`` order (threat, unit,
-    radar, track -1, interceptor -1); the reports' radar, threat (k,), time (k,) and
-    (4, k) rows: range [m], azimuth, elevation [rad], radial velocity [m/s]."""
+    radar, track -1, interceptor -1) and the reports, packed in two arrays (each
+    returned array costs a boxing): ``ints`` (5, v + k), ``floats`` (5, v + k) and
+    ``v``. Columns ``:v`` are the dwell events: times ``floats[0]``, id rows ``ints``;
+    columns ``v:`` the reports: radar ``ints[2]``, threat ``ints[0]``, time
+    ``floats[0]``, and ``floats[1:5]`` range [m], azimuth, elevation [rad], radial
+    velocity [m/s]."""
+    r_max_range, r_min_el, r_max_el, r_lat, r_height = rk[0], rk[1], rk[2], rk[3], rk[4]
+    beam_az, beam_el, range_res = rk[5], rk[6], rk[7]
     vis, hi, hf = detect_pairs(
         ridx, tidx, tp, u, t_s, gate, pos_step, speed_bound,
         tr_pos, tr_vel, tr_k0, tr_nk, tr_row0, tr_t, tr_h, pw_exp,
@@ -235,27 +264,28 @@ def detect_step(
     for p in range(ridx.size):
         if vis[p]:
             n_v += 1
-    times = np.empty(n_v)
-    ints = np.empty((5, n_v), np.int64)
-    k = 0
-    for p in range(ridx.size):
-        if vis[p]:
-            times[k] = tp[p]
-            _put_ids(ints, k, tidx[p], r_unit[ridx[p]], ridx[p])
-            k += 1
     n_hit = hi.size
     keep = np.arange(n_hit)
     group = keep
     if n_hit > 1:  # one report has nothing to merge with
         group, keep = merge_unresolved(ridx, tidx, hi, hf, beam_az, beam_el, range_res)
     n_rep = keep.size
-    r = np.empty(n_rep, np.int64)
-    t = np.empty(n_rep, np.int64)
-    tm = np.empty(n_rep)
+    ints = np.empty((5, n_v + n_rep), np.int64)
+    floats = np.empty((5, n_v + n_rep))
+    k = 0
+    for p in range(ridx.size):
+        if vis[p]:
+            floats[0, k] = tp[p]
+            _put_ids(ints, k, tidx[p], r_unit[ridx[p]], ridx[p])
+            k += 1
+    rows = merge_rows(group, keep, hf)
     for q in range(n_rep):
         p = hi[keep[q]]
-        r[q], t[q], tm[q] = ridx[p], tidx[p], tp[p]
-    return times, ints, r, t, tm, merge_rows(group, keep, hf)
+        _put_ids(ints, n_v + q, tidx[p], r_unit[ridx[p]], ridx[p])
+        floats[0, n_v + q] = tp[p]
+        for i in range(4):
+            floats[1 + i, n_v + q] = rows[i, q]
+    return ints, floats, n_v
 
 
 @njit(cache=True)
@@ -464,3 +494,20 @@ def fa_hits(due, next_fa_t_s, t_s, prev, gaps):
             tm[k] = next_fa_t_s[q]
             k += 1
     return r[:k], tm[:k]
+
+
+@njit(cache=True)
+def looked_at_tracks(radars, x, t_trk, t_s, r_pos, r_rot, r_height, r_max_range, sweep_s,
+                     phase_s, track_s, win0_s, last_track_t_s, r_e, k_r):  # fmt: skip
+    """``stage.looked_at_tracks``: ``_jit.looked_at`` of the tracks' positions (states
+    ``x`` (m, d), position then velocity first, at times ``t_trk`` (m,) [s]) moved on to
+    ``t_s`` at their velocity (``x[:, :3] + x[:, 3:6] * (t_s - t_trk)``, as numpy
+    rounds it), in one call. Returns (m,) bool."""
+    m = x.shape[0]
+    pos = np.empty((m, 3))
+    for i in range(m):
+        dt = t_s - t_trk[i]
+        for j in range(3):
+            pos[i, j] = x[i, j] + x[i, 3 + j] * dt
+    return looked_at(radars, pos, r_pos, r_rot, r_height, r_max_range, sweep_s, phase_s,
+                     track_s, win0_s, last_track_t_s, t_s, r_e, k_r)  # fmt: skip

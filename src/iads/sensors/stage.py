@@ -57,13 +57,16 @@ from iads.state.events import EVENT_KINDS
 from iads.state.run import FLYING, RadarSchedule, RunState
 from iads.tracking.base import TrackStatus
 
-__all__ = ["sense", "tracked_targets"]
+__all__ = ["looked_at", "looked_at_tracks", "sense", "tracked_targets"]
 
 _TWO_PI = 2.0 * np.pi
 _CONFIRMED = int(TrackStatus.CONFIRMED)
 #: Stand-ins for the emission arrays of a run without emission control (one type).
 _NO_EM = (False, np.ones(0, np.bool_), np.zeros(0))
 _EMPTY = Detections.empty(0.0)
+_EMPTY_FIELDS = dict(_EMPTY.__dict__)
+_NO_DUE = np.zeros(0, np.int64)
+_NO_DUE.flags.writeable = False
 _NO_HIT = (np.zeros(0, np.int64), np.zeros(0))
 _NO_PIC = (False, np.zeros(0, np.int8), np.zeros(0, np.int64), np.zeros(0, np.int64))
 _LOG_DWELLS = "dwell" in EVENT_KINDS
@@ -150,7 +153,6 @@ def _sense_jit(
     """`sense` through the compiled glue (``iads.sensors._jit_step``) and chain: the
     same draws in the same order, the same results and events bit for bit."""
     args = _step_args(rs)
-    ra = rs.built.radars
     em = rs.emission
     em_args = _NO_EM if em is None else (True, em.on, em.on_since_s)
     rng = rs.rng["sensors"]
@@ -159,13 +161,21 @@ def _sense_jit(
         pic = rs.pictures[args.mfr_unit]
         trk = pic.tracks
         pic_args = (True, trk.status, trk.ids, pic.truth)
-    due, ridx, tidx, tp, go, r2, t2, fa_due = _jit_step.front(
-        t_s, pos_ecef_m, active, *em_args, *pic_args, *args.front
+    if pos_ecef_m.shape[0] != args.n_threats:
+        args.buffers(pos_ecef_m.shape[0])
+    b_due, b_dw, b_tp, b_trk = args.bufs
+    n_due, n_dw, n_go, n2, fa_due = _jit_step.front(
+        t_s, pos_ecef_m, active, *em_args, *pic_args, *args.front, b_due, b_dw, b_tp, b_trk
     )
-    rs.track_dwells = (r2, t2)
-    if due.size == 0:
-        return Detections.empty(t_s), due
-    if go.size and not pic_args[0]:
+    # (views of the run's buffers, valid until the next step's call; ``due`` is returned
+    # to the other stages: a copy)
+    rs.track_dwells = (b_trk[0, :n2], b_trk[1, :n2])
+    if n_due == 0:
+        return _empty(t_s), _NO_DUE
+    due = b_due[0, :n_due].copy()
+    ridx, tidx, tp = b_dw[0, :n_dw], b_dw[1, :n_dw], b_tp[:n_dw]
+    if n_go and not pic_args[0]:
+        go = b_due[1, :n_go]
         rr, tt = [], []
         tr = rs.truth
         for r in go.tolist():  # a loop over multifunction radars, not over targets
@@ -181,27 +191,31 @@ def _sense_jit(
     det = None
     if ridx.size:  # no dwell (nothing flying in a window): no draw, nothing to evaluate
         u = rng.random(ridx.size)
-        times, ints, r, t, tm, rep = _jit_step.detect_step(
+        ints, floats, n_v = _jit_step.detect_step(
             ridx, tidx, tp, u, t_s, GATE, pos_ecef_m, *args.detect
         )
-        if _LOG_DWELLS:
-            rs.log.add_rows("dwell", times, ints)
-        if r.size:
-            noise = rng.standard_normal((r.size, 4))
-            z, cov, rrm = _jit.measure(r, rep[0], rep[1], rep[2], rep[3], noise,
-                                       *args.measure)  # fmt: skip
-            det = Detections(t_s, r, t, z, cov, rep[0], tm, rrm)
+        if _LOG_DWELLS and n_v:
+            rs.log.add_rows("dwell", floats[0, :n_v], ints[:, :n_v])
+        n_rep = ints.shape[1] - n_v
+        if n_rep:
+            r, rg = ints[2, n_v:], floats[1, n_v:]
+            noise = rng.standard_normal((n_rep, 4))
+            z, cov, rrm = _jit.measure(r, rg, floats[2, n_v:], floats[3, n_v:],
+                                       floats[4, n_v:], noise, *args.measure)  # fmt: skip
+            det = _det(t_s, r, ints[0, n_v:], z, cov, rg, floats[0, n_v:], rrm)
     if fa_due:
         fa = _false_alarms_jit(rs, args, due, t_s, rng)
         if fa is not None:
             det = fa if det is None else _concat(t_s, [det, fa])
     if det is None:
-        return Detections.empty(t_s), due
+        return _empty(t_s), due
     times, ints, floats, n_real = _jit_step.report_rows(
-        det.z_ecef_m, det.threat, det.radar, det.t_meas_s, ra.unit, A_M, E2
+        det.z_ecef_m, det.threat, det.radar, det.t_meas_s, args.r_unit, A_M, E2
     )
-    rs.log.add_rows("detection", times[:n_real], ints[:, :n_real], floats[:, :n_real])
-    rs.log.add_rows("false_alarm", times[n_real:], ints[:, n_real:], floats[:, n_real:])
+    if n_real:
+        rs.log.add_rows("detection", times[:n_real], ints[:, :n_real], floats[:, :n_real])
+    if n_real < times.shape[0]:
+        rs.log.add_rows("false_alarm", times[n_real:], ints[:, n_real:], floats[:, n_real:])
     return det, due
 
 
@@ -211,7 +225,7 @@ class _StepArgs:
     state): a step passes them on without looking them up again."""
 
     __slots__ = ("front", "detect", "measure", "unit", "n_tracked", "mfr_unit", "fa",
-                 "fa_scale", "bank", "stack", "truth")  # fmt: skip
+                 "fa_scale", "bank", "stack", "truth", "n_threats", "bufs", "r_unit")  # fmt: skip
 
     def __init__(self, rs: RunState, pk: _jit.Packed) -> None:
         ra, sched, tr = rs.built.radars, rs.radar_schedule, rs.truth
@@ -221,21 +235,22 @@ class _StepArgs:
         self.truth = _truth_key(rs)
         n_tracked = np.ascontiguousarray(ra.n_tracked, dtype=np.int64)
         self.front = (
-            ra.phase_s, ra.revisit_s, sched.n_scans_done, sched.last_t_s, sched.win0_s,
-            sched.next_fa_t_s, sched.last_track_t_s, ra.pos_ecef_m, ra.rot_enu, ra.sweep_s,
-            ra.sweep_phase_s, ra.track_s, n_tracked, tr.launch_t_s, tr.end_t_s, rs.status,
-            FLYING, _CONFIRMED,
+            _front_rows(ra), sched.n_scans_done, sched.last_t_s, sched.win0_s,
+            sched.next_fa_t_s, sched.last_track_t_s, ra.pos_ecef_m, ra.rot_enu, n_tracked,
+            tr.launch_t_s, tr.end_t_s, rs.status, FLYING, _CONFIRMED,
         )  # fmt: skip
         self.detect = (
             _speed_bound(rs), tr.p, tr.v, tr.k0, tr.nk, tr.row0, tr.t_s, float(tr.dt_s),
-            pk.pw_exp, ra.pos_ecef_m, ra.rot_enu, ra.max_range_m, ra.min_el_rad, ra.max_el_rad,
-            ra.lat_rad, ra.height_m, ra.snr1_db, ra.table, pk.rcs_db, pk.rcs_band,
-            pk.rcs_kind, pk.swerling, pk.has_terrain, pk.g_lat, pk.g_lon, pk.g_h, pk.g_meta,
-            pk.m_flat, pk.m_off, pk.m_nr, pk.m_step, N_AZ, *pd, pk.consts, ra.unit,
-            ra.beam_az_rad, ra.beam_el_rad, ra.range_res_m,
+            pk.pw_exp, ra.pos_ecef_m, ra.rot_enu,
+            _rows(ra.max_range_m, ra.min_el_rad, ra.max_el_rad, ra.lat_rad, ra.height_m,
+                  ra.beam_az_rad, ra.beam_el_rad, ra.range_res_m),
+            ra.snr1_db, ra.table, pk.rcs_db, pk.rcs_band, pk.rcs_kind, pk.swerling,
+            pk.has_terrain, pk.g_lat, pk.g_lon, pk.g_h, pk.g_meta, pk.m_flat, pk.m_off,
+            pk.m_nr, pk.m_step, N_AZ, *pd, pk.consts, ra.unit,
         )  # fmt: skip
         self.measure = (ra.pos_ecef_m, ra.rot_enu, ra.sigma_range_m, ra.sigma_angle_rad,
                         ra.sigma_rr_mps)  # fmt: skip
+        self.r_unit = ra.unit
         self.unit = ra.unit.tolist()
         self.n_tracked = n_tracked.tolist()
         mfr = np.unique(ra.unit[ra.track_s < np.inf])
@@ -246,6 +261,34 @@ class _StepArgs:
         )  # fmt: skip
         # The exponential gaps' scales of every radar (as _false_alarms, elementwise).
         self.fa_scale = ra.sweep_s / np.maximum(ra.fa_per_sweep, 1e-300)
+        self.buffers(tr.launch_t_s.shape[0])
+
+    def buffers(self, n_threats: int) -> None:
+        """The buffers `_jit_step.front` writes the step's radars and dwells into, for
+        ``n_threats`` threats (made once per run, again if the number of threats
+        changes): due and go radars (2, radars), dwells (radar, threat) (2, c) and times
+        (c,) with c = radars x threats + track dwells, track dwells (2, track dwells)."""
+        n_r = len(self.unit)
+        n_trk = int(sum(max(c, 0) for c in self.n_tracked))
+        cap = n_r * n_threats + n_trk
+        self.n_threats = n_threats
+        self.bufs = (np.zeros((2, n_r), np.int64), np.zeros((2, cap), np.int64),
+                     np.zeros(cap), np.zeros((2, n_trk), np.int64))  # fmt: skip
+
+
+def _rows(*arrays: NDArray) -> NDArray:
+    """Run-constant arrays of one length and dtype stacked as the rows of one read-only
+    array (one kernel argument instead of several; read-only as the radar arrays are,
+    so that the kernels they are passed on to keep their one specialization)."""
+    out = np.ascontiguousarray(np.stack(arrays))
+    out.flags.writeable = False
+    return out
+
+
+def _front_rows(ra: RadarArrays) -> NDArray[np.float64]:
+    """The radars' rows `_jit_step.front` takes as one argument (5, radars): scan phase,
+    revisit, sweep period, sweep phase, track dwell period [s]."""
+    return _rows(ra.phase_s, ra.revisit_s, ra.sweep_s, ra.sweep_phase_s, ra.track_s)
 
 
 def _truth_key(rs: RunState) -> tuple:
@@ -298,7 +341,28 @@ def _false_alarms_jit(
     n_fa = r.size
     u = rng.random((3, n_fa))
     rg, z, cov, rrm = _jit_step.fa_reports(r, tm, u, *args.fa)
-    return Detections(t_s, r, np.full(n_fa, -1, np.int64), z, cov, rg, tm, rrm)
+    return _det(t_s, r, np.full(n_fa, -1, np.int64), z, cov, rg, tm, rrm)
+
+
+def _empty(t_s: float) -> Detections:
+    """``Detections.empty(t_s)`` (the same shared zero-size columns) without the frozen
+    dataclass's ``__init__`` (about 2 us, every step without a report)."""
+    d = object.__new__(Detections)
+    f = d.__dict__
+    f.update(_EMPTY_FIELDS)
+    f["t_s"] = t_s
+    return d
+
+
+def _det(t_s, radar, threat, z, cov, rg, tm, rrm) -> Detections:
+    """``Detections(t_s, radar, threat, z, cov, rg, tm, rrm)`` with every field given
+    (so nothing for ``__post_init__`` to fill) without the frozen dataclass's
+    ``__init__``: the compiled path's reports."""
+    d = object.__new__(Detections)
+    f = d.__dict__
+    f["t_s"], f["radar"], f["threat"], f["z_ecef_m"] = t_s, radar, threat, z
+    f["r_ecef_m2"], f["range_m"], f["t_meas_s"], f["range_rate_mps"] = cov, rg, tm, rrm
+    return d
 
 
 def _search_dwells(ra: RadarArrays, due, win0, t_s, pos, act):
@@ -358,6 +422,38 @@ def looked_at(
         ra.sweep_s[radars, None] <= t_s - sched.win0_s[radars, None])
     tracked = (ra.track_s[radars] < np.inf) & (sched.last_track_t_s[radars] == t_s)
     return np.any(inside & (swept | tracked[:, None]), axis=0)
+
+
+def looked_at_tracks(
+    rs: RunState,
+    radars: NDArray[np.int64],
+    t_s: float,
+    x: NDArray[np.float64],
+    t_trk_s: NDArray[np.float64],
+) -> NDArray[np.bool_]:
+    """`looked_at` of the tracks with states ``x`` (m, d) (position [m] then velocity
+    [m/s] first) at times ``t_trk_s`` (m,) [s], moved on to ``t_s`` at their velocity
+    (the positions of ``Picture.at(t_s)``), by the radars ``radars`` of the run. One
+    compiled call when ``_jit.ENABLED`` and the arrays are contiguous; else the numpy
+    extrapolation and `looked_at` (the same bits). Shape (m,)."""
+    m = x.shape[0]
+    if not _jit.ENABLED or radars.size == 0 or m == 0 or not (
+        x.flags.c_contiguous and t_trk_s.flags.c_contiguous
+    ):
+        at = x[:, :3] + x[:, 3:6] * (t_s - t_trk_s)[:, None]
+        return looked_at(rs.built.radars, rs.radar_schedule, radars, t_s, at)
+    ra, sched = rs.built.radars, rs.radar_schedule
+    cached = rs.__dict__.get("_looked_at_args")
+    if cached is None or cached[0] is not ra or cached[1] is not sched:
+        cached = (ra, sched, (ra.pos_ecef_m, ra.rot_enu, ra.height_m, ra.max_range_m,
+                              ra.sweep_s, ra.sweep_phase_s, ra.track_s, sched.win0_s,
+                              sched.last_track_t_s))  # fmt: skip
+        rs.__dict__["_looked_at_args"] = cached
+    return _jit_step.looked_at_tracks(radars, x, t_trk_s, float(t_s), *cached[2], MEAN_RADIUS_M,
+                                      _K_R)  # fmt: skip
+
+
+_K_R = 2.0 * K_STANDARD * MEAN_RADIUS_M
 
 
 def tracked_targets(rs: RunState, u: int, active: NDArray[np.bool_], cap: int) -> NDArray:

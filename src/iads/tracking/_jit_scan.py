@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from iads.tracking._jit import _gate_all, _predict_cv_into, _predict_kron_into, _update
 from iads.tracking._jit_tracks import _end_scan_into, _stars
 from iads.tracking.base import TrackerConfig, TrackEvents, TrackSet
+from iads.tracking.models import transition_and_noise
 
 __all__ = ["ENABLED", "fused_step"]
 
@@ -295,8 +296,6 @@ def fused_step(
     if params is None:
         return None
     G, N, M, K, vmax, prior_var = params
-    from iads.tracking.models import transition_and_noise
-
     n, d = tracks.x.shape
     m = z.shape[0]
     dt = t_s - float(tracks.t_s[0]) if n else 0.0
