@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from iads.state import Built
 
@@ -25,7 +26,7 @@ def _col(ev: pa.Table, kind: str, name: str) -> np.ndarray:
 def sead_summary(b: Built, ev: pa.Table) -> dict[str, Any] | None:
     """The ``sead`` summary entry, or None when the run has neither emission control nor
     weapons launched during the run (nothing to say)."""
-    kinds = set(ev.column("kind").to_pylist())
+    kinds = set(pc.unique(ev.column("kind")).to_pylist())  # not a string per event
     links = _models_links(b)
     if (not (kinds & {"radar_on", "radar_off", "arm_impact", "radar_destroyed"})
             and not b.threats.pooled.any() and not links):  # fmt: skip
