@@ -16,10 +16,20 @@ __all__ = ["JIT_MODULES", "cache_is_cold"]
 #: Modules (relative to the package) holding ``@njit(cache=True)`` kernels that every run
 #: calls (the threat kernels are compiled by kind, ballistic ones only when used).
 JIT_MODULES = (
+    "c2/_jit.py",
+    "c2/_jit_decide.py",
+    "c2/wta/_jit.py",
+    "engine/_step_jit.py",
+    "geo/_jit.py",
     "sensors/_jit.py",
+    "sensors/_jit_step.py",
     "threats/_routed_jit.py",
+    "threats/_truth_jit.py",
     "tracking/_jit.py",
+    "tracking/_jit_scan.py",
     "tracking/_jit_tracks.py",
+    "weapons/_envelope_jit.py",
+    "weapons/_flyout_jit.py",
 )
 
 

@@ -246,8 +246,8 @@ def _numba_note() -> None:
     from iads._jitcache import cache_is_cold
 
     if cache_is_cold():
-        note("first run: compiling the numba kernels (about 20 s, once; later runs use "
-             "the cache)")
+        note("first run: compiling the numba kernels (up to a minute, once; later runs "
+             "use the cache)")
 
 
 @app.command()
