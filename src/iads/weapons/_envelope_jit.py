@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from numba import njit
 
 from iads.geo import _jit as gj
@@ -25,6 +24,29 @@ __all__ = ["ENABLED", "options"]
 
 ENABLED = True
 """Use the compiled kernel (True) or the numpy reference path (False)."""
+
+
+@njit(cache=True)
+def earliest_root(a, b, c, lo):
+    """The earliest root >= ``lo`` of ``a t^2 + b t + c = 0`` (inf when there is none), by
+    ``envelope.intercept_time``'s stable formulas (the root pair from ``q = -(b + sign(b)
+    sqrt(disc)) / 2``; a linear equation when ``|a| <= 1e-12``). Only ``sqrt`` and
+    ``copysign`` are called, so the bits are numpy's on any machine."""
+    disc = b * b - 4.0 * a * c
+    sq = math.sqrt(0.0 if disc < 0.0 else disc)
+    q = -0.5 * (b + math.copysign(sq, b))
+    if abs(a) > 1e-12:
+        x1 = c / q if q != 0.0 else math.inf
+        x2 = q / a if a != 0.0 else math.inf
+    else:
+        x1 = -c / b if b != 0.0 else math.inf
+        x2 = math.inf
+    ok = disc >= 0.0
+    if not (ok and x1 >= lo and math.isfinite(x1)):
+        x1 = math.inf
+    if not (ok and x2 >= lo and math.isfinite(x2)):
+        x2 = math.inf
+    return x1 if x1 <= x2 else x2
 
 
 @njit(cache=True)
@@ -47,22 +69,7 @@ def options(pos, vel, launcher, speed_mps, dly, dly2, tof, pip, rng_m, finite, w
             a = vv - s2
             b = 2.0 * (dv + s2 * dly)
             c = dd - s2 * dly2
-            disc = b * b - 4.0 * a * c
-            sq = math.sqrt(0.0 if disc < 0.0 else disc)
-            q = -0.5 * (b + math.copysign(sq, b))
-            big = abs(a) > 1e-12
-            if big:
-                x1 = c / q if q != 0.0 else np.inf
-                x2 = q / a if a != 0.0 else np.inf
-            else:
-                x1 = -c / b if b != 0.0 else np.inf
-                x2 = np.inf
-            ok = disc >= 0.0
-            if not (ok and x1 >= lo and math.isfinite(x1)):
-                x1 = np.inf
-            if not (ok and x2 >= lo and math.isfinite(x2)):
-                x2 = np.inf
-            t = x1 if x1 <= x2 else x2
+            t = earliest_root(a, b, c, lo)
             tof[j, k] = t
             fin = True
             for e in range(3):

@@ -10,6 +10,8 @@ import math
 
 from numba import njit
 
+from iads.weapons._envelope_jit import earliest_root
+
 #: Use the compiled path (False: the numpy reference, equal bit for bit).
 ENABLED = True
 
@@ -53,21 +55,7 @@ def guide(pos, aim, speed, ids, tpos, tvel, has, tgo):
         a = ((v0 * v0 + v2 * v2) + v1 * v1) - s2
         b = 2.0 * (((d0 * v0 + d2 * v2) + d1 * v1) + s2 * 0.0)
         c = ((d0 * d0 + d2 * d2) + d1 * d1) - s2 * 0.0
-        disc = b * b - 4.0 * a * c
-        sq = math.sqrt(0.0 if disc < 0.0 else disc)
-        qq = -0.5 * (b + math.copysign(sq, b))
-        if abs(a) > 1e-12:
-            x1 = c / qq if qq != 0.0 else math.inf
-            x2 = qq / a if a != 0.0 else math.inf
-        else:
-            x1 = -c / b if b != 0.0 else math.inf
-            x2 = math.inf
-        ok = disc >= 0.0
-        if not (ok and x1 >= -1e-9 and math.isfinite(x1)):
-            x1 = math.inf
-        if not (ok and x2 >= -1e-9 and math.isfinite(x2)):
-            x2 = math.inf
-        tau = x1 if x1 <= x2 else x2
+        tau = earliest_root(a, b, c, -1e-9)
         if has[q] and math.isfinite(tau):
             aim[i, 0] = tpos[q, 0] + tvel[q, 0] * tau
             aim[i, 1] = tpos[q, 1] + tvel[q, 1] * tau
