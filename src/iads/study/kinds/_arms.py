@@ -86,3 +86,24 @@ def arm_contrasts(spec: ArmsChapter) -> list[Contrast]:
     first = spec.arms[0]
     return [Contrast(a=first.key, b=a.key, says=f"{a.key} vs {first.key}")
             for a in spec.arms[1:]]
+
+
+def arm_campaign(
+    spec: ArmsChapter, ctx: ChapterContext, n: int, loaded: list[Any], store_events: bool
+) -> tuple[list[str], Any]:
+    """The arms' labels (``label``, else the scenario's name) and the comparison campaign
+    over the loaded scenarios ``loaded`` (one point per arm, ``n`` replications each)."""
+    from iads.campaign.spec import Campaign, Point
+
+    labels = [a.label or ld.scenario.name for a, ld in zip(spec.arms, loaded, strict=True)]
+    camp = Campaign(
+        name=spec.title,
+        seed=ctx.seed,
+        replications=n,
+        points=tuple(Point(i, {"scenario": labels[i]}, ld, ld.text)
+                     for i, ld in enumerate(loaded)),  # fmt: skip
+        parameters=("scenario",),
+        kind="compare",
+        store_events=store_events,
+    )
+    return labels, camp

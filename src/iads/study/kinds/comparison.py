@@ -24,7 +24,15 @@ import pyarrow.compute as pc
 from pydantic import Field
 
 from iads.study.chapter import ChapterContext, ChapterResult, Figure, fmt, register
-from iads.study.kinds._arms import Arm, ArmsChapter, Contrast, Strict, arm_contrasts, arm_reps
+from iads.study.kinds._arms import (
+    Arm,
+    ArmsChapter,
+    Contrast,
+    Strict,
+    arm_campaign,
+    arm_contrasts,
+    arm_reps,
+)
 
 __all__ = ["Arm", "ComparisonChapter", "Contrast", "MetricDef"]
 
@@ -87,21 +95,10 @@ class ComparisonKind:
 
     def run(self, spec: ComparisonChapter, ctx: ChapterContext) -> ChapterResult:
         from iads.campaign.analysis import compare_points, point_stats, read_rows
-        from iads.campaign.spec import Campaign, Point
 
         n = arm_reps(spec, ctx)
         loaded = [ctx.scenario(a.scenario, a.overrides or None) for a in spec.arms]
-        labels = [a.label or ld.scenario.name for a, ld in zip(spec.arms, loaded, strict=True)]
-        camp = Campaign(
-            name=spec.title,
-            seed=ctx.seed,
-            replications=n,
-            points=tuple(Point(i, {"scenario": labels[i]}, ld, ld.text)
-                         for i, ld in enumerate(loaded)),
-            parameters=("scenario",),
-            kind="compare",
-            store_events=spec.store_events,
-        )
+        labels, camp = arm_campaign(spec, ctx, n, loaded, spec.store_events)
         store = ctx.campaign("campaign", camp)
         metrics = list(spec.metrics or DEFAULT_METRICS)
         # A store may hold more replications than this run asks for (a study resumed

@@ -31,7 +31,7 @@ from pydantic import Field
 
 from iads.errors import InputError
 from iads.study.chapter import ChapterContext, ChapterResult, Figure, fmt, register
-from iads.study.kinds._arms import Arm, ArmsChapter, Contrast, arm_contrasts, arm_reps
+from iads.study.kinds._arms import Arm, ArmsChapter, Contrast, arm_campaign, arm_contrasts, arm_reps
 
 __all__ = ["FratricideArm", "FratricideChapter", "FratricideContrast"]
 
@@ -84,7 +84,6 @@ class FratricideKind:
 
     def run(self, spec: FratricideChapter, ctx: ChapterContext) -> ChapterResult:
         from iads.campaign.analysis import read_rows
-        from iads.campaign.spec import Campaign, Point
 
         n = arm_reps(spec, ctx)
         loaded = [ctx.scenario(a.scenario, a.overrides or None) for a in spec.arms]
@@ -94,17 +93,7 @@ class FratricideKind:
                     f"chapter '{spec.key}': arm '{arm.key}' ({arm.scenario}) flies no "
                     "friendly aircraft; a fratricide chapter needs the scenario's "
                     "'friendlies:'")
-        labels = [a.label or ld.scenario.name for a, ld in zip(spec.arms, loaded, strict=True)]
-        camp = Campaign(
-            name=spec.title,
-            seed=ctx.seed,
-            replications=n,
-            points=tuple(Point(i, {"scenario": labels[i]}, ld, ld.text)
-                         for i, ld in enumerate(loaded)),
-            parameters=("scenario",),
-            kind="compare",
-            store_events=False,
-        )
+        labels, camp = arm_campaign(spec, ctx, n, loaded, store_events=False)
         store = ctx.campaign("campaign", camp)
         reps = replication_table(read_rows(store), spec, labels)
         est = estimates_table(reps, spec, labels)
