@@ -4,12 +4,12 @@
 `options` computes in one pass over the (track, missile type) pairs what the reference
 does in some forty numpy calls: the intercept time (``intercept_time``: the quadratic, its
 stable roots, the earliest admissible one), the PIP, the slant range from the launcher,
-whether the PIP is finite, and the PIP (where it is not finite, the point (1e7, 1e7,
-1e7) m that the reference converts in its stead) in the rows of a geodetic work array (``iads.geo._jit``), with the same floating-point operations in the
-same order (``np.einsum`` sums a 3-term dot product as ``(a0 b0 + a2 b2) + a1 b1``, a norm
-in order), so that the two agree bit for bit; only ``sqrt`` and ``copysign`` are called,
-both exact. The geodetic height and the envelope's comparisons follow as in the
-reference.
+whether the PIP is finite, and the PIP (where it is not finite, the point (1e7, 1e7, 1e7)
+m that the reference converts in its stead) in the rows of a geodetic work array
+(``iads.geo._jit``), with the same floating-point operations in the same order
+(``np.einsum`` sums a 3-term dot product as ``(a0 b0 + a2 b2) + a1 b1``, a norm in order),
+so that the two agree bit for bit; only ``sqrt`` and ``copysign`` are called, both exact.
+The geodetic height and the envelope's comparisons follow as in the reference.
 """
 
 from __future__ import annotations
