@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import iads.threats.flight as flight
-from iads.engine import build
+from iads.engine import build, simulate
 from iads.scenario import load_scenario
 from iads.threats import Truth, _truth_jit, fly
 from iads.threats.flight import sample_times
@@ -142,3 +142,21 @@ def test_the_cost_bound_holds_the_windowed_truth() -> None:
     big = load_scenario("saturation", params={"n_threats": 10_000, "batteries": 20})
     cost = estimate_cost(big.scenario, big.catalog)
     assert cost.truth_bytes < MEMORY_BUDGET_BYTES
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_state_of_is_the_rows_of_state_at(monkeypatch, compiled) -> None:
+    """`Truth.state_of` (one event's threats) gives the same bits as those rows of
+    `state_at` (every threat), compiled and numpy paths, at sample times and between."""
+    monkeypatch.setattr(_truth_jit, "ENABLED", compiled)
+    r = simulate(load_scenario("default"), seed=0)
+    tr = r.truth
+    idx = np.array([3, 0, 3, tr.n - 1])
+    for t in (0.0, 17.3, 100.0, float(tr.t_s[-1])):
+        pos, vel, act = tr.state_at(t)
+        p, v, a = tr.state_of(idx, t)
+        np.testing.assert_array_equal(p, pos[idx])
+        np.testing.assert_array_equal(v, vel[idx])
+        np.testing.assert_array_equal(a, act[idx])
+        p2, v2, _ = tr.state_of([], t)
+        assert p2.shape == (0, 3) and v2.shape == (0, 3)

@@ -228,7 +228,7 @@ def _log_launches(rs: RunState, duration: float) -> None:
     starts = np.empty((launched.size, 3))
     for t in np.unique(truth.launch_t_s[launched]):  # a loop over distinct launch times
         sel = truth.launch_t_s[launched] == t
-        starts[sel] = truth.state_at(float(t))[0][launched[sel]]
+        starts[sel] = truth.state_of(launched[sel], float(t))[0]
     lat, lon, h = lla(starts)
     rs.log.add(
         "threat_launch",
@@ -244,8 +244,8 @@ def _log_switches(rs: RunState, behaviour: Reactive) -> None:
     """Log the reactive aircraft's evade / resume switches at their exact times, with the
     emitter they turned from (what their RWR heard)."""
     for t_s, kind, i, emitter in behaviour.drain():  # a loop over the few switches
-        p, _, _ = rs.truth.state_at(t_s)
-        lat, lon, h = lla(p[i])
+        p, _, _ = rs.truth.state_of([i], t_s)
+        lat, lon, h = lla(p[0])
         e_lat, e_lon, _ = lla(emitter)
         rs.log.add(kind, t_s, threat_id=i, lat_deg=lat, lon_deg=lon, alt_m=h, details=[
             {"evasion": "egress" if rs.built.threats.reactive[i] == 2 else "notch",
@@ -261,8 +261,8 @@ def _leak(rs: RunState, i: int) -> None:
         return
     rs.status[i] = LEAKED
     t_end = float(rs.truth.end_t_s[i])
-    p, _, _ = rs.truth.state_at(t_end)
-    lat, lon, h = lla(p[i])
+    p, _, _ = rs.truth.state_of([i], t_end)
+    lat, lon, h = lla(p[0])
     a = int(rs.built.threats.target_asset[i])
     if a < 0:
         rs.log.add("route_end", t_end, threat_id=i, lat_deg=lat, lon_deg=lon, alt_m=h)
@@ -279,7 +279,7 @@ def _leak(rs: RunState, i: int) -> None:
         alt_m=h,
         details=[{"asset": rs.built.asset_names[a]}],
     )
-    warhead_arrival(rs, p[i], t_end, i, strike=True)  # command posts, radars nearby
+    warhead_arrival(rs, p[0], t_end, i, strike=True)  # command posts, radars nearby
 
 
 def _next_step(

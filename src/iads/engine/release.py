@@ -104,12 +104,11 @@ def release_stores(rs: RunState, rel: Releases, t_s: float) -> float:
 
 def _release(rs: RunState, rel: Releases, j: NDArray[np.int64], t_s: float) -> None:
     b = rs.built
-    pos, _, _ = rs.truth.state_at(t_s)
+    pos, _, _ = rs.truth.state_of(rel.carrier[j], t_s)
     specs, details = [], []
-    for a in j:  # a loop over the few stores released in one step
+    for q, a in enumerate(j):  # a loop over the few stores released in one step
         st = rel.stores[a]
-        c = int(rel.carrier[a])
-        lat, lon, h = ecef_to_geodetic_rad(*pos[c])
+        lat, lon, h = ecef_to_geodetic_rad(*pos[q])
         g = ThreatGroup(
             type=st.type,
             launch=Position(lat=float(np.rad2deg(lat)), lon=float(np.rad2deg(lon)),

@@ -64,7 +64,7 @@ def launch_pooled(
     t = truth.launch_t_s[slots]
     starts = np.empty((slots.size, 3))
     for k, s in enumerate(slots):  # a loop over the few slots launched in one step
-        starts[k] = truth.state_at(float(t[k]))[0][s]
+        starts[k] = truth.state_of([s], float(t[k]))[0][0]
     lat, lon, h = lla(starts)
     extra = details or [{} for _ in range(slots.size)]
     rs.log.add(

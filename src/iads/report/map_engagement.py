@@ -94,7 +94,7 @@ def _paths_lonlat(result: Result, max_drawn: int) -> tuple[list[np.ndarray], lis
         sel = (t_s > t0) & (t_s < t_end)
         # from where the entity appeared to where it ended (kill, impact), not at the
         # samples around those times
-        ends = np.array([tr.state_at(t)[0][i] for t in (t0, float(t_end))])
+        ends = np.array([tr.state_of([i], t)[0][0] for t in (t0, float(t_end))])
         e_lat, e_lon, _ = ecef_to_geodetic_rad(ends[:, 0], ends[:, 1], ends[:, 2])
         e_xy = np.rad2deg(np.column_stack([e_lon, e_lat]))
         paths.append(np.vstack([e_xy[:1], np.column_stack([lon[sel, i], lat[sel, i]]),

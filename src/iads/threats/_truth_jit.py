@@ -5,12 +5,13 @@
 velocity arrays); outside it a sample is the window's end sample extended at constant
 velocity. ``state_at`` interpolates every threat at one time in one call (the engine's
 step), with the same operations in the same order as the numpy reference
-(``iads.threats.truth._state_at_numpy``), so the results are equal bit for bit
+(``Truth._interpolate`` with the kernel off), so the results are equal bit for bit
 (``tests/threats/test_truth_window.py``). ``ENABLED = False`` selects the reference.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 #: Use the compiled path (False: the numpy reference, equal bit for bit).
@@ -40,12 +41,21 @@ def state_at(p, v, k0, nk, row0, t_s, k, h, tau, velocity, launch, end, t, pos, 
     at ``tau`` in [0, 1], with the basis computed as the reference computes it. Writes
     ``pos`` (n, 3) [m], if ``velocity`` ``vel`` (n, 3) [m/s], and ``active`` (n,):
     ``launch <= t < end``."""
-    n = k0.shape[0]
+    state_of(p, v, k0, nk, row0, t_s, k, h, tau, velocity, launch, end, t,
+             np.arange(k0.shape[0]), pos, vel, active)  # fmt: skip
+
+
+@njit(cache=True)
+def state_of(p, v, k0, nk, row0, t_s, k, h, tau, velocity, launch, end, t, idx, pos, vel,
+             active):  # fmt: skip
+    """``state_at`` of the threats ``idx`` (m,) only: row ``q`` of ``pos`` (m, 3), ``vel``
+    and ``active`` (m,) is threat ``idx[q]`` (the same operations, so the same bits)."""
     t2, t3 = tau * tau, tau * tau * tau
     h01, h10, h11 = -2 * t3 + 3 * t2, t3 - 2 * t2 + tau, t3 - t2
     d01, d10, d11 = -6 * t2 + 6 * tau, 3 * t2 - 4 * tau + 1, 3 * t2 - 2 * tau
-    for i in range(n):
-        active[i] = (launch[i] <= t) and (t < end[i])
+    for q in range(idx.shape[0]):
+        i = idx[q]
+        active[q] = (launch[i] <= t) and (t < end[i])
         ra, da, ia = row(k0, nk, row0, t_s, i, k)
         rb, db, ib = row(k0, nk, row0, t_s, i, k + 1)
         for c in range(3):
@@ -54,9 +64,9 @@ def state_at(p, v, k0, nk, row0, t_s, k, h, tau, velocity, launch, end, t, pos, 
             m0 = v[ra, c] * h
             m1 = v[rb, c] * h
             dp = pb - pa
-            pos[i, c] = pa + h01 * dp + h10 * m0 + h11 * m1
+            pos[q, c] = pa + h01 * dp + h10 * m0 + h11 * m1
             if velocity:
-                vel[i, c] = (d01 * dp + d10 * m0 + d11 * m1) / h
+                vel[q, c] = (d01 * dp + d10 * m0 + d11 * m1) / h
 
 
 @njit(cache=True)

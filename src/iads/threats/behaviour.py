@@ -258,8 +258,7 @@ class Reactive:
     def _leave_route(self, j: NDArray[np.int64], t: float) -> None:
         """Start integrating aircraft ``j`` from their precomputed state at ``t``."""
         tr = self.truth
-        pos, vel, _ = tr.state_at(t)
-        p, v = pos[self.idx[j]], vel[self.idx[j]]
+        p, v, _ = tr.state_of(self.idx[j], t)
         lat, lon, h = ecef_to_geodetic_rad(p[:, 0], p[:, 1], p[:, 2])
         e, n, u = ecef_to_enu_vector_rad(v[:, 0], v[:, 1], v[:, 2], lat, lon)
         self.lat[j], self.lon[j], self.h[j] = lat, lon, h

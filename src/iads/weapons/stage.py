@@ -170,7 +170,6 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
     b, icp = rs.built, rs.interceptors
     icp.land(i)
     aim = icp.aim_ecef_m[i]
-    pos, vel, active = rs.truth.state_at(t_hit)
     m = int(icp.mtype[i])
     draw = rs.rng["weapons"].random()  # drawn for every resolution, so streams stay aligned
     u = int(icp.unit[i])
@@ -194,10 +193,11 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
             **common,
         )
         return
-    live = np.zeros(active.shape[0], bool)
-    live[target] = active[target] & (rs.status[target] == FLYING)
+    # Only the followed object can be killed: its state alone (row 0).
+    pos, vel, active = rs.truth.state_of([target], t_hit)
+    live = active & (rs.status[target] == FLYING)
     j, killed, dist = resolve_intercept(
-        aim, pos, live, b.missiles.pk[m, b.threats.klass], draw,
+        aim, pos, live, b.missiles.pk[m, b.threats.klass[[target]]], draw,
         b.catalog.model.weapons.flyout.seeker_basket_m.value,
     )  # fmt: skip
     if j < 0:
@@ -209,6 +209,7 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
             **common,
         )
         return
+    j = target
     pk = float(b.missiles.pk[m, int(b.threats.klass[j])])
     detail = {"missile": mkey, "pk": pk, "miss_distance_m": round(dist, 1)}
     needs = b.missiles.needs_radar
@@ -217,7 +218,7 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
         rs.log.add("miss", t_hit, threat_id=j, details=[{**detail, "reason": reason}], **common)
         return
     outside = envelope_violation(
-        b.missiles, m, b.units.pos_ecef_m[u], pos[j], float(np.linalg.norm(vel[j])),
+        b.missiles, m, b.units.pos_ecef_m[u], pos[0], float(np.linalg.norm(vel[0])),
         ground=b.sensing.terrain if b.sensing is not None else None,
     )
     if outside is not None:
