@@ -1,7 +1,7 @@
 """Bit identity of the engine's results across a code change: a SHA-256 (first 16 hex
-digits) of the whole event table and of the recorded track table of 11 runs (the built-in
-scenarios, two cuts of the saturation family), written before the change and checked
-after it. A speed change must leave every run's bits as they were (docs/performance.md).
+digits) of the whole event table, of the recorded track table and of the summary (JSON,
+keys sorted) of 11 runs (the built-in scenarios, two cuts of the saturation family),
+written before the change and checked after it. A speed change must leave every run's bits as they were (docs/performance.md).
 
     python benchmarks/identity.py --write before.json   # on the code before
     python benchmarks/identity.py --check before.json   # on the code after: IDENTICAL
@@ -70,7 +70,9 @@ def main() -> None:
             )
             loaded = type(loaded)(sc, loaded.catalog, loaded.source, loaded.text)
         r = simulate(loaded, seed=seed, record_tracks=True)
-        out[key] = {"events": h(r.events), "tracks": h(r.tracks), "n_events": r.events.num_rows}
+        summary = json.dumps(r.summary(), sort_keys=True).encode()
+        out[key] = {"events": h(r.events), "tracks": h(r.tracks), "n_events": r.events.num_rows,
+                    "summary": hashlib.sha256(summary).hexdigest()[:16]}  # fmt: skip
         print(key, out[key], flush=True)
     if a.write:
         a.write.write_text(json.dumps(out, indent=1), encoding="utf-8")

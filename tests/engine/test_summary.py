@@ -174,3 +174,38 @@ def test_false_alarms_are_not_detections(default_result) -> None:
     assert np.all(det.column("threat_id").to_numpy() >= 0)
     assert fa.num_rows > 0 and np.all(fa.column("threat_id").to_numpy() == -1)
     assert np.all(fa.column("radar_id").to_numpy() >= 0)
+
+
+def test_first_detections_read_slice_by_slice_match_a_row_by_row_reference(
+    default_result, monkeypatch
+) -> None:
+    """`first_detections` reduces the log slice by slice (bounded memory at tens of
+    millions of events): any slice size gives the same pairs, and each pair's first
+    time and counts are those of a plain loop over the event rows."""
+    import iads.state.events as ev
+    from iads.sensors.exposure import first_detections
+
+    r = default_result
+    whole = first_detections(r.events, r.built, r.truth)
+    monkeypatch.setattr(ev, "SLICE_ROWS", 97)
+    part = first_detections(r.events, r.built, r.truth)
+    for name in ("threat", "radar", "time_s", "range_m", "detections", "dwells",
+                 "seen_at_launch"):  # fmt: skip
+        np.testing.assert_array_equal(getattr(part, name), getattr(whole, name))
+    first: dict[tuple[int, int], float] = {}
+    count: Counter[tuple[int, int]] = Counter()
+    dwells: Counter[tuple[int, int]] = Counter()
+    for row in r.events.select(["kind", "threat_id", "radar_id", "time_s"]).to_pylist():
+        key = (row["threat_id"], row["radar_id"])
+        if row["threat_id"] < 0:
+            continue
+        if row["kind"] == "detection":
+            count[key] += 1
+            first[key] = min(first.get(key, np.inf), row["time_s"])
+        elif row["kind"] == "dwell":
+            dwells[key] += 1
+    keys = sorted(first)
+    assert [(int(a), int(b)) for a, b in zip(whole.threat, whole.radar, strict=True)] == keys
+    np.testing.assert_array_equal(whole.time_s, [first[k] for k in keys])
+    np.testing.assert_array_equal(whole.detections, [count[k] for k in keys])
+    np.testing.assert_array_equal(whole.dwells, [dwells[k] for k in keys])

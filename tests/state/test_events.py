@@ -61,3 +61,47 @@ def test_add_takes_scalars_lists_and_one_element_arrays() -> None:
         ("dwell", 1, 1), ("dwell", 2, 1), ("leak", 4, -1)]  # fmt: skip
     leak = rows[2]
     assert leak["lat_deg"] == 1.5 and leak["alt_m"] == 7.0 and np.isnan(leak["lon_deg"])
+
+
+def _mixed_log(n: int = 5_000, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    kinds = np.array(events.EVENT_KINDS)[rng.integers(0, len(events.EVENT_KINDS), n)]
+    log = EventLog()
+    t = np.sort(rng.uniform(0.0, 100.0, n))
+    for k, tt, tid in zip(kinds, t, rng.integers(-1, 50, n), strict=True):
+        log.add(str(k), float(tt), threat_id=int(tid), radar_id=int(tid) % 3)
+    return log.table(), kinds
+
+
+@pytest.mark.parametrize("as_strings", [False, True])
+def test_of_kind_matches_a_row_by_row_filter(tmp_path, as_strings) -> None:
+    """`of_kind` and `kind_mask` pick the rows whose kind is given, on the engine's
+    dictionary column and on a plain string column (as another tool may write the file),
+    and keep only the columns asked for."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    tab, _ = _mixed_log()
+    if as_strings:
+        tab = tab.set_column(1, "kind", tab.column("kind").cast(pa.string()))
+        pq.write_table(tab, tmp_path / "e.parquet")
+        tab = pq.read_table(tmp_path / "e.parquet")
+    row_kinds = [str(k) for k in tab.column("kind").to_pylist()]
+    for want in ("detection", ("launch", "intercept", "dwell"), "no_such_kind"):
+        ws = {want} if isinstance(want, str) else set(want)
+        expect = np.array([k in ws for k in row_kinds])
+        np.testing.assert_array_equal(events.kind_mask(tab, want), expect)
+        sub = events.of_kind(tab, want, ["time_s", "threat_id"])
+        assert sub.column_names == ["time_s", "threat_id"]
+        np.testing.assert_array_equal(
+            sub.column("time_s").to_numpy(), tab.column("time_s").to_numpy()[expect])
+
+
+def test_kind_slices_cover_the_log_in_order() -> None:
+    tab, _ = _mixed_log()
+    whole = events.of_kind(tab, "dwell", ["time_s", "threat_id"])
+    for rows in (1, 333, 10_000):
+        parts = list(events.kind_slices(tab, "dwell", ["time_s", "threat_id"], rows=rows))
+        assert len(parts) == -(-tab.num_rows // rows)
+        got = np.concatenate([p.column("time_s").to_numpy() for p in parts])
+        np.testing.assert_array_equal(got, whole.column("time_s").to_numpy())

@@ -26,6 +26,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from iads.geo.borders import country_polygon
 from iads.geo.ecef import ecef_to_geodetic
 from iads.scenario.schema import Airspace
+from iads.state.events import of_kind
 from iads.threats.truth import Truth
 
 __all__ = [
@@ -110,14 +111,11 @@ def _crossing(geom, p0: NDArray, p1: NDArray, in0: NDArray[np.bool_]) -> NDArray
 def _end_times(events: pa.Table, truth: Truth) -> NDArray[np.float64]:
     """(n,) end of each aircraft's flight: route end or kill, whichever first."""
     end = truth.end_t_s.copy()
-    kinds = events.column("kind").combine_chunks()
-    names = kinds.dictionary.to_pylist()
-    if "intercept" in names:
-        sel = np.asarray(kinds.indices) == names.index("intercept")
-        tid = events.column("threat_id").to_numpy()[sel]
-        t = events.column("time_s").to_numpy()[sel]
-        ok = tid >= 0
-        np.minimum.at(end, tid[ok], t[ok])
+    ic = of_kind(events, "intercept", ["threat_id", "time_s"])
+    tid = ic.column("threat_id").to_numpy()
+    t = ic.column("time_s").to_numpy()
+    ok = tid >= 0
+    np.minimum.at(end, tid[ok], t[ok])
     return end
 
 
@@ -127,16 +125,12 @@ def _first_detections_after(
     """Per aircraft (n,), the first detection event at or after ``t_in`` (NaN: none):
     its time and radar index (-1: none)."""
     n = t_in.size
-    kinds = events.column("kind").combine_chunks()
-    names = kinds.dictionary.to_pylist()
     t_det = np.full(n, np.nan)
     radar = np.full(n, -1, np.int64)
-    if "detection" not in names:
-        return t_det, radar
-    sel = np.asarray(kinds.indices) == names.index("detection")
-    tid = events.column("threat_id").to_numpy()[sel].astype(np.int64)
-    t = events.column("time_s").to_numpy()[sel]
-    rid = events.column("radar_id").to_numpy()[sel].astype(np.int64)
+    det = of_kind(events, "detection", ["threat_id", "time_s", "radar_id"])
+    tid = det.column("threat_id").to_numpy().astype(np.int64)
+    t = det.column("time_s").to_numpy()
+    rid = det.column("radar_id").to_numpy().astype(np.int64)
     ok = (tid >= 0) & (tid < n)
     tid, t, rid = tid[ok], t[ok], rid[ok]
     after = t >= t_in[tid] - 1e-9  # NaN entry times compare False: never entered

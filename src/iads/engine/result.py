@@ -18,7 +18,9 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from iads.sensors.exposure import FirstDetections, first_detections
 from iads.state import Built
+from iads.state.events import of_kind
 from iads.threats import Truth
 
 __all__ = ["OUTCOMES", "Fates", "Result"]
@@ -96,13 +98,11 @@ class Result:
     tracks: pa.Table | None = field(default=None, repr=False)
     _fates: Fates | None = field(default=None, repr=False)
     _airspace: pa.Table | None = field(default=None, repr=False)
+    _first: FirstDetections | None = field(default=None, repr=False)
 
     # -- event access -------------------------------------------------------------------
-    def _kind(self, kind: str) -> pa.Table:
-        kinds = self.events.column("kind").combine_chunks()
-        idx = kinds.dictionary.index(kind).as_py() if kind in kinds.dictionary.to_pylist() else -1
-        mask = np.asarray(kinds.indices) == idx
-        return self.events.filter(pa.array(mask))
+    def _kind(self, kind: str, columns: Sequence[str] | None = None) -> pa.Table:
+        return of_kind(self.events, kind, columns)
 
     def events_of(self, kind: str) -> pa.Table:
         """The events of one kind (e.g. ``"intercept"``)."""
@@ -127,7 +127,7 @@ class Result:
 
     def _with_event(self, kind: str) -> NDArray[np.bool_]:
         """(n,) whether each entity has at least one event of ``kind``."""
-        col = self._kind(kind).column("threat_id").to_numpy()
+        col = self._kind(kind, ["threat_id"]).column("threat_id").to_numpy()
         out = np.zeros(self.built.threats.n, bool)
         out[col[col >= 0]] = True
         return out
@@ -198,7 +198,7 @@ class Result:
             "friendlies": bm["friendlies"],
             "neutrals": bm["neutrals"],
             "threats": self._threat_rows(fates, bm["kills"]),
-            "exposure": exposure_summary(self.events, b, self.truth),
+            "exposure": exposure_summary(self.events, b, self.truth, self._first_detections()),
             "track_hold": track_hold_summary(
                 self.events, b, b.scenario.settings.duration_s
             ),
@@ -341,13 +341,17 @@ class Result:
             "missing_unit_costs": missing,
         }
 
+    def _first_detections(self) -> FirstDetections:
+        """Every (target, radar) first detection (``iads.sensors.exposure``), once."""
+        if self._first is None:
+            self._first = first_detections(self.events, self.built, self.truth)
+        return self._first
+
     def _first_detection_by_threat(self) -> dict[int, dict[str, Any]]:
         """Per detected threat, its first detection over all radars: time, radar, unit,
         true range and whether it is censored (``seen_at_launch``)."""
-        from iads.sensors.exposure import first_detections
-
         b = self.built
-        fd = first_detections(self.events, b, self.truth)
+        fd = self._first_detections()
         order = np.lexsort((fd.radar, fd.time_s, fd.threat))
         tid = fd.threat[order]
         firsts = order[np.r_[True, tid[1:] != tid[:-1]]] if tid.size else order

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from iads.state import Built
+from iads.state.events import of_kind
 
 __all__ = ["sead_summary"]
 
@@ -19,8 +20,7 @@ _ATTACKERS = ("aircraft", "stealth_aircraft")
 
 
 def _col(ev: pa.Table, kind: str, name: str) -> np.ndarray:
-    kinds = np.asarray(ev.column("kind").to_pylist(), dtype=object)
-    return np.asarray(ev.column(name).to_numpy(zero_copy_only=False))[kinds == kind]
+    return of_kind(ev, kind, [name]).column(name).to_numpy()
 
 
 def sead_summary(b: Built, ev: pa.Table) -> dict[str, Any] | None:
@@ -77,10 +77,12 @@ def _models_links(b: Built) -> bool:
 def _link_summary(b: Built, ev: pa.Table, duration: float) -> dict[str, Any]:
     """Command posts lost (which, when, why), links lost, and the seconds each networked
     unit spent autonomous (from its ``link_lost`` / ``link_restored`` events)."""
-    kinds = np.asarray(ev.column("kind").to_pylist(), dtype=object)
-    t = ev.column("time_s").to_numpy()
-    uid = ev.column("unit_id").to_numpy()
-    det = ev.column("details").to_pylist()
+    sub = of_kind(ev, ("command_post_lost", "link_lost", "link_restored"),
+                  ["kind", "time_s", "unit_id", "details"])  # fmt: skip
+    kinds = np.asarray(sub.column("kind").to_pylist(), dtype=object)  # the few link events
+    t = sub.column("time_s").to_numpy()
+    uid = sub.column("unit_id").to_numpy()
+    det = sub.column("details").to_pylist()
     posts = [{"post": json.loads(det[k])["post"], "time_s": round(float(t[k]), 3),
               "cause": json.loads(det[k])["cause"]}
              for k in np.flatnonzero(kinds == "command_post_lost")]  # fmt: skip
@@ -109,12 +111,12 @@ def _radiating_s(b: Built, ev: pa.Table, duration: float) -> dict[str, float]:
     radar radiates from t = 0 until its first switch), keyed ``<unit>/<radar key>``."""
     out: dict[str, float] = {}
     ra = b.radars
-    kinds = np.asarray(ev.column("kind").to_pylist(), dtype=object)
-    rid = ev.column("radar_id").to_numpy()
-    t = ev.column("time_s").to_numpy()
-    sw = np.isin(kinds, ["radar_on", "radar_off"])
+    sub = of_kind(ev, ("radar_on", "radar_off"), ["kind", "radar_id", "time_s"])
+    kinds = np.asarray(sub.column("kind").to_pylist(), dtype=object)  # the few switches
+    rid = sub.column("radar_id").to_numpy()
+    t = sub.column("time_s").to_numpy()
     for r in range(ra.n):  # a loop over the few radars
-        sel = sw & (rid == r)
+        sel = rid == r
         on, since, total = True, 0.0, 0.0
         for k, tt in zip(kinds[sel], t[sel], strict=True):
             if k == "radar_off" and on:

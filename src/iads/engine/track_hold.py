@@ -18,15 +18,13 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from iads.state.events import of_kind
+
 __all__ = ["held_intervals", "track_hold_summary", "union_length"]
 
 
 def _of_kind(events: pa.Table, kind: str) -> pa.Table:
-    kinds = events.column("kind").combine_chunks()
-    names = kinds.dictionary.to_pylist()
-    if kind not in names:
-        return events.slice(0, 0)
-    return events.filter(pa.array(np.asarray(kinds.indices) == names.index(kind)))
+    return of_kind(events, kind, ["threat_id", "unit_id", "track_id", "time_s"])
 
 
 def held_intervals(

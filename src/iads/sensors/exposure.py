@@ -18,7 +18,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from iads.sensors.chain import truth_at
-from iads.state.events import EVENT_KINDS
+from iads.state.events import EVENT_KINDS, kind_slices
 
 __all__ = ["SEEN_PD", "FirstDetections", "exposure_summary", "first_detections"]
 
@@ -29,21 +29,25 @@ _EPS_S = 1e-6
 SEEN_PD = 0.5
 
 
-def _of_kind(events: pa.Table, kind: str) -> pa.Table:
-    kinds = events.column("kind").combine_chunks()
-    names = kinds.dictionary.to_pylist()
-    if kind not in names:
-        return events.slice(0, 0)
-    return events.filter(pa.array(np.asarray(kinds.indices) == names.index(kind)))
-
-
-def _pair_counts(tab: pa.Table, n_radars: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(threat, radar, time) of real targets (threat_id >= 0) in ``tab``."""
-    tid = tab.column("threat_id").to_numpy().astype(np.int64)
-    rid = tab.column("radar_id").to_numpy().astype(np.int64)
-    t = tab.column("time_s").to_numpy()
-    keep = (tid >= 0) & (rid >= 0) & (rid < n_radars)
-    return tid[keep], rid[keep], t[keep]
+def _pair_firsts(
+    events: pa.Table, kind: str, n_threats: int, n_radars: int
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Per (threat, radar) pair, key ``threat * n_radars + radar`` (shape (n_threats *
+    n_radars,)): the number of events of ``kind`` on a real target (threat_id >= 0) and
+    the time of the first (inf: none). Reduced slice by slice of the log (bounded memory
+    at tens of millions of events)."""
+    size = n_threats * n_radars
+    count = np.zeros(size, np.int64)
+    first = np.full(size, np.inf)
+    for tab in kind_slices(events, kind, ["threat_id", "radar_id", "time_s"]):
+        tid = tab.column("threat_id").to_numpy().astype(np.int64)
+        rid = tab.column("radar_id").to_numpy().astype(np.int64)
+        t = tab.column("time_s").to_numpy()
+        keep = (tid >= 0) & (tid < n_threats) & (rid >= 0) & (rid < n_radars)
+        key = tid[keep] * n_radars + rid[keep]
+        count += np.bincount(key, minlength=size)
+        np.minimum.at(first, key, t[keep])
+    return count, first
 
 
 @dataclass(frozen=True)
@@ -78,13 +82,9 @@ def first_detections(events: pa.Table, built: Any, truth: Any) -> FirstDetection
     reach, not a measure of it. A target that appears in coverage beyond that range and is
     detected later, closer, is not censored."""
     ra = built.radars
-    tid, rid, t = _pair_counts(_of_kind(events, "detection"), ra.n)
-    key = tid * ra.n + rid
-    order = np.lexsort((t, key))
-    key_s, t_s = key[order], t[order]
-    first = np.r_[True, key_s[1:] != key_s[:-1]] if key_s.size else np.zeros(0, bool)
-    keys, t0 = key_s[first], t_s[first]
-    n_det = np.diff(np.r_[np.flatnonzero(first), key_s.size]).astype(np.int64)
+    n_det_all, t0_all = _pair_firsts(events, "detection", truth.n, ra.n)
+    keys = np.flatnonzero(n_det_all)  # sorted: by target, then radar
+    t0, n_det = t0_all[keys], n_det_all[keys]
     th, rd = keys // ra.n, keys % ra.n
     if keys.size == 0:
         z = np.zeros(0)
@@ -94,14 +94,10 @@ def first_detections(events: pa.Table, built: Any, truth: Any) -> FirstDetection
     dwells: NDArray[np.int64] | None = None
     first_look = t0.copy()
     if "dwell" in EVENT_KINDS:
-        dt, dr, dtime = _pair_counts(_of_kind(events, "dwell"), ra.n)
-        dk = dt * ra.n + dr
-        d_order = np.lexsort((dtime, dk))
-        dk, dtime = dk[d_order], dtime[d_order]
-        lo = np.searchsorted(dk, keys, "left")
-        dwells = (np.searchsorted(dk, keys, "right") - lo).astype(np.int64)
+        n_dw, t_dw = _pair_firsts(events, "dwell", truth.n, ra.n)
+        dwells = n_dw[keys]
         has = dwells > 0
-        first_look[has] = np.minimum(t0[has], dtime[lo[has]])
+        first_look[has] = np.minimum(t0[has], t_dw[keys][has])
     in_reach = first_look - truth.launch_t_s[th] <= ra.sweep_s[rd] + _EPS_S
     seen = in_reach & (first_look >= t0 - _EPS_S)  # detected on the first look
     ask = np.flatnonzero(in_reach & ~seen)
@@ -114,22 +110,26 @@ def first_detections(events: pa.Table, built: Any, truth: Any) -> FirstDetection
     return FirstDetections(th, rd, t0, rng_m, n_det, dwells, seen)
 
 
-def exposure_summary(events: pa.Table, built: Any, truth: Any) -> list[dict[str, Any]]:
+def exposure_summary(
+    events: pa.Table, built: Any, truth: Any, fd: FirstDetections | None = None
+) -> list[dict[str, Any]]:
     """Per target detected at least once (``threat_id``, ``name``), per radar that
     detected it: ``first_time_s``, ``first_range_km`` (true range at that time),
     ``seen_at_launch`` (censored first detection, see the module docstring),
     ``detections`` and ``dwells`` (None when the event log has no dwell events). Sorted by
-    target id, then first detection time."""
-    fd = first_detections(events, built, truth)
+    target id, then first detection time. ``fd``: the run's :func:`first_detections`,
+    when already computed."""
+    if fd is None:
+        fd = first_detections(events, built, truth)
     ra = built.radars
     out: list[dict[str, Any]] = []
     names = built.threats.names
-    for i in np.unique(fd.threat):  # a loop over the detected targets to build the JSON rows
-        sel = np.flatnonzero(fd.threat == i)
-        sel = sel[np.argsort(fd.time_s[sel], kind="stable")]
+    order = np.lexsort((fd.time_s, fd.threat))  # stable: radar order among equal times
+    starts = np.flatnonzero(np.r_[True, fd.threat[order][1:] != fd.threat[order][:-1]])
+    for sel in np.split(order, starts[1:]) if order.size else []:  # per detected target
         out.append({
-            "threat_id": int(i),
-            "name": names[i],
+            "threat_id": int(fd.threat[sel[0]]),
+            "name": names[fd.threat[sel[0]]],
             "radars": [
                 {
                     "radar": ra.keys[fd.radar[j]],

@@ -14,13 +14,15 @@ import json
 import shutil
 import tempfile
 from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-__all__ = ["EVENT_KINDS", "EVENT_SCHEMA", "EventLog"]
+__all__ = ["EVENT_KINDS", "EVENT_SCHEMA", "EventLog", "kind_mask", "kind_slices", "of_kind"]
 
 #: Every kind of event, in the order of the pipeline.
 EVENT_KINDS = (
@@ -80,6 +82,51 @@ SPILL_ROWS = 8_000_000
 #: Rows of one output window when a spilled log is sorted back (``_Spill.table``).
 WINDOW_ROWS = 1_000_000
 _KIND_DICT = pa.array(list(EVENT_KINDS), pa.string())
+
+
+def kind_mask(events: pa.Table, kinds: str | Sequence[str]) -> np.ndarray:
+    """(rows,) bool: whether each event's kind is ``kinds`` (one kind or several). Reads
+    the kind column chunk by chunk (dictionary codes, or strings as read back from a
+    file): no Python object per event, whatever the size of the log."""
+    want = {kinds} if isinstance(kinds, str) else set(kinds)
+    parts = []
+    for ch in events.column("kind").chunks:
+        if pa.types.is_dictionary(ch.type):
+            lut = np.array([k in want for k in ch.dictionary.to_pylist()], bool)
+            codes = ch.indices.to_numpy(zero_copy_only=False)
+            parts.append(lut[codes])
+        else:
+            hit = pc.is_in(ch, value_set=pa.array(sorted(want), ch.type))
+            parts.append(hit.fill_null(False).to_numpy(zero_copy_only=False))
+    return np.concatenate(parts) if parts else np.zeros(events.num_rows, bool)
+
+
+def of_kind(
+    events: pa.Table, kinds: str | Sequence[str], columns: Sequence[str] | None = None
+) -> pa.Table:
+    """The events of one kind or several (``kinds``), in log order, with only ``columns``
+    (all when None): a log of tens of millions of events is filtered without copying the
+    columns a caller does not read."""
+    tab = events if columns is None else events.select(list(columns))
+    return tab.filter(pa.array(kind_mask(events, kinds)))
+
+
+#: Rows of the log read at once by :func:`kind_slices` (a bounded working set).
+SLICE_ROWS = 1 << 20
+
+
+def kind_slices(
+    events: pa.Table,
+    kinds: str | Sequence[str],
+    columns: Sequence[str] | None = None,
+    rows: int | None = None,
+) -> Iterator[pa.Table]:
+    """The events of ``kinds`` (as :func:`of_kind`), in log order, one table per slice of
+    ``rows`` rows of the log (:data:`SLICE_ROWS` when None): a summary that reduces them
+    slice by slice holds at most a slice, however long the log."""
+    rows = SLICE_ROWS if rows is None else rows
+    for off in range(0, events.num_rows, rows):
+        yield of_kind(events.slice(off, rows), kinds, columns)
 
 
 class _Chunk:

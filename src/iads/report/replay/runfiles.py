@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from iads.errors import InputError
+from iads.state.events import of_kind
 
 __all__ = ["COLUMNS", "RunFiles", "column", "has_column", "load_run", "strings"]
 
@@ -94,8 +95,8 @@ class RunFiles:
 
     def events_of(self, *kinds: str) -> pa.Table:
         """The events whose kind is one of ``kinds`` (in time order)."""
-        k = np.asarray(strings(self.events, "kind", "events.parquet"), dtype=object)
-        return self.events.filter(pa.array(np.isin(k, list(kinds))))
+        _name(self.events, "kind", "events.parquet")  # a clear error when it is missing
+        return of_kind(self.events, kinds)
 
     def entities_of(self, kind: str) -> pa.Table:
         """The rows of ``entities.parquet`` of one kind, by index (empty if absent)."""
