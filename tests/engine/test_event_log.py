@@ -176,3 +176,37 @@ def test_a_run_spilled_to_disk_has_the_same_events_and_summary(monkeypatch) -> N
     assert got.events.column("time_s").num_chunks > 1  # it was read back in windows
     _assert_same_table(got.events, ref.events)
     assert got.summary() == ref.summary()
+
+
+def test_released_pages_of_a_mapped_log_read_back_unchanged(monkeypatch) -> None:
+    """`release_mapped_pages` hands back the pages of a log mapped from disk: the table
+    reads the same afterwards (its mapping is file-backed), the pages it had touched are
+    no longer resident (Linux), and the log's entry goes when its table is collected."""
+    import gc
+    import sys
+
+    monkeypatch.setattr(events, "CHUNK_ROWS", 4096)
+    log = EventLog(spill_rows=8192)
+    for step in range(60):
+        log.add("dwell", np.full(4096, float(step)), threat_id=np.arange(4096) % 97,
+                lat_deg=np.linspace(0.0, 1.0, 4096))  # fmt: skip
+    t = log.table()
+    assert len(events._MAPPED) >= 1
+    before = t.column("lat_deg").to_numpy().sum(), t.column("threat_id").to_numpy().sum()
+
+    def resident_kib() -> int:
+        with open("/proc/self/status") as f:
+            return next(int(x.split()[1]) for x in f if x.startswith("RssFile"))
+
+    if sys.platform.startswith("linux"):
+        touched = resident_kib()
+        events.release_mapped_pages()
+        assert resident_kib() < touched - 1024  # ~3 MB of mapped columns let go
+    else:
+        events.release_mapped_pages()
+    after = t.column("lat_deg").to_numpy().sum(), t.column("threat_id").to_numpy().sum()
+    assert after == before
+    n = len(events._MAPPED)
+    del t, log  # the sealed log keeps its table
+    gc.collect()
+    assert len(events._MAPPED) == n - 1

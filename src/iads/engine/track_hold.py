@@ -88,16 +88,26 @@ def track_hold_summary(events: pa.Table, built: Any, end_s: float) -> list[dict[
     out: list[dict[str, Any]] = []
     names = built.threats.names
     units = built.units.names
-    for i in np.unique(tid):  # a loop over the tracked objects to build the JSON rows
+    if tid.size == 0:
+        return out
+    order = np.lexsort((unit, tid))  # by object, then picture
+    tid, unit, t0, t1 = tid[order], unit[order], t0[order], t1[order]
+    new_obj = np.r_[True, tid[1:] != tid[:-1]]
+    new_pic = new_obj | np.r_[True, unit[1:] != unit[:-1]]
+    obj_at = np.flatnonzero(new_obj)
+    pic_at = np.r_[np.flatnonzero(new_pic), tid.size]
+    p = 0
+    for a, z in zip(obj_at, np.r_[obj_at[1:], tid.size], strict=True):  # tracked objects
         rows = []
-        for u in np.unique(unit[tid == i]):
-            sel = (tid == i) & (unit == u)
+        while pic_at[p] < z:  # the pictures that held this object
+            sel = slice(pic_at[p], pic_at[p + 1])
             rows.append({
-                "unit": units[int(u)],
+                "unit": units[int(unit[pic_at[p]])],
                 "first_confirmed_s": round(float(t0[sel].min()), 3),
                 "held_s": round(union_length(t0[sel], t1[sel]), 3),
-                "tracks": int(sel.sum()),
+                "tracks": int(pic_at[p + 1] - pic_at[p]),
             })  # fmt: skip
+            p += 1
         rows.sort(key=lambda r: r["first_confirmed_s"])
-        out.append({"threat_id": int(i), "name": names[int(i)], "pictures": rows})
+        out.append({"threat_id": int(tid[a]), "name": names[int(tid[a])], "pictures": rows})
     return out

@@ -10,9 +10,13 @@ from disk (:class:`_Spill`), so that its size is not held in memory.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import json
 import shutil
+import sys
 import tempfile
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,7 +26,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["EVENT_KINDS", "EVENT_SCHEMA", "EventLog", "kind_mask", "kind_slices", "of_kind"]
+__all__ = ["EVENT_KINDS", "EVENT_SCHEMA", "EventLog", "kind_mask", "kind_slices", "of_kind",
+           "release_mapped_pages"]
 
 #: Every kind of event, in the order of the pipeline.
 EVENT_KINDS = (
@@ -106,9 +111,11 @@ def of_kind(
 ) -> pa.Table:
     """The events of one kind or several (``kinds``), in log order, with only ``columns``
     (all when None): a log of tens of millions of events is filtered without copying the
-    columns a caller does not read."""
-    tab = events if columns is None else events.select(list(columns))
-    return tab.filter(pa.array(kind_mask(events, kinds)))
+    columns a caller does not read, slice by slice (:func:`kind_slices`)."""
+    if events.num_rows <= SLICE_ROWS:
+        tab = events if columns is None else events.select(list(columns))
+        return tab.filter(pa.array(kind_mask(events, kinds)))
+    return pa.concat_tables(kind_slices(events, kinds, columns))
 
 
 #: Rows of the log read at once by :func:`kind_slices` (a bounded working set).
@@ -126,7 +133,46 @@ def kind_slices(
     slice by slice holds at most a slice, however long the log."""
     rows = SLICE_ROWS if rows is None else rows
     for off in range(0, events.num_rows, rows):
-        yield of_kind(events.slice(off, rows), kinds, columns)
+        part = events.slice(off, rows)
+        tab = part if columns is None else part.select(list(columns))
+        out = tab.filter(pa.array(kind_mask(part, kinds)))
+        release_mapped_pages()  # the slice is copied out: its mapped pages can go
+        yield out
+
+
+#: The logs mapped from disk and alive (``_Spill.table``): key -> (address, bytes) of the
+#: whole file's mapping. An entry is removed when its table is collected, so a range here
+#: is always a live read-only file mapping.
+_MAPPED: dict[int, tuple[int, int]] = {}
+_MADV_DONTNEED = 4  # Linux's value (asm-generic/mman-common.h)
+
+
+def _register_mapped(table: pa.Table, mapped: pa.MemoryMappedFile) -> None:
+    """Note ``table``'s file mapping, for :func:`release_mapped_pages`, while it lives."""
+    whole = mapped.read_buffer()  # zero-copy: the mapping from its first byte
+    key = id(table)
+    _MAPPED[key] = (whole.address, whole.size)
+    weakref.finalize(table, _MAPPED.pop, key, None)
+
+
+def release_mapped_pages() -> None:
+    """Give back the pages of the logs mapped from disk that this process has read
+    (``madvise(MADV_DONTNEED)`` on their read-only file mappings): they stay in the OS page
+    cache and are mapped again, unchanged, on the next access. A pass over a log of tens of
+    millions of events then holds at most the slice it reads, not the whole file. A system
+    call ctypes reaches (no library wraps it for a mapping pyarrow owns); Linux only."""
+    if not _MAPPED or not sys.platform.startswith("linux"):
+        return
+    madvise = _madvise()
+    for address, size in list(_MAPPED.values()):
+        madvise(address, size, _MADV_DONTNEED)
+
+
+@functools.cache
+def _madvise() -> Any:
+    f = ctypes.CDLL(None, use_errno=True).madvise
+    f.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+    return f
 
 
 class _Chunk:
@@ -485,7 +531,9 @@ class _Spill:
                 reader = pa.ipc.open_file(src)
                 for piece in self._windows(reader):
                     out.write_table(piece)
-            table = pa.ipc.open_file(pa.memory_map(str(out_path))).read_all()
+            mapped = pa.memory_map(str(out_path))
+            table = pa.ipc.open_file(mapped).read_all()
+            _register_mapped(table, mapped)
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)  # a mapped file outlives its name
         return table
