@@ -108,14 +108,15 @@ class Result:
         """The events of one kind (e.g. ``"intercept"``)."""
         return self._kind(kind)
 
-    def events_with_names(self) -> pa.Table:
+    def events_with_names(self, start: int = 0, rows: int | None = None) -> pa.Table:
         """The event log as written to ``events.parquet``: the engine's columns
         (:data:`iads.state.events.EVENT_SCHEMA`) and, after them, the names the ids stand
         for: ``threat_name`` (entity name), ``unit_name`` (defense unit), ``radar_name``
         (the radar's catalog key; ``radar_id`` tells two radars of one type apart), null
-        where the id is -1 (docs/results.md)."""
+        where the id is -1 (docs/results.md). ``start``, ``rows``: only those rows of the
+        log (all by default; a writer goes slice by slice)."""
         b = self.built
-        ev = self.events
+        ev = self.events if start == 0 and rows is None else self.events.slice(start, rows)
         for col, names in (
             ("threat", b.threats.names),
             ("unit", b.units.names),

@@ -18,9 +18,10 @@ from iads._outputs import atomic_write
 from iads.engine.result import Result
 from iads.errors import OutputError
 from iads.report.entities import entities_table
+from iads.state import events as event_log
 from iads.threats import truth_table as threat_truth_table
 
-__all__ = ["truth_table", "write_run"]
+__all__ = ["truth_table", "write_events", "write_run"]
 
 
 def truth_table(result: Result, rate_hz: float = 1.0) -> pa.Table:
@@ -32,6 +33,20 @@ def truth_table(result: Result, rate_hz: float = 1.0) -> pa.Table:
     kills = result.events_of("intercept")
     np.minimum.at(end, kills.column("threat_id").to_numpy(), kills.column("time_s").to_numpy())
     return threat_truth_table(tr.with_end(end), th.names, th.type_key, rate_hz)
+
+
+def write_events(result: Result, path: Path) -> None:
+    """``events.parquet`` (:meth:`Result.events_with_names`), written slice by slice of the
+    log so that a log of tens of millions of events, mapped from disk, is never held whole
+    in memory (``iads.state.events``)."""
+    n = result.events.num_rows
+    with pq.ParquetWriter(path, result.events_with_names(0, 0).schema) as w:
+        step = event_log.SLICE_ROWS
+        for start in range(0, n, step):
+            w.write_table(result.events_with_names(start, step))
+            event_log.release_mapped_pages()
+        if n == 0:
+            w.write_table(result.events_with_names())
 
 
 def write_run(
@@ -49,7 +64,7 @@ def write_run(
     summary = json.dumps(result.summary(), indent=2, ensure_ascii=False) + "\n"
     jobs: list[tuple[str, Path, Callable[[Path], object]]] = [
         ("events", out / "events.parquet",
-         lambda p: pq.write_table(result.events_with_names(), p)),
+         lambda p: write_events(result, p)),
         ("summary", out / "summary.json", lambda p: p.write_text(summary, encoding="utf-8")),
     ]
     if truth_rate_hz:
