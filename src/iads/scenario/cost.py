@@ -56,6 +56,10 @@ SPILL_ROWS = 8_000_000
 #: 5 batteries: 114,609 of 1,099,263); one third stays above each.
 _DETECTED_SHARE = 1.0 / 3.0
 _STEP_S = 2e-3
+_G_MPS2 = 9.80665
+#: Mean length of a dog-legged route over the direct one: E[sqrt(1 + 4 u²)], u ~ U(0, 0.15)
+#: (iads.threats.raid: an offset of u times the route at mid-route).
+_DOGLEG_MEAN = 1.0148
 _PAIR_STEP_S = 5e-7
 
 
@@ -119,8 +123,12 @@ def _flights(sc: Scenario, catalog: Catalog) -> list[tuple]:
     [m/s], highest altitude [m], route legs, largest catalog RCS [m²], route length [m],
     raid sector (target lat, lon, lowest and highest bearing [deg]) or None), from the
     scenario alone. The flight time is
-    the route length over the speed (ballistic: its length at 1 km/s plus 2 min of boost),
-    bounded by the time left in the run after the group's first launch."""
+    the route length over the speed (ballistic: the minimum-energy flight time over a flat
+    earth, sqrt(2 R / g), first order), bounded by the time left in the run after the
+    group's first launch. A raid's route length is its expected value: the mean distance
+    from the target of a point drawn uniformly on the launch disc, d + r² / (4 d) to second
+    order, and for a cruise missile the dog-leg's mean lengthening (an offset of U(0, 15 %)
+    of the route at mid-route: 1.5 % on average)."""
     from iads.geo import great_circle_distance_m
     from iads.scenario.schema import Raid
 
@@ -143,7 +151,8 @@ def _flights(sc: Scenario, catalog: Catalog) -> list[tuple]:
 
     def add(cls, count, route_m, speed, alt, legs, t0, key, sector=None):
         if cls == "ballistic_missile":
-            t, speed = route_m / 1000.0 + 120.0, 1000.0
+            t = math.sqrt(2.0 * route_m / _G_MPS2)
+            speed = route_m / max(t, 1e-9)
             alt = max(alt, route_m / 2.0)
         else:
             t = route_m / speed
@@ -166,8 +175,10 @@ def _flights(sc: Scenario, catalog: Catalog) -> list[tuple]:
                 half += 17.0 if cls == "cruise_missile" else 0.0
                 sector = None if tgt is None else (
                     tgt.lat, tgt.lon, r.axis_bearing_deg - half, r.axis_bearing_deg + half)
-                add(cls, rg.count, 1.15 * (rg.distance_m + rg.radius_m), speed, alt, legs,
-                    r.start_time_s, rg.type, sector)  # fmt: skip
+                route = rg.distance_m + rg.radius_m**2 / (4.0 * rg.distance_m)
+                route *= _DOGLEG_MEAN if cls == "cruise_missile" else 1.0
+                add(cls, rg.count, route, speed, alt, legs, r.start_time_s, rg.type,
+                    sector)  # fmt: skip
             continue
         cls, speed, alt = entry(g.type)
         speed = g.speed_mps or (340.0 * g.speed_mach if g.speed_mach else speed)
