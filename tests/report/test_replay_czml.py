@@ -220,6 +220,30 @@ def test_tracks_layer_when_the_run_has_tracks(replay_run: Path, tmp_path: Path) 
     np.testing.assert_allclose(radii[:, 1], np.linspace(500.0, 100.0, 8)[4:], atol=0.05)
 
 
+def test_tracks_layer_thins_a_large_recording(replay_run: Path, tmp_path: Path,
+                                              monkeypatch) -> None:  # fmt: skip
+    """Past ``DENSE.track_samples`` recorded estimates the layer keeps every k-th estimate
+    of each track, its first and last always (a 10,000-threat raid records millions)."""
+    from iads.report.replay.style import DENSE
+
+    run = tmp_path / "run"
+    shutil.copytree(replay_run, run)
+    t = np.arange(0.0, 100.0, 1.0)
+    pq.write_table(
+        pa.table({
+            "time_s": np.r_[t, t], "unit_id": np.zeros(200, np.int32),
+            "track_id": np.r_[np.full(100, 7), np.full(100, 8)].astype(np.int64),
+            "lat_deg": np.full(200, 40.5), "lon_deg": np.linspace(32.0, 33.0, 200),
+            "alt_m": np.full(200, 100.0), "pos_sigma_m": np.full(200, 50.0),
+        }),  # fmt: skip
+        run / "tracks.parquet",
+    )
+    monkeypatch.setattr(DENSE, "track_samples", 50)  # 200 estimates: every 4th
+    tracks = _by_id(json.loads(build_document(run).dumps()), "track")
+    times = np.asarray(tracks["track/0/7"]["position"]["cartographicDegrees"]).reshape(-1, 4)[:, 0]
+    np.testing.assert_array_equal(times, np.r_[np.arange(0.0, 100.0, 4.0), 99.0])
+
+
 def test_missing_truth_is_a_clear_error(replay_run: Path, tmp_path: Path) -> None:
     run = tmp_path / "run"
     shutil.copytree(replay_run, run)

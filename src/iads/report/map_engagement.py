@@ -83,7 +83,7 @@ def _paths_lonlat(result: Result, max_drawn: int) -> tuple[list[np.ndarray], lis
     k = max(1, -(-tr.t_s.size // _MAX_POINTS))
     rows = np.unique(np.r_[np.arange(0, tr.t_s.size, k), tr.t_s.size - 1])
     t_s = tr.t_s[rows]
-    p = tr.pos_ecef_m[rows, :n]
+    p = tr.samples(rows[:, None], np.arange(n)[None])[0]  # (rows, n, 3): the drawn samples only
     lat, lon, _ = ecef_to_geodetic_rad(p[..., 0], p[..., 1], p[..., 2])
     lat, lon = np.rad2deg(lat), np.rad2deg(lon)  # (n_rows, n)
     paths, who = [], []

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from iads.errors import InputError
+from iads.report.replay.style import EVENT_STYLE
 from iads.state.events import of_kind
 
 __all__ = ["COLUMNS", "RunFiles", "column", "has_column", "load_run", "strings"]
@@ -118,10 +119,14 @@ class RunFiles:
         return float(t_all.max()) if t_all.size else 0.0
 
 
-def _parquet(path: Path) -> pa.Table | None:
+def _parquet(path: Path, kinds: list[str] | None = None) -> pa.Table | None:
+    """The table of ``path`` (None when absent); with ``kinds``, only its rows of those
+    ``kind`` values (a file without that column is read whole, for a clear error later)."""
     if not path.exists():
         return None
     try:
+        if kinds is not None and "kind" in pq.read_schema(path).names:
+            return pq.read_table(path, filters=[("kind", "in", kinds)])
         return pq.read_table(path)
     except (OSError, pa.ArrowInvalid) as exc:
         raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
@@ -132,7 +137,9 @@ def load_run(run_dir: str | Path) -> RunFiles:
     root = Path(run_dir)
     if not root.is_dir():
         raise InputError(f"{root}: no such run directory (write one with 'iads run --out DIR')")
-    events = _parquet(root / "events.parquet")
+    # Only the kinds the replay shows: a raid of thousands of threats logs tens of
+    # millions of dwells and detections, which it does not draw.
+    events = _parquet(root / "events.parquet", list(EVENT_STYLE))
     if events is None:
         raise InputError(f"{root}: no events.parquet: not a run directory of 'iads run'")
     try:

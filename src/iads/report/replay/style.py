@@ -101,6 +101,10 @@ class DENSE:
 
     threats = 150
     point_px = 5
+    #: Track estimates drawn at most (the tracks layer keeps every k-th estimate of each
+    #: track, its first and last always, when the run recorded more: a 10,000-threat raid
+    #: records about 11 million, beyond what a browser holds).
+    track_samples = 500_000
     trail_s = 900.0
     interceptor_trail_s = 120.0
     event_s = 600.0
