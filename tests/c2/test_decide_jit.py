@@ -65,8 +65,13 @@ def test_eligible_rows_equal_the_reference(seed) -> None:
         inflight = inflight.astype(np.int64)
         member = rng.random(n_units) < 0.6
         ids = p["ids"]
+        # kill assessment: some tracks held, some of them updated since (the hold lifts)
+        assess = np.where(p["dead"], rng.uniform(0.0, 20.0, p["dead"].size), np.nan)
+        last = rng.uniform(0.0, 20.0, n)
+        dead_ref = p["dead"].copy()
+        dead_ref[ids[dead_ref[ids] & (last > assess[ids])]] = False
         eligible = (
-            (p["status"] == 1) & ~p["dead"][ids] & (p["shots"][ids] < most) & (p["ident"][ids] == 1)
+            (p["status"] == 1) & ~dead_ref[ids] & (p["shots"][ids] < most) & (p["ident"][ids] == 1)
         )
         mine = inflight[member[icp_unit[inflight]]]
         eligible &= ~(ids[:, None] == icp_track[mine]).any(axis=1)
@@ -79,10 +84,11 @@ def test_eligible_rows_equal_the_reference(seed) -> None:
         if not (~(t_s - conf[rows] < react)).any():
             rows = rows[:0]
         got = _jit_decide.eligible_rows(
-            p["status"], ids, p["dead"], p["shots"], most, p["ident"], p["truth"], real_only,
-            inflight, icp_unit, icp_track, member, conf, t_s, react,
+            p["status"], ids, p["dead"], assess, last, p["shots"], most, p["ident"],
+            p["truth"], real_only, inflight, icp_unit, icp_track, member, conf, t_s, react,
         )  # fmt: skip
         assert np.array_equal(got, rows)
+        assert np.array_equal(p["dead"], dead_ref)  # the holds lifted in place
 
 
 def _bits(table) -> bytes:

@@ -68,6 +68,8 @@ def eligible_rows(
     status: NDArray[np.int8],
     ids: NDArray[np.int64],
     dead: NDArray[np.bool_],
+    assess_t_s: NDArray[np.float64],
+    last_update_t_s: NDArray[np.float64],
     shots: NDArray[np.int64],
     max_engagements: int,
     ident: NDArray[np.int8],
@@ -82,7 +84,9 @@ def eligible_rows(
     reaction_s: float,
 ) -> NDArray[np.int64]:
     """Rows (k,) of the tracks (``status``, ``ids`` (n,)) the doctrine lets be engaged:
-    confirmed, not ``dead``, fewer ``shots`` than ``max_engagements``, ``ident`` hostile
+    confirmed, not ``dead`` (held for kill assessment; the hold is lifted here, in place,
+    for a track updated after its ``assess_t_s`` (by id): ``last_update_t_s`` (n,) later),
+    fewer ``shots`` than ``max_engagements``, ``ident`` hostile
     (arrays by track id), no interceptor of ``inflight`` (interceptor ids) fired by a unit
     of the group (``member`` by unit, ``icp_unit``) on it (``icp_track``);
     ``real_only``: only tracks a real object made (``truth`` by id >= 0). None (k = 0)
@@ -98,6 +102,8 @@ def eligible_rows(
     k = 0
     for r in range(ids.shape[0]):
         j = ids[r]
+        if dead[j] and last_update_t_s[r] > assess_t_s[j]:
+            dead[j] = False  # looked at after the intercept time: still there
         if (
             status[r] != _CONFIRMED
             or dead[j]

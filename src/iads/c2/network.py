@@ -47,7 +47,7 @@ class TrackFusion:
 
     def update(self, pictures: list[Any], t_s: float) -> None:
         """Rebuild the fused tracks at ``t_s`` from the members' ``pictures``."""
-        xs, Ps, keys, truth, conf_t, init_t, status = [], [], [], [], [], [], []
+        xs, Ps, keys, truth, conf_t, init_t, status, last_t = [], [], [], [], [], [], [], []
         for k, u in enumerate(self.members):
             if u in self.cut:
                 continue
@@ -63,13 +63,15 @@ class TrackFusion:
             conf_t.append(tr.confirmed_t_s)
             init_t.append(tr.initiated_t_s)
             status.append(tr.status)
+            last_t.append(tr.last_update_t_s)
         if not keys:
             self._set(np.zeros(0, np.int64), np.zeros((0, 6)), np.zeros((0, 6, 6)), t_s,
-                      np.zeros(0, np.int8), np.zeros(0), np.zeros(0), np.zeros(0, np.int64))
+                      np.zeros(0, np.int8), np.zeros(0), np.zeros(0), np.zeros(0, np.int64),
+                      np.zeros(0))  # fmt: skip
             return
         x, P = np.concatenate(xs), np.concatenate(Ps)
         truth_a = np.concatenate(truth)
-        conf_a, init_a, stat_a = map(np.concatenate, (conf_t, init_t, status))
+        conf_a, init_a, stat_a, last_a = map(np.concatenate, (conf_t, init_t, status, last_t))
         slot = np.array([k for k, _ in keys])
         fid = np.array([self.fid.get(key, 0) for key in keys], dtype=np.int64)
         self._associate(x, P, slot, fid)
@@ -95,10 +97,14 @@ class TrackFusion:
         np.fmin.at(conf, row[confirmed], conf_a[confirmed])
         init = np.full(ids.size, np.inf)
         np.minimum.at(init, row, init_a)
+        # A fused track was last updated when the latest of its members was (a member
+        # coasting on a destroyed object does not refresh it: kill assessment).
+        last = np.full(ids.size, -np.inf)
+        np.maximum.at(last, row, last_a)
         fstatus = np.where(np.isfinite(conf), TrackStatus.CONFIRMED, TrackStatus.TENTATIVE)
         ftruth = np.full(ids.size, -1, np.int64)
         ftruth[row[order][first]] = truth_a[order][first]
-        self._set(ids, fx, fP, t_s, fstatus.astype(np.int8), conf, init, ftruth)
+        self._set(ids, fx, fP, t_s, fstatus.astype(np.int8), conf, init, ftruth, last)
 
     def _associate(self, x, P, slot, fid) -> None:
         """Give every member track without a fused id (fid 0) one: the nearest fused
@@ -128,7 +134,7 @@ class TrackFusion:
                 self.next_id += 1
             fid[r] = best
 
-    def _set(self, ids, x, P, t_s, status, conf, init, truth) -> None:
+    def _set(self, ids, x, P, t_s, status, conf, init, truth, last) -> None:
         n = ids.size
         base = TrackSet.empty(6, next_id=self.next_id)
         tracks = dataclasses.replace(
@@ -143,7 +149,7 @@ class TrackFusion:
             history=np.ones(n, np.uint32),
             quality=np.ones(n),
             t_s=np.full(n, float(t_s)),
-            last_update_t_s=np.full(n, float(t_s)),
+            last_update_t_s=np.asarray(last, dtype=float),
             initiated_t_s=init,
             confirmed_t_s=conf,
             mode_p=np.zeros((n, 0)),

@@ -52,7 +52,7 @@ from iads.state.run import Picture, RunState, lla
 from iads.tracking.base import TrackStatus
 from iads.weapons.envelope import acquisition_probability, engagement_options
 
-__all__ = ["battle_management"]
+__all__ = ["battle_management", "lift_holds"]
 
 #: ``TrackStatus.CONFIRMED`` as a plain int: ``TrackSet.confirmed`` compares the int8
 #: status with the enum member, ~4 us a call of enum machinery.
@@ -230,6 +230,15 @@ def _identify(rs: RunState, pic: Picture, t_s: float) -> None:
     pic.p_hostile[new] = np.where(ident == HOSTILE, p_hostile_declared(pic.iff, rates), 0.0)
 
 
+def lift_holds(pic: Picture) -> None:
+    """Kill assessment (``Picture.dead``): lift the hold on the tracks a measurement has
+    updated since their interceptor's intercept time (the look found the object still
+    flying). The compiled doctrine test does the same in its loop."""
+    ids = pic.tracks.ids
+    seen = pic.dead[ids] & (pic.tracks.last_update_t_s > pic.assess_t_s[ids])
+    pic.dead[ids[seen]] = False
+
+
 def _decide(
     rs: RunState,
     group: tuple[Picture, np.ndarray, np.ndarray, int, float],
@@ -256,7 +265,8 @@ def _decide(
             mine = on[member[icp.unit[on]]]
             on = mine[rs.fired_on(mine, pic)]
         rows = _jit_decide.eligible_rows(
-            tr.status, ids, pic.dead, pic.shots, most, pic.ident, pic.truth, perfect, on,
+            tr.status, ids, pic.dead, pic.assess_t_s, tr.last_update_t_s, pic.shots, most,
+            pic.ident, pic.truth, perfect, on,
             icp.unit, icp.track_id, member, tr.confirmed_t_s, float(t), react,
         )  # fmt: skip
         if rows.size == 0:
@@ -273,6 +283,7 @@ def _decide(
     if firing.size == 0 or not np.any((free[:, None] > 0) & (avail > 0)):
         return
     if not _jit_decide.ENABLED:
+        lift_holds(pic)
         eligible = (
             (tr.status == _CONFIRMED)
             & ~pic.dead[ids]

@@ -109,7 +109,12 @@ class Picture:
     tracks: TrackSet
     truth: NDArray[np.int64] = field(default_factory=lambda: np.full(64, -1, np.int64))
     shots: NDArray[np.int64] = field(default_factory=lambda: np.zeros(64, np.int64))
+    # Kill assessment: after one of the unit's interceptors reaches its intercept time
+    # (``assess_t_s``), the track is held (``dead``) until a measurement updates it after
+    # that time (the look of shoot-look-shoot): a killed object's track is never updated
+    # again, a survivor's is at the next look. Nothing here reads the truth.
     dead: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(64, bool))
+    assess_t_s: NDArray[np.float64] = field(default_factory=lambda: np.full(64, np.nan))
     # Identification (iads.c2.iff): 0 pending, 1 hostile, 2 friend; the probability that
     # a track declared hostile is hostile; looks without a valid IFF reply so far and the
     # time of the last look (NaN: never looked at).
@@ -131,6 +136,7 @@ class Picture:
                 ("truth", -1),
                 ("shots", 0),
                 ("dead", False),
+                ("assess_t_s", np.nan),
                 ("ident", 0),
                 ("p_hostile", 0.0),
                 ("looks", 0),

@@ -76,7 +76,7 @@ class ChapterResult:
     shown: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
-    numbers: dict[str, float] = field(default_factory=dict)
+    numbers: dict[str, float | None] = field(default_factory=dict)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from iads.state.run import FLYING, KILLED, RunState, lla
+from iads.state.run import FLYING, KILLED, Picture, RunState, lla
 from iads.weapons import _flyout_jit
 from iads.weapons.envelope import envelope_violation
 from iads.weapons.flyout import resolve_intercept
@@ -162,6 +162,16 @@ def _followed(rs: RunState, ids: NDArray[np.int64]) -> NDArray[np.int64]:
     return out
 
 
+def _await_look(pic: Picture, track: int, t_hit: float) -> None:
+    """Kill assessment: the unit learns what its interceptor did only from its picture.
+    It holds fire on ``track`` (``dead``) until a measurement updates the track after
+    ``t_hit`` [s], the intercept time (``iads.c2.stage`` lifts the hold): a destroyed
+    object's track is never updated again and is dropped by the tracker; a survivor's is
+    updated at the next look, and the track may be engaged again."""
+    pic.dead[track] = True
+    pic.assess_t_s[track] = np.fmax(pic.assess_t_s[track], t_hit)
+
+
 def _resolve(rs: RunState, i: int, t_hit: float) -> None:
     """End interceptor ``i`` at its aim point at ``t_hit``: lost when its track follows
     no real object; else the object the track follows is killed with the type's Pk
@@ -183,6 +193,7 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
         alt_m=h,
     )
     mkey = b.missiles.keys[m]
+    _await_look(rs.fire_picture(u, float(icp.launch_t_s[i])), int(icp.track_id[i]), t_hit)
     target = int(_followed(rs, np.array([i]))[0])
     if target < 0:
         rs.log.add(
@@ -226,7 +237,6 @@ def _resolve(rs: RunState, i: int, t_hit: float) -> None:
         return
     if killed:
         rs.status[j] = KILLED
-        rs.fire_picture(u, float(icp.launch_t_s[i])).dead[int(icp.track_id[i])] = True
         rs.log.add("intercept", t_hit, threat_id=j, details=[detail], **common)
     else:
         rs.log.add("miss", t_hit, threat_id=j, details=[{**detail, "reason": "pk draw"}], **common)

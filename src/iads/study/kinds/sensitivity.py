@@ -527,7 +527,7 @@ def _result(
             for c, v in row.items():
                 s_rows[c].append(v)
             tag = f"{a.metric}.{fr.path if fr else 'nominal'}.{level}"
-            numbers[f"sweep.{tag}"] = float(st.estimate)
+            numbers[f"sweep.{tag}"] = _nan_none(st.estimate)  # as its cell: JSON has no NaN
             if d is not None and d.significant and fr is not None:
                 nom = by[(0, a.metric)]
                 findings.append(
