@@ -242,6 +242,11 @@ def test_tracks_layer_thins_a_large_recording(replay_run: Path, tmp_path: Path,
     tracks = _by_id(json.loads(build_document(run).dumps()), "track")
     times = np.asarray(tracks["track/0/7"]["position"]["cartographicDegrees"]).reshape(-1, 4)[:, 0]
     np.testing.assert_array_equal(times, np.r_[np.arange(0.0, 100.0, 4.0), 99.0])
+    # Past DENSE.track_packets tracks, the longest-recorded ones: track 8 loses 10.
+    tab = pq.read_table(run / "tracks.parquet")
+    pq.write_table(tab.slice(0, 190), run / "tracks.parquet")
+    monkeypatch.setattr(DENSE, "track_packets", 1)
+    assert set(_by_id(json.loads(build_document(run).dumps()), "track")) == {"track/0/7"}
 
 
 def test_missing_truth_is_a_clear_error(replay_run: Path, tmp_path: Path) -> None:

@@ -197,8 +197,12 @@ def tracks(b: _Builder) -> None:
     order = np.lexsort((t, tid, pic))
     key = np.stack([pic[order], tid[order]], axis=1)
     starts = np.flatnonzero(np.r_[True, np.any(key[1:] != key[:-1], axis=1)])
-    step = max(1, -(-t.size // DENSE.track_samples))  # every k-th estimate of a track
-    for i0, i1 in zip(starts, np.r_[starts[1:], order.size], strict=True):
+    ends = np.r_[starts[1:], order.size]
+    if starts.size > DENSE.track_packets:  # the longest-recorded tracks, in their order
+        keep = np.sort(np.argsort(starts - ends, kind="stable")[: DENSE.track_packets])
+        starts, ends = starts[keep], ends[keep]
+    step = max(1, -(-int((ends - starts).sum()) // DENSE.track_samples))  # every k-th
+    for i0, i1 in zip(starts, ends, strict=True):
         rows = order[i0:i1]
         rows = rows[np.isfinite(lat[rows]) & np.isfinite(lon[rows]) & np.isfinite(alt[rows])]
         if step > 1 and rows.size > 2:

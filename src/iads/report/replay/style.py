@@ -101,9 +101,11 @@ class DENSE:
 
     threats = 150
     point_px = 5
-    #: Track estimates drawn at most (the tracks layer keeps every k-th estimate of each
-    #: track, its first and last always, when the run recorded more: a 10,000-threat raid
-    #: records about 11 million, beyond what a browser holds).
+    #: Tracks drawn at most (the longest-recorded ones, when the run recorded more: a
+    #: 10,000-threat raid on 20 batteries records some 360,000, a 1,000-threat one 8,000)
+    #: and their estimates drawn at most (every k-th estimate of each track, its first and
+    #: last always): beyond them a browser runs out of memory before it shows anything.
+    track_packets = 10_000
     track_samples = 500_000
     trail_s = 900.0
     interceptor_trail_s = 120.0
