@@ -71,7 +71,12 @@ def _paths_lonlat(result: Result, max_drawn: int) -> tuple[list[np.ndarray], lis
     """Each drawn entity's path (k, 2) lon/lat [deg] from its appearance to its kill, the
     end of its route or the end of the run, and the entity index of each path."""
     tr = result.truth
-    n = min(result.built.threats.n, max_drawn)
+    n_all = result.built.threats.n
+    # Past max_drawn, evenly spaced entities (every k-th by id): every raid and wave is
+    # sampled, not the first groups only.
+    drawn = (np.arange(n_all) if n_all <= max_drawn
+             else np.unique(np.linspace(0, n_all - 1, max_drawn).round().astype(np.int64)))
+    n = drawn.size
     if n == 0 or tr.t_s.size == 0:
         return [], []
     kills = result.events_of("intercept")
@@ -83,11 +88,11 @@ def _paths_lonlat(result: Result, max_drawn: int) -> tuple[list[np.ndarray], lis
     k = max(1, -(-tr.t_s.size // _MAX_POINTS))
     rows = np.unique(np.r_[np.arange(0, tr.t_s.size, k), tr.t_s.size - 1])
     t_s = tr.t_s[rows]
-    p = tr.samples(rows[:, None], np.arange(n)[None])[0]  # (rows, n, 3): the drawn samples only
+    p = tr.samples(rows[:, None], drawn[None])[0]  # (rows, n, 3): the drawn samples only
     lat, lon, _ = ecef_to_geodetic_rad(p[..., 0], p[..., 1], p[..., 2])
     lat, lon = np.rad2deg(lat), np.rad2deg(lon)  # (n_rows, n)
     paths, who = [], []
-    for i in range(n):  # a loop over the drawn paths (plotting edge)
+    for c, i in enumerate(drawn.tolist()):  # a loop over the drawn paths (plotting edge)
         t0, t_end = float(tr.launch_t_s[i]), min(tr.end_t_s[i], kill_t[i], tr.t_s[-1])
         if not t_end > t0:
             continue
@@ -97,7 +102,7 @@ def _paths_lonlat(result: Result, max_drawn: int) -> tuple[list[np.ndarray], lis
         ends = np.array([tr.state_of([i], t)[0][0] for t in (t0, float(t_end))])
         e_lat, e_lon, _ = ecef_to_geodetic_rad(ends[:, 0], ends[:, 1], ends[:, 2])
         e_xy = np.rad2deg(np.column_stack([e_lon, e_lat]))
-        paths.append(np.vstack([e_xy[:1], np.column_stack([lon[sel, i], lat[sel, i]]),
+        paths.append(np.vstack([e_xy[:1], np.column_stack([lon[sel, c], lat[sel, c]]),
                                 e_xy[1:]]))  # fmt: skip
         who.append(i)
     return paths, who
@@ -151,7 +156,7 @@ def _draw_assets(ax: Any, result: Result, hits: dict[str, int]) -> None:
 
 def plot_engagement(result: Result, path: str | Path, *, max_threats_drawn: int = 2000) -> Path:
     """Write the engagement map of ``result`` to ``path`` (PNG) and return the path. At
-    most ``max_threats_drawn`` entities are drawn (the first ones by ``threat_id``)."""
+    most ``max_threats_drawn`` entities are drawn (evenly spaced by ``threat_id``)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -195,7 +200,7 @@ def plot_engagement(result: Result, path: str | Path, *, max_threats_drawn: int 
                for k, c in OUTCOME_COLORS.items() if counts[k]]  # fmt: skip
     if len(category) > n_p and b.threats.n > max_threats_drawn:
         handles.append(Line2D([], [], color="none",
-                              label=f"first {max_threats_drawn:,} of {b.threats.n:,} drawn"))
+                              label=f"{max_threats_drawn:,} of {b.threats.n:,} drawn (evenly)"))
     if b.units.n:
         handles.append(Line2D([], [], color="navy", ls="--", label="max range per missile type"))
     handles += [Line2D([], [], color=c, lw=1.3, label=f"airspace: {n}") for n, c in spaces]
