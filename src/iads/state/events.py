@@ -113,9 +113,15 @@ def of_kind(
     (all when None): a log of tens of millions of events is filtered without copying the
     columns a caller does not read, slice by slice (:func:`kind_slices`)."""
     if events.num_rows <= SLICE_ROWS:
-        tab = events if columns is None else events.select(list(columns))
-        return tab.filter(pa.array(kind_mask(events, kinds)))
+        return _filter(events, kinds, columns)
     return pa.concat_tables(kind_slices(events, kinds, columns))
+
+
+def _filter(
+    events: pa.Table, kinds: str | Sequence[str], columns: Sequence[str] | None
+) -> pa.Table:
+    tab = events if columns is None else events.select(list(columns))
+    return tab.filter(pa.array(kind_mask(events, kinds)))
 
 
 #: Rows of the log read at once by :func:`kind_slices` (a bounded working set).
@@ -133,9 +139,7 @@ def kind_slices(
     slice by slice holds at most a slice, however long the log."""
     rows = SLICE_ROWS if rows is None else rows
     for off in range(0, events.num_rows, rows):
-        part = events.slice(off, rows)
-        tab = part if columns is None else part.select(list(columns))
-        out = tab.filter(pa.array(kind_mask(part, kinds)))
+        out = _filter(events.slice(off, rows), kinds, columns)
         release_mapped_pages()  # the slice is copied out: its mapped pages can go
         yield out
 
